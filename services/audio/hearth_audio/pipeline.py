@@ -1,0 +1,210 @@
+"""One site's audio path: capture (only under a live lease) → wake stream → on detection, a session
+authorised by policy → pre-roll plus live audio to stt.
+
+The same pipeline serves a microphone in the audio service and a WAV file in `hearth run-file`,
+so the command-line tool exercises exactly what a site does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from dataclasses import dataclass, field
+
+import grpc
+from prometheus_client import Counter, Gauge
+
+from hearth import pcm, rpc
+from hearth.settings import CommonSettings
+from hearth.v1 import policy_pb2, policy_pb2_grpc, stt_pb2_grpc, wake_pb2, wake_pb2_grpc
+from hearth_audio.capture_gate import CaptureGate
+from hearth_audio.preroll import AudioRing
+from hearth_audio.settings import AudioSettings
+from hearth_audio.sources import AudioSource, SourceError
+from hearth_audio.stt_session import SessionResult, SttSession
+from hearth_audio.wake_link import WakeLink
+
+log = logging.getLogger(__name__)
+
+CAPTURED_SECONDS = Counter("hearth_audio_captured_seconds_total", "Seconds of audio captured", ["site"])
+CAPTURING = Gauge("hearth_audio_capturing", "1 while the site's microphone is open", ["site"])
+RING_SECONDS = 15.0
+"""Audio kept for pre-roll and for what arrives while policy is asked; never sent unless a session opens."""
+
+
+@dataclass
+class PipelineReport:
+    """What happened, for `hearth run-file` and tests."""
+
+    detections: list[wake_pb2.Detection] = field(default_factory=list)
+    refusals: list[str] = field(default_factory=list)
+    sessions: list[SessionResult] = field(default_factory=list)
+
+
+class SitePipeline:
+    def __init__(self, common: CommonSettings, settings: AudioSettings, source: AudioSource, client_name: str) -> None:
+        self.common = common
+        self.settings = settings
+        self.site = settings.site
+        self.source = source
+        self.ring = AudioRing(RING_SECONDS)
+        self.report = PipelineReport()
+        self.session: SttSession | None = None
+        self.session_task: asyncio.Task[SessionResult] | None = None
+        self.source_ended = asyncio.Event()
+        limit = common.grpc_max_message_bytes
+        self._channels = [rpc.open_channel(address, limit) for address in (common.endpoints.wake, common.endpoints.stt, common.endpoints.policy)]
+        wake_channel, stt_channel, policy_channel = self._channels
+        self.policy = policy_pb2_grpc.PolicyStub(policy_channel)
+        self.stt = stt_pb2_grpc.SttStub(stt_channel)
+        self.gate = CaptureGate(self.policy, self.site, client_name, settings.retry_s, self._on_revoked)
+        backpressure = settings.source == "file" and not settings.realtime
+        self.wake = WakeLink(wake_pb2_grpc.WakeStub(wake_channel), self.site, settings.retry_s, self._on_detection, backpressure)
+        self._tasks: list[asyncio.Task[None]] = []
+
+    async def start(self) -> None:
+        self._tasks = [asyncio.create_task(self.gate.run()), asyncio.create_task(self.wake.run())]
+
+    async def wait_ready(self, timeout_s: float) -> str | None:
+        """None when capture is granted and wake is listening; else what is still missing."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(timeout_s):
+                await self.gate.wait_allowed()
+                await self.wake.ready.wait()
+                return None
+        if not self.gate.allowed:
+            return f"capture not granted: {self.gate.reason}"
+        return f"wake service not reachable at {self.common.endpoints.wake}: {self.wake.last_error or 'no answer'}"
+
+    async def capture(self) -> None:
+        """Capture until the source ends for good; pauses while capture is not granted."""
+        while True:
+            await self.gate.wait_allowed()
+            try:
+                await self.source.open()
+            except SourceError as exc:
+                log.error("site %s: %s; retrying in %.0f s", self.site, exc, self.settings.retry_s)
+                await asyncio.sleep(self.settings.retry_s)
+                continue
+            CAPTURING.labels(self.site).set(1)
+            try:
+                ended = await self._read_while_allowed()
+            finally:
+                CAPTURING.labels(self.site).set(0)
+                await self.source.close()
+            if ended:
+                self.source_ended.set()
+                return
+
+    async def _read_while_allowed(self) -> bool:
+        """True when the source ended; False when capture was revoked or the source failed."""
+        while self.gate.allowed:
+            try:
+                chunk = await self.source.read()
+            except SourceError as exc:
+                if self.gate.allowed:
+                    log.error("site %s: %s", self.site, exc)
+                    await asyncio.sleep(self.settings.retry_s)
+                return False
+            if chunk is None:
+                return True
+            if not self.gate.allowed:
+                return False  # captured after the lease ended: drop it
+            await self._handle_chunk(chunk)
+        return False
+
+    async def _handle_chunk(self, chunk: bytes) -> None:
+        CAPTURED_SECONDS.labels(self.site).inc(pcm.seconds(len(chunk)))
+        offset = self.ring.end_sample
+        self.ring.append(chunk)
+        if self.session is not None:
+            self.session.feed(chunk)
+        await self.wake.offer(chunk, offset)
+
+    async def _on_revoked(self, reason: str) -> None:
+        """Mute or a lost lease: close the device now, forget buffered audio, end any session."""
+        await self.source.close()
+        self.ring.clear()
+        if self.session is not None:
+            self.session.cancel(reason)
+
+    async def _on_detection(self, detection: wake_pb2.Detection, ring_offset: int) -> None:
+        self.report.detections.append(detection)
+        if self.session is not None:
+            return  # already in a session; one command at a time
+        log.info("site %s: wake word %r (score %.2f)", self.site, detection.wake_word, detection.score)
+        try:
+            grant = await self.policy.RequestSession(
+                policy_pb2.SessionRequest(
+                    site=self.site,
+                    wake_word=detection.wake_word,
+                    score=detection.score,
+                    level_dbfs=detection.level_dbfs,
+                    detected_at=detection.detected_at,
+                    trace_id=detection.trace_id,
+                ),
+                timeout=self.common.rpc_timeout_s,
+            )
+        except grpc.aio.AioRpcError as exc:
+            log.warning("site %s: policy did not answer the session request (%s)", self.site, exc.code().name)
+            self.report.refusals.append(f"policy unreachable: {exc.code().name}")
+            return
+        if not grant.granted:
+            log.info("site %s: session refused: %s", self.site, grant.reason)
+            self.report.refusals.append(grant.reason)
+            return
+        self._open_session(grant, detection, ring_offset)
+
+    def _open_session(self, grant: policy_pb2.SessionGrant, detection: wake_pb2.Detection, ring_offset: int) -> None:
+        preroll_s = min(self.settings.preroll_s, grant.preroll_s)
+        start = ring_offset - int(preroll_s * pcm.SAMPLE_RATE)
+        # Backlog and live feed are taken together, with no await between, so no chunk is lost or doubled.
+        self.session = SttSession(
+            self.stt,
+            self.policy,
+            self.site,
+            grant,
+            detection.trace_id,
+            self.ring.since(start),
+            self.source.chunk_bytes,
+            self.common.rpc_timeout_s,
+        )
+        self.session_task = asyncio.create_task(self._run_session(self.session))
+
+    async def _run_session(self, session: SttSession) -> SessionResult:
+        started = time.monotonic()
+        try:
+            result = await session.run()
+        finally:
+            self.session = None
+        self.report.sessions.append(result)
+        log.info(
+            "site %s: session ended (%s) after %.1f s with %.1f s of audio", self.site, result.outcome.lower(), time.monotonic() - started, result.audio_s
+        )
+        return result
+
+    async def finish(self, timeout_s: float) -> None:
+        """After a file ends: let wake see the rest, then let a session in progress finish."""
+        await self.wake.close()
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(timeout_s):
+                await self.wake.finished.wait()
+                if self.session is not None:
+                    self.session.end_audio()
+                if self.session_task is not None:
+                    await asyncio.wait({self.session_task})
+
+    async def close(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        if self.session_task is not None and not self.session_task.done():
+            if self.session is not None:
+                self.session.cancel("shutting down")
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self.session_task, 3.0)
+        await self.source.close()
+        for channel in self._channels:
+            await channel.close()
+

@@ -1,0 +1,128 @@
+"""The audio service's stream to the wake service: chunks out, detections back.
+
+Audio that cannot be delivered (wake down, or falling behind) is dropped and counted, never
+buffered without bound; a microphone must not back up behind a slow detector.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import bisect
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import grpc
+from prometheus_client import Counter
+
+from hearth import events
+from hearth.pcm import CHANNELS, SAMPLE_RATE, SAMPLE_WIDTH
+from hearth.v1 import common_pb2, wake_pb2, wake_pb2_grpc
+
+log = logging.getLogger(__name__)
+
+DROPPED = Counter("hearth_audio_chunks_dropped_total", "Audio chunks that could not be delivered", ["site", "reason"])
+QUEUE_CHUNKS = 50
+_END = object()
+
+
+class WakeLink:
+    """Keeps one Detect stream open (reopening it after failures) and maps detections back to ring offsets."""
+
+    def __init__(
+        self,
+        wake: wake_pb2_grpc.WakeStub,
+        site: str,
+        retry_s: float,
+        on_detection: Callable[[wake_pb2.Detection, int], Awaitable[None]],
+        backpressure: bool,
+    ) -> None:
+        self.wake = wake
+        self.site = site
+        self.retry_s = retry_s
+        self.on_detection = on_detection
+        self.backpressure = backpressure
+        self.ready = asyncio.Event()
+        self.finished = asyncio.Event()
+        self._queue: asyncio.Queue[object] = asyncio.Queue(maxsize=QUEUE_CHUNKS)
+        self._stream_samples = 0
+        # (sample offset within the wake stream, ring offset) at each point where continuity broke.
+        self._segments: list[tuple[int, int]] = []
+        self._continuous = False
+        self.last_error = ""
+
+    async def offer(self, pcm: bytes, ring_offset: int) -> None:
+        """Send a chunk if the stream is up; with backpressure (files) wait for room, else drop when full."""
+        if not self.ready.is_set():
+            if self.backpressure:
+                await self.ready.wait()
+            else:
+                DROPPED.labels(self.site, "wake_unavailable").inc()
+                self._continuous = False
+                return
+        if self._queue.full() and not self.backpressure:
+            DROPPED.labels(self.site, "wake_behind").inc()
+            self._continuous = False
+            return
+        if not self._continuous:
+            self._segments.append((self._stream_samples, ring_offset))
+            self._continuous = True
+        self._stream_samples += len(pcm) // SAMPLE_WIDTH
+        await self._queue.put(common_pb2.AudioChunk(pcm=pcm, captured_at=events.now_timestamp()))
+
+    async def close(self) -> None:
+        """No more audio: let the wake service finish what it has, then end the stream."""
+        await self._queue.put(_END)
+
+    def ring_offset(self, stream_sample: int) -> int:
+        index = bisect.bisect_right(self._segments, (stream_sample, float("inf"))) - 1
+        if index < 0:
+            return 0
+        stream_start, ring_start = self._segments[index]
+        return ring_start + (stream_sample - stream_start)
+
+    async def run(self) -> None:
+        while True:
+            ended = await self._stream_once()
+            if ended:
+                self.finished.set()
+                return
+            await asyncio.sleep(self.retry_s)
+
+    async def _stream_once(self) -> bool:
+        """One Detect call; True when it ended because the audio ended."""
+        self._stream_samples = 0
+        self._segments.clear()
+        self._continuous = False
+        self._drain()
+        call = self.wake.Detect(self._requests())
+        try:
+            async for response in call:
+                if response.HasField("ready"):
+                    log.info("site %s streaming to wake (%s)", self.site, response.ready.engine)
+                    self.last_error = ""
+                    self.ready.set()
+                elif response.HasField("detection"):
+                    await self.on_detection(response.detection, self.ring_offset(response.detection.end_sample))
+            return True
+        except grpc.aio.AioRpcError as exc:
+            if exc.details() != self.last_error:
+                log.warning("wake stream for site %s failed: %s (%s); retrying", self.site, exc.details(), exc.code().name)
+            self.last_error = exc.details() or exc.code().name
+            return False
+        finally:
+            self.ready.clear()
+            call.cancel()
+
+    def _drain(self) -> None:
+        while not self._queue.empty():
+            self._queue.get_nowait()
+
+    async def _requests(self) -> AsyncIterator[wake_pb2.DetectRequest]:
+        fmt = common_pb2.AudioFormat(sample_rate=SAMPLE_RATE, sample_width=SAMPLE_WIDTH, channels=CHANNELS)
+        yield wake_pb2.DetectRequest(start=wake_pb2.DetectStart(site=self.site, format=fmt))
+        while True:
+            item = await self._queue.get()
+            if item is _END:
+                return
+            assert isinstance(item, common_pb2.AudioChunk)
+            yield wake_pb2.DetectRequest(audio=item)

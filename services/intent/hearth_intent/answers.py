@@ -1,0 +1,96 @@
+"""Built-in answers for the intents Hearth can handle without any home automation: time and date.
+
+Replies come from the response templates home-assistant-intents ships for each language, so
+Hearth says the time the way native speakers wrote it. Those templates are Jinja, rendered in
+a sandbox because they are data, not code we wrote. When a language has no template (or Jinja
+is not installed) the reply falls back to plain English rather than failing the command.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from home_assistant_intents import get_intents
+
+from hearth_intent.matcher import IntentMatch
+
+_LOGGER = logging.getLogger(__name__)
+
+_TIME = "HassGetCurrentTime"
+_DATE = "HassGetCurrentDate"
+
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def answer(match: IntentMatch, now: datetime, language: str) -> str | None:
+    """Return the spoken reply for a time or date intent, or None for any other intent."""
+    fallback = _FALLBACKS.get(match.intent)
+    if fallback is None:
+        return None
+    template = _response_template(language, match.intent)
+    if template is not None:
+        rendered = _render(template, now)
+        if rendered:
+            return rendered
+    return fallback(now)
+
+
+def _english_time(now: datetime) -> str:
+    hour = now.hour % 12 or 12
+    suffix = "AM" if now.hour < 12 else "PM"
+    return f"It is {hour}:{now.minute:02d} {suffix}."
+
+
+def _english_date(now: datetime) -> str:
+    weekday = _WEEKDAYS[now.weekday()]
+    return f"Today is {weekday}, {_MONTHS[now.month - 1]} {now.day}, {now.year}."
+
+
+_FALLBACKS: dict[str, Callable[[datetime], str]] = {_TIME: _english_time, _DATE: _english_date}
+
+
+@functools.lru_cache(maxsize=64)
+def _response_template(language: str, intent: str) -> str | None:
+    """The language's default response for the intent; None when absent or a translator TODO."""
+    data = get_intents(language)
+    if data is None:
+        return None
+    template = data.get("responses", {}).get("intents", {}).get(intent, {}).get("default")
+    if not isinstance(template, str) or template.strip().upper().startswith("TODO"):
+        return None
+    return template
+
+
+def _render(template: str, now: datetime) -> str | None:
+    environment = _environment()
+    if environment is None:
+        return None
+    try:
+        text = environment.from_string(template).render(
+            slots={"time": now.time(), "date": now.date()}
+        )
+    except Exception:  # a broken upstream template must not break the reply
+        _LOGGER.warning("Response template failed to render; using the English reply")
+        return None
+    spoken = " ".join(text.split())
+    if spoken.upper().startswith("TODO"):
+        return None
+    return spoken or None
+
+
+@functools.lru_cache(maxsize=1)
+def _environment() -> Any:
+    try:
+        from jinja2.sandbox import SandboxedEnvironment
+    except ImportError:
+        _LOGGER.warning("jinja2 is not installed; time and date replies will be in English")
+        return None
+    return SandboxedEnvironment(autoescape=False)

@@ -1,0 +1,155 @@
+"""The intent service: matches final transcripts to intents with hassil, runs built-in handlers, and
+publishes the vocabulary the stt grammar should accept whenever it changes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import hashlib
+import logging
+import time
+from collections.abc import Sequence
+from datetime import datetime
+
+import grpc
+from prometheus_client import Counter
+
+from hearth import events, metrics, rpc, topics
+from hearth.service import Service, Sub
+from hearth.settings import CommonSettings
+from hearth.v1 import events_pb2, intent_pb2, intent_pb2_grpc
+from hearth_intent.answers import answer
+from hearth_intent.matcher import Device, IntentMatch, IntentMatcher
+from hearth_intent.settings import IntentSettings
+
+log = logging.getLogger(__name__)
+
+VOCABULARY_HEADROOM_BYTES = 4096
+OUTCOMES = Counter("hearth_intent_results_total", "Transcripts matched or not", ["outcome", "intent"])
+
+
+class IntentService(Service):
+    name = "intent"
+    grpc_service_names = ("hearth.v1.Intent",)
+
+    def __init__(self, common: CommonSettings, section: IntentSettings) -> None:
+        super().__init__(common, section)
+        self.settings = section
+        self.matcher: IntentMatcher | None = None
+        self.vocabulary = events_pb2.Vocabulary()
+
+    async def setup(self) -> None:
+        started = time.perf_counter()
+        self.matcher = await asyncio.to_thread(self._build_matcher)
+        self.vocabulary = await asyncio.to_thread(self._fitting_vocabulary)
+        log.info(
+            "intents for %r ready in %.2f s: vocabulary %s with %d sentences and %d words",
+            self.settings.language,
+            time.perf_counter() - started,
+            self.vocabulary.version,
+            len(self.vocabulary.sentences),
+            len(self.vocabulary.words),
+        )
+
+    def _fitting_vocabulary(self) -> events_pb2.Vocabulary:
+        """The largest vocabulary (up to the configured bound) whose event fits in one MQTT message."""
+        assert self.matcher is not None
+        budget = self.common.mqtt.max_payload_bytes - VOCABULARY_HEADROOM_BYTES
+        limit = self.settings.max_vocabulary_sentences
+        while True:
+            sentences, words = self.matcher.vocabulary(max_sentences=limit)
+            version = hashlib.sha256("\n".join(sentences).encode()).hexdigest()[:16]
+            vocabulary = events_pb2.Vocabulary(language=self.settings.language, sentences=sentences, words=words, version=version)
+            size = len(events.encode(vocabulary))
+            if size <= budget or limit <= 10:
+                return vocabulary
+            log.warning("vocabulary of %d sentences is %d bytes, over the MQTT limit; using fewer sentences", len(sentences), size)
+            limit = max(10, int(limit * budget / size * 0.95))
+
+    def _build_matcher(self) -> IntentMatcher:
+        devices = [Device(name=d.name, domain=d.domain, area=d.area) for d in self.settings.devices]
+        return IntentMatcher(self.settings.language, intents=self.settings.intents, areas=self.settings.areas, devices=devices)
+
+    def servicers(self) -> Sequence[rpc.AddServicer]:
+        api = IntentApi(self)
+        return (lambda server: intent_pb2_grpc.add_IntentServicer_to_server(api, server),)
+
+    def subscriptions(self) -> Sequence[Sub]:
+        return (Sub(topics.ALL_TRANSCRIPTS, events_pb2.Transcript, self.on_transcript, "transcript"),)
+
+    def offers(self) -> dict[str, str]:
+        return {"language": self.settings.language, "vocabulary": self.vocabulary.version}
+
+    async def on_bus_connected(self) -> None:
+        self.vocabulary.header.CopyFrom(events.header(self.name))
+        self.bus.publish(topics.VOCABULARY, self.vocabulary, retain=True)
+
+    async def on_transcript(self, topic: str, transcript: events_pb2.Transcript) -> None:
+        site = topics.site_of(topic) or transcript.header.site
+        if site not in self.common.sites:
+            self.reject("transcript", "unknown_site", f"transcript for unknown site {site!r}")
+            return
+        latency = events.seconds_since(transcript.header.sent_at)
+        if latency is not None:
+            metrics.HOP_LATENCY.labels("transcript_to_intent").observe(latency)
+        match, speech = await self.understand(transcript.text, area=self.settings.area_of(site))
+        head = events.header(self.name, site=site, session_id=transcript.header.session_id, trace_id=transcript.header.trace_id)
+        if match is None:
+            OUTCOMES.labels("not_recognized", "").inc()
+            self.bus.publish(
+                topics.intent_not_recognized(site),
+                events_pb2.IntentNotRecognized(header=head, text=transcript.text, end_of_speech_at=transcript.end_of_speech_at),
+            )
+        else:
+            OUTCOMES.labels("recognized", match.intent).inc()
+            self.bus.publish(
+                topics.intent_recognized(site),
+                events_pb2.IntentRecognized(
+                    header=head,
+                    intent=match.intent,
+                    slots=match.slots,
+                    text=transcript.text,
+                    speech=speech or "",
+                    end_of_speech_at=transcript.end_of_speech_at,
+                ),
+            )
+        felt = events.seconds_since(transcript.end_of_speech_at)
+        if felt is not None:
+            metrics.HOP_LATENCY.labels("end_of_speech_to_intent").observe(felt)
+        log.info("site %s: %s", site, f"intent {match.intent} with slots {sorted(match.slots)}" if match else "no intent matched")
+
+    async def understand(self, text: str, *, area: str | None = None, spoken: bool = True) -> tuple[IntentMatch | None, str | None]:
+        """Match and run the built-in handler; hassil work runs in a thread so the loop stays responsive."""
+        assert self.matcher is not None
+        started = time.perf_counter()
+        recognize = self.matcher.recognize_spoken if spoken else self.matcher.recognize
+        match = await asyncio.to_thread(functools.partial(recognize, text, area=area))
+        metrics.STAGE_DURATION.labels("intent", "match").observe(time.perf_counter() - started)
+        if match is None:
+            return None, None
+        started = time.perf_counter()
+        speech = answer(match, datetime.now().astimezone(), self.settings.language)
+        metrics.STAGE_DURATION.labels("intent", "handler").observe(time.perf_counter() - started)
+        return match, speech
+
+
+class IntentApi(intent_pb2_grpc.IntentServicer):
+    """gRPC face of the intent service: direct text queries and the vocabulary."""
+
+    def __init__(self, service: IntentService) -> None:
+        self.service = service
+
+    async def Recognize(self, request: intent_pb2.RecognizeRequest, context: grpc.aio.ServicerContext) -> intent_pb2.RecognizeReply:
+        metrics.MESSAGES_IN.labels("intent", "text_query").inc()
+        if len(request.text) > 1000:
+            self.service.reject("text_query", "oversized", f"text query of {len(request.text)} characters")
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "text queries may be at most 1000 characters")
+        area = self.service.settings.area_of(request.site) if request.site else None
+        match, speech = await self.service.understand(request.text, area=area, spoken=False)
+        if match is None:
+            return intent_pb2.RecognizeReply(recognized=False)
+        return intent_pb2.RecognizeReply(recognized=True, intent=match.intent, slots=match.slots, speech=speech or "")
+
+    async def GetVocabulary(self, request: intent_pb2.GetVocabularyRequest, context: grpc.aio.ServicerContext) -> events_pb2.Vocabulary:
+        return self.service.vocabulary

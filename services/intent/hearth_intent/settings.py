@@ -1,0 +1,42 @@
+"""Settings of the intent service (section `intent` of the config file)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from hearth.service import ServiceSection
+from hearth.settings import Frozen
+from hearth_intent.demo_home import DEMO_AREAS, DEMO_DEVICES
+
+
+class DeviceSettings(Frozen):
+    name: str
+    """What people call it: "kitchen light"."""
+    domain: str = "light"
+    """light, switch, fan, cover, media_player, ..."""
+    area: str | None = None
+    """The area it is in, one of `areas`."""
+
+
+class IntentSettings(ServiceSection):
+    metrics_port: int = Field(9104, ge=0, le=65535)
+    """Port of the /metrics endpoint."""
+    language: str = "en"
+    """Language of the sentence templates (home-assistant-intents)."""
+    intents: tuple[str, ...] | None = None
+    """Intents to enable; empty means a default set for a home (lights, devices, timers, time, date, weather)."""
+    areas: tuple[str, ...] = DEMO_AREAS
+    """Areas of the home, as people say them."""
+    devices: tuple[DeviceSettings, ...] = tuple(DeviceSettings(name=d.name, domain=d.domain, area=d.area) for d in DEMO_DEVICES)
+    """Named devices; the default describes a small demo home."""
+    site_areas: dict[str, str] = {}
+    """The area each site is in, so "turn on the lights" means that room's lights; by default a site
+    named like an area (living_room → living room) is in that area."""
+    max_vocabulary_sentences: int = Field(5000, ge=10, le=200_000)
+    """Bound on the sentences published for the stt grammar."""
+
+    def area_of(self, site: str) -> str | None:
+        if site in self.site_areas:
+            return self.site_areas[site]
+        spoken = site.replace("_", " ").replace("-", " ")
+        return spoken if spoken in self.areas else None

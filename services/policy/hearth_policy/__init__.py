@@ -1,0 +1,1 @@
+"""The policy service: the single authority for mute, capture grants and sessions."""

@@ -1,0 +1,241 @@
+"""The speech-to-text service: audio is accepted only inside a session that policy authorised.
+
+Each stream starts with a session token; anything else is refused with PERMISSION_DENIED and
+counted. Decoding runs in worker threads; the final transcript is published on the bus and
+returned on the stream.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+
+import grpc
+from prometheus_client import Counter, Gauge, Histogram
+
+from hearth import events, metrics, pcm, rpc, tokens, topics
+from hearth.service import Service, StartupError, Sub
+from hearth.settings import CommonSettings
+from hearth.v1 import events_pb2, stt_pb2, stt_pb2_grpc
+from hearth_stt.engine_choice import choose_engine
+from hearth_stt.engines.base import FinalResult, ModelNotFoundError, SttEngine, Utterance, Vocabulary
+from hearth_stt.settings import SttSettings
+
+log = logging.getLogger(__name__)
+
+REFUSED = Counter("hearth_stt_refused_streams_total", "Transcription streams refused", ["reason"])
+REAL_TIME_FACTOR = Histogram(
+    "hearth_stt_real_time_factor", "Decode time divided by audio duration", buckets=(0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0)
+)
+MODEL_LOAD = Gauge("hearth_stt_model_load_seconds", "Time the speech model took to load")
+MISSING_WORDS = Gauge("hearth_stt_vocabulary_missing_words", "Vocabulary words the speech model cannot recognise")
+VOCABULARY_WORDS = Gauge("hearth_stt_vocabulary_words", "Words in the grammar the recogniser is using")
+
+
+@dataclass
+class StreamState:
+    """Per-session state, reset in one place: a new stream gets a new one."""
+
+    claims: tokens.SessionClaims
+    trace_id: str
+    utterance: Utterance
+    audio_bytes: int = 0
+    decode_s: float = 0.0
+    partial: str = ""
+    first_audio: bool = True
+
+    @property
+    def audio_s(self) -> float:
+        return pcm.seconds(self.audio_bytes)
+
+
+class SttService(Service):
+    name = "stt"
+    grpc_service_names = ("hearth.v1.Stt",)
+
+    def __init__(self, common: CommonSettings, section: SttSettings) -> None:
+        super().__init__(common, section)
+        self.settings = section
+        self.engine: SttEngine | None = None
+        self.key = b""
+        self.ledger = tokens.TokenLedger()
+        self.vocabulary_version = ""
+
+    async def setup(self) -> None:
+        self.key = tokens.load_or_create_key(self.common.secret_path)
+        started = time.perf_counter()
+        try:
+            self.engine = await asyncio.to_thread(choose_engine, self.settings, self.common.data_path)
+        except ModelNotFoundError as exc:
+            raise StartupError(str(exc)) from exc
+        load_s = time.perf_counter() - started
+        MODEL_LOAD.set(load_s)
+        log.info("stt engine %s (%s, %s mode) loaded in %.2f s", self.engine.name, self.engine.language, self.engine.mode, load_s)
+
+    def servicers(self) -> Sequence[rpc.AddServicer]:
+        api = SttApi(self)
+        return (lambda server: stt_pb2_grpc.add_SttServicer_to_server(api, server),)
+
+    def subscriptions(self) -> Sequence[Sub]:
+        return (Sub(topics.VOCABULARY, events_pb2.Vocabulary, self.on_vocabulary, "vocabulary"),)
+
+    def offers(self) -> dict[str, str]:
+        assert self.engine is not None
+        return {
+            "engine": self.engine.name,
+            "language": self.engine.language,
+            "mode": self.engine.mode,
+            "vocabulary": self.vocabulary_version,
+        }
+
+    async def on_vocabulary(self, _topic: str, message: events_pb2.Vocabulary) -> None:
+        assert self.engine is not None
+        if message.language != self.engine.language:
+            self.reject("vocabulary", "wrong_language", f"vocabulary for {message.language!r} but stt speaks {self.engine.language!r}")
+            return
+        if not message.sentences:
+            self.reject("vocabulary", "empty", "vocabulary without sentences")
+            return
+        if message.version and message.version == self.vocabulary_version:
+            return
+        vocabulary = Vocabulary(language=message.language, sentences=tuple(message.sentences), words=tuple(message.words))
+        started = time.perf_counter()
+        report = await asyncio.to_thread(self.engine.set_vocabulary, vocabulary)
+        self.vocabulary_version = message.version
+        MISSING_WORDS.set(len(report.missing_words))
+        VOCABULARY_WORDS.set(report.accepted_words)
+        log.info(
+            "vocabulary %s: %d sentences, %d words usable, %d missing from the model, applied in %.2f s",
+            message.version[:8] or "(unversioned)",
+            len(vocabulary.sentences),
+            report.accepted_words,
+            len(report.missing_words),
+            time.perf_counter() - started,
+        )
+        await self.publish_status()  # the status now names the vocabulary in use, so tools can tell stt is ready
+        if report.missing_words:
+            log.warning(
+                "%d vocabulary words are not in the %s model's lexicon and cannot be recognised (see hearth_stt_vocabulary_missing_words)",
+                len(report.missing_words),
+                self.engine.name,
+            )
+
+    def publish_transcript(self, state: StreamState, result: FinalResult, end_of_speech_at: float) -> None:
+        assert self.engine is not None
+        site = state.claims.site
+        self.bus.publish(
+            topics.transcript(site),
+            events_pb2.Transcript(
+                header=events.header(self.name, site=site, session_id=state.claims.session_id, trace_id=state.trace_id),
+                text=result.text,
+                confidence=result.confidence or 0.0,
+                engine=self.engine.name,
+                language=self.engine.language,
+                mode=self.engine.mode,
+                end_of_speech_at=events.timestamp_from_seconds(end_of_speech_at),
+                audio_s=state.audio_s,
+            ),
+        )
+
+
+class SttApi(stt_pb2_grpc.SttServicer):
+    """gRPC face of the stt service."""
+
+    def __init__(self, service: SttService) -> None:
+        self.service = service
+
+    async def Transcribe(
+        self, request_iterator: AsyncIterator[stt_pb2.TranscribeRequest], context: grpc.aio.ServicerContext
+    ) -> AsyncIterator[stt_pb2.TranscribeResponse]:
+        service = self.service
+        first = await anext(aiter(request_iterator), None)
+        state = await self._open(first, context)
+        log.info("session started on site %s", state.claims.site)
+        end_of_speech = False
+        async for request in request_iterator:
+            if request.HasField("end"):
+                break
+            if not request.HasField("audio"):
+                continue
+            update = await self._accept(state, request.audio.pcm, context)
+            if update.partial and update.partial != state.partial:
+                state.partial = update.partial
+                yield stt_pb2.TranscribeResponse(partial=stt_pb2.PartialTranscript(text=update.partial))
+            if update.end_of_speech:
+                end_of_speech = True
+                break
+            if state.audio_s > state.claims.max_length_s + 1.0:
+                service.reject("audio", "too_long", f"session on site {state.claims.site} exceeded its maximum length")
+                break
+        yield await self._finish(state, end_of_speech)
+
+    async def _open(self, first: stt_pb2.TranscribeRequest | None, context: grpc.aio.ServicerContext) -> StreamState:
+        service = self.service
+        assert service.engine is not None
+        if first is None or not first.HasField("start"):
+            await self._refuse(context, "missing", "the first message must be TranscribeStart with a session token")
+        start = first.start  # type: ignore[union-attr]
+        try:
+            claims = tokens.verify(service.key, start.session_token, start.site)
+            service.ledger.redeem(claims)
+        except tokens.TokenError as exc:
+            await self._refuse(context, exc.reason, f"session refused: {exc}")
+        fmt = start.format
+        if (fmt.sample_rate, fmt.sample_width, fmt.channels) != (pcm.SAMPLE_RATE, pcm.SAMPLE_WIDTH, pcm.CHANNELS):
+            service.reject("transcribe_stream", "bad_format", "audio format is not 16000 Hz 16-bit mono")
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "audio must be 16000 Hz, 16-bit, mono")
+        metrics.MESSAGES_IN.labels("stt", "session").inc()
+        utterance = await asyncio.to_thread(service.engine.open_utterance)
+        return StreamState(claims=claims, trace_id=start.trace_id or events.new_trace_id(), utterance=utterance)
+
+    async def _refuse(self, context: grpc.aio.ServicerContext, reason: str, detail: str) -> None:
+        REFUSED.labels(reason).inc()
+        self.service.reject("transcribe_stream", reason, detail)
+        await context.abort(grpc.StatusCode.PERMISSION_DENIED, detail)
+
+    async def _accept(self, state: StreamState, audio: bytes, context: grpc.aio.ServicerContext):  # noqa: ANN202
+        service = self.service
+        if len(audio) > service.settings.max_chunk_bytes:
+            service.reject("audio_chunk", "oversized", f"audio chunk of {len(audio)} bytes")
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, f"audio chunks may be at most {service.settings.max_chunk_bytes} bytes")
+        if state.first_audio:
+            state.first_audio = False
+            metrics.HOP_LATENCY.labels("session_to_stt").observe(max(0.0, time.time() - state.claims.issued_at))
+        state.audio_bytes += len(audio)
+        started = time.perf_counter()
+        update = await asyncio.to_thread(state.utterance.accept, audio)
+        state.decode_s += time.perf_counter() - started
+        return update
+
+    async def _finish(self, state: StreamState, end_of_speech: bool) -> stt_pb2.TranscribeResponse:
+        service = self.service
+        end_at = time.time()
+        started = time.perf_counter()
+        result = await asyncio.to_thread(state.utterance.finish)
+        finish_s = time.perf_counter() - started
+        state.decode_s += finish_s
+        metrics.STAGE_DURATION.labels("stt", "final_decode").observe(finish_s)
+        metrics.HOP_LATENCY.labels("end_of_speech_to_transcript").observe(time.time() - end_at)
+        if state.audio_s > 0:
+            REAL_TIME_FACTOR.observe(state.decode_s / state.audio_s)
+        service.publish_transcript(state, result, end_at)
+        log.info(
+            "session on site %s: %.2f s of audio, %d words, %s, decoded in %.0f ms after the end",
+            state.claims.site,
+            state.audio_s,
+            len(result.text.split()),
+            "end of speech" if end_of_speech else "audio ended",
+            finish_s * 1000,
+        )
+        return stt_pb2.TranscribeResponse(
+            final=stt_pb2.FinalTranscript(
+                text=result.text,
+                confidence=result.confidence or 0.0,
+                end_of_speech_at=events.timestamp_from_seconds(end_at),
+                audio_s=state.audio_s,
+                end_of_speech=end_of_speech,
+            )
+        )

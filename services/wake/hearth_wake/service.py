@@ -1,0 +1,176 @@
+"""The wake service: one gRPC stream per listening site, audio in, detections out.
+
+This is the wake boundary: the audio it receives is analysed and dropped, and only a
+detection (phrase, score, loudness) leaves it, as the stream's reply and as an event.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator, Sequence
+
+import grpc
+import numpy as np
+
+from hearth import events, metrics, pcm, rpc, topics
+from hearth.service import Service, StartupError
+from hearth.settings import CommonSettings
+from hearth.v1 import common_pb2, events_pb2, wake_pb2, wake_pb2_grpc
+from hearth_wake.engine_loader import load_engine
+from hearth_wake.engines.base import WakeEngine, WakeHit, WakeModelError, WakeStream
+from hearth_wake.settings import WakeSettings
+
+log = logging.getLogger(__name__)
+
+DETECTIONS = metrics.Counter("hearth_wake_detections_total", "Wake-word detections", ["engine", "site"])
+SCORES = metrics.Histogram(
+    "hearth_wake_score", "Scores of wake-word detections", ["engine"], buckets=(0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1.0)
+)
+LISTENING = metrics.Gauge("hearth_wake_listening_sites", "Sites currently streaming audio to the wake service")
+LEVEL_WINDOW_SAMPLES = pcm.SAMPLE_RATE  # loudness of the last second: roughly the wake phrase
+
+
+class WakeService(Service):
+    name = "wake"
+    grpc_service_names = ("hearth.v1.Wake",)
+
+    def __init__(self, common: CommonSettings, section: WakeSettings) -> None:
+        super().__init__(common, section)
+        self.settings = section
+        self.engine: WakeEngine | None = None
+
+    async def setup(self) -> None:
+        started = time.perf_counter()
+        try:
+            self.engine = await asyncio.to_thread(load_engine, self.settings)
+        except WakeModelError as exc:
+            raise StartupError(str(exc)) from exc
+        log.info(
+            "wake engine %s loaded in %.2f s, wake words: %s",
+            self.engine.name,
+            time.perf_counter() - started,
+            ", ".join(self.engine.wake_words),
+        )
+
+    def servicers(self) -> Sequence[rpc.AddServicer]:
+        api = WakeApi(self)
+        return (lambda server: wake_pb2_grpc.add_WakeServicer_to_server(api, server),)
+
+    def offers(self) -> dict[str, str]:
+        assert self.engine is not None
+        return {"engine": self.engine.name, "wake_words": ",".join(self.engine.wake_words)}
+
+    def sensitivity_for(self, site: str, requested: float) -> float:
+        if requested > 0:
+            return min(1.0, requested)
+        return self.settings.site_sensitivity.get(site, self.settings.sensitivity)
+
+    def announce(self, site: str, detection: wake_pb2.Detection) -> None:
+        assert self.engine is not None
+        DETECTIONS.labels(self.engine.name, site).inc()
+        SCORES.labels(self.engine.name).observe(detection.score)
+        self.bus.publish(
+            topics.wake_detected(site),
+            events_pb2.WakeDetected(
+                header=events.header(self.name, site=site, trace_id=detection.trace_id),
+                wake_word=detection.wake_word,
+                engine=detection.engine,
+                score=detection.score,
+                level_dbfs=detection.level_dbfs,
+                detected_at=detection.detected_at,
+            ),
+        )
+
+
+class SiteStream:
+    """Per-connection state: the engine stream, a second of recent audio for loudness, the sample count."""
+
+    def __init__(self, site: str, engine: WakeEngine, stream: WakeStream) -> None:
+        self.site = site
+        self.engine = engine
+        self.stream = stream
+        self.recent = np.zeros(0, dtype=np.int16)
+        self.samples_seen = 0
+
+    def process(self, samples: np.ndarray) -> list[WakeHit]:
+        """Runs in a worker thread: inference must not block the event loop."""
+        self.recent = np.concatenate((self.recent, samples))[-LEVEL_WINDOW_SAMPLES:]
+        self.samples_seen += samples.size
+        return self.stream.process(samples)
+
+    def detection(self, hit: WakeHit) -> wake_pb2.Detection:
+        return wake_pb2.Detection(
+            wake_word=hit.wake_word,
+            engine=self.engine.name,
+            score=hit.score,
+            level_dbfs=pcm.level_dbfs(self.recent),
+            end_sample=hit.end_sample,
+            detected_at=events.now_timestamp(),
+            trace_id=events.new_trace_id(),
+        )
+
+
+class WakeApi(wake_pb2_grpc.WakeServicer):
+    """gRPC face of the wake service."""
+
+    def __init__(self, service: WakeService) -> None:
+        self.service = service
+
+    async def Detect(
+        self, request_iterator: AsyncIterator[wake_pb2.DetectRequest], context: grpc.aio.ServicerContext
+    ) -> AsyncIterator[wake_pb2.DetectResponse]:
+        service = self.service
+        assert service.engine is not None
+        first = await anext(aiter(request_iterator), None)
+        if first is None or not first.HasField("start"):
+            service.reject("detect_stream", "no_start", "wake stream did not begin with DetectStart")
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "the first message must be DetectStart")
+        start = first.start
+        problem = _start_problem(start, service.common.sites)
+        if problem:
+            service.reject("detect_stream", problem[0], problem[1])
+            await context.abort(problem[2], problem[1])
+        site = SiteStream(start.site, service.engine, service.engine.open_stream(service.sensitivity_for(start.site, start.sensitivity)))
+        log.info("site %s listening", start.site)
+        LISTENING.inc()
+        try:
+            yield wake_pb2.DetectResponse(ready=wake_pb2.DetectReady(engine=service.engine.name, wake_words=service.engine.wake_words))
+            async for request in request_iterator:
+                if not request.HasField("audio"):
+                    continue
+                for detection in await self._process(site, request.audio, context):
+                    service.announce(start.site, detection)
+                    metrics.MESSAGES_OUT.labels("wake", "detection").inc()
+                    yield wake_pb2.DetectResponse(detection=detection)
+        finally:
+            LISTENING.dec()
+            log.info("site %s stopped listening", start.site)
+
+    async def _process(self, site: SiteStream, chunk: common_pb2.AudioChunk, context: grpc.aio.ServicerContext) -> list[wake_pb2.Detection]:
+        service = self.service
+        if len(chunk.pcm) > service.settings.max_chunk_bytes:
+            service.reject("audio_chunk", "oversized", f"audio chunk of {len(chunk.pcm)} bytes from site {site.site}")
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, f"audio chunks may be at most {service.settings.max_chunk_bytes} bytes")
+        metrics.MESSAGES_IN.labels("wake", "audio_chunk").inc()
+        latency = events.seconds_since(chunk.captured_at)
+        if latency is not None:
+            metrics.HOP_LATENCY.labels("audio_to_wake").observe(latency)
+        started = time.perf_counter()
+        hits = await asyncio.to_thread(site.process, pcm.to_samples(chunk.pcm))
+        metrics.STAGE_DURATION.labels("wake", "inference").observe(time.perf_counter() - started)
+        return [site.detection(hit) for hit in hits]
+
+
+def _start_problem(start: wake_pb2.DetectStart, sites: tuple[str, ...]) -> tuple[str, str, grpc.StatusCode] | None:
+    if start.site not in sites:
+        return ("unknown_site", f"unknown site {start.site!r}; known sites: {', '.join(sites)}", grpc.StatusCode.PERMISSION_DENIED)
+    fmt = start.format
+    if (fmt.sample_rate, fmt.sample_width, fmt.channels) != (pcm.SAMPLE_RATE, pcm.SAMPLE_WIDTH, pcm.CHANNELS):
+        return (
+            "bad_format",
+            f"audio must be 16000 Hz, 16-bit, mono; got {fmt.sample_rate} Hz, {fmt.sample_width * 8}-bit, {fmt.channels} channels",
+            grpc.StatusCode.INVALID_ARGUMENT,
+        )
+    return None

@@ -1,0 +1,166 @@
+"""Render one training clip (speech + room) and turn it into embedding frames.
+
+Each clip is described by a small, picklable :class:`ClipJob` carrying its own seed,
+so clips can be rendered in any order, on any number of workers, and still come out
+bit-identical for a given recipe seed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from hearth_wake.engines.speech_embedding import HOP_SAMPLES, WINDOW_SAMPLES, SpeechEmbedding
+from hearth_wake.training import augment, texts
+from hearth_wake.training.synth import SAMPLE_RATE, synthesize
+from hearth_wake.training.voices import Voice, sample_voice
+
+POSITIVE_KINDS = ("pos_alone", "pos_command", "pos_inside")
+NEGATIVE_KINDS = ("neg_confusable", "neg_speech", "neg_noise", "neg_stream")
+_CONTEXT = WINDOW_SAMPLES - HOP_SAMPLES
+
+
+@dataclass(frozen=True)
+class ClipJob:
+    phrase: str
+    group: str  # train / calibration / evaluation
+    kind: str
+    seed: tuple[int, ...]  # entropy for this clip's private random generator
+    stream_seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class ClipFrames:
+    """Embedding frames of one clip; frame j ends at sample (j+1)*1280 of the clip."""
+
+    kind: str
+    group: str
+    frames: np.ndarray  # (T, 96) float32
+    phrase_end: int  # sample where the wake phrase ends, -1 for negatives
+    seconds: float
+
+
+def render(job: ClipJob) -> tuple[np.ndarray, int]:
+    """Make the clip audio (int16) and where its phrase ends (-1 if it has none)."""
+    rng = np.random.default_rng(list(job.seed))
+    if job.kind == "neg_noise":
+        return _noise_clip(rng), -1
+    if job.kind == "neg_stream":
+        speech, marks = _stream_speech(job, rng)
+        return _room(speech, [], rng)[0], -1
+    speech, phrase_end = _speech(job, rng)
+    audio, offset = _room(speech, [phrase_end] if phrase_end >= 0 else [], rng)
+    return audio, (phrase_end + offset if phrase_end >= 0 else -1)
+
+
+def embed_clip(job: ClipJob, embedding: SpeechEmbedding) -> ClipFrames:
+    audio, phrase_end = render(job)
+    padded = np.concatenate([np.zeros(_CONTEXT, dtype=np.float32), audio.astype(np.float32) / 32768.0])
+    frames = embedding.embed_long(padded)
+    return ClipFrames(job.kind, job.group, frames, phrase_end, audio.size / SAMPLE_RATE)
+
+
+def _speech(job: ClipJob, rng: np.random.Generator) -> tuple[np.ndarray, int]:
+    """Dry speech for one utterance and the phrase end inside it (-1 for negatives)."""
+    voice = sample_voice(job.group, rng)
+    if job.kind == "pos_alone":
+        phrase = synthesize(job.phrase, voice)
+        return phrase, phrase.size
+    if job.kind == "pos_command":
+        return _phrase_then_command(job.phrase, voice, rng)
+    if job.kind == "pos_inside":
+        before = synthesize(_negative_text(job.phrase, rng), voice)
+        after, phrase_end = _phrase_then_command(job.phrase, voice, rng)
+        gap = _gap(rng, 0.08, 0.5)
+        return np.concatenate([before, gap, after]), before.size + gap.size + phrase_end
+    if job.kind == "neg_confusable":
+        options = texts.confusables(job.phrase)
+        text = options[rng.integers(len(options))]
+        if rng.random() < 0.4:
+            text = f"{text}, {texts.command(rng)}"
+        return synthesize(text, voice), -1
+    return synthesize(_negative_text(job.phrase, rng), voice), -1
+
+
+def _phrase_then_command(phrase: str, voice: Voice, rng: np.random.Generator) -> tuple[np.ndarray, int]:
+    """"hey hestia, <command>" spoken in one breath when the pause is findable, else joined."""
+    alone = synthesize(phrase, voice)
+    command = texts.command(rng)
+    if rng.random() < 0.6:
+        joined = synthesize(f"{phrase}, {command}", voice)
+        end = _comma_pause(joined, alone.size)
+        if end > 0:
+            return joined, end
+    rest = synthesize(command, voice)
+    gap = _gap(rng, 0.05, 0.4)
+    return np.concatenate([alone, gap, rest]), alone.size
+
+
+def _comma_pause(joined: np.ndarray, alone_len: int) -> int:
+    """Where the pause after the phrase starts: the first 60 ms of quiet near the phrase's own length."""
+    hop = 160
+    energy = np.sqrt(np.mean(joined[: joined.size // hop * hop].reshape(-1, hop) ** 2, axis=1))
+    quiet = energy < 60.0
+    lo, hi = int(0.75 * alone_len / hop), int(1.6 * alone_len / hop)
+    for start in range(lo, min(hi, quiet.size - 6)):
+        if quiet[start : start + 6].all():
+            return start * hop
+    return -1
+
+
+def _negative_text(phrase: str, rng: np.random.Generator) -> str:
+    for _ in range(10):
+        text = texts.everyday(rng)
+        if not texts.mentions(text, phrase):
+            return text
+    return "good morning"
+
+
+def _stream_speech(job: ClipJob, rng: np.random.Generator) -> tuple[np.ndarray, list[int]]:
+    """A stretch of household talk (many speakers, sound-alikes included) with pauses."""
+    pieces: list[np.ndarray] = []
+    total = 0
+    target = int(job.stream_seconds * SAMPLE_RATE)
+    options = texts.confusables(job.phrase)
+    while total < target:
+        voice = sample_voice(job.group, rng)
+        if rng.random() < 0.2:
+            text = options[rng.integers(len(options))]
+        else:
+            text = _negative_text(job.phrase, rng)
+        piece = np.concatenate([synthesize(text, voice), _gap(rng, 0.2, 2.5)])
+        pieces.append(piece)
+        total += piece.size
+    return np.concatenate(pieces)[:target], []
+
+
+def _gap(rng: np.random.Generator, low: float, high: float) -> np.ndarray:
+    return np.zeros(int(rng.uniform(low, high) * SAMPLE_RATE), dtype=np.float32)
+
+
+def _room(speech: np.ndarray, marks: list[int], rng: np.random.Generator) -> tuple[np.ndarray, int]:
+    """Pad, colour, reverberate, add background and set the level; returns audio and the pad offset."""
+    speech_rms = augment.rms(speech[np.abs(speech) > 60.0]) if np.any(np.abs(speech) > 60.0) else 1.0
+    lead = int(rng.uniform(0.2, 1.5) * SAMPLE_RATE)
+    tail = int(rng.uniform(0.4, 1.2) * SAMPLE_RATE)
+    track = np.concatenate([np.zeros(lead, np.float32), speech, np.zeros(tail, np.float32)])
+    if rng.random() < 0.5:
+        track = augment.tilt(track, rng)
+    if rng.random() < 0.35:
+        track = augment.reverb(track, rng)
+    snr = rng.uniform(25.0, 45.0) if rng.random() < 0.4 else rng.uniform(0.0, 25.0)
+    track = augment.mix_at_snr(track, augment.background(track.size, rng), snr, speech_rms)
+    if rng.random() < 0.1:
+        track = augment.mix_at_snr(track, augment.distractor(track.size, rng), rng.uniform(5.0, 25.0), speech_rms)
+    return augment.to_int16(track, rng.uniform(-40.0, -14.0), speech_rms), lead
+
+
+def _noise_clip(rng: np.random.Generator) -> np.ndarray:
+    """Speech-free audio: backgrounds, beeps, clicks and silence, at any level."""
+    n = int(rng.uniform(2.0, 5.0) * SAMPLE_RATE)
+    track = augment.background(n, rng)
+    if rng.random() < 0.6:
+        track = track * rng.uniform(0.05, 1.0) + augment.distractor(n, rng)
+    level = rng.uniform(-70.0, -15.0)
+    return augment.to_int16(track, level, augment.rms(track))

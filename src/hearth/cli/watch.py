@@ -1,0 +1,64 @@
+"""Watching the bus: which message each topic carries, and a one-line readable form of each event."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from google.protobuf import json_format
+from google.protobuf.message import Message
+
+from hearth import topics
+from hearth.v1 import events_pb2
+
+
+@dataclass(frozen=True)
+class EventKind:
+    name: str
+    topic: Callable[[str], str]
+    message_type: type[Message]
+
+
+SITE_EVENTS: tuple[EventKind, ...] = (
+    EventKind("wake.detected", topics.wake_detected, events_pb2.WakeDetected),
+    EventKind("session.started", topics.session_started, events_pb2.SessionStarted),
+    EventKind("session.refused", topics.session_refused, events_pb2.SessionRefused),
+    EventKind("session.ended", topics.session_ended, events_pb2.SessionEnded),
+    EventKind("stt.transcript", topics.transcript, events_pb2.Transcript),
+    EventKind("intent.recognized", topics.intent_recognized, events_pb2.IntentRecognized),
+    EventKind("intent.not_recognized", topics.intent_not_recognized, events_pb2.IntentNotRecognized),
+    EventKind("policy.mute", topics.mute_state, events_pb2.MuteState),
+)
+
+
+def as_dict(kind: str, topic: str, message: Message) -> dict[str, object]:
+    body = json_format.MessageToDict(message, preserving_proto_field_name=True, always_print_fields_with_no_presence=True)
+    return {"event": kind, "topic": topic, **body}
+
+
+def as_json_line(kind: str, topic: str, message: Message) -> str:
+    return json.dumps(as_dict(kind, topic, message), ensure_ascii=False)
+
+
+def describe(kind: str, message: Message) -> str:
+    """What happened, for a person watching `hearth up`; transcripts are shown because the owner asked to watch."""
+    site = getattr(message, "header").site if message.DESCRIPTOR.fields_by_name.get("header") else ""
+    detail = _DETAILS.get(kind, lambda m: "")(message)
+    return f"{site or '-':<12} {kind:<22} {detail}".rstrip()
+
+
+def _slots(message: events_pb2.IntentRecognized) -> str:
+    return " ".join(f"{k}={v}" for k, v in sorted(message.slots.items()))
+
+
+_DETAILS: dict[str, Callable[[Message], str]] = {
+    "wake.detected": lambda m: f"{m.wake_word!r} score {m.score:.2f} via {m.engine}",
+    "session.started": lambda m: f"up to {m.max_length_s:.0f} s",
+    "session.refused": lambda m: m.reason,
+    "session.ended": lambda m: f"{events_pb2.SessionEnded.Outcome.Name(m.outcome).removeprefix('OUTCOME_').lower()}, {m.audio_s:.1f} s of audio",
+    "stt.transcript": lambda m: f"{m.text!r} ({m.engine}, {m.mode})",
+    "intent.recognized": lambda m: f"{m.intent} {_slots(m)}" + (f" → {m.speech!r}" if m.speech else ""),
+    "intent.not_recognized": lambda m: f"no intent for {m.text!r}",
+    "policy.mute": lambda m: "muted" if m.muted else "listening",
+}

@@ -1,0 +1,32 @@
+"""Small PCM helpers shared by the audio and wake services (16 kHz mono signed 16-bit is Hearth's format)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+SAMPLE_RATE = 16_000
+SAMPLE_WIDTH = 2
+CHANNELS = 1
+BYTES_PER_SECOND = SAMPLE_RATE * SAMPLE_WIDTH * CHANNELS
+
+
+def to_samples(pcm: bytes) -> np.ndarray:
+    """int16 view of little-endian PCM; an odd trailing byte is dropped rather than failing the stream."""
+    usable = len(pcm) - (len(pcm) % SAMPLE_WIDTH)
+    return np.frombuffer(pcm[:usable], dtype="<i2")
+
+
+def level_dbfs(samples: np.ndarray) -> float:
+    """RMS level relative to full scale; -96 for silence. Used to pick the site that heard a command best."""
+    if samples.size == 0:
+        return -96.0
+    rms = float(np.sqrt(np.mean(np.square(samples.astype(np.float64)))))
+    if rms <= 0:
+        return -96.0
+    return max(-96.0, 20 * math.log10(rms / 32768.0))
+
+
+def seconds(pcm_bytes: int) -> float:
+    return pcm_bytes / BYTES_PER_SECOND

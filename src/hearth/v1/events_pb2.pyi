@@ -1,0 +1,206 @@
+import datetime
+
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from hearth.v1 import common_pb2 as _common_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class ServiceStatus(_message.Message):
+    __slots__ = ("service", "instance", "state", "version", "grpc_address", "metrics_url", "offers", "since")
+    class State(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+        __slots__ = ()
+        STATE_UNSPECIFIED: _ClassVar[ServiceStatus.State]
+        STATE_ONLINE: _ClassVar[ServiceStatus.State]
+        STATE_OFFLINE: _ClassVar[ServiceStatus.State]
+    STATE_UNSPECIFIED: ServiceStatus.State
+    STATE_ONLINE: ServiceStatus.State
+    STATE_OFFLINE: ServiceStatus.State
+    class OffersEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    SERVICE_FIELD_NUMBER: _ClassVar[int]
+    INSTANCE_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    GRPC_ADDRESS_FIELD_NUMBER: _ClassVar[int]
+    METRICS_URL_FIELD_NUMBER: _ClassVar[int]
+    OFFERS_FIELD_NUMBER: _ClassVar[int]
+    SINCE_FIELD_NUMBER: _ClassVar[int]
+    service: str
+    instance: str
+    state: ServiceStatus.State
+    version: str
+    grpc_address: str
+    metrics_url: str
+    offers: _containers.ScalarMap[str, str]
+    since: _timestamp_pb2.Timestamp
+    def __init__(self, service: _Optional[str] = ..., instance: _Optional[str] = ..., state: _Optional[_Union[ServiceStatus.State, str]] = ..., version: _Optional[str] = ..., grpc_address: _Optional[str] = ..., metrics_url: _Optional[str] = ..., offers: _Optional[_Mapping[str, str]] = ..., since: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class WakeDetected(_message.Message):
+    __slots__ = ("header", "wake_word", "engine", "score", "level_dbfs", "detected_at")
+    HEADER_FIELD_NUMBER: _ClassVar[int]
+    WAKE_WORD_FIELD_NUMBER: _ClassVar[int]
+    ENGINE_FIELD_NUMBER: _ClassVar[int]
+    SCORE_FIELD_NUMBER: _ClassVar[int]
+    LEVEL_DBFS_FIELD_NUMBER: _ClassVar[int]
+    DETECTED_AT_FIELD_NUMBER: _ClassVar[int]
+    header: _common_pb2.EventHeader
+    wake_word: str
+    engine: str
+    score: float
+    level_dbfs: float
+    detected_at: _timestamp_pb2.Timestamp
+    def __init__(self, header: _Optional[_Union[_common_pb2.EventHeader, _Mapping]] = ..., wake_word: _Optional[str] = ..., engine: _Optional[str] = ..., score: _Optional[float] = ..., level_dbfs: _Optional[float] = ..., detected_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class SessionStarted(_message.Message):
+    __slots__ = ("header", "wake_word", "max_length_s", "preroll_s", "expires_at")
+    HEADER_FIELD_NUMBER: _ClassVar[int]
+    WAKE_WORD_FIELD_NUMBER: _ClassVar[int]
+    MAX_LENGTH_S_FIELD_NUMBER: _ClassVar[int]
+    PREROLL_S_FIELD_NUMBER: _ClassVar[int]
+    EXPIRES_AT_FIELD_NUMBER: _ClassVar[int]
+    header: _common_pb2.EventHeader
+    wake_word: str
+    max_length_s: float
+    preroll_s: float
+    expires_at: _timestamp_pb2.Timestamp
+    def __init__(self, header: _Optional[_Union[_common_pb2.EventHeader, _Mapping]] = ..., wake_word: _Optional[str] = ..., max_length_s: _Optional[float] = ..., preroll_s: _Optional[float] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class SessionRefused(_message.Message):
+    __slots__ = ("header", "reason")
+    HEADER_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    header: _common_pb2.EventHeader
+    reason: str
+    def __init__(self, header: _Optional[_Union[_common_pb2.EventHeader, _Mapping]] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class SessionEnded(_message.Message):
+    __slots__ = ("header", "outcome", "audio_s", "detail")
+    class Outcome(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+        __slots__ = ()
+        OUTCOME_UNSPECIFIED: _ClassVar[SessionEnded.Outcome]
+        OUTCOME_END_OF_SPEECH: _ClassVar[SessionEnded.Outcome]
+        OUTCOME_MAX_LENGTH: _ClassVar[SessionEnded.Outcome]
+        OUTCOME_ERROR: _ClassVar[SessionEnded.Outcome]
+        OUTCOME_CANCELLED: _ClassVar[SessionEnded.Outcome]
+    OUTCOME_UNSPECIFIED: SessionEnded.Outcome
+    OUTCOME_END_OF_SPEECH: SessionEnded.Outcome
+    OUTCOME_MAX_LENGTH: SessionEnded.Outcome
+    OUTCOME_ERROR: SessionEnded.Outcome
+    OUTCOME_CANCELLED: SessionEnded.Outcome
+    HEADER_FIELD_NUMBER: _ClassVar[int]
+    OUTCOME_FIELD_NUMBER: _ClassVar[int]
+    AUDIO_S_FIELD_NUMBER: _ClassVar[int]
+    DETAIL_FIELD_NUMBER: _ClassVar[int]
+    header: _common_pb2.EventHeader
+    outcome: SessionEnded.Outcome
+    audio_s: float
+    detail: str
+    def __init__(self, header: _Optional[_Union[_common_pb2.EventHeader, _Mapping]] = ..., outcome: _Optional[_Union[SessionEnded.Outcome, str]] = ..., audio_s: _Optional[float] = ..., detail: _Optional[str] = ...) -> None: ...
+
+class Transcript(_message.Message):
+    __slots__ = ("header", "text", "confidence", "engine", "language", "mode", "end_of_speech_at", "audio_s")
+    HEADER_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    CONFIDENCE_FIELD_NUMBER: _ClassVar[int]
+    ENGINE_FIELD_NUMBER: _ClassVar[int]
+    LANGUAGE_FIELD_NUMBER: _ClassVar[int]
+    MODE_FIELD_NUMBER: _ClassVar[int]
+    END_OF_SPEECH_AT_FIELD_NUMBER: _ClassVar[int]
+    AUDIO_S_FIELD_NUMBER: _ClassVar[int]
+    header: _common_pb2.EventHeader
+    text: str
+    confidence: float
+    engine: str
+    language: str
+    mode: str
+    end_of_speech_at: _timestamp_pb2.Timestamp
+    audio_s: float
+    def __init__(self, header: _Optional[_Union[_common_pb2.EventHeader, _Mapping]] = ..., text: _Optional[str] = ..., confidence: _Optional[float] = ..., engine: _Optional[str] = ..., language: _Optional[str] = ..., mode: _Optional[str] = ..., end_of_speech_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., audio_s: _Optional[float] = ...) -> None: ...
+
+class IntentRecognized(_message.Message):
+    __slots__ = ("header", "intent", "slots", "text", "speech", "end_of_speech_at")
+    class SlotsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    HEADER_FIELD_NUMBER: _ClassVar[int]
+    INTENT_FIELD_NUMBER: _ClassVar[int]
+    SLOTS_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    SPEECH_FIELD_NUMBER: _ClassVar[int]
+    END_OF_SPEECH_AT_FIELD_NUMBER: _ClassVar[int]
+    header: _common_pb2.EventHeader
+    intent: str
+    slots: _containers.ScalarMap[str, str]
+    text: str
+    speech: str
+    end_of_speech_at: _timestamp_pb2.Timestamp
+    def __init__(self, header: _Optional[_Union[_common_pb2.EventHeader, _Mapping]] = ..., intent: _Optional[str] = ..., slots: _Optional[_Mapping[str, str]] = ..., text: _Optional[str] = ..., speech: _Optional[str] = ..., end_of_speech_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class IntentNotRecognized(_message.Message):
+    __slots__ = ("header", "text", "end_of_speech_at")
+    HEADER_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    END_OF_SPEECH_AT_FIELD_NUMBER: _ClassVar[int]
+    header: _common_pb2.EventHeader
+    text: str
+    end_of_speech_at: _timestamp_pb2.Timestamp
+    def __init__(self, header: _Optional[_Union[_common_pb2.EventHeader, _Mapping]] = ..., text: _Optional[str] = ..., end_of_speech_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class Vocabulary(_message.Message):
+    __slots__ = ("header", "language", "sentences", "words", "version")
+    HEADER_FIELD_NUMBER: _ClassVar[int]
+    LANGUAGE_FIELD_NUMBER: _ClassVar[int]
+    SENTENCES_FIELD_NUMBER: _ClassVar[int]
+    WORDS_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    header: _common_pb2.EventHeader
+    language: str
+    sentences: _containers.RepeatedScalarFieldContainer[str]
+    words: _containers.RepeatedScalarFieldContainer[str]
+    version: str
+    def __init__(self, header: _Optional[_Union[_common_pb2.EventHeader, _Mapping]] = ..., language: _Optional[str] = ..., sentences: _Optional[_Iterable[str]] = ..., words: _Optional[_Iterable[str]] = ..., version: _Optional[str] = ...) -> None: ...
+
+class MuteState(_message.Message):
+    __slots__ = ("header", "muted", "changed_at", "changed_by")
+    HEADER_FIELD_NUMBER: _ClassVar[int]
+    MUTED_FIELD_NUMBER: _ClassVar[int]
+    CHANGED_AT_FIELD_NUMBER: _ClassVar[int]
+    CHANGED_BY_FIELD_NUMBER: _ClassVar[int]
+    header: _common_pb2.EventHeader
+    muted: bool
+    changed_at: _timestamp_pb2.Timestamp
+    changed_by: str
+    def __init__(self, header: _Optional[_Union[_common_pb2.EventHeader, _Mapping]] = ..., muted: _Optional[bool] = ..., changed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., changed_by: _Optional[str] = ...) -> None: ...
+
+class MuteCommand(_message.Message):
+    __slots__ = ("header", "muted")
+    HEADER_FIELD_NUMBER: _ClassVar[int]
+    MUTED_FIELD_NUMBER: _ClassVar[int]
+    header: _common_pb2.EventHeader
+    muted: bool
+    def __init__(self, header: _Optional[_Union[_common_pb2.EventHeader, _Mapping]] = ..., muted: _Optional[bool] = ...) -> None: ...
+
+class ServiceError(_message.Message):
+    __slots__ = ("header", "kind", "message")
+    HEADER_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    header: _common_pb2.EventHeader
+    kind: str
+    message: str
+    def __init__(self, header: _Optional[_Union[_common_pb2.EventHeader, _Mapping]] = ..., kind: _Optional[str] = ..., message: _Optional[str] = ...) -> None: ...

