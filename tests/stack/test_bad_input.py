@@ -76,7 +76,7 @@ def test_services_stay_up_after_malformed_events(english_stack: Stack, say) -> N
 
 def test_wav_at_44k_stereo_is_converted(english_stack: Stack, say, tmp_path: Path) -> None:
     converted = tmp_path / "stereo44k.wav"
-    subprocess.run(["sox", str(say("hey hestia, turn on the kitchen lights")), "-r", "44100", "-c", "2", str(converted)], check=True, timeout=timeouts.SYNTH_S)
+    subprocess.run(["sox", "-R", str(say("hey hestia, turn on the kitchen lights")), "-r", "44100", "-c", "2", str(converted)], check=True, timeout=timeouts.SYNTH_S)
     result = english_stack.run_file(converted, "--fast")
     assert result.returncode == 0, result.stdout + result.stderr
 

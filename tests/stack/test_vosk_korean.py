@@ -47,7 +47,7 @@ def _wake_then_korean(tmp: Path, command: str) -> Path:
     wake = speak("hey hestia", tmp / "wake.wav", voice="en-us")
     korean = speak(command, tmp / "command.wav", voice="ko", speed=140)
     joined = tmp / "joined.wav"
-    subprocess.run(["sox", str(wake), str(korean), str(joined)], check=True, timeout=timeouts.SYNTH_S)
+    subprocess.run(["sox", "-R", str(wake), str(korean), str(joined)], check=True, timeout=timeouts.SYNTH_S)
     return joined
 
 

@@ -1,57 +1,14 @@
-"""Real speech for the stt tests: espeak-ng synthesizes, sox converts to 16 kHz s16le mono."""
+"""Fixtures for the stt engine tests; helpers live in tests/stt/speech.py."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import time
 from collections.abc import Callable
 
-import numpy as np
+import shutil
+
 import pytest
 
-from hearth_stt.engines.base import FinalResult, Utterance
-
-RATE = 16000
-CHUNK = 3200  # 100 ms, what the audio service sends
-
-
-def synthesize(text: str, voice: str, speed: int = 150) -> bytes:
-    """Speech as 16 kHz mono s16le PCM, made now (never shipped as a fixture)."""
-    wav = subprocess.run(
-        ["espeak-ng", "-v", voice, "-s", str(speed), "--stdout", text],
-        capture_output=True, check=True, timeout=30,
-    ).stdout
-    return subprocess.run(
-        ["sox", "-t", "wav", "-", "-r", str(RATE), "-c", "1", "-b", "16", "-e", "signed-integer", "-t", "raw", "-"],
-        input=wav, capture_output=True, check=True, timeout=30,
-    ).stdout
-
-
-def quiet(seconds: float, level: int = 20, seed: int = 0) -> bytes:
-    """Low room noise rather than digital zeros, like a real microphone."""
-    rng = np.random.default_rng(seed)
-    return rng.integers(-level, level + 1, int(seconds * RATE), dtype=np.int16).tobytes()
-
-
-def stream(utterance: Utterance, pcm: bytes, stop_at_end: bool = True) -> tuple[float | None, list[str]]:
-    """Feed 100 ms chunks; return when end of speech fired (seconds of audio fed) and the partials."""
-    partials: list[str] = []
-    for start in range(0, len(pcm), CHUNK):
-        update = utterance.accept(pcm[start : start + CHUNK])
-        if update.partial:
-            partials.append(update.partial)
-        if update.end_of_speech:
-            ended = min(start + CHUNK, len(pcm)) / (2 * RATE)
-            if stop_at_end:
-                return ended, partials
-    return None, partials
-
-
-def timed_finish(utterance: Utterance) -> tuple[FinalResult, float]:
-    started = time.perf_counter()
-    result = utterance.finish()
-    return result, time.perf_counter() - started
+from tests.stt.speech import synthesize
 
 
 @pytest.fixture(scope="session")

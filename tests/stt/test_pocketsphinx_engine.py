@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 
 import pytest
-from conftest import quiet, stream, timed_finish
+from tests.stt.speech import quiet, stream, timed_finish
 
 from hearth_stt.engines import EngineOptions, ModelNotFoundError, Vocabulary, create_engine
 from hearth_stt.engines.pocketsphinx_engine import PocketsphinxEngine
@@ -23,9 +23,10 @@ COMMANDS = (
     "stop the music", "turn up the volume", "turn down the volume", "pause the music", "next song",
     "delete what i just said",
 )
-# Recognised exactly in both voices when this suite was written (22/30 en-us, 12/30 en-gb overall).
+# Recognised exactly in both voices (22/30 en-us, 10/30 en-gb overall, the same on every run since
+# decoding became deterministic: batch CMN, and test audio converted with sox -R, without random dither).
 RELIABLE = (
-    "what is the weather like", "what is the temperature outside", "what is the date", "stop the music",
+    "what is the weather like", "what is the date", "stop the music",
     "play some music", "lock the front door", "delete what i just said",
 )
 OUT_OF_DOMAIN = (

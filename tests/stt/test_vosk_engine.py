@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 
 import pytest
-from conftest import quiet, stream, timed_finish
+from tests.stt.speech import quiet, stream, timed_finish
 
 from hearth_stt.engines import EngineOptions, Vocabulary, create_engine
 from hearth_stt.engines.vosk_engine import VoskEngine, _scaled_endpoint_conf
@@ -105,7 +105,10 @@ def test_open_mode_transcribes_freely(speech: Callable[[str, str], bytes]) -> No
     utterance = eng.open_utterance()
     stream(utterance, quiet(0.3) + speech("날씨 어때", "ko") + quiet(1.0))
     result = utterance.finish()
-    assert "어때" in result.text.split()
+    # espeak-ng's Korean is rough, so the exact words vary with the audio; what open mode must show
+    # is that it is not held to the vocabulary.
+    assert result.text
+    assert not set(result.text.split()) <= set(vocabulary().words), result.text
 
 
 def test_endpoint_rules_are_scaled() -> None:

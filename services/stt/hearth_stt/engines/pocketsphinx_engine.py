@@ -44,6 +44,10 @@ from hearth_stt.engines.language_model import build_arpa
 log = logging.getLogger(__name__)
 
 ENGLISH = ("en", "en-us")
+_SPHINX_LOCK = threading.RLock()
+"""PocketSphinx is not safe to drive from several threads at once (building a decoder while another
+decodes gave different transcripts for the same audio): every call into it holds this lock.
+Decoding runs at about 0.06 of real time, so sites queue for milliseconds."""
 LM_DISCOUNT = 0.2  # measured best of 0.5/0.2/0.1/0.05 on the espeak-ng set
 MIN_SPEECH_S = 0.15  # shorter bursts (clicks, breaths) do not count as speech
 
@@ -103,9 +107,14 @@ class PocketsphinxUtterance(Utterance):
         self._endpointer = VadEndpointer(engine.options.end_silence_s)
         self._done = False
         self._audio = bytearray()
-        decoder.start_utt()
+        with _SPHINX_LOCK:
+            decoder.start_utt()
 
     def accept(self, pcm: bytes) -> Update:
+        with _SPHINX_LOCK:
+            return self._accept(pcm)
+
+    def _accept(self, pcm: bytes) -> Update:
         if self._done:
             raise SttError("this utterance is finished; open a new one")
         if self._endpointer.ended:
@@ -122,14 +131,19 @@ class PocketsphinxUtterance(Utterance):
             raise SttError("this utterance is already finished")
         self._done = True
         try:
-            self._decoder.end_utt()
-            if self._audio:
-                self._decoder.start_utt()
-                self._decoder.process_raw(bytes(self._audio), False, True)
-                self._decoder.end_utt()
-            return self._result()
+            with _SPHINX_LOCK:
+                return self._decode_all()
         finally:
             self._engine._release(self._decoder, self._search)
+
+    def _decode_all(self) -> FinalResult:
+        """The streaming pass only feeds partials; the whole utterance decoded at once is more accurate."""
+        self._decoder.end_utt()
+        if self._audio:
+            self._decoder.start_utt()
+            self._decoder.process_raw(bytes(self._audio), False, True)
+            self._decoder.end_utt()
+        return self._result()
 
     def _result(self) -> FinalResult:
         hyp = self._decoder.hyp()
@@ -232,7 +246,15 @@ class PocketsphinxEngine(SttEngine):
         from pocketsphinx import Decoder
 
         lm = search.lm_path or self._open_lm
-        return Decoder(hmm=self._hmm, dict=self._dict, lm=lm, loglevel="FATAL", fwdflat=False)
+        with _SPHINX_LOCK:
+            return self._build_decoder(lm)
+
+    def _build_decoder(self, lm: str) -> object:
+        from pocketsphinx import Decoder
+
+        # Batch CMN normalises each utterance by its own cepstral mean: with live CMN a reused
+        # decoder carries the previous session's audio into the next transcript.
+        return Decoder(hmm=self._hmm, dict=self._dict, lm=lm, loglevel="FATAL", fwdflat=False, cmn="batch")
 
     def _fill_pool(self) -> None:
         with self._lock:
