@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -142,11 +143,11 @@ def _env() -> dict[str, str]:
     return env
 
 
-def start_stack(tmp: Path, config: dict[str, Any]) -> Stack:
+def start_stack(tmp: Path, config: dict[str, Any], mic: bool = False) -> Stack:
     config_path = tmp / "hearth.yaml"
     config_path.write_text(yaml.safe_dump(config))
     process = subprocess.Popen(
-        [sys.executable, "-m", "hearth", "--config", str(config_path), "up", "--no-mic"],
+        [sys.executable, "-m", "hearth", "--config", str(config_path), "up", *([] if mic else ["--no-mic"])],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -178,3 +179,56 @@ def events_of(result: subprocess.CompletedProcess[str]) -> list[dict[str, Any]]:
     import json
 
     return [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+
+
+class EventWatcher:
+    """Subscribes to every Hearth topic of a stack and keeps (topic, payload dict) pairs."""
+
+    def __init__(self, stack: Stack, topic_filter: str = "hearth/v1/#") -> None:
+        import json
+
+        import paho.mqtt.client as mqtt
+        from paho.mqtt.enums import CallbackAPIVersion
+
+        self.events: list[tuple[str, dict[str, Any]]] = []
+        self.raw: list[tuple[str, bytes]] = []
+        self._lock = threading.Lock()
+        self._json = json
+        self.client = mqtt.Client(callback_api_version=CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
+        self.client.on_message = self._on_message
+        self.client.on_connect = lambda c, *_: c.subscribe(topic_filter, qos=1)
+        self.client.connect("127.0.0.1", stack.mqtt_port)
+        self.client.loop_start()
+
+    def _on_message(self, _client: Any, _userdata: Any, msg: Any) -> None:
+        with self._lock:
+            self.raw.append((msg.topic, bytes(msg.payload)))
+            try:
+                self.events.append((msg.topic, self._json.loads(msg.payload)))
+            except ValueError:
+                pass
+
+    def wait_for(
+        self, topic_suffix: str, timeout: float = timeouts.EVENT_S, after: int = 0, where: Callable[[dict[str, Any]], bool] | None = None
+    ) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                for topic, payload in self.events[after:]:
+                    if topic.endswith(topic_suffix) and (where is None or where(payload)):
+                        return payload
+            time.sleep(0.05)
+        raise AssertionError(f"no event on *{topic_suffix} within {timeout} s; saw {[t for t, _ in self.events[-20:]]}")
+
+    def mark(self) -> int:
+        with self._lock:
+            return len(self.events)
+
+    def close(self) -> None:
+        self.client.disconnect()
+        self.client.loop_stop()
+
+
+def processes_matching(pattern: str) -> list[int]:
+    found = subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True, timeout=10).stdout.split()
+    return [int(pid) for pid in found]

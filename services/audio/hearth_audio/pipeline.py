@@ -29,6 +29,7 @@ from hearth_audio.wake_link import WakeLink
 log = logging.getLogger(__name__)
 
 CAPTURED_SECONDS = Counter("hearth_audio_captured_seconds_total", "Seconds of audio captured", ["site"])
+CAPTURE_FAILURES = Counter("hearth_audio_capture_failures_total", "Unexpected capture errors (capture restarts)", ["site"])
 CAPTURING = Gauge("hearth_audio_capturing", "1 while the site's microphone is open", ["site"])
 RING_SECONDS = 15.0
 """Audio kept for pre-roll and for what arrives while policy is asked; never sent unless a session opens."""
@@ -79,7 +80,21 @@ class SitePipeline:
         return f"wake service not reachable at {self.common.endpoints.wake}: {self.wake.last_error or 'no answer'}"
 
     async def capture(self) -> None:
-        """Capture until the source ends for good; pauses while capture is not granted."""
+        """Capture until the source ends for good; pauses while capture is not granted.
+
+        An unexpected error must not end capture for good (nor leave the device open): it is
+        logged, counted, and capture starts over after the retry delay."""
+        while True:
+            try:
+                await self._capture_until_ended()
+                return
+            except Exception:
+                log.exception("site %s: capture failed; restarting it", self.site)
+                CAPTURE_FAILURES.labels(self.site).inc()
+                await self.source.close()
+                await asyncio.sleep(self.settings.retry_s)
+
+    async def _capture_until_ended(self) -> None:
         while True:
             await self.gate.wait_allowed()
             try:

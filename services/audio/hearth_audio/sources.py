@@ -68,23 +68,27 @@ class MicSource(AudioSource):
         log.info("microphone opened (pid %d)", self.process.pid)
 
     async def read(self) -> bytes:
-        assert self.process is not None and self.process.stdout is not None
+        process = self.process
+        if process is None or process.stdout is None:
+            raise SourceError("microphone is closed")
         try:
-            return await self.process.stdout.readexactly(self.chunk_bytes)
+            return await process.stdout.readexactly(self.chunk_bytes)
         except asyncio.IncompleteReadError:
-            detail = await self._exit_detail()
+            if self.process is not process:
+                raise SourceError("microphone closed") from None  # we stopped it (mute, lost lease)
+            detail = await self._exit_detail(process)
             raise SourceError(f"microphone command stopped: {detail}") from None
 
-    async def _exit_detail(self) -> str:
-        assert self.process is not None
+    @staticmethod
+    async def _exit_detail(process: asyncio.subprocess.Process) -> str:
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self.process.wait(), 2.0)
+            await asyncio.wait_for(process.wait(), 2.0)
         stderr = b""
-        if self.process.stderr is not None:
+        if process.stderr is not None:
             with contextlib.suppress(TimeoutError):
-                stderr = await asyncio.wait_for(self.process.stderr.read(2000), 1.0)
+                stderr = await asyncio.wait_for(process.stderr.read(2000), 1.0)
         message = stderr.decode(errors="replace").strip().splitlines()
-        return f"exit code {self.process.returncode}" + (f": {message[-1]}" if message else "")
+        return f"exit code {process.returncode}" + (f": {message[-1]}" if message else "")
 
     async def close(self) -> None:
         """Terminate, then kill: the device must be released within a fraction of a second."""
