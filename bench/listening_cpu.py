@@ -234,8 +234,8 @@ def main(argv: list[str] | None = None) -> int:
         (tmp / "speech").mkdir()
         print(f"synthesizing {args.seconds:.0f} s of talk without the wake word …", flush=True)
         wav = speech_without_wake_word(tmp / "speech", args.seconds)
-        config = stack_config(tmp, stt={"engine": "pocketsphinx", "language": "en"})
-        config["sites"] = list(SITES)
+        config = stack_config(tmp, stt={"engine": "pocketsphinx", "language": "en"}, audio={"site": SITES[0]})
+        config["sites"] = list(SITES)  # stack_config merges mappings only; the audio service above must name a configured site
         print("starting the stack with 20 sites …", flush=True)
         stack = start_stack(tmp, config)
         try:

@@ -182,6 +182,10 @@ class Played:
 
     intent_expected: str
     intent: str | None = None
+    outcome: str = "none"
+    """intent.recognized, intent.not_recognized, or none (no wake, or no transcript)."""
+    word_errors: int = 0
+    reference_words: int = 0
     slots_ok: bool = False
     woke: bool = False
     end_to_intent_s: float | None = None
@@ -194,28 +198,52 @@ class Played:
         return self.intent == self.intent_expected
 
 
-def synthesize(workdir: Path, count: int) -> list[tuple[Path, str, list[dict[str, str]]]]:
+Utterance = tuple[Path, str, str, list[dict[str, str]]]
+"""(WAV, the command's words after the wake word, expected intent, acceptable slot sets)."""
+
+
+def synthesize(workdir: Path, count: int) -> list[Utterance]:
     """count utterances: the command list in order, then again at other pitches."""
     made = []
     for index in range(count):
         text, intent, slots = COMMANDS[index % len(COMMANDS)]
         pitch = PITCHES[(index // len(COMMANDS)) % len(PITCHES)]
         wav = speak(f"hey hestia, {text}", workdir / f"cmd{index:03d}.wav", pitch=pitch)
-        made.append((wav, intent, slots))
+        made.append((wav, text, intent, slots))
     return made
 
 
-def play(stack: Stack, wav: Path, intent: str, slots: list[dict[str, str]], *, fast: bool) -> Played:
+def word_errors(reference: str, hypothesis: str) -> int:
+    """Word-level edit distance (substitutions, insertions, deletions): the numerator of the word error rate.
+
+    The transcript is only compared, never kept or printed.
+    """
+    ref, hyp = _words(reference), _words(hypothesis)
+    row = list(range(len(hyp) + 1))
+    for i, r in enumerate(ref, 1):
+        previous, row[0] = row[0], i
+        for j, h in enumerate(hyp, 1):
+            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (r != h))
+    return row[-1]
+
+
+def _words(text: str) -> list[str]:
+    return "".join(c if c.isalnum() or c.isspace() else " " for c in text.lower()).split()
+
+
+def play(stack: Stack, wav: Path, command: str, intent: str, slots: list[dict[str, str]], *, fast: bool) -> Played:
     args = ["--site", "kitchen"] + (["--fast"] if fast else [])
     started = time.monotonic()
     result = stack.run_file(wav, *args)
-    played = Played(intent_expected=intent, wall_s=time.monotonic() - started)
+    played = Played(intent_expected=intent, wall_s=time.monotonic() - started, reference_words=len(_words(command)))
     kinds = {event["event"]: event for event in events_of(result)}
     played.woke = "wake.detected" in kinds
     outcome = kinds.get("intent.recognized") or kinds.get("intent.not_recognized")
     transcript = kinds.get("stt.transcript")
     if outcome is not None and outcome.get("end_of_speech_at"):
         played.end_to_intent_s = rfc3339_seconds(outcome["header"]["sent_at"]) - rfc3339_seconds(outcome["end_of_speech_at"])
+    played.outcome = "intent.recognized" if "intent.recognized" in kinds else "intent.not_recognized" if "intent.not_recognized" in kinds else "none"
+    played.word_errors = word_errors(command, transcript.get("text", "") if transcript else "")
     if transcript is not None and transcript.get("end_of_speech_at"):
         played.end_to_transcript_s = rfc3339_seconds(transcript["header"]["sent_at"]) - rfc3339_seconds(transcript["end_of_speech_at"])
         if outcome is not None:
@@ -228,16 +256,20 @@ def play(stack: Stack, wav: Path, intent: str, slots: list[dict[str, str]], *, f
     return played
 
 
-def run_commands(stack: Stack, utterances: list[tuple[Path, str, list[dict[str, str]]]], *, fast: bool) -> dict[str, Any]:
+def run_commands(stack: Stack, utterances: list[Utterance], *, fast: bool) -> dict[str, Any]:
     """Play every utterance; the services' histograms are diffed around the run so only these commands count."""
     before = scrape_all(stack)
     started = time.monotonic()
     results = []
-    for number, (wav, intent, slots) in enumerate(utterances, 1):
-        played = play(stack, wav, intent, slots, fast=fast)
+    for number, (wav, command, intent, slots) in enumerate(utterances, 1):
+        played = play(stack, wav, command, intent, slots, fast=fast)
         results.append(played)
-        mark = "ok" if played.right_intent else "MISS"
-        print(f"  [{number:>3}/{len(utterances)}] {intent:<20} {mark:<4} end→intent {ms(played.end_to_intent_s):>7} ms", flush=True)
+        mark = "ok" if played.right_intent else f"MISS ({played.intent or played.outcome})"
+        print(
+            f"  [{number:>3}/{len(utterances)}] {intent:<20} end→intent {ms(played.end_to_intent_s):>7} ms"
+            f"  word errors {played.word_errors}/{played.reference_words}  {mark}",
+            flush=True,
+        )
     after = scrape_all(stack)
     n = len(results)
     hops = {hop: histogram(after, "hearth_hop_latency_seconds", hop=hop).minus(histogram(before, "hearth_hop_latency_seconds", hop=hop)) for hop in HOPS}
@@ -255,6 +287,10 @@ def run_commands(stack: Stack, utterances: list[tuple[Path, str, list[dict[str, 
         "right_intent": sum(p.right_intent for p in results),
         "right_intent_and_slots": sum(p.right_intent and p.slots_ok for p in results),
         "recognition_rate": sum(p.right_intent for p in results) / n if n else None,
+        "not_recognized": sum(p.outcome == "intent.not_recognized" for p in results),
+        "wrong_intent": sum(p.outcome == "intent.recognized" and not p.right_intent for p in results),
+        "word_error_rate": sum(p.word_errors for p in results) / max(1, sum(p.reference_words for p in results)),
+        "misses_by_expected_intent": _count(p.intent_expected for p in results if not p.right_intent),
         "end_of_speech_to_intent_s": summary([p.end_to_intent_s for p in results if p.end_to_intent_s is not None]),
         "end_of_speech_to_transcript_s": summary([p.end_to_transcript_s for p in results if p.end_to_transcript_s is not None]),
         "transcript_to_intent_s": summary([p.transcript_to_intent_s for p in results if p.transcript_to_intent_s is not None]),
@@ -263,6 +299,13 @@ def run_commands(stack: Stack, utterances: list[tuple[Path, str, list[dict[str, 
         "metrics_stages_s": {stage: _quantiles(h) for stage, h in stages.items()},
         "stt_real_time_factor": {"n": rtf.count, "mean": rtf.mean, "p50": rtf.quantile(0.5), "p95": rtf.quantile(0.95)},
     }
+
+
+def _count(items: Iterable[str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[item] = counts.get(item, 0) + 1
+    return counts
 
 
 def _quantiles(h: Histogram) -> dict[str, float | None]:
@@ -369,6 +412,8 @@ def print_run(run: dict[str, Any]) -> None:
     print(f"  wake detected           {run['woke']}/{n}")
     print(f"  right intent            {run['right_intent']}/{n}  ({100 * (run['recognition_rate'] or 0):.1f} %; target 98 %)")
     print(f"  right intent and slots  {run['right_intent_and_slots']}/{n}")
+    print(f"  misses                  {run['not_recognized']} not recognized, {run['wrong_intent']} wrong intent")
+    print(f"  stt word error rate     {100 * run['word_error_rate']:.1f} % (transcript against the spoken command)")
     print(f"\n  {'from the events (ms)':<36} {'n':>4} {'p50':>8} {'p95':>8} {'max':>8}")
     for label, key in (
         ("end of speech → intent published", "end_of_speech_to_intent_s"),
@@ -388,7 +433,7 @@ def print_run(run: dict[str, Any]) -> None:
 
 
 def print_broker(name: str, s: dict[str, Any]) -> None:
-    print(f"  {name:<44} {s['n']:>5} {ms(s['p50']):>8} {ms(s['p99']):>8} {ms(s['max']):>8}")
+    print(f"  {name:<48} {s['n']:>5} {ms(s['p50']):>8} {ms(s['p99']):>8} {ms(s['max']):>8}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -411,7 +456,7 @@ def main(argv: list[str] | None = None) -> int:
         stack = start_stack(tmp, stack_config(tmp, stt={"engine": "pocketsphinx", "language": "en"}))
         try:
             print(f"stack up in {time.monotonic() - up_started:.1f} s", flush=True)
-            play(stack, utterances[0][0], utterances[0][1], utterances[0][2], fast=True)  # warm-up, not counted
+            play(stack, *utterances[0], fast=True)  # warm-up, not counted
             print("fast playback (`hearth run-file --fast`):", flush=True)
             runs = [run_commands(stack, utterances, fast=True)]
             if args.realtime:
@@ -425,7 +470,7 @@ def main(argv: list[str] | None = None) -> int:
     for run in runs:
         print_run(run)
     print(f"\n== one broker hop (QoS 1, {BROKER_PAYLOAD_BYTES}-byte payload, publish → delivery in the same process) ==")
-    print(f"  {'(ms)':<44} {'n':>5} {'p50':>8} {'p99':>8} {'max':>8}")
+    print(f"  {'(ms)':<48} {'n':>5} {'p50':>8} {'p99':>8} {'max':>8}")
     print_broker("paho → Mosquitto → paho", broker["paho"])
     print_broker("Hearth Bus → Mosquitto → Bus handler (asyncio)", broker["hearth_bus"])
     fast = runs[0]["end_of_speech_to_intent_s"]

@@ -192,7 +192,7 @@ class EventWatcher:
 
         self.events: list[tuple[str, dict[str, Any]]] = []
         self.raw: list[tuple[str, bytes]] = []
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # wait_for's predicate may call seen()
         self._json = json
         self.client = mqtt.Client(callback_api_version=CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
         self.client.on_message = self._on_message
@@ -223,6 +223,11 @@ class EventWatcher:
     def mark(self) -> int:
         with self._lock:
             return len(self.events)
+
+    def seen(self, topic_suffix: str, trace_id: str) -> bool:
+        """Whether an event of this kind carried this trace id."""
+        with self._lock:
+            return any(t.endswith(topic_suffix) and e.get("header", {}).get("trace_id") == trace_id for t, e in self.events)
 
     def close(self) -> None:
         self.client.disconnect()
