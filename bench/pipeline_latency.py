@@ -83,11 +83,23 @@ def scrape(url: str) -> Samples:
 
 
 def scrape_all(stack: Stack, services: Iterable[str] = SERVICES) -> Samples:
-    """The services' samples merged: hop and stage labels are unique to the service that observes them."""
+    """The services' samples merged: hop and stage labels are unique to the service that observes them.
+
+    A service that was restarted serves /metrics on a new port that `hearth up` does not print again:
+    it is left out (and the restart is reported), rather than ending the benchmark.
+    """
     merged: Samples = {}
     for service in services:
-        merged.update(scrape(stack.metrics_url(service)))
+        try:
+            merged.update(scrape(stack.metrics_url(service)))
+        except OSError as exc:
+            print(f"  (metrics of {service} unreadable: {exc}; was it restarted?)", flush=True)
     return merged
+
+
+def restarts(stack: Stack) -> list[str]:
+    """`hearth up`'s lines about services that exited (no event lines: those may carry transcripts)."""
+    return [line for line in stack.log_text().splitlines() if not line.startswith("event") and "exited with code" in line]
 
 
 def value(samples: Samples, name: str, **labels: str) -> float:
@@ -291,6 +303,7 @@ def run_commands(stack: Stack, utterances: list[Utterance], *, fast: bool) -> di
         "wrong_intent": sum(p.outcome == "intent.recognized" and not p.right_intent for p in results),
         "word_error_rate": sum(p.word_errors for p in results) / max(1, sum(p.reference_words for p in results)),
         "misses_by_expected_intent": _count(p.intent_expected for p in results if not p.right_intent),
+        "service_restarts": restarts(stack),
         "end_of_speech_to_intent_s": summary([p.end_to_intent_s for p in results if p.end_to_intent_s is not None]),
         "end_of_speech_to_transcript_s": summary([p.end_to_transcript_s for p in results if p.end_to_transcript_s is not None]),
         "transcript_to_intent_s": summary([p.transcript_to_intent_s for p in results if p.transcript_to_intent_s is not None]),
@@ -413,6 +426,8 @@ def print_run(run: dict[str, Any]) -> None:
     print(f"  right intent            {run['right_intent']}/{n}  ({100 * (run['recognition_rate'] or 0):.1f} %; target 98 %)")
     print(f"  right intent and slots  {run['right_intent_and_slots']}/{n}")
     print(f"  misses                  {run['not_recognized']} not recognized, {run['wrong_intent']} wrong intent")
+    if run["service_restarts"]:
+        print(f"  SERVICES RESTARTED      {run['service_restarts']}")
     print(f"  stt word error rate     {100 * run['word_error_rate']:.1f} % (transcript against the spoken command)")
     print(f"\n  {'from the events (ms)':<36} {'n':>4} {'p50':>8} {'p95':>8} {'max':>8}")
     for label, key in (

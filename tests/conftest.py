@@ -36,9 +36,13 @@ def say(speech_dir: Path):  # noqa: ANN201
     return _say
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def english_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """One English stack shared by the tests that only speak to it (pocketsphinx, grammar mode)."""
+    """An English stack (pocketsphinx, grammar mode) per test module.
+
+    pocketsphinx adapts to the voice it hears from one session to the next (as it would to a
+    room's microphone), so a transcript depends on what the stack heard before; a stack per
+    module keeps each module's history its own and its results repeatable."""
     tmp = tmp_path_factory.mktemp("stack-en")
     stack = start_stack(tmp, stack_config(tmp, stt={"engine": "pocketsphinx", "language": "en"}))
     yield stack

@@ -100,6 +100,9 @@ class Stack:
                 for line in self.lines[after:]:
                     if regex.search(line):
                         return line
+            if self.process.poll() is not None:
+                time.sleep(0.2)  # let the reader thread take the last lines
+                raise AssertionError(f"`hearth up` exited with code {self.process.returncode}; last lines:\n" + "\n".join(self.lines[-30:]))
             time.sleep(0.1)
         raise AssertionError(f"no log line matching {pattern!r} within {timeout} s; last lines:\n" + "\n".join(self.lines[-30:]))
 

@@ -139,7 +139,10 @@ class Launcher:
         item = self.services.get(status.service)
         if item is None:
             return
+        was_online = item.online
         item.online = status.state == events_pb2.ServiceStatus.STATE_ONLINE
+        if self.up.is_set() and item.online and not was_online:
+            print(f"hearth: {item.spec.name} is back: grpc {status.grpc_address or '-'}, metrics {status.metrics_url}", flush=True)
         item.grpc, item.metrics, item.offers = status.grpc_address, status.metrics_url, dict(status.offers)
         if self.ready() and not self.up.is_set():
             self.up.set()
