@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from hearth.service import ServiceSection
 from hearth.settings import SettingsError, load_settings
@@ -57,5 +58,5 @@ def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_settings_are_frozen() -> None:
     common, _ = load_settings(None, ServiceSection, None, environ={})
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError, match="frozen"):
         common.mqtt.port = 1  # type: ignore[misc]

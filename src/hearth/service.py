@@ -17,7 +17,7 @@ from abc import ABC
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
+from typing import ClassVar, TypeVar
 
 from google.protobuf.message import Message
 from pydantic import Field

@@ -29,7 +29,6 @@ from hassil import (
     TextChunk,
     TextSlotList,
     TextSlotValue,
-    WildcardSlotList,
     check_excluded_context,
     check_required_context,
     normalize_whitespace,

@@ -16,7 +16,7 @@ DEMO_COMMANDS = (
     "hey hestia, turn on the kitchen lights",
     "hey hestia, what time is it",
     "hey hestia, set a timer for five minutes",
-    "hey hestia, turn off the living room lamp",
+    "hey hestia, turn off the bedroom light",
 )
 PAUSE_S = 2.0
 

@@ -39,9 +39,15 @@ class Observed:
     events: list[tuple[str, str, Message]] = field(default_factory=list)
     changed: asyncio.Event = field(default_factory=asyncio.Event)
 
-    def session_done(self, session_id: str) -> bool:
+    def session_done(self, session_id: str, transcribed: bool) -> bool:
+        """A session is over for the watcher when its end and, if stt transcribed it, its intent arrived.
+
+        Events come from different services over different connections, so the session's end
+        (from policy) can arrive before the transcript and intent it followed."""
         kinds = {kind for kind, _, message in self.events if _session_of(message) == session_id}
-        return "session.ended" in kinds and bool(kinds & {"intent.recognized", "intent.not_recognized"} or "stt.transcript" not in kinds)
+        if "session.ended" not in kinds:
+            return False
+        return not transcribed or bool(kinds & {"intent.recognized", "intent.not_recognized"})
 
 
 def _session_of(message: Message) -> str:
@@ -100,7 +106,7 @@ async def play(common: CommonSettings, audio: object, *, as_json: bool = False, 
             return EXIT_ERROR
         await pipeline.capture()
         await pipeline.finish(timeout_s=30.0)
-        await _wait_for_outcomes(observed, [s.session_id for s in pipeline.report.sessions])
+        await _wait_for_outcomes(observed, [(s.session_id, s.outcome != "ERROR") for s in pipeline.report.sessions])
     finally:
         await pipeline.close()
         await bus.disconnect()
@@ -132,10 +138,10 @@ def _printer(kind: str, observed: Observed, as_json: bool, quiet: bool):  # noqa
     return handle
 
 
-async def _wait_for_outcomes(observed: Observed, session_ids: list[str]) -> None:
-    """Every session ends in a session.ended and, when it produced a transcript, an intent event."""
+async def _wait_for_outcomes(observed: Observed, sessions: list[tuple[str, bool]]) -> None:
+    """Every session ends in a session.ended and, when stt returned a transcript, an intent event."""
     deadline = time.monotonic() + EVENTS_TIMEOUT_S
-    while not all(observed.session_done(sid) for sid in session_ids):
+    while not all(observed.session_done(sid, transcribed) for sid, transcribed in sessions):
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             return

@@ -243,10 +243,10 @@ async def _up(common: CommonSettings, args: argparse.Namespace) -> int:
         print("hearth: stopping", flush=True)
         return 0
     finally:
+        await bus.disconnect()
         await launcher.stop()
         for task in tasks:
             task.cancel()
-        await bus.disconnect()
 
 
 def _bind(handler, kind: str):  # noqa: ANN001, ANN202

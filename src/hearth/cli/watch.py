@@ -43,7 +43,7 @@ def as_json_line(kind: str, topic: str, message: Message) -> str:
 
 def describe(kind: str, message: Message) -> str:
     """What happened, for a person watching `hearth up`; transcripts are shown because the owner asked to watch."""
-    site = getattr(message, "header").site if message.DESCRIPTOR.fields_by_name.get("header") else ""
+    site = message.header.site if message.DESCRIPTOR.fields_by_name.get("header") else ""  # type: ignore[attr-defined]
     detail = _DETAILS.get(kind, lambda m: "")(message)
     return f"{site or '-':<12} {kind:<22} {detail}".rstrip()
 

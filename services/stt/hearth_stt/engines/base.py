@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -170,3 +170,17 @@ def create_engine(name: str, options: EngineOptions) -> SttEngine:
 
         return PocketsphinxEngine(options)
     raise ValueError(f"unknown stt engine {name!r}: choose 'vosk' or 'pocketsphinx'")
+
+
+def vocabulary_report(vocabulary: Vocabulary, in_lexicon: Callable[[str], bool]) -> VocabularyReport:
+    """Which of the vocabulary's words the model can say; the others are dropped and reported."""
+    words = sorted({w for s in vocabulary.sentences for w in s.split()} | set(vocabulary.words))
+    missing = tuple(w for w in words if not in_lexicon(w))
+    return VocabularyReport(accepted_words=len(words) - len(missing), missing_words=missing)
+
+
+def speakable_sentences(vocabulary: Vocabulary, missing: Iterable[str]) -> list[str]:
+    """The sentences with unsayable words removed, lowercased, deduplicated, in their original order."""
+    dropped = set(missing)
+    kept = (" ".join(w for w in s.lower().split() if w not in dropped) for s in vocabulary.sentences)
+    return list(dict.fromkeys(s for s in kept if s))

@@ -36,6 +36,8 @@ from hearth_stt.engines.base import (
     Utterance,
     Vocabulary,
     VocabularyReport,
+    speakable_sentences,
+    vocabulary_report,
     choose_in_vocabulary,
     normalise_sentence,
 )
@@ -209,14 +211,13 @@ class PocketsphinxEngine(SttEngine):
     def in_lexicon(self, word: str) -> bool:
         if self._lexicon is None:
             raise SttError("the PocketSphinx engine is not loaded yet; call load() first")
-        with self._lock:
+        with _SPHINX_LOCK:
             return self._lexicon.lookup_word(word) is not None
 
     def set_vocabulary(self, vocabulary: Vocabulary) -> VocabularyReport:
         self.vocabulary = vocabulary
-        words = sorted({w for s in vocabulary.sentences for w in s.split()} | set(vocabulary.words))
-        missing = tuple(w for w in words if not self.in_lexicon(w))
-        report = VocabularyReport(accepted_words=len(words) - len(missing), missing_words=missing)
+        report = vocabulary_report(vocabulary, self.in_lexicon)
+        missing = report.missing_words
         if self.mode != "grammar":
             return report
         search = self._compile(vocabulary, set(missing))
@@ -229,11 +230,7 @@ class PocketsphinxEngine(SttEngine):
 
     def _compile(self, vocabulary: Vocabulary, missing: set[str]) -> _Search:
         generation = self._search.generation + 1
-        sentences: list[str] = []
-        for sentence in vocabulary.sentences:
-            kept = " ".join(w for w in sentence.lower().split() if w not in missing)
-            if kept and kept not in sentences:
-                sentences.append(kept)
+        sentences = speakable_sentences(vocabulary, missing)
         extra = [w for w in vocabulary.words if w not in missing]
         if not sentences and not extra:
             return _Search(generation, None, ())
@@ -243,7 +240,6 @@ class PocketsphinxEngine(SttEngine):
         return _Search(generation, str(path), tuple(sentences))
 
     def _new_decoder(self, search: _Search) -> object:
-        from pocketsphinx import Decoder
 
         lm = search.lm_path or self._open_lm
         with _SPHINX_LOCK:

@@ -31,6 +31,8 @@ from hearth_stt.engines.base import (
     Utterance,
     Vocabulary,
     VocabularyReport,
+    speakable_sentences,
+    vocabulary_report,
     choose_in_vocabulary,
     normalise_sentence,
     posterior,
@@ -196,9 +198,8 @@ class VoskEngine(SttEngine):
     def set_vocabulary(self, vocabulary: Vocabulary) -> VocabularyReport:
         self._require_model()
         self.vocabulary = vocabulary
-        words = sorted({w for s in vocabulary.sentences for w in s.split()} | set(vocabulary.words))
-        missing = tuple(w for w in words if not self.in_lexicon(w))
-        report = VocabularyReport(accepted_words=len(words) - len(missing), missing_words=missing)
+        report = vocabulary_report(vocabulary, self.in_lexicon)
+        missing = report.missing_words
         if self.mode != "grammar":
             return report
         grammar = self._compile(vocabulary, set(missing))
@@ -210,11 +211,7 @@ class VoskEngine(SttEngine):
         return report
 
     def _compile(self, vocabulary: Vocabulary, missing: set[str]) -> _Grammar:
-        sentences: list[str] = []
-        for sentence in vocabulary.sentences:
-            kept = " ".join(w for w in sentence.lower().split() if w not in missing)
-            if kept and kept not in sentences:
-                sentences.append(kept)
+        sentences = speakable_sentences(vocabulary, missing)
         covered = {w for s in sentences for w in s.split()}
         phrases = sentences + [w for w in vocabulary.words if w not in missing and w not in covered]
         if not phrases:
