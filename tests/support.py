@@ -76,9 +76,12 @@ class Stack:
     def endpoint(self, service: str) -> str:
         return str(self.config["endpoints"][service])
 
+    def hearth_command(self) -> list[str]:
+        return [sys.executable, "-m", "hearth", "--config", str(self.config_path)]
+
     def hearth(self, *args: str, timeout: float = timeouts.CLI_S) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "hearth", "--config", str(self.config_path), *args],
+            [*self.hearth_command(), *args],
             capture_output=True,
             text=True,
             timeout=timeout,
@@ -238,5 +241,5 @@ class EventWatcher:
 
 
 def processes_matching(pattern: str) -> list[int]:
-    found = subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True, timeout=10).stdout.split()
+    found = subprocess.run(["pgrep", "-f", "--", pattern], capture_output=True, text=True, timeout=10).stdout.split()
     return [int(pid) for pid in found]

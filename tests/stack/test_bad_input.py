@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -16,7 +17,7 @@ from paho.mqtt.enums import CallbackAPIVersion
 from hearth import pcm, tokens, topics
 from hearth.v1 import common_pb2, stt_pb2, stt_pb2_grpc, wake_pb2, wake_pb2_grpc
 from tests import timeouts
-from tests.support import Stack, events_of
+from tests.support import Stack, events_of, processes_matching
 
 pytestmark = pytest.mark.stack
 FORMAT = common_pb2.AudioFormat(sample_rate=16000, sample_width=2, channels=1)
@@ -183,3 +184,33 @@ def test_muted_site_does_not_capture(english_stack: Stack, say) -> None:
         assert english_stack.hearth("unmute", "office").returncode == 0
     result = english_stack.run_file(say("hey hestia, what time is it"), "--site", "office", "--fast")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_stt_dying_mid_session_ends_the_session_with_an_error_and_comes_back(english_stack: Stack, say) -> None:
+    stt = [pid for pid in processes_matching("[-]m hearth_stt") if _parent(pid) == english_stack.process.pid]
+    assert len(stt) == 1, stt
+    mark = english_stack.mark()
+    player = subprocess.Popen(
+        [*english_stack.hearth_command(), "run-file", str(say("hey hestia, set a timer for five minutes")), "--site", "office", "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        english_stack.wait_for_log(r"stt: session started on site office", after=mark)
+        os.kill(stt[0], signal.SIGKILL)
+        stdout, stderr = player.communicate(timeout=timeouts.RUN_FILE_S)
+    finally:
+        player.kill()
+    assert player.returncode == 1, stdout + stderr
+    ended = [e for e in (json.loads(line) for line in stdout.splitlines() if line.startswith("{")) if e["event"] == "session.ended"]
+    assert ended and ended[0]["outcome"] == "OUTCOME_ERROR", stdout
+    english_stack.wait_for_log(r"hearth: stt exited with code", after=mark)
+    english_stack.wait_for_log(r"hearth: stt is back", after=mark, timeout=timeouts.STACK_START_S)
+    english_stack.wait_for_log(r"stt: vocabulary \w+: ", after=mark, timeout=timeouts.STACK_START_S)
+    _assert_next_command_works(english_stack, say)
+
+
+def _parent(pid: int) -> int:
+    with open(f"/proc/{pid}/stat") as handle:
+        return int(handle.read().rsplit(")", 1)[1].split()[1])
