@@ -1,0 +1,137 @@
+"""The bus against a real Mosquitto: an event published while the broker is down is delivered after it
+comes back (nothing accepted is lost), and bad payloads never reach a handler."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import paho.mqtt.client as mqtt
+import pytest
+from paho.mqtt.enums import CallbackAPIVersion
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
+
+from hearth.bus import Bus
+from hearth.settings import MqttSettings
+from hearth.v1 import events_pb2
+from tests import timeouts
+from tests.support import free_port
+
+MOSQUITTO = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
+
+
+class Broker:
+    """A real Mosquitto with persistence, so sessions survive a clean restart."""
+
+    def __init__(self, tmp: Path) -> None:
+        self.port = free_port()
+        self.conf = tmp / "mosquitto.conf"
+        store = tmp / "store"
+        store.mkdir()
+        self.conf.write_text(f"listener {self.port} 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location {store}/\nuser root\n")
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen([MOSQUITTO, "-c", str(self.conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + timeouts.EVENT_S
+        while not _port_open(self.port):
+            assert time.monotonic() < deadline, "mosquitto did not start"
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeouts.EVENT_S)
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.2)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+@pytest.fixture()
+def broker(tmp_path: Path) -> Iterator[Broker]:
+    broker = Broker(tmp_path)
+    broker.start()
+    yield broker
+    broker.stop()
+
+
+def _persistent_subscriber(port: int, topic: str, received: list[bytes]) -> mqtt.Client:
+    client = mqtt.Client(callback_api_version=CallbackAPIVersion.VERSION2, client_id="test-subscriber", protocol=mqtt.MQTTv5)
+    client.on_message = lambda _c, _u, msg: received.append(bytes(msg.payload))
+    client.on_connect = lambda c, *_: c.subscribe(topic, qos=1)
+    props = Properties(PacketTypes.CONNECT)
+    props.SessionExpiryInterval = 600
+    client.reconnect_delay_set(0.2, 1)
+    client.connect("127.0.0.1", port, clean_start=False, properties=props)
+    client.loop_start()
+    return client
+
+
+async def _until(condition, timeout: float) -> bool:  # noqa: ANN001
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        await asyncio.sleep(0.05)
+    return True
+
+
+def test_event_published_while_the_broker_is_down_is_delivered_after_it_returns(broker: Broker) -> None:
+    received: list[bytes] = []
+    subscriber = _persistent_subscriber(broker.port, "hearth/v1/test/#", received)
+
+    async def scenario() -> None:
+        bus = Bus(MqttSettings(port=broker.port, reconnect_max_s=1.0), "test")
+        await bus.connect()
+        assert await bus.wait_connected(timeouts.EVENT_S)
+        await asyncio.sleep(0.3)
+        broker.stop()
+        assert await _until(lambda: not bus.connected, timeouts.EVENT_S)
+        bus.publish("hearth/v1/test/kitchen", events_pb2.MuteCommand(muted=True))  # accepted while the broker is away
+        broker.start()
+        assert await _until(lambda: bool(received), timeouts.EVENT_S * 2), "the queued event was lost"
+        await bus.disconnect()
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        subscriber.disconnect()
+        subscriber.loop_stop()
+    assert len(received) == 1 and b'"muted": true' in received[0]
+
+
+def test_malformed_payload_never_reaches_the_handler(broker: Broker) -> None:
+    handled: list[events_pb2.MuteCommand] = []
+
+    async def scenario() -> None:
+        bus = Bus(MqttSettings(port=broker.port), "test")
+
+        async def handler(_topic: str, message: events_pb2.MuteCommand) -> None:
+            handled.append(message)
+
+        bus.subscribe("hearth/v1/policy/+/mute/set", events_pb2.MuteCommand, handler, "mute_command")
+        await bus.connect()
+        assert await bus.wait_connected(timeouts.EVENT_S)
+        await asyncio.sleep(0.3)
+        publisher = mqtt.Client(callback_api_version=CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
+        publisher.connect("127.0.0.1", broker.port)
+        publisher.loop_start()
+        for payload in (b"{oops", b'{"muted": "yes"}', b'{"muted": true}'):
+            publisher.publish("hearth/v1/policy/kitchen/mute/set", payload, qos=1).wait_for_publish(timeouts.RPC_S)
+        assert await _until(lambda: len(handled) >= 1, timeouts.EVENT_S)
+        await asyncio.sleep(0.3)
+        publisher.disconnect()
+        publisher.loop_stop()
+        await bus.disconnect()
+
+    asyncio.run(scenario())
+    assert handled == [events_pb2.MuteCommand(muted=True)]
