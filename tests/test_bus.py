@@ -41,7 +41,9 @@ class Broker:
         self.process = subprocess.Popen([MOSQUITTO, "-c", str(self.conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + timeouts.EVENT_S
         while not _port_open(self.port):
-            assert time.monotonic() < deadline, "mosquitto did not start"
+            if time.monotonic() > deadline:
+                self.stop()
+                raise AssertionError("mosquitto did not start")
             time.sleep(0.05)
 
     def stop(self) -> None:

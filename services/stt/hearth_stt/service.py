@@ -21,7 +21,7 @@ from hearth.service import Service, StartupError, Sub
 from hearth.settings import CommonSettings
 from hearth.v1 import events_pb2, stt_pb2, stt_pb2_grpc
 from hearth_stt.engine_choice import choose_engine
-from hearth_stt.engines.base import FinalResult, ModelNotFoundError, SttEngine, Utterance, Vocabulary
+from hearth_stt.engines.base import FinalResult, ModelNotFoundError, SttEngine, Update, Utterance, Vocabulary
 from hearth_stt.settings import SttSettings
 
 log = logging.getLogger(__name__)
@@ -196,7 +196,7 @@ class SttApi(stt_pb2_grpc.SttServicer):
         self.service.reject("transcribe_stream", reason, detail)
         await context.abort(grpc.StatusCode.PERMISSION_DENIED, detail)
 
-    async def _accept(self, state: StreamState, audio: bytes, context: grpc.aio.ServicerContext):  # noqa: ANN202
+    async def _accept(self, state: StreamState, audio: bytes, context: grpc.aio.ServicerContext) -> Update:
         service = self.service
         if len(audio) > service.settings.max_chunk_bytes:
             service.reject("audio_chunk", "oversized", f"audio chunk of {len(audio)} bytes")

@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from collections.abc import Awaitable, Callable
 
 import grpc
+from google.protobuf.message import Message
 
 from hearth import rpc
 from hearth.service import ServiceSection
@@ -26,7 +28,7 @@ def run_sites(args: argparse.Namespace) -> int:
     return asyncio.run(_call(args, lambda stub, timeout: stub.ListSites(policy_pb2.ListSitesRequest(), timeout=timeout)))
 
 
-async def _call(args: argparse.Namespace, request) -> int:  # noqa: ANN001
+async def _call(args: argparse.Namespace, request: Callable[[policy_pb2_grpc.PolicyStub, float], Awaitable[Message]]) -> int:
     try:
         common, _ = load_settings(None, ServiceSection, args.config)
     except SettingsError as exc:

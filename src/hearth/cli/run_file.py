@@ -11,13 +11,17 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from google.protobuf.message import Message
 
 from hearth import logs
-from hearth.bus import Bus
+from hearth.bus import Bus, Handler
 from hearth.cli.watch import SITE_EVENTS, as_json_line, describe
 from hearth.settings import CommonSettings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from hearth_audio.pipeline import PipelineReport
 
 EXIT_RECOGNIZED, EXIT_NOT_RECOGNIZED, EXIT_ERROR = 0, 1, 2
 READY_TIMEOUT_S = 20.0
@@ -128,7 +132,7 @@ async def _watch(common: CommonSettings, site: str, observed: Observed, as_json:
     return bus
 
 
-def _printer(kind: str, observed: Observed, as_json: bool, quiet: bool):  # noqa: ANN202
+def _printer(kind: str, observed: Observed, as_json: bool, quiet: bool) -> Handler:
     async def handle(topic: str, message: Message) -> None:
         observed.events.append((kind, topic, message))
         observed.changed.set()
@@ -150,15 +154,13 @@ async def _wait_for_outcomes(observed: Observed, sessions: list[tuple[str, bool]
             await asyncio.wait_for(observed.changed.wait(), remaining)
 
 
-def _verdict(observed: Observed, report: object) -> int:
+def _verdict(observed: Observed, report: PipelineReport) -> int:
     kinds = [kind for kind, _, _ in observed.events]
     if "intent.recognized" in kinds:
         return EXIT_RECOGNIZED
-    detections = getattr(report, "detections", [])
-    refusals = getattr(report, "refusals", [])
-    if not detections:
+    if not report.detections:
         print("hearth run-file: no wake word heard in the file", file=sys.stderr)
-    elif refusals and not getattr(report, "sessions", []):
-        print(f"hearth run-file: session refused: {refusals[-1]}", file=sys.stderr)
+    elif report.refusals and not report.sessions:
+        print(f"hearth run-file: session refused: {report.refusals[-1]}", file=sys.stderr)
     return EXIT_NOT_RECOGNIZED
 

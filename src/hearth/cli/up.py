@@ -11,14 +11,14 @@ import signal
 import socket
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from google.protobuf.message import Message
 
 from hearth import broker, logs, topics
-from hearth.bus import Bus
+from hearth.bus import Bus, Handler
 from hearth.cli.watch import SITE_EVENTS, describe
 from hearth.service import ServiceSection
 from hearth.settings import CommonSettings, SettingsError, load_settings
@@ -249,17 +249,17 @@ async def _up(common: CommonSettings, args: argparse.Namespace) -> int:
             task.cancel()
 
 
-def _bind(handler, kind: str):  # noqa: ANN001, ANN202
+def _bind(handler: Callable[[str, Message], Awaitable[None]], kind: str) -> Handler:
     async def call(_topic: str, message: Message) -> None:
         await handler(kind, message)
 
     return call
 
 
-async def _first(up: object, stop: object, timeout_s: float) -> bool:
+async def _first(up: Awaitable[object], stop: Awaitable[object], timeout_s: float) -> bool:
     """True when the stack came up; False on stop or timeout."""
-    up_task = asyncio.ensure_future(up)  # type: ignore[arg-type]
-    stop_task = asyncio.ensure_future(stop)  # type: ignore[arg-type]
+    up_task = asyncio.ensure_future(up)
+    stop_task = asyncio.ensure_future(stop)
     done, pending = await asyncio.wait({up_task, stop_task}, timeout=timeout_s, return_when=asyncio.FIRST_COMPLETED)
     for task in pending:
         task.cancel()
