@@ -28,29 +28,32 @@ import os
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-import numpy as np  # noqa: E402
-
-from hearth_wake.engines.embedding import EmbeddingEngine, threshold_for  # noqa: E402
-from hearth_wake.engines.speech_embedding import HOP_SAMPLES  # noqa: E402
-from hearth_wake.engines.wake_model import WakeClassifier, sigmoid  # noqa: E402
-from hearth_wake.training import augment, texts  # noqa: E402
-from hearth_wake.training.evaluate import count_activations  # noqa: E402
-from hearth_wake.training.synth import SAMPLE_RATE, synthesize  # noqa: E402
-from hearth_wake.training.voices import ACCENTS, GROUP_VARIANTS, TEST_ONLY_VARIANTS, Voice  # noqa: E402
+import numpy as np
+from hearth_wake.engines.embedding import EmbeddingEngine, threshold_for
+from hearth_wake.engines.speech_embedding import HOP_SAMPLES
+from hearth_wake.engines.wake_model import WakeClassifier, sigmoid
+from hearth_wake.training import augment, texts
+from hearth_wake.training.evaluate import count_activations
+from hearth_wake.training.synth import SAMPLE_RATE, synthesize
+from hearth_wake.training.voices import (
+    ACCENTS,
+    GROUP_VARIANTS,
+    TEST_ONLY_VARIANTS,
+    Voice,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 PHRASE = "hey hestia"
 CHUNK_SAMPLES = 320  # 20 ms, what the audio service sends the wake service
 REFRACTORY_S = 2.0
-REFRACTORY_FRAMES = int(round(REFRACTORY_S * SAMPLE_RATE / HOP_SAMPLES))
+REFRACTORY_FRAMES = round(REFRACTORY_S * SAMPLE_RATE / HOP_SAMPLES)
 STREAM_SECONDS = 600.0  # one negative stream: ten minutes of a room, streamed without a reset
 TARGET_DETECTION = 0.95
 TARGET_FA_PER_HOUR = 0.5
@@ -86,7 +89,8 @@ def unseen_voice(rng: np.random.Generator) -> tuple[Voice, bool]:
     accent = ACCENTS[rng.integers(len(ACCENTS))]
     extreme = bool(rng.random() < 0.5)
     if extreme:
-        speed = int(rng.integers(95, TRAIN_SPEED[0])) if rng.random() < 0.5 else int(rng.integers(TRAIN_SPEED[1] + 1, 246))
+        slow = rng.random() < 0.5
+        speed = int(rng.integers(95, TRAIN_SPEED[0]) if slow else rng.integers(TRAIN_SPEED[1] + 1, 246))
         pitch = int(rng.integers(5, 20)) if rng.random() < 0.5 else int(rng.integers(81, 96))
     else:
         speed, pitch = int(rng.integers(*TRAIN_SPEED)), int(rng.integers(20, 80))
@@ -113,7 +117,7 @@ def _noise(kind: str, n: int, rng: np.random.Generator) -> np.ndarray:
     white = rng.normal(0.0, 1.0, n)
     if kind == "white":
         return white.astype(np.float32)
-    return augment._coloured(white, 1.0).astype(np.float32)  # noqa: SLF001 - same colouring as training
+    return augment._coloured(white, 1.0).astype(np.float32)
 
 
 def _speech_rms(speech: np.ndarray) -> float:
@@ -201,19 +205,25 @@ def negative_segment(kind: str, rng: np.random.Generator) -> np.ndarray:
     return augment.to_int16(track, rng.uniform(-65.0, -18.0), augment.rms(track))
 
 
-def negative_stream(seed: int, index: int, seconds: float) -> tuple[np.ndarray, dict[str, float]]:
-    """A long stream of household audio and how many seconds of each kind it holds."""
+def negative_stream(seed: int, index: int, seconds: float) -> tuple[np.ndarray, list[tuple[str, int]]]:
+    """A long stream of household audio and its segments (kind, length in samples), in order."""
     rng = np.random.default_rng([seed, 2, index])
     parts: list[np.ndarray] = []
-    made: dict[str, float] = defaultdict(float)
+    segments: list[tuple[str, int]] = []
     total, target = 0, int(seconds * SAMPLE_RATE)
     while total < target:
         kind = SEGMENT_KINDS[rng.choice(len(SEGMENT_KINDS), p=SEGMENT_WEIGHTS)]
         segment = negative_segment(kind, rng)[: target - total]
         parts.append(segment)
-        made[kind] += segment.size / SAMPLE_RATE
+        segments.append((kind, segment.size))
         total += segment.size
-    return np.concatenate(parts), dict(made)
+    return np.concatenate(parts), segments
+
+
+def kind_at(segments: list[tuple[str, int]], sample: int) -> str:
+    """Which kind of audio a detection ending at ``sample`` fired on (for "what causes false accepts")."""
+    ends = np.cumsum([size for _, size in segments])
+    return segments[min(int(np.searchsorted(ends, sample)), len(segments) - 1)][0]
 
 
 # --- Streaming through the real engine ------------------------------------------------------------------
@@ -277,7 +287,9 @@ class Operating:
     fa_per_hour: float
 
 
-def operating_point(label: str, threshold: float, best: np.ndarray, negatives: list[np.ndarray], hours: float) -> Operating:
+def operating_point(
+    label: str, threshold: float, best: np.ndarray, negatives: list[np.ndarray], hours: float
+) -> Operating:
     """Detection and false accepts at one score threshold, computed from recorded logits like the engine fires."""
     cut = logit(threshold) if threshold < 1.0 else math.inf
     fa = sum(count_activations(x, cut, REFRACTORY_FRAMES) for x in negatives)
@@ -321,7 +333,7 @@ def plot_det(path: Path, miss: np.ndarray, fa: np.ndarray, shipped: Operating, h
     floor = 0.5 / hours  # half of "one false accept in the whole run": what zero can be drawn as
     x = np.maximum(fa, floor)
     fig, ax = plt.subplots(figsize=(6.4, 4.4), dpi=120)
-    ax.step(x, 100.0 * miss, where="post", color="tab:blue", label="hey hestia, unseen voices")
+    ax.step(x, 100.0 * miss, where="pre", color="tab:blue", label="hey hestia, unseen voices")
     ax.axvline(floor, color="0.7", linestyle=":", label=f"0 false accepts in {hours:.2f} h (drawn here)")
     ax.fill_between([floor * 0.5, TARGET_FA_PER_HOUR], 0, 100.0 * (1 - TARGET_DETECTION), color="tab:green",
                     alpha=0.15, label="target: ≥95 % detected, ≤0.5 FA/h")
@@ -378,24 +390,34 @@ def stream_positives(streamer: Streamer, count: int, seed: int) -> tuple[list[Tr
     return trials, detected, np.asarray(best)
 
 
-def stream_negatives(streamer: Streamer, hours: float, seed: int) -> tuple[list[np.ndarray], int, dict[str, float]]:
-    """Long streams without the phrase; returns frame logits per stream, the engine's own hits, content seconds."""
-    remaining, index = hours * 3600.0, 0
-    logits_all: list[np.ndarray] = []
-    hits_total = 0
-    content: dict[str, float] = defaultdict(float)
+@dataclass
+class NegativeRun:
+    """Frame logits per negative stream, plus the engine's own false accepts and what they fired on."""
+
+    logits: list[np.ndarray] = field(default_factory=list)
+    false_accepts: int = 0
+    content_s: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    fa_by_kind: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+
+def stream_negatives(streamer: Streamer, hours: float, seed: int) -> NegativeRun:
+    """Long streams without the phrase, each one continuous through one engine stream."""
+    remaining, index, run = hours * 3600.0, 0, NegativeRun()
     while remaining > 1.0:
         seconds = min(STREAM_SECONDS, remaining)
-        audio, made = negative_stream(seed, index, seconds)
+        audio, segments = negative_stream(seed, index, seconds)
         hits, logits = streamer.run(audio)
-        logits_all.append(logits)
-        hits_total += len(hits)
-        for kind, value in made.items():
-            content[kind] += value
+        run.logits.append(logits)
+        run.false_accepts += len(hits)
+        for kind, size in segments:
+            run.content_s[kind] += size / SAMPLE_RATE
+        for end in hits:
+            run.fa_by_kind[kind_at(segments, end)] += 1
         remaining -= seconds
         index += 1
-        progress(f"negatives {hours * 3600.0 - remaining:.0f}/{hours * 3600.0:.0f} s, {hits_total} false accepts")
-    return logits_all, hits_total, dict(content)
+        done = hours * 3600.0 - remaining
+        progress(f"negatives {done:.0f}/{hours * 3600.0:.0f} s, {run.false_accepts} false accepts")
+    return run
 
 
 def table(points: list[Operating]) -> str:
@@ -416,7 +438,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     shipped_t = engine.threshold
 
     trials, detected, best = stream_positives(streamer, args.positives, args.seed)
-    negatives, engine_fas, content = stream_negatives(streamer, args.negative_hours, args.seed)
+    run = stream_negatives(streamer, args.negative_hours, args.seed)
+    negatives, engine_fas, content = run.logits, run.false_accepts, dict(run.content_s)
     hours = sum(x.size for x in negatives) * HOP_SAMPLES / SAMPLE_RATE / 3600.0
 
     shipped = Operating("shipped", shipped_t, float(np.mean(detected)), engine_fas, engine_fas / hours)
@@ -432,23 +455,26 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     plot_det(args.out, miss, fa, shipped, hours)
 
     print(f"\nWake-word benchmark: model {args.model or 'shipped hey_hestia.npz'}, seed {args.seed}")
-    print(f"{len(trials)} positive trials from {len(set(t.voice for t in trials))} unseen voices; "
+    print(f"{len(trials)} positive trials from {len({t.voice for t in trials})} unseen voices; "
           f"{hours:.2f} h of negatives ({', '.join(f'{k} {v / 60:.0f} min' for k, v in sorted(content.items()))})\n")
     print(table(points))
     print(f"\nbest detection with ≤ {TARGET_FA_PER_HOUR} FA/h on this run: {100 * best_at_target:.1f} %")
     for key in ("noise", "form", "extreme_voice"):
         parts = ", ".join(f"{k}: {h}/{n}" for k, (h, n) in breakdown(trials, detected, key).items())
         print(f"detected at shipped threshold by {key}: {parts}")
+    print("false accepts at shipped threshold by content: "
+          + ", ".join(f"{k}: {run.fa_by_kind.get(k, 0)} in {content.get(k, 0) / 3600:.2f} h" for k in SEGMENT_KINDS))
     print(f"\nCPU per listening site: {cpu_pct:.2f} % of one core "
           f"({streamer.cpu_s:.1f} s CPU for {streamer.audio_s / 3600:.2f} h of audio streamed in 20 ms chunks)")
     print(f"DET curve: {args.out}; wall time {time.monotonic() - wall:.0f} s")
 
     result = {
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "args": {k: str(v) for k, v in vars(args).items()},
         "positives": len(trials),
         "negative_hours": hours,
         "negative_content_seconds": content,
+        "false_accepts_by_content": dict(run.fa_by_kind),
         "operating_points": [asdict(p) for p in points],
         "best_detection_at_target_fa": best_at_target,
         "cpu_pct_of_core_per_site": cpu_pct,
