@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 
 CAPTURED_SECONDS = Counter("hearth_audio_captured_seconds_total", "Seconds of audio captured", ["site"])
 CAPTURE_FAILURES = Counter("hearth_audio_capture_failures_total", "Unexpected capture errors (capture restarts)", ["site"])
+SOURCE_FAILURES = Counter("hearth_audio_source_failures_total", "Microphone or file source failures", ["site"])
+SOURCE_BACKOFF_MAX_S = 60.0
 CAPTURING = Gauge("hearth_audio_capturing", "1 while the site's microphone is open", ["site"])
 RING_SECONDS = 15.0
 """Audio kept for pre-roll and for what arrives while policy is asked; never sent unless a session opens."""
@@ -64,6 +66,7 @@ class SitePipeline:
         backpressure = settings.source == "file" and not settings.realtime
         self.wake = WakeLink(wake_pb2_grpc.WakeStub(wake_channel), self.site, settings.retry_s, self._on_detection, backpressure)
         self._tasks: list[asyncio.Task[None]] = []
+        self._source_backoff = 0.0
 
     async def start(self) -> None:
         self._tasks = [asyncio.create_task(self.gate.run()), asyncio.create_task(self.wake.run())]
@@ -100,8 +103,7 @@ class SitePipeline:
             try:
                 await self.source.open()
             except SourceError as exc:
-                log.error("site %s: %s; retrying in %.0f s", self.site, exc, self.settings.retry_s)
-                await asyncio.sleep(self.settings.retry_s)
+                await self._source_failed(exc)
                 continue
             CAPTURING.labels(self.site).set(1)
             try:
@@ -120,15 +122,23 @@ class SitePipeline:
                 chunk = await self.source.read()
             except SourceError as exc:
                 if self.gate.allowed:
-                    log.error("site %s: %s", self.site, exc)
-                    await asyncio.sleep(self.settings.retry_s)
+                    await self._source_failed(exc)
                 return False
             if chunk is None:
                 return True
+            self._source_backoff = 0.0
             if not self.gate.allowed:
                 return False  # captured after the lease ended: drop it
             await self._handle_chunk(chunk)
         return False
+
+    async def _source_failed(self, exc: SourceError) -> None:
+        """A missing or failing microphone is retried with backoff (retry_s doubling to a minute), so an
+        unplugged device gives a log line now and then, not a stream of them."""
+        self._source_backoff = min(SOURCE_BACKOFF_MAX_S, max(self.settings.retry_s, self._source_backoff * 2))
+        log.error("site %s: %s; retrying in %.0f s", self.site, exc, self._source_backoff)
+        SOURCE_FAILURES.labels(self.site).inc()
+        await asyncio.sleep(self._source_backoff)
 
     async def _handle_chunk(self, chunk: bytes) -> None:
         CAPTURED_SECONDS.labels(self.site).inc(pcm.seconds(len(chunk)))

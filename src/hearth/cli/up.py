@@ -80,7 +80,12 @@ class Launcher:
         broker.check_local(self.common)
         conf = broker.write_config(self.common, self.run_dir)
         self.broker = await asyncio.create_subprocess_exec(
-            broker.find_mosquitto(), "-c", str(conf), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT
+            broker.find_mosquitto(),
+            "-c",
+            str(conf),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+            start_new_session=True,  # Ctrl-C reaches only `hearth up`, which stops the broker last
         )
         asyncio.create_task(self._pipe_output("broker", self.broker, None))
         deadline = time.monotonic() + 10
@@ -110,7 +115,13 @@ class Launcher:
         backoff = 1.0
         while not self.stopping:
             item.process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", item.spec.module, env=dict(env), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT
+                sys.executable,
+                "-m",
+                item.spec.module,
+                env=dict(env),
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.STDOUT,
+                start_new_session=True,  # stopped by `hearth up` in order, not all at once by the terminal's Ctrl-C
             )
             await self._pipe_output(item.spec.name, item.process, item)
             code = await item.process.wait()
