@@ -19,13 +19,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 import tempfile
 import time
 import wave
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +37,7 @@ for entry in (str(REPO), str(BENCH)):
     if entry not in sys.path:
         sys.path.insert(0, entry)
 
-from pipeline_latency import Samples, histogram, ms, scrape, value  # noqa: E402
+from pipeline_latency import Samples, histogram, ms, scrape, value, write_figures  # noqa: E402
 from tests.support import Stack, speak, stack_config, start_stack  # noqa: E402
 
 SITES = tuple(f"site{n:02d}" for n in range(1, 21))
@@ -254,16 +252,7 @@ def main(argv: list[str] | None = None) -> int:
     total = time.monotonic() - began
     print(f"\nbenchmark took {total:.0f} s")
     if args.json:
-        figures = {
-            "benchmark": "listening_cpu",
-            "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "idle": idle,
-            "rows": rows,
-            "target_cpu_per_site_pct": TARGET_CPU_PER_SITE_PCT,
-            "took_s": total,
-        }
-        args.json.write_text(json.dumps(figures, indent=2))
-        print(f"figures written to {args.json}")
+        write_figures(args.json, "listening_cpu", idle=idle, rows=rows, target_cpu_per_site_pct=TARGET_CPU_PER_SITE_PCT, took_s=total)
     return 0
 
 

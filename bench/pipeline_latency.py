@@ -495,18 +495,23 @@ def main(argv: list[str] | None = None) -> int:
     total = time.monotonic() - began
     print(f"\nbenchmark took {total:.0f} s")
     if args.json:
-        figures = {
-            "benchmark": "pipeline_latency",
-            "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "stt": {"engine": "pocketsphinx", "mode": "grammar", "voice": "espeak-ng en-us speed 150"},
-            "runs": runs,
-            "broker_hop_s": broker,
-            "targets": TARGETS,
-            "took_s": total,
-        }
-        args.json.write_text(json.dumps(figures, indent=2))
-        print(f"figures written to {args.json}")
+        write_figures(
+            args.json,
+            "pipeline_latency",
+            stt={"engine": "pocketsphinx", "mode": "grammar", "voice": "espeak-ng en-us speed 150"},
+            runs=runs,
+            broker_hop_s=broker,
+            targets=TARGETS,
+            took_s=total,
+        )
     return 0
+
+
+def write_figures(path: Path, benchmark: str, **figures: Any) -> None:
+    """The figures of one run as JSON, stamped with the benchmark's name and when it ran."""
+    stamped = {"benchmark": benchmark, "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), **figures}
+    path.write_text(json.dumps(stamped, indent=2))
+    print(f"figures written to {path}")
 
 
 if __name__ == "__main__":

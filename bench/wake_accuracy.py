@@ -188,12 +188,7 @@ def negative_segment(kind: str, rng: np.random.Generator) -> np.ndarray:
     n = int(seconds * SAMPLE_RATE)
     if kind in ("everyday", "confusable"):
         track, reference = _talk(kind, seconds, rng)
-        if rng.random() < 0.5:
-            track = augment.tilt(track, rng)
-        if rng.random() < 0.35:
-            track = augment.reverb(track, rng)
-        snr = rng.uniform(25.0, 45.0) if rng.random() < 0.4 else rng.uniform(0.0, 25.0)
-        track = augment.mix_at_snr(track, augment.background(track.size, rng), snr, reference)
+        track = augment.in_a_room(track, reference, rng)
         return augment.to_int16(track, rng.uniform(-38.0, -16.0), reference)
     if kind == "noise":
         track = augment.background(n, rng)

@@ -93,10 +93,12 @@ class Bus:
 
     def subscribe(self, topic_filter: str, message_type: type[Message], handler: Handler, kind: str) -> None:
         """Register before or after connect; the subscription is renewed on every reconnect."""
-        sub = Subscription(topic_filter, message_type, handler, kind)
+        self.add(Subscription(topic_filter, message_type, handler, kind))
+
+    def add(self, sub: Subscription) -> None:
         self._subscriptions.append(sub)
         if self.connected:
-            self._client.subscribe(topic_filter, qos=1)
+            self._client.subscribe(sub.topic_filter, qos=1)
 
     async def connect(self) -> None:
         """Start connecting in the background; returns at once (the network thread keeps retrying)."""
@@ -124,9 +126,6 @@ class Bus:
             log.error("could not queue message for %s: %s", topic, mqtt.error_string(info.rc))
             return
         metrics.MESSAGES_OUT.labels(self._service, kind or message.DESCRIPTOR.name).inc()
-
-    def clear_retained(self, topic: str) -> None:
-        self._client.publish(topic, b"", qos=1, retain=True)
 
     async def disconnect(self, final: LastWill | None = None, timeout_s: float = 2.0) -> None:
         """Publish a final retained message (e.g. offline status), then leave cleanly."""

@@ -31,10 +31,6 @@ def timestamp_from_seconds(seconds: float) -> Timestamp:
     return stamp
 
 
-def seconds_of(stamp: Timestamp) -> float:
-    return stamp.ToNanoseconds() / 1e9
-
-
 def seconds_since(stamp: Timestamp) -> float | None:
     """Age of a timestamp in seconds, or None when it is unset (so no bogus latency is recorded)."""
     if stamp.seconds == 0 and stamp.nanos == 0:

@@ -15,15 +15,14 @@ import socket
 import sys
 from abc import ABC
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar, TypeVar
 
-from google.protobuf.message import Message
 from pydantic import Field
 
 from hearth import __version__, events, logs, metrics, rpc, topics
-from hearth.bus import Bus, Handler, LastWill
+from hearth.bus import Bus, LastWill
+from hearth.bus import Subscription as Sub
 from hearth.settings import CommonSettings, Frozen, SettingsError, load_settings
 from hearth.v1 import events_pb2
 
@@ -41,14 +40,6 @@ class ServiceSection(Frozen):
     """host:port the gRPC server binds to; default: the port of this service's endpoint, on 127.0.0.1."""
     instance: str = Field(default_factory=socket.gethostname)
     """Distinguishes two processes of the same service in status topics and logs."""
-
-
-@dataclass(frozen=True)
-class Sub:
-    topic_filter: str
-    message_type: type[Message]
-    handler: Handler
-    kind: str
 
 
 class Service(ABC):
@@ -104,7 +95,7 @@ class Service(ABC):
                 self._grpc_listen(), servicers, self.grpc_service_names, self.common.grpc_max_message_bytes
             )
         for sub in self.subscriptions():
-            self.bus.subscribe(sub.topic_filter, sub.message_type, sub.handler, sub.kind)
+            self.bus.add(sub)
         self.bus.set_last_will(LastWill(self._status_topic(), self._status(events_pb2.ServiceStatus.STATE_OFFLINE)))
         self.bus.on_connected(self._announce)
         await self.bus.connect()

@@ -189,11 +189,3 @@ def load_settings(
     if section_data is not None and not isinstance(section_data, dict):
         raise SettingsError(f"section {section!r} must be a mapping")
     return common, validate_section(section_model, section_data, section or "")
-
-
-def load_raw(config_path: Path | None = None, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """The merged file and environment, unvalidated, for tools that hand sections on to services."""
-    environ = os.environ if environ is None else environ
-    if config_path is None and environ.get(CONFIG_ENV):
-        config_path = Path(environ[CONFIG_ENV])
-    return apply_env_overrides(read_config_file(config_path), environ)

@@ -69,7 +69,6 @@ def error(service: str) -> str:
 
 
 # Subscription filters.
-ALL = f"{ROOT}/#"
 ALL_TRANSCRIPTS = f"{ROOT}/stt/+/transcript"
 ALL_MUTE_SET = f"{ROOT}/policy/+/mute/set"
 
@@ -83,8 +82,3 @@ def site_of(topic: str) -> str | None:
 
 
 _SITE_DOMAINS = frozenset({"wake", "session", "stt", "intent", "policy"})
-
-
-def site_events(site: str) -> str:
-    """Everything about one site, for `hearth run-file` and dashboards."""
-    return f"{ROOT}/+/{site}/#"

@@ -27,5 +27,3 @@ STACK: tuple[ServiceSpec, ...] = (
     ServiceSpec("wake", "hearth_wake", "wake"),
     ServiceSpec("audio", "hearth_audio", "audio"),
 )
-
-SERVICE_NAMES = tuple(spec.name for spec in STACK)

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections import deque
 from dataclasses import dataclass, field
 
 import grpc
@@ -37,13 +38,17 @@ RING_SECONDS = 15.0
 """Audio kept for pre-roll and for what arrives while policy is asked; never sent unless a session opens."""
 
 
+REPORT_LENGTH = 100
+"""The report keeps the latest events only: a microphone pipeline runs for months."""
+
+
 @dataclass
 class PipelineReport:
-    """What happened, for `hearth run-file` and tests."""
+    """What happened lately, for `hearth run-file` and tests."""
 
-    detections: list[wake_pb2.Detection] = field(default_factory=list)
-    refusals: list[str] = field(default_factory=list)
-    sessions: list[SessionResult] = field(default_factory=list)
+    detections: deque[wake_pb2.Detection] = field(default_factory=lambda: deque(maxlen=REPORT_LENGTH))
+    refusals: deque[str] = field(default_factory=lambda: deque(maxlen=REPORT_LENGTH))
+    sessions: deque[SessionResult] = field(default_factory=lambda: deque(maxlen=REPORT_LENGTH))
 
 
 class SitePipeline:
@@ -67,6 +72,7 @@ class SitePipeline:
         self.wake = WakeLink(wake_pb2_grpc.WakeStub(wake_channel), self.site, settings.retry_s, self._on_detection, backpressure)
         self._tasks: list[asyncio.Task[None]] = []
         self._source_backoff = 0.0
+        self._captured_seconds = CAPTURED_SECONDS.labels(self.site)
 
     async def start(self) -> None:
         self._tasks = [asyncio.create_task(self.gate.run()), asyncio.create_task(self.wake.run())]
@@ -141,7 +147,7 @@ class SitePipeline:
         await asyncio.sleep(self._source_backoff)
 
     async def _handle_chunk(self, chunk: bytes) -> None:
-        CAPTURED_SECONDS.labels(self.site).inc(pcm.seconds(len(chunk)))
+        self._captured_seconds.inc(pcm.seconds(len(chunk)))
         offset = self.ring.end_sample
         self.ring.append(chunk)
         if self.session is not None:

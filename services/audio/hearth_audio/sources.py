@@ -41,10 +41,6 @@ class AudioSource(ABC):
     @abstractmethod
     async def close(self) -> None: ...
 
-    @property
-    def is_open(self) -> bool:
-        return False
-
 
 class MicSource(AudioSource):
     """Runs the microphone command and reads raw PCM from its stdout."""
@@ -53,10 +49,6 @@ class MicSource(AudioSource):
         self.command = tuple(command)
         self.chunk_bytes = SAMPLE_RATE * SAMPLE_WIDTH * chunk_ms // 1000
         self.process: asyncio.subprocess.Process | None = None
-
-    @property
-    def is_open(self) -> bool:
-        return self.process is not None and self.process.returncode is None
 
     async def open(self) -> None:
         try:
@@ -111,16 +103,10 @@ class FileSource(AudioSource):
         self.path = path
         self.realtime = realtime
         self.chunk_bytes = SAMPLE_RATE * SAMPLE_WIDTH * chunk_ms // 1000
-        self.chunk_s = chunk_ms / 1000
         self.trailing_silence_s = trailing_silence_s
         self.samples: np.ndarray | None = None
         self.position = 0
         self.started = 0.0
-        self.opened = False
-
-    @property
-    def is_open(self) -> bool:
-        return self.opened
 
     def load(self) -> None:
         """Read and convert the whole file up front, so a bad file fails before anything is sent."""
@@ -128,14 +114,9 @@ class FileSource(AudioSource):
         silence = np.zeros(int(self.trailing_silence_s * SAMPLE_RATE), dtype=np.int16)
         self.samples = np.concatenate((samples, silence))
 
-    @property
-    def duration_s(self) -> float:
-        return 0.0 if self.samples is None else self.samples.size / SAMPLE_RATE
-
     async def open(self) -> None:
         if self.samples is None:
             self.load()
-        self.opened = True
         self.started = time.monotonic() - self.position / SAMPLE_RATE
 
     async def read(self) -> bytes | None:
@@ -155,4 +136,4 @@ class FileSource(AudioSource):
         return chunk.tobytes()
 
     async def close(self) -> None:
-        self.opened = False
+        """Nothing to release; the position is kept, so capture resumes where it stopped."""

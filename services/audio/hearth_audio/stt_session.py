@@ -12,7 +12,7 @@ import grpc
 from prometheus_client import Counter
 
 from hearth import pcm
-from hearth.v1 import common_pb2, events_pb2, policy_pb2, policy_pb2_grpc, stt_pb2, stt_pb2_grpc
+from hearth.v1 import common_pb2, policy_pb2, policy_pb2_grpc, stt_pb2, stt_pb2_grpc
 
 log = logging.getLogger(__name__)
 
@@ -148,5 +148,3 @@ class SttSession:
         except grpc.aio.AioRpcError as exc:
             log.warning("could not tell policy that the session on site %s ended: %s", self.site, exc.code().name)
 
-
-OUTCOME_NAMES = tuple(name.removeprefix("OUTCOME_") for name in events_pb2.SessionEnded.Outcome.keys())

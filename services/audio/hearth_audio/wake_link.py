@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 
 DROPPED = Counter("hearth_audio_chunks_dropped_total", "Audio chunks that could not be delivered", ["site", "reason"])
 QUEUE_CHUNKS = 50
+MAX_SEGMENTS = 64
+"""Continuity breaks remembered for mapping detections back; older ones lie outside the ring anyway."""
 _END = object()
 
 
@@ -65,6 +67,7 @@ class WakeLink:
             return
         if not self._continuous:
             self._segments.append((self._stream_samples, ring_offset))
+            del self._segments[:-MAX_SEGMENTS]
             self._continuous = True
         self._stream_samples += len(pcm) // SAMPLE_WIDTH
         await self._queue.put(common_pb2.AudioChunk(pcm=pcm, captured_at=events.now_timestamp()))

@@ -45,7 +45,6 @@ class StreamState:
     audio_bytes: int = 0
     decode_s: float = 0.0
     partial: str = ""
-    first_audio: bool = True
 
     @property
     def audio_s(self) -> float:
@@ -201,8 +200,7 @@ class SttApi(stt_pb2_grpc.SttServicer):
         if len(audio) > service.settings.max_chunk_bytes:
             service.reject("audio_chunk", "oversized", f"audio chunk of {len(audio)} bytes")
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT, f"audio chunks may be at most {service.settings.max_chunk_bytes} bytes")
-        if state.first_audio:
-            state.first_audio = False
+        if state.audio_bytes == 0:
             metrics.HOP_LATENCY.labels("session_to_stt").observe(max(0.0, time.time() - state.claims.issued_at))
         state.audio_bytes += len(audio)
         started = time.perf_counter()

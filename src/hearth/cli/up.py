@@ -41,7 +41,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 class Supervised:
     spec: ServiceSpec
     process: asyncio.subprocess.Process | None = None
-    restarts: int = 0
     online: bool = False
     grpc: str = ""
     metrics: str = ""
@@ -132,7 +131,6 @@ class Launcher:
                 self.failed = f"{item.spec.name} could not start (exit code {code}):\n    " + "\n    ".join(item.tail[-6:])
                 self.up.set()
                 return
-            item.restarts += 1
             print(f"hearth: {item.spec.name} exited with code {code}; restarting in {backoff:.0f} s", flush=True)
             await asyncio.sleep(backoff)
             backoff = min(RESTART_MAX_S, backoff * 2)

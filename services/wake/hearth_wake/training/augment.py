@@ -93,3 +93,14 @@ def to_int16(samples: np.ndarray, level_dbfs: float, reference_rms: float) -> np
     """Set the speech level to ``level_dbfs`` and clip like a real ADC would."""
     gain = (32768.0 * 10.0 ** (level_dbfs / 20.0)) / max(reference_rms, 1e-6)
     return np.clip(np.round(samples * gain), -32768, 32767).astype(np.int16)
+
+
+def in_a_room(track: np.ndarray, reference_rms: float, rng: np.random.Generator) -> np.ndarray:
+    """The recipe's room: sometimes a tilted spectrum, sometimes reverb, always a background at an SNR
+    that is mostly noisy. Shared by training clips and the benchmark so both hear the same rooms."""
+    if rng.random() < 0.5:
+        track = tilt(track, rng)
+    if rng.random() < 0.35:
+        track = reverb(track, rng)
+    snr = rng.uniform(25.0, 45.0) if rng.random() < 0.4 else rng.uniform(0.0, 25.0)
+    return mix_at_snr(track, background(track.size, rng), snr, reference_rms)

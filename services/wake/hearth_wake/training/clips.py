@@ -145,12 +145,7 @@ def _room(speech: np.ndarray, marks: list[int], rng: np.random.Generator) -> tup
     lead = int(rng.uniform(0.2, 1.5) * SAMPLE_RATE)
     tail = int(rng.uniform(0.4, 1.2) * SAMPLE_RATE)
     track = np.concatenate([np.zeros(lead, np.float32), speech, np.zeros(tail, np.float32)])
-    if rng.random() < 0.5:
-        track = augment.tilt(track, rng)
-    if rng.random() < 0.35:
-        track = augment.reverb(track, rng)
-    snr = rng.uniform(25.0, 45.0) if rng.random() < 0.4 else rng.uniform(0.0, 25.0)
-    track = augment.mix_at_snr(track, augment.background(track.size, rng), snr, speech_rms)
+    track = augment.in_a_room(track, speech_rms, rng)
     if rng.random() < 0.1:
         track = augment.mix_at_snr(track, augment.distractor(track.size, rng), rng.uniform(5.0, 25.0), speech_rms)
     return augment.to_int16(track, rng.uniform(-40.0, -14.0), speech_rms), lead
