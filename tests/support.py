@@ -88,6 +88,10 @@ class Stack:
             env=_env(),
         )
 
+    def hearth_async(self, *args: str) -> subprocess.Popen[str]:
+        """A `hearth` command left running, for commands that must overlap."""
+        return subprocess.Popen([*self.hearth_command(), *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=_env())
+
     def run_file(self, wav: Path, *args: str) -> subprocess.CompletedProcess[str]:
         return self.hearth("run-file", str(wav), "--json", *args, timeout=timeouts.RUN_FILE_S)
 

@@ -11,7 +11,7 @@ from hearth import __version__
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from hearth.cli import models, mute, run_file, up, wake
+    from hearth.cli import models, mute, privacy, run_file, up, wake
 
     parser = argparse.ArgumentParser(prog="hearth", description="Hearth: a local, privacy-first voice assistant")
     parser.add_argument("--version", action="version", version=f"hearth {__version__}")
@@ -25,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     mute.add_arguments(sub.add_parser("mute", parents=[common], help="mute a site: its microphone is closed"))
     mute.add_arguments(sub.add_parser("unmute", parents=[common], help="unmute a site"))
     sub.add_parser("sites", parents=[common], help="list sites and whether they are muted")
+    privacy.add_arguments(sub.add_parser("privacy", parents=[common], help="what is kept: report, export, forget, verify"))
     models.add_arguments(sub.add_parser("models", parents=[common], help="speech models: list, pull"))
     wake.add_arguments(sub.add_parser("wake", parents=[common], help="wake words: train"))
     return parser
@@ -32,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from hearth.cli import models, mute, run_file, up, wake
+    from hearth.cli import models, mute, privacy, run_file, up, wake
 
     if args.command == "up":
         return up.run(args)
@@ -42,6 +43,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return mute.run(args, muted=args.command == "mute")
     if args.command == "sites":
         return mute.run_sites(args)
+    if args.command == "privacy":
+        return privacy.run(args)
     if args.command == "models":
         return models.run(args)
     if args.command == "wake":

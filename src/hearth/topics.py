@@ -63,6 +63,10 @@ def mute_set(site: str) -> str:
     return f"{ROOT}/policy/{site}/mute/set"
 
 
+AUDIT_HEAD = f"{ROOT}/audit/head"
+"""Retained AuditHeadState: the privacy audit chain's length and head hash."""
+
+
 def error(service: str) -> str:
     """ServiceError."""
     return f"{ROOT}/error/{service}"
@@ -71,6 +75,8 @@ def error(service: str) -> str:
 # Subscription filters.
 ALL_TRANSCRIPTS = f"{ROOT}/stt/+/transcript"
 ALL_MUTE_SET = f"{ROOT}/policy/+/mute/set"
+ALL_INTENTS_RECOGNIZED = f"{ROOT}/intent/+/recognized"
+ALL_INTENTS_NOT_RECOGNIZED = f"{ROOT}/intent/+/not_recognized"
 
 
 def site_of(topic: str) -> str | None:

@@ -55,6 +55,8 @@ class SttSession:
         self.sent_bytes = 0
         self.reached_max = False
         self.cancel_reason = ""
+        self.clip: list[bytes] | None = [] if grant.keep_audio else None
+        """The session's audio, kept only when the owner opted in (policy says so in the grant)."""
         self._live: asyncio.Queue[bytes] = asyncio.Queue()
 
     def feed(self, chunk: bytes) -> None:
@@ -74,6 +76,8 @@ class SttSession:
         result = await self._transcribe()
         SESSIONS.labels(self.site, result.outcome.lower()).inc()
         await self._report(result)
+        if self.clip:
+            await self._keep_clip(b"".join(self.clip))
         return result
 
     async def _transcribe(self) -> SessionResult:
@@ -128,6 +132,8 @@ class SttSession:
             return None
         chunk = chunk[:room]
         self.sent_bytes += len(chunk)
+        if self.clip is not None:
+            self.clip.append(chunk)
         if self.sent_bytes >= self.max_bytes:
             self.reached_max = True
         return stt_pb2.TranscribeRequest(audio=common_pb2.AudioChunk(pcm=chunk))
@@ -148,3 +154,16 @@ class SttSession:
         except grpc.aio.AioRpcError as exc:
             log.warning("could not tell policy that the session on site %s ended: %s", self.site, exc.code().name)
 
+
+    async def _keep_clip(self, audio: bytes) -> None:
+        """Hand the session's audio to policy, which stores it with its expiry (gRPC, never the broker)."""
+        try:
+            reply = await self.policy.KeepClip(
+                policy_pb2.KeepClipRequest(session_id=self.grant.session_id, site=self.site, token=self.grant.token, pcm=audio),
+                timeout=self.rpc_timeout_s,
+            )
+        except grpc.aio.AioRpcError as exc:
+            log.warning("could not hand the audio clip of a session on site %s to policy: %s", self.site, exc.code().name)
+            return
+        if not reply.kept:
+            log.warning("policy did not keep the audio clip of a session on site %s: %s", self.site, reply.reason)

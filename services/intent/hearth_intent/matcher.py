@@ -9,14 +9,17 @@ never disagree about what is sayable.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import random
 import unicodedata
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Union
 
+import yaml
 from hassil import (
     Alternative,
     Expression,
@@ -37,6 +40,7 @@ from hassil import (
 from hassil import Sequence as HassilSequence
 from hassil.intents import IntentData
 from hassil.numbers import get_rbnf_engine
+from hearth.privacy import PRIVACY_INTENTS
 from home_assistant_intents import (
     get_intents,
     get_languages,
@@ -56,25 +60,23 @@ DEFAULT_INTENTS: tuple[str, ...] = (
     "HassNevermind",
 )
 
-# Sentences the upstream data lacks but people say to a voice assistant. Kept tiny and in the
-# upstream format so they can be offered back to home-assistant-intents.
-_EXTRA_SENTENCES: dict[str, dict[str, list[dict[str, Any]]]] = {
-    "en": {
-        "HassLightSet": [
-            {
-                # Upstream has "set the lights in the bedroom to 50%" but not the more
-                # natural "set the bedroom lights to 50 percent".
-                "sentences": [
-                    "[<numeric_value_set>] [<the>] {area} <light> [to] "
-                    "{brightness}[([ ]%)| percent] [brightness]",
-                ],
-                "slots": {"domain": "light"},
-                "response": "brightness",
-                "metadata": {"slot_combination": "area_brightness", "hearth_extra": True},
-            }
-        ]
-    }
-}
+# Sentences the upstream data lacks but people say to a voice assistant, and Hearth's own
+# privacy commands: hassil YAML data in sentences/<language>.yaml, in upstream's format.
+_SENTENCES_DIR = Path(__file__).parent / "sentences"
+_NOT_SPOKEN = "hearth_not_in_vocabulary"
+"""Block metadata: understood when typed or heard, but left out of the recogniser's vocabulary, where
+near-duplicate phrasings would take probability from other commands' words."""
+
+
+@functools.cache
+def _extra_sentences(language: str) -> dict[str, list[dict[str, Any]]]:
+    """Intent name → extra data blocks for the language (none when Hearth ships no file for it)."""
+    path = _SENTENCES_DIR / f"{language}.yaml"
+    if not path.is_file():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return {name: list(intent.get("data", [])) for name, intent in data.get("intents", {}).items()}
+
 
 # Context the service supplies itself (the site's room), so templates that need it are
 # reachable and belong in the vocabulary.
@@ -209,8 +211,9 @@ class IntentMatcher:
         speech.slot_lists.update(_home_slot_lists(areas, devices))
         _add_missing_lists(speech)
         compiled = _compile_templates(speech, language)
-        # Intents the speech set lacks keep their full templates, so nothing enabled goes unheard.
-        return {name: compiled.get(name) or self._templates.get(name, []) for name in self.intent_names}
+        # Intents the speech set lacks keep their spoken templates, so nothing enabled goes unheard.
+        spoken = _compile_templates(self._intents, language, spoken_only=True)
+        return {name: compiled.get(name) or spoken.get(name, []) for name in self.intent_names}
 
     def _warm_up(self, areas: Sequence[str]) -> None:
         """Match one sentence per intent so template parsing and number tries are built now."""
@@ -235,9 +238,11 @@ def _load_language(language: str) -> dict[str, Any]:
 def _select_intents(
     language: str, data: dict[str, Any], requested: Sequence[str] | None
 ) -> tuple[str, ...]:
-    available = set(data["intents"]) | set(_EXTRA_SENTENCES.get(language, {}))
+    available = set(data["intents"]) | set(_extra_sentences(language))
+    # The privacy commands cannot be configured away: "stop listening" must always work.
+    always = tuple(sorted(name for name in PRIVACY_INTENTS if name in available))
     if requested is None:
-        return tuple(name for name in DEFAULT_INTENTS if name in available)
+        return tuple(name for name in DEFAULT_INTENTS if name in available) + always
     if not requested:
         raise ValueError("At least one intent must be enabled")
     unknown = [name for name in requested if name not in available]
@@ -246,7 +251,7 @@ def _select_intents(
             f"Unknown intent(s) {', '.join(unknown)} for language {language!r}; "
             f"available: {', '.join(sorted(available))}"
         )
-    return tuple(dict.fromkeys(requested))
+    return tuple(dict.fromkeys((*requested, *always)))
 
 
 def _build_intents(
@@ -258,7 +263,7 @@ def _build_intents(
     and the matcher's answers about the home that exists.
     """
     selected: dict[str, Any] = {}
-    extras = _EXTRA_SENTENCES.get(language, {})
+    extras = _extra_sentences(language)
     for name in names:
         blocks = list(data["intents"].get(name, {}).get("data", [])) + extras.get(name, [])
         selected[name] = {"data": blocks}
@@ -463,9 +468,11 @@ class _Template:
     root: _Node
 
 
-def _intent_templates(intents: Intents, language: str, intent_name: str) -> list[_Template]:
+def _intent_templates(intents: Intents, language: str, intent_name: str, spoken_only: bool = False) -> list[_Template]:
     templates: list[_Template] = []
     for index, block in enumerate(intents.intents[intent_name].data):
+        if spoken_only and (block.metadata or {}).get(_NOT_SPOKEN):
+            continue
         compiler = _Compiler(
             slot_lists={**intents.slot_lists, **block.slot_lists},
             rules={**intents.expansion_rules, **block.expansion_rules},
@@ -567,8 +574,8 @@ def _sample_template(template: _Template, quota: int, offset: int) -> list[str]:
     return list(found)[:quota]
 
 
-def _compile_templates(intents: Intents, language: str) -> dict[str, list[_Template]]:
-    return {name: _intent_templates(intents, language, name) for name in sorted(intents.intents)}
+def _compile_templates(intents: Intents, language: str, spoken_only: bool = False) -> dict[str, list[_Template]]:
+    return {name: _intent_templates(intents, language, name, spoken_only) for name in sorted(intents.intents)}
 
 
 def _sample_vocabulary(per_intent: dict[str, list[_Template]], max_sentences: int) -> tuple[str, ...]:

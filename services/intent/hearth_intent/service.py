@@ -15,12 +15,13 @@ from datetime import datetime
 import grpc
 from prometheus_client import Counter
 
-from hearth import events, metrics, rpc, topics
+from hearth import events, metrics, privacy, rpc, topics
 from hearth.service import Service, Sub
 from hearth.settings import CommonSettings
-from hearth.v1 import events_pb2, intent_pb2, intent_pb2_grpc
+from hearth.v1 import events_pb2, intent_pb2, intent_pb2_grpc, policy_pb2_grpc
 from hearth_intent.answers import answer
 from hearth_intent.matcher import Device, IntentMatch, IntentMatcher
+from hearth_intent.privacy_commands import PrivacyCommands
 from hearth_intent.settings import IntentSettings
 
 log = logging.getLogger(__name__)
@@ -38,8 +39,12 @@ class IntentService(Service):
         self.settings = section
         self.matcher: IntentMatcher | None = None
         self.vocabulary = events_pb2.Vocabulary()
+        self._policy_channel: grpc.aio.Channel | None = None
+        self.privacy: PrivacyCommands | None = None
 
     async def setup(self) -> None:
+        self._policy_channel = rpc.open_channel(self.common.endpoints.policy, self.common.grpc_max_message_bytes)
+        self.privacy = PrivacyCommands(policy_pb2_grpc.PolicyStub(self._policy_channel), self.common.rpc_timeout_s)
         started = time.perf_counter()
         self.matcher = await asyncio.to_thread(self._build_matcher)
         self.vocabulary = await asyncio.to_thread(self._fitting_vocabulary)
@@ -51,6 +56,10 @@ class IntentService(Service):
             len(self.vocabulary.sentences),
             len(self.vocabulary.words),
         )
+
+    async def teardown(self) -> None:
+        if self._policy_channel is not None:
+            await self._policy_channel.close()
 
     def _fitting_vocabulary(self) -> events_pb2.Vocabulary:
         """The largest vocabulary (up to the configured bound) whose event fits in one MQTT message."""
@@ -93,7 +102,7 @@ class IntentService(Service):
         latency = events.seconds_since(transcript.header.sent_at)
         if latency is not None:
             metrics.HOP_LATENCY.labels("transcript_to_intent").observe(latency)
-        match, speech = await self.understand(transcript.text, area=self.settings.area_of(site))
+        match, speech = await self.understand(transcript.text, site=site, session_id=transcript.header.session_id)
         head = events.header(self.name, site=site, session_id=transcript.header.session_id, trace_id=transcript.header.trace_id)
         if match is None:
             OUTCOMES.labels("not_recognized", "").inc()
@@ -119,17 +128,21 @@ class IntentService(Service):
             metrics.HOP_LATENCY.labels("end_of_speech_to_intent").observe(felt)
         log.info("site %s: %s", site, f"intent {match.intent} with slots {sorted(match.slots)}" if match else "no intent matched")
 
-    async def understand(self, text: str, *, area: str | None = None, spoken: bool = True) -> tuple[IntentMatch | None, str | None]:
+    async def understand(self, text: str, *, site: str, session_id: str = "", spoken: bool = True) -> tuple[IntentMatch | None, str | None]:
         """Match and run the built-in handler; hassil work runs in a thread so the loop stays responsive."""
-        assert self.matcher is not None
+        assert self.matcher is not None and self.privacy is not None
         started = time.perf_counter()
         recognize = self.matcher.recognize_spoken if spoken else self.matcher.recognize
+        area = self.settings.area_of(site) if site else None
         match = await asyncio.to_thread(functools.partial(recognize, text, area=area))
         metrics.STAGE_DURATION.labels("intent", "match").observe(time.perf_counter() - started)
         if match is None:
             return None, None
         started = time.perf_counter()
-        speech = answer(match, datetime.now().astimezone(), self.settings.language)
+        if match.intent in privacy.PRIVACY_INTENTS:
+            speech: str | None = await self.privacy.handle(match.intent, site, session_id)
+        else:
+            speech = answer(match, datetime.now().astimezone(), self.settings.language)
         metrics.STAGE_DURATION.labels("intent", "handler").observe(time.perf_counter() - started)
         return match, speech
 
@@ -145,8 +158,10 @@ class IntentApi(intent_pb2_grpc.IntentServicer):
         if len(request.text) > 1000:
             self.service.reject("text_query", "oversized", f"text query of {len(request.text)} characters")
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "text queries may be at most 1000 characters")
-        area = self.service.settings.area_of(request.site) if request.site else None
-        match, speech = await self.service.understand(request.text, area=area, spoken=False)
+        if request.site and request.site not in self.service.common.sites:
+            self.service.reject("text_query", "unknown_site", f"text query for unknown site {request.site!r}")
+            await context.abort(grpc.StatusCode.NOT_FOUND, f"unknown site {request.site!r}")
+        match, speech = await self.service.understand(request.text, site=request.site, spoken=False)
         if match is None:
             return intent_pb2.RecognizeReply(recognized=False)
         return intent_pb2.RecognizeReply(recognized=True, intent=match.intent, slots=match.slots, speech=speech or "")

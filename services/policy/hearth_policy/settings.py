@@ -5,6 +5,32 @@ from __future__ import annotations
 from pydantic import Field
 
 from hearth.service import ServiceSection
+from hearth.settings import Frozen
+
+DAY_S = 86_400.0
+
+
+class RetentionSettings(Frozen):
+    """How long each class of item is kept. The defaults are the promise in docs/privacy.md."""
+
+    audio_s: float = Field(0.0, ge=0, le=30 * DAY_S)
+    """Audio clips of sessions; 0 (the default) means audio is never stored. Opting in keeps each
+    session's audio this long."""
+    transcript_s: float = Field(DAY_S, ge=1, le=365 * DAY_S)
+    """What was heard, word for word."""
+    intent_s: float = Field(7 * DAY_S, ge=1, le=365 * DAY_S)
+    """What was understood (intent name and slots)."""
+    session_s: float = Field(30 * DAY_S, ge=1, le=365 * DAY_S)
+    """The session log: when a site woke and how the session ended; no words."""
+    audit_s: float = Field(365 * DAY_S, ge=60, le=10 * 365 * DAY_S)
+    """Audit entries; older ones are pruned and the chain is anchored at the oldest kept."""
+    keep_unrecognized_transcripts: bool = False
+    """Keep the transcript of a session where nothing was recognised (usually a false wake)."""
+    purge_interval_s: float = Field(30.0, ge=0.2, le=60)
+    """How often expired items are removed; an item is gone at most this long after it expires."""
+
+    def seconds(self, retention_class: str) -> float:
+        return float(getattr(self, f"{retention_class}_s"))
 
 
 class PolicySettings(ServiceSection):
@@ -18,3 +44,13 @@ class PolicySettings(ServiceSection):
     """Audio from before the wake word's end that a session may include."""
     token_grace_s: float = Field(5.0, ge=1, le=60)
     """How long after its maximum length a session token stays valid (covers slow networks)."""
+    arbitration_window_s: float = Field(0.3, ge=0, le=2)
+    """Sites that hear the wake word within this window compete; the one that heard it best (score,
+    then loudness) gets the session and the others are told they were superseded. 0 turns it off."""
+    retention: RetentionSettings = RetentionSettings()
+    """What is kept and for how long."""
+    max_store_bytes: int = Field(1 << 30, ge=64 * 1024)
+    """Cap on the privacy store's size; when it (or the disk) is full, storing stops and serving goes on."""
+    session_settle_s: float = Field(5.0, ge=0.5, le=60)
+    """How long after a session ends its transcript and intent may still arrive before the session
+    is recorded without them."""

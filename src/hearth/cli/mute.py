@@ -3,17 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
-import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Iterable
 
-import grpc
-from google.protobuf.message import Message
-
-from hearth import rpc
-from hearth.service import ServiceSection
-from hearth.settings import SettingsError, load_settings
-from hearth.v1 import policy_pb2, policy_pb2_grpc
+from hearth.cli.policy_client import PolicyUnavailable, call, fail
+from hearth.v1 import policy_pb2
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -21,25 +14,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, muted: bool) -> int:
-    return asyncio.run(_call(args, lambda stub, timeout: stub.SetMute(policy_pb2.SetMuteRequest(site=args.site, muted=muted, changed_by="cli"), timeout=timeout)))
+    try:
+        reply = call(args, lambda stub, common: stub.SetMute(policy_pb2.SetMuteRequest(site=args.site, muted=muted, changed_by="cli"), timeout=common.rpc_timeout_s))
+    except PolicyUnavailable as exc:
+        return fail(exc)
+    _show([reply])
+    return 0
 
 
 def run_sites(args: argparse.Namespace) -> int:
-    return asyncio.run(_call(args, lambda stub, timeout: stub.ListSites(policy_pb2.ListSitesRequest(), timeout=timeout)))
-
-
-async def _call(args: argparse.Namespace, request: Callable[[policy_pb2_grpc.PolicyStub, float], Awaitable[Message]]) -> int:
     try:
-        common, _ = load_settings(None, ServiceSection, args.config)
-    except SettingsError as exc:
-        print(f"hearth: {exc}", file=sys.stderr)
-        return 2
-    async with rpc.open_channel(common.endpoints.policy, common.grpc_max_message_bytes) as channel:
-        try:
-            reply = await request(policy_pb2_grpc.PolicyStub(channel), common.rpc_timeout_s)
-        except grpc.aio.AioRpcError as exc:
-            print(f"hearth: policy at {common.endpoints.policy} said: {exc.details() or exc.code().name}", file=sys.stderr)
-            return 2
-    for state in getattr(reply, "sites", [reply]):
-        print(f"{state.site:<14} {'muted' if state.muted else 'listening'}")
+        reply = call(args, lambda stub, common: stub.ListSites(policy_pb2.ListSitesRequest(), timeout=common.rpc_timeout_s))
+    except PolicyUnavailable as exc:
+        return fail(exc)
+    _show(reply.sites)
     return 0
+
+
+def _show(states: Iterable[policy_pb2.MuteReply]) -> None:
+    for state in states:
+        print(f"{state.site:<14} {'muted' if state.muted else 'listening'}")

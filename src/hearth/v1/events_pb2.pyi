@@ -93,11 +93,13 @@ class SessionEnded(_message.Message):
         OUTCOME_MAX_LENGTH: _ClassVar[SessionEnded.Outcome]
         OUTCOME_ERROR: _ClassVar[SessionEnded.Outcome]
         OUTCOME_CANCELLED: _ClassVar[SessionEnded.Outcome]
+        OUTCOME_SUPERSEDED: _ClassVar[SessionEnded.Outcome]
     OUTCOME_UNSPECIFIED: SessionEnded.Outcome
     OUTCOME_END_OF_SPEECH: SessionEnded.Outcome
     OUTCOME_MAX_LENGTH: SessionEnded.Outcome
     OUTCOME_ERROR: SessionEnded.Outcome
     OUTCOME_CANCELLED: SessionEnded.Outcome
+    OUTCOME_SUPERSEDED: SessionEnded.Outcome
     HEADER_FIELD_NUMBER: _ClassVar[int]
     OUTCOME_FIELD_NUMBER: _ClassVar[int]
     AUDIO_S_FIELD_NUMBER: _ClassVar[int]
@@ -204,3 +206,15 @@ class ServiceError(_message.Message):
     kind: str
     message: str
     def __init__(self, header: _Optional[_Union[_common_pb2.EventHeader, _Mapping]] = ..., kind: _Optional[str] = ..., message: _Optional[str] = ...) -> None: ...
+
+class AuditHeadState(_message.Message):
+    __slots__ = ("header", "length", "head", "at")
+    HEADER_FIELD_NUMBER: _ClassVar[int]
+    LENGTH_FIELD_NUMBER: _ClassVar[int]
+    HEAD_FIELD_NUMBER: _ClassVar[int]
+    AT_FIELD_NUMBER: _ClassVar[int]
+    header: _common_pb2.EventHeader
+    length: int
+    head: str
+    at: _timestamp_pb2.Timestamp
+    def __init__(self, header: _Optional[_Union[_common_pb2.EventHeader, _Mapping]] = ..., length: _Optional[int] = ..., head: _Optional[str] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...

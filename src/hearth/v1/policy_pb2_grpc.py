@@ -64,6 +64,36 @@ class PolicyStub:
                 request_serializer=hearth_dot_v1_dot_policy__pb2.ListSitesRequest.SerializeToString,
                 response_deserializer=hearth_dot_v1_dot_policy__pb2.ListSitesReply.FromString,
                 _registered_method=True)
+        self.Report = channel.unary_unary(
+                '/hearth.v1.Policy/Report',
+                request_serializer=hearth_dot_v1_dot_policy__pb2.ReportRequest.SerializeToString,
+                response_deserializer=hearth_dot_v1_dot_policy__pb2.PrivacyReport.FromString,
+                _registered_method=True)
+        self.Export = channel.unary_stream(
+                '/hearth.v1.Policy/Export',
+                request_serializer=hearth_dot_v1_dot_policy__pb2.ExportRequest.SerializeToString,
+                response_deserializer=hearth_dot_v1_dot_policy__pb2.HeldItem.FromString,
+                _registered_method=True)
+        self.Forget = channel.unary_unary(
+                '/hearth.v1.Policy/Forget',
+                request_serializer=hearth_dot_v1_dot_policy__pb2.ForgetRequest.SerializeToString,
+                response_deserializer=hearth_dot_v1_dot_policy__pb2.ForgetReply.FromString,
+                _registered_method=True)
+        self.Verify = channel.unary_unary(
+                '/hearth.v1.Policy/Verify',
+                request_serializer=hearth_dot_v1_dot_policy__pb2.VerifyRequest.SerializeToString,
+                response_deserializer=hearth_dot_v1_dot_policy__pb2.VerifyReply.FromString,
+                _registered_method=True)
+        self.LastTranscript = channel.unary_unary(
+                '/hearth.v1.Policy/LastTranscript',
+                request_serializer=hearth_dot_v1_dot_policy__pb2.LastTranscriptRequest.SerializeToString,
+                response_deserializer=hearth_dot_v1_dot_policy__pb2.LastTranscriptReply.FromString,
+                _registered_method=True)
+        self.KeepClip = channel.unary_unary(
+                '/hearth.v1.Policy/KeepClip',
+                request_serializer=hearth_dot_v1_dot_policy__pb2.KeepClipRequest.SerializeToString,
+                response_deserializer=hearth_dot_v1_dot_policy__pb2.KeepClipReply.FromString,
+                _registered_method=True)
 
 
 class PolicyServicer:
@@ -110,6 +140,46 @@ class PolicyServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Report(self, request, context):
+        """Privacy: what is held, everything held, forgetting, and the audit chain.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Export(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Forget(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Verify(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def LastTranscript(self, request, context):
+        """The last transcript still held for a site ("what did you hear"); a read, so it is audited.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def KeepClip(self, request, context):
+        """The audio of a session, sent by the audio service only when the grant asked for it
+        (the owner opted in to keeping audio clips).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_PolicyServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -142,6 +212,36 @@ def add_PolicyServicer_to_server(servicer, server):
                     servicer.ListSites,
                     request_deserializer=hearth_dot_v1_dot_policy__pb2.ListSitesRequest.FromString,
                     response_serializer=hearth_dot_v1_dot_policy__pb2.ListSitesReply.SerializeToString,
+            ),
+            'Report': grpc.unary_unary_rpc_method_handler(
+                    servicer.Report,
+                    request_deserializer=hearth_dot_v1_dot_policy__pb2.ReportRequest.FromString,
+                    response_serializer=hearth_dot_v1_dot_policy__pb2.PrivacyReport.SerializeToString,
+            ),
+            'Export': grpc.unary_stream_rpc_method_handler(
+                    servicer.Export,
+                    request_deserializer=hearth_dot_v1_dot_policy__pb2.ExportRequest.FromString,
+                    response_serializer=hearth_dot_v1_dot_policy__pb2.HeldItem.SerializeToString,
+            ),
+            'Forget': grpc.unary_unary_rpc_method_handler(
+                    servicer.Forget,
+                    request_deserializer=hearth_dot_v1_dot_policy__pb2.ForgetRequest.FromString,
+                    response_serializer=hearth_dot_v1_dot_policy__pb2.ForgetReply.SerializeToString,
+            ),
+            'Verify': grpc.unary_unary_rpc_method_handler(
+                    servicer.Verify,
+                    request_deserializer=hearth_dot_v1_dot_policy__pb2.VerifyRequest.FromString,
+                    response_serializer=hearth_dot_v1_dot_policy__pb2.VerifyReply.SerializeToString,
+            ),
+            'LastTranscript': grpc.unary_unary_rpc_method_handler(
+                    servicer.LastTranscript,
+                    request_deserializer=hearth_dot_v1_dot_policy__pb2.LastTranscriptRequest.FromString,
+                    response_serializer=hearth_dot_v1_dot_policy__pb2.LastTranscriptReply.SerializeToString,
+            ),
+            'KeepClip': grpc.unary_unary_rpc_method_handler(
+                    servicer.KeepClip,
+                    request_deserializer=hearth_dot_v1_dot_policy__pb2.KeepClipRequest.FromString,
+                    response_serializer=hearth_dot_v1_dot_policy__pb2.KeepClipReply.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -306,6 +406,168 @@ class Policy:
             '/hearth.v1.Policy/ListSites',
             hearth_dot_v1_dot_policy__pb2.ListSitesRequest.SerializeToString,
             hearth_dot_v1_dot_policy__pb2.ListSitesReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Report(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.v1.Policy/Report',
+            hearth_dot_v1_dot_policy__pb2.ReportRequest.SerializeToString,
+            hearth_dot_v1_dot_policy__pb2.PrivacyReport.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Export(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/hearth.v1.Policy/Export',
+            hearth_dot_v1_dot_policy__pb2.ExportRequest.SerializeToString,
+            hearth_dot_v1_dot_policy__pb2.HeldItem.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Forget(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.v1.Policy/Forget',
+            hearth_dot_v1_dot_policy__pb2.ForgetRequest.SerializeToString,
+            hearth_dot_v1_dot_policy__pb2.ForgetReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Verify(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.v1.Policy/Verify',
+            hearth_dot_v1_dot_policy__pb2.VerifyRequest.SerializeToString,
+            hearth_dot_v1_dot_policy__pb2.VerifyReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def LastTranscript(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.v1.Policy/LastTranscript',
+            hearth_dot_v1_dot_policy__pb2.LastTranscriptRequest.SerializeToString,
+            hearth_dot_v1_dot_policy__pb2.LastTranscriptReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def KeepClip(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.v1.Policy/KeepClip',
+            hearth_dot_v1_dot_policy__pb2.KeepClipRequest.SerializeToString,
+            hearth_dot_v1_dot_policy__pb2.KeepClipReply.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,0 +1,57 @@
+"""Choosing one site when several hear the same command.
+
+Two speakers in adjoining rooms both hear "hey hestia"; only one may answer. Requests whose
+detections fall within a short window form one contest; the site that heard the wake word best
+(score, then loudness) wins and the others are superseded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Bid:
+    site: str
+    score: float
+    level_dbfs: float
+
+
+@dataclass
+class _Contest:
+    opened_at: float
+    bids: list[Bid] = field(default_factory=list)
+    winner: asyncio.Future[str] | None = None
+
+
+def best(bids: list[Bid]) -> str:
+    return max(bids, key=lambda b: (b.score, b.level_dbfs)).site
+
+
+class Arbiter:
+    def __init__(self, window_s: float) -> None:
+        self.window_s = window_s
+        self._contest: _Contest | None = None
+
+    async def winner(self, bid: Bid, detected_at: float | None) -> str:
+        """The site that gets the session; returns after the contest's window has closed."""
+        if self.window_s <= 0:
+            return bid.site
+        detected = detected_at or time.time()
+        contest = self._contest
+        if contest is None or detected - contest.opened_at > self.window_s or contest.winner is None or contest.winner.done():
+            contest = _Contest(opened_at=min(detected, time.time()))
+            contest.winner = asyncio.get_running_loop().create_future()
+            self._contest = contest
+            asyncio.get_running_loop().call_later(max(0.0, contest.opened_at + self.window_s - time.time()), self._close, contest)
+        contest.bids.append(bid)
+        assert contest.winner is not None
+        return await asyncio.shield(contest.winner)
+
+    def _close(self, contest: _Contest) -> None:
+        if contest.winner is not None and not contest.winner.done():
+            contest.winner.set_result(best(contest.bids))
+        if self._contest is contest:
+            self._contest = None

@@ -1,0 +1,174 @@
+"""The policy store against real SQLite files: retention, forgetting, the audit chain, a full store,
+and a corrupt file. Pure storage logic; the running service is tested in tests/stack/test_privacy.py."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from hearth_policy.store import ForgetScope, NewItem, PolicyStore, StoreError, StoreFull
+
+
+def _session(site: str, session_id: str, text: str = "turn on the kitchen light", transcript_s: float = 3600) -> list[NewItem]:
+    return [
+        NewItem("session", site, session_id, 3600, outcome="intent"),
+        NewItem("transcript", site, session_id, transcript_s, text=text),
+        NewItem("intent", site, session_id, 3600, text="HassTurnOn", slots={"name": "kitchen light"}),
+    ]
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> PolicyStore:
+    return PolicyStore(tmp_path / "policy.db")
+
+
+def test_expired_items_are_purged_and_the_purge_is_audited(store: PolicyStore) -> None:
+    store.keep(_session("kitchen", "a", transcript_s=0.05))
+    time.sleep(0.1)
+    removed = store.purge(audit_retention_s=3600)
+    assert removed == {"transcript": 1}
+    held = {item.retention_class for item in store.export(None, "test")}
+    assert held == {"session", "intent"}
+    assert store.verify().ok
+
+
+def test_forget_last_session_spares_the_asking_session_and_other_sites(store: PolicyStore) -> None:
+    store.keep(_session("kitchen", "first"))
+    store.keep(_session("bedroom", "elsewhere"))
+    store.keep(_session("kitchen", "second"))
+    store.keep([NewItem("session", "kitchen", "asking", 3600, outcome="intent")])
+    result = store.forget("kitchen", ForgetScope(last_session=True, exclude_session_id="asking"), "voice")
+    assert result.sessions == 1 and sum(result.deleted_per_class.values()) == 3
+    left = {(item.site, item.session_id) for item in store.export(None, "test")}
+    assert ("kitchen", "second") not in left
+    assert {("kitchen", "first"), ("bedroom", "elsewhere"), ("kitchen", "asking")} <= left
+
+
+def test_forget_a_time_range_and_an_unknown_site(store: PolicyStore) -> None:
+    store.keep(_session("kitchen", "old"))
+    cut = time.time()
+    time.sleep(0.01)
+    store.keep(_session("kitchen", "new"))
+    result = store.forget(None, ForgetScope(since=cut), "cli")
+    assert result.sessions == 1
+    assert {item.session_id for item in store.export(None, "test")} == {"old"}
+    nothing = store.forget("attic", ForgetScope(everything=True), "cli")
+    assert nothing.sessions == 0 and nothing.deleted_per_class == {}
+
+
+def test_two_forgets_at_once_delete_each_item_once(store: PolicyStore) -> None:
+    for n in range(50):
+        store.keep(_session("kitchen", f"s{n}"))
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(store.forget(None, ForgetScope(everything=True), "cli"))) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(sum(r.deleted_per_class.values()) for r in results) == [0, 150]
+    assert store.export(None, "test") == []
+    assert store.verify().ok
+
+
+def test_reads_exports_and_mute_changes_are_audited(store: PolicyStore) -> None:
+    store.keep(_session("kitchen", "a"))
+    before = store.head().length
+    assert store.last_transcript("kitchen", "", "voice") is not None
+    store.export("kitchen", "cli")
+    store.set_mute("kitchen", True, "cli")
+    assert store.head().length == before + 3
+    assert store.mute_history()[0][:2] == ("kitchen", True)
+
+
+def _tamper(path: Path, sql: str) -> None:
+    db = sqlite3.connect(path)
+    db.execute(sql)
+    db.commit()
+    db.close()
+
+
+@pytest.mark.parametrize(
+    ("sql", "problem"),
+    [
+        ("UPDATE audit SET count = 99 WHERE seq = 3", "entry 3 was edited"),
+        ("DELETE FROM audit WHERE seq = 3", "entry 3 is missing"),
+        (
+            "UPDATE audit SET action = (SELECT action FROM audit WHERE seq = 2), hash = (SELECT hash FROM audit WHERE seq = 2),"
+            " prev = (SELECT prev FROM audit WHERE seq = 2), at = (SELECT at FROM audit WHERE seq = 2),"
+            " class = (SELECT class FROM audit WHERE seq = 2), site = (SELECT site FROM audit WHERE seq = 2) WHERE seq = 4",
+            "entry 4",
+        ),
+        ("DELETE FROM audit WHERE seq = (SELECT MAX(seq) FROM audit)", "removed from the end"),
+    ],
+    ids=["edited", "deleted", "reordered", "truncated"],
+)
+def test_verify_names_the_tampered_entry(tmp_path: Path, sql: str, problem: str) -> None:
+    store = PolicyStore(tmp_path / "policy.db")
+    for n in range(3):
+        store.keep(_session("kitchen", f"s{n}"))
+    assert store.verify().ok
+    _tamper(tmp_path / "policy.db", sql)
+    check = store.verify()
+    assert not check.ok
+    assert problem in check.problem
+
+
+def test_old_audit_entries_are_pruned_and_the_chain_still_verifies(store: PolicyStore) -> None:
+    store.keep(_session("kitchen", "a"))
+    length = store.head().length
+    removed = store.purge(audit_retention_s=60, now=time.time() + 120)
+    assert removed["audit"] == length - 1, "all but the newest entry are past the audit's retention"
+    check = store.verify()
+    assert check.ok, check.problem
+    assert check.entries == 2 and store.head().length == length + 1, "the newest entry and the pruning's own entry remain"
+
+
+def test_a_full_store_refuses_writes_but_still_reads_and_deletes(tmp_path: Path) -> None:
+    store = PolicyStore(tmp_path / "policy.db", max_bytes=64 * 1024)
+    with pytest.raises(StoreFull):
+        for n in range(10_000):
+            store.keep(_session("kitchen", f"s{n}", text="x" * 200))
+    assert store.verify().ok
+    held = len(store.export(None, "test"))
+    assert held > 0
+    assert store.set_mute("kitchen", True, "cli").muted, "a mute change is recorded even when the store is full"
+    assert store.mute_states(("kitchen",))["kitchen"].muted
+    result = store.forget(None, ForgetScope(everything=True), "cli")
+    assert sum(result.deleted_per_class.values()) == held
+    assert store.verify().ok
+
+
+def test_corrupt_store_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "policy.db"
+    garbage = b"this is not a database, it is the owner's file" * 100
+    path.write_bytes(garbage)
+    with pytest.raises(StoreError, match="unreadable"):
+        PolicyStore(path)
+    assert path.read_bytes() == garbage
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["policy.db"]
+
+
+def test_store_from_a_newer_hearth_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "policy.db"
+    PolicyStore(path).close()
+    _tamper(path, "PRAGMA user_version = 99")
+    with pytest.raises(StoreError, match="newer Hearth"):
+        PolicyStore(path)
+
+
+def test_version_one_store_is_migrated_keeping_mute(tmp_path: Path) -> None:
+    path = tmp_path / "policy.db"
+    db = sqlite3.connect(path)
+    db.executescript(
+        "CREATE TABLE mute (site TEXT PRIMARY KEY, muted INTEGER NOT NULL, changed_at REAL NOT NULL, changed_by TEXT NOT NULL);"
+        "INSERT INTO mute VALUES ('kitchen', 1, 1.0, 'cli'); PRAGMA user_version = 1;"
+    )
+    db.close()
+    store = PolicyStore(path)
+    assert store.mute_states(("kitchen",))["kitchen"].muted
+    store.keep(_session("kitchen", "a"))
+    assert store.verify().ok
