@@ -8,6 +8,7 @@ import time
 import pytest
 from unicode_rbnf import RbnfEngine
 
+from hearth.privacy import PRIVACY_INTENTS
 from hearth_intent.demo_home import DEMO_AREAS, DEMO_DEVICES
 from hearth_intent.matcher import DEFAULT_INTENTS, Device, IntentMatch, IntentMatcher
 
@@ -110,8 +111,26 @@ def test_no_intents_is_an_error() -> None:
         IntentMatcher("en", intents=[], areas=DEMO_AREAS, devices=DEMO_DEVICES)
 
 
-def test_default_intents_are_those_the_language_has(en: IntentMatcher) -> None:
-    assert en.intent_names == DEFAULT_INTENTS
+def test_default_intents_are_those_the_language_has_plus_the_privacy_commands(en: IntentMatcher) -> None:
+    assert en.intent_names == DEFAULT_INTENTS + tuple(sorted(PRIVACY_INTENTS))
+
+
+def test_privacy_commands_cannot_be_configured_away_and_are_in_the_vocabulary() -> None:
+    only = IntentMatcher("en", intents=["HassGetCurrentTime"], areas=DEMO_AREAS, devices=DEMO_DEVICES)
+    assert set(only.intent_names) == {"HassGetCurrentTime", *PRIVACY_INTENTS}
+    sentences, _ = only.vocabulary()
+    for spoken, intent in [
+        ("stop listening", "HearthStopListening"),
+        ("delete what i just said", "HearthForgetLast"),
+        ("delete everything i said today", "HearthForgetToday"),
+        ("what did you hear", "HearthWhatDidYouHear"),
+    ]:
+        assert spoken in sentences
+        match = only.recognize(spoken)
+        assert match is not None and match.intent == intent
+    assert not any(s.startswith("erase") for s in sentences), "variants are understood but kept out of the recogniser's vocabulary"
+    match = only.recognize("mute the microphone")
+    assert match is not None and match.intent == "HearthStopListening"
 
 
 # --- vocabulary -----------------------------------------------------------------------------
@@ -172,7 +191,9 @@ def test_published_sentences_map_to_their_intent(en: IntentMatcher, intent: str)
     assert sentences
     for sentence in sentences:
         match = en.recognize(sentence, area="kitchen")
-        assert match is not None and match.intent == intent, sentence
+        expected = only.recognize(sentence, area="kitchen")
+        assert expected is not None and (expected.intent == intent or expected.intent in PRIVACY_INTENTS), sentence
+        assert match is not None and match.intent == expected.intent, sentence
 
 
 # --- Korean ---------------------------------------------------------------------------------
