@@ -88,8 +88,8 @@ class CaptureGate:
                 log.info("capture granted for site %s (lease %.1f s)", self.site, grant.lease_s)
                 self.changed.set()
         else:
-            self._muted.set(1 if grant.reason == "muted" else 0)
             await self._revoke(grant.reason or "refused by policy")
+            self._muted.set(1 if grant.reason == "muted" else 0)  # after the microphone closed
 
     async def _revoke(self, reason: str) -> None:
         was_allowed = self.allowed or self._granted
