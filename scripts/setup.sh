@@ -18,6 +18,8 @@ command -v sox >/dev/null 2>&1 || need_packages+=(sox)
 command -v arecord >/dev/null 2>&1 || need_packages+=(alsa-utils)
 if (( DEV )); then
   command -v mosquitto_sub >/dev/null 2>&1 || need_packages+=(mosquitto-clients)
+  # Prometheus and promtool: the tests check deploy/prometheus and scrape a running stack.
+  command -v promtool >/dev/null 2>&1 || need_packages+=(prometheus)
 fi
 if (( ${#need_packages[@]} )); then
   echo "setup: installing ${need_packages[*]}"
@@ -26,6 +28,8 @@ if (( ${#need_packages[@]} )); then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_packages[@]}" >/dev/null
   # Debian starts a system-wide Mosquitto on port 1883; Hearth runs its own on 1884 and leaves that one alone.
+  # Likewise Debian's prometheus package may start a system Prometheus on 9090: the tests run their own
+  # on a free port with their own data directory and never use it.
 fi
 
 if [[ ! -x "$VENV/bin/python" ]]; then

@@ -10,3 +10,13 @@ SYNTH_S = 60.0
 RPC_S = 10.0
 EVENT_S = 15.0
 """A log line, metric or MQTT event we expect to appear."""
+SPOKEN_COMMANDS_S = 90.0
+"""A command looped by the test microphone, heard and understood (the loop of three commands takes ~20 s)."""
+MUTED_FOR_S = 4.0
+"""How long a site stays muted (then unmuted) so that several 1 s scrapes see each state."""
+PROMETHEUS_START_S = 30.0
+"""Debian's prometheus binary until /-/ready answers."""
+PROMETHEUS_SCRAPE_S = 30.0
+"""Until what the services counted shows in Prometheus (1 s scrapes)."""
+PROMETHEUS_RULES_S = 3.0
+"""A few 1 s rule evaluations after the last sample we wait for, so recording rules have caught up."""

@@ -1,12 +1,26 @@
 """Metrics every service shares, and the /metrics endpoint.
 
 Labels stay bounded: service, kind, reason, hop, site (sites are a configured list).
-Never a transcript, a session id or anybody's words.
+Never a transcript, a session id or anybody's words. docs/metrics.md lists every metric.
+
+Every process also exports prometheus_client's default process collector (process_cpu_seconds_total,
+process_resident_memory_bytes, process_start_time_seconds, ...): the Services dashboard relies on it.
 """
 
 from __future__ import annotations
 
 from prometheus_client import Counter, Gauge, Histogram, Info, start_http_server
+
+HOPS = (
+    "audio_to_wake",
+    "wake_to_session",
+    "session_to_stt",
+    "end_of_speech_to_transcript",
+    "transcript_to_intent",
+    "intent_to_handler",
+    "end_of_speech_to_intent",
+)
+"""Every value of the hop label, in the order a command travels; the last one is the latency users feel."""
 
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1.0, 2.0, 5.0)
 

@@ -13,12 +13,15 @@ import time
 from collections.abc import Awaitable, Callable
 
 import grpc
+from prometheus_client import Gauge
 
 from hearth.v1 import policy_pb2, policy_pb2_grpc
 
 log = logging.getLogger(__name__)
 
 WATCHDOG_INTERVAL_S = 0.1
+MUTED = Gauge("hearth_audio_muted", "1 while policy refuses this site's capture because it is muted (the audio service's view)", ["site"])
+CAPTURE_ALLOWED = Gauge("hearth_audio_capture_allowed", "1 while the site holds a live capture lease from policy", ["site"])
 
 
 class CaptureGate:
@@ -39,6 +42,8 @@ class CaptureGate:
         self.reason = "waiting for policy"
         self.changed = asyncio.Event()
         self._granted = False
+        self._muted = MUTED.labels(site)
+        self._allowed = CAPTURE_ALLOWED.labels(site)
 
     @property
     def allowed(self) -> bool:
@@ -77,16 +82,20 @@ class CaptureGate:
             self._granted = True
             self.deadline = time.monotonic() + grant.lease_s
             self.reason = ""
+            self._muted.set(0)
+            self._allowed.set(1)
             if not was_allowed:
                 log.info("capture granted for site %s (lease %.1f s)", self.site, grant.lease_s)
                 self.changed.set()
         else:
             await self._revoke(grant.reason or "refused by policy")
+            self._muted.set(1 if grant.reason == "muted" else 0)  # after the microphone closed
 
     async def _revoke(self, reason: str) -> None:
         was_allowed = self.allowed or self._granted
         self._granted = False
         self.deadline = 0.0
+        self._allowed.set(0)
         if was_allowed or reason != self.reason:
             log.info("capture stopped for site %s: %s", self.site, reason)
         self.reason = reason

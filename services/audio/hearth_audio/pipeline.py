@@ -157,6 +157,7 @@ class SitePipeline:
     async def _on_revoked(self, reason: str) -> None:
         """Mute or a lost lease: close the device now, forget buffered audio, end any session."""
         await self.source.close()
+        CAPTURING.labels(self.site).set(0)  # before the gate reports the mute, so no scrape sees both at 1
         self.ring.clear()
         if self.session is not None:
             self.session.cancel(reason)

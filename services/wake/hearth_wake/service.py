@@ -33,6 +33,7 @@ SCORES = metrics.Histogram(
 CHUNKS_IN = metrics.MESSAGES_IN.labels("wake", "audio_chunk")
 AUDIO_TO_WAKE = metrics.HOP_LATENCY.labels("audio_to_wake")
 INFERENCE = metrics.STAGE_DURATION.labels("wake", "inference")
+MODEL_LOAD = metrics.Gauge("hearth_wake_model_load_seconds", "Time the wake engine and its models took to load")
 LISTENING = metrics.Gauge("hearth_wake_listening_sites", "Sites currently streaming audio to the wake service")
 LEVEL_WINDOW_SAMPLES = pcm.SAMPLE_RATE  # loudness of the last second: roughly the wake phrase
 BATCH_SAMPLES = 1280
@@ -55,10 +56,12 @@ class WakeService(Service):
             self.engine = await asyncio.to_thread(load_engine, self.settings)
         except WakeModelError as exc:
             raise StartupError(str(exc)) from exc
+        load_s = time.perf_counter() - started
+        MODEL_LOAD.set(load_s)
         log.info(
             "wake engine %s loaded in %.2f s, wake words: %s",
             self.engine.name,
-            time.perf_counter() - started,
+            load_s,
             ", ".join(self.engine.wake_words),
         )
 

@@ -170,6 +170,7 @@ class Launcher:
         lines = ["hearth: the assistant is up", f"  {'service':<8} {'grpc':<22} metrics"]
         for item in self.services.values():
             lines.append(f"  {item.spec.name:<8} {item.grpc or '-':<22} {item.metrics}")
+        lines.append("  metrics: Prometheus and Grafana set-up in deploy/, see docs/observability.md")
         lines.append(f"  watch events: mosquitto_sub -p {self.common.mqtt.port} -t 'hearth/#' -v")
         lines.append("  Ctrl-C stops everything.")
         return "\n".join(lines)
