@@ -53,18 +53,6 @@ MAY_BE_EMPTY = {
     "Audio chunks dropped": "no chunk is dropped in a healthy run",
 }
 
-# The policy service's metrics (docs/metrics.md, "Policy") arrive with the policy branch. Queries over
-# them are checked for data in their own test, marked xfail(strict) until that branch is merged: then
-# the test passes, strict xfail turns that into a failure, and the mark is to be removed.
-POLICY_BRANCH_METRICS = (
-    "hearth_site_muted",
-    "hearth_sessions_total",
-    "hearth_probable_false_wakes_total",
-    "hearth_privacy_",
-    "hearth_audit_",
-)
-
-
 @dataclass
 class Observed:
     stack: Stack
@@ -218,10 +206,6 @@ def _targets(*dashboards: str) -> list[tuple[str, str, str]]:
     return found
 
 
-def _on_policy_branch(expr: str) -> bool:
-    return any(name in expr for name in POLICY_BRANCH_METRICS) or ":hearth_site_muted:" in expr
-
-
 def test_every_service_is_scraped_and_up(observed: Observed) -> None:
     targets = _api(observed.prometheus_url, "targets")["data"]["activeTargets"]
     jobs = {t["labels"]["job"]: t["health"] for t in targets}
@@ -251,16 +235,8 @@ def test_panels_show_data(observed: Observed, dashboard: str) -> None:
     empty = [
         f"{title}: {expr}"
         for _, title, expr in _targets(dashboard)
-        if title not in MAY_BE_EMPTY and not _on_policy_branch(expr) and not query(observed, expr)
+        if title not in MAY_BE_EMPTY and not query(observed, expr)
     ]
-    assert not empty, "panels without data"
-
-
-@pytest.mark.xfail(strict=True, reason="the policy service's metrics land with the policy branch; remove this mark after merging it")
-def test_panels_on_policy_metrics_show_data(observed: Observed) -> None:
-    targets = [(title, expr) for _, title, expr in _targets() if _on_policy_branch(expr)]
-    assert targets
-    empty = [f"{title}: {expr}" for title, expr in targets if not query(observed, expr)]
     assert not empty, "panels without data"
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from prometheus_client import Counter, Gauge
 
+from hearth_policy.store import RETENTION_CLASSES
+
 SITE_MUTED = Gauge("hearth_site_muted", "1 while the site is muted (policy's record, the authority)", ["site"])
 SESSIONS = Counter(
     "hearth_sessions_total",
@@ -26,4 +28,18 @@ AUDIT_ENTRIES = Counter("hearth_audit_entries_total", "Audit entries appended by
 AUDIT_LENGTH = Gauge("hearth_audit_chain_length", "Sequence number of the audit chain's last entry")
 AUDIT_HEAD = Gauge("hearth_audit_chain_head", "First 12 hex digits of the audit chain head's hash, as a number")
 AUDIT_VALID = Gauge("hearth_audit_chain_valid", "1 when the audit chain verified at the last check, else 0")
-SESSION_CLASSES = ("audio", "transcript", "intent", "session")
+SESSION_OUTCOMES = ("intent", "not_recognized", "timeout", "error", "cancelled", "superseded", "refused")
+
+
+def create_series(sites: tuple[str, ...]) -> None:
+    """Every site, class and outcome at zero from the start, so a dashboard shows 0, not "no data",
+    and an increase() over the first event is counted."""
+    for site in sites:
+        FALSE_WAKES.labels(site)
+        for outcome in SESSION_OUTCOMES:
+            SESSIONS.labels(site, outcome)
+    for retention_class in RETENTION_CLASSES:
+        PURGED.labels(retention_class)
+        FORGOTTEN.labels(retention_class)
+        NOT_STORED.labels(retention_class)
+    STORE_WRITABLE.set(1)

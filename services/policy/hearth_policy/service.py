@@ -76,6 +76,7 @@ class PolicyService(Service):
             raise StartupError(str(exc)) from exc
         self.key = tokens.load_or_create_key(self.common.secret_path)
         self.mute = self.store.mute_states(self.common.sites)
+        pm.create_series(self.common.sites)
         for record in self.mute.values():
             pm.SITE_MUTED.labels(record.site).set(int(record.muted))
         muted = sorted(site for site, record in self.mute.items() if record.muted)
