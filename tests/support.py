@@ -132,6 +132,18 @@ class Stack:
                 total += float(line.rsplit(" ", 1)[1])
         return total
 
+    def service_pid(self, service: str) -> int:
+        """The pid of one of this stack's service processes (a child of its `hearth up`)."""
+        pids = [pid for pid in processes_matching(f"[-]m hearth_{service}") if _parent(pid) == self.process.pid]
+        assert len(pids) == 1, f"{service}: {pids}"
+        return pids[0]
+
+    def broker_pid(self) -> int:
+        conf = Path(self.config["data_dir"]) / "run" / "mosquitto.conf"
+        pids = processes_matching(str(conf))
+        assert len(pids) == 1, pids
+        return pids[0]
+
     def stop(self) -> int:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGINT)
@@ -247,3 +259,17 @@ class EventWatcher:
 def processes_matching(pattern: str) -> list[int]:
     found = subprocess.run(["pgrep", "-f", "--", pattern], capture_output=True, text=True, timeout=10).stdout.split()
     return [int(pid) for pid in found]
+
+
+def _parent(pid: int) -> int:
+    with open(f"/proc/{pid}/stat") as handle:
+        return int(handle.read().rsplit(")", 1)[1].split()[1])
+
+
+def process_gone(pid: int) -> bool:
+    """Gone, or a zombie (it has exited and released every file and device; only its exit status remains)."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True

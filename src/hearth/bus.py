@@ -58,6 +58,7 @@ class Bus:
         self._connected = threading.Event()
         self._closing = False
         self._on_connect_hooks: list[Callable[[], Awaitable[None]]] = []
+        self._on_disconnect_hooks: list[Callable[[], Awaitable[None]]] = []
         self._client = mqtt.Client(
             callback_api_version=CallbackAPIVersion.VERSION2,
             client_id=self._client_id,
@@ -90,6 +91,10 @@ class Bus:
     def on_connected(self, hook: Callable[[], Awaitable[None]]) -> None:
         """Run hook on the loop after every (re)connect, e.g. to republish retained state."""
         self._on_connect_hooks.append(hook)
+
+    def on_disconnected(self, hook: Callable[[], Awaitable[None]]) -> None:
+        """Run hook on the loop when the connection is lost, e.g. to stop what needs the broker."""
+        self._on_disconnect_hooks.append(hook)
 
     def subscribe(self, topic_filter: str, message_type: type[Message], handler: Handler, kind: str) -> None:
         """Register before or after connect; the subscription is renewed on every reconnect."""
@@ -160,6 +165,8 @@ class Bus:
         if was_connected and not self._closing:
             log.warning("lost the broker (%s); reconnecting with backoff", reason)
             metrics.ERRORS.labels(self._service, "broker_disconnected").inc()
+            for hook in self._on_disconnect_hooks:
+                self._run_on_loop(self._guarded_hook(hook))
 
     def _on_message(self, _client: mqtt.Client, _userdata: Any, msg: mqtt.MQTTMessage) -> None:
         for sub in self._subscriptions:
@@ -195,8 +202,8 @@ class Bus:
         try:
             await hook()
         except Exception:
-            log.exception("after connecting to the broker")
-            metrics.ERRORS.labels(self._service, "on_connect_hook").inc()
+            log.exception("after connecting to or losing the broker")
+            metrics.ERRORS.labels(self._service, "bus_hook").inc()
 
     def _run_on_loop(self, coro: Awaitable[None]) -> None:
         loop = self._loop

@@ -17,7 +17,7 @@ from paho.mqtt.enums import CallbackAPIVersion
 from hearth import pcm, tokens, topics
 from hearth.v1 import common_pb2, stt_pb2, stt_pb2_grpc, wake_pb2, wake_pb2_grpc
 from tests import timeouts
-from tests.support import Stack, events_of, processes_matching
+from tests.support import Stack, events_of
 
 pytestmark = pytest.mark.stack
 FORMAT = common_pb2.AudioFormat(sample_rate=16000, sample_width=2, channels=1)
@@ -163,8 +163,7 @@ def test_ten_megabyte_grpc_message_is_refused_and_service_stays_up(english_stack
 
 
 def test_broker_restart_mid_run(english_stack: Stack, say) -> None:
-    conf = Path(english_stack.config["data_dir"]) / "run" / "mosquitto.conf"
-    pid = int(subprocess.run(["pgrep", "-f", str(conf)], capture_output=True, text=True, timeout=10).stdout.split()[0])
+    pid = english_stack.broker_pid()
     mark = english_stack.mark()
     os.kill(pid, signal.SIGKILL)
     english_stack.wait_for_log(r"hearth: broker listening again", after=mark)
@@ -187,8 +186,7 @@ def test_muted_site_does_not_capture(english_stack: Stack, say) -> None:
 
 
 def test_stt_dying_mid_session_ends_the_session_with_an_error_and_comes_back(english_stack: Stack, say) -> None:
-    stt = [pid for pid in processes_matching("[-]m hearth_stt") if _parent(pid) == english_stack.process.pid]
-    assert len(stt) == 1, stt
+    stt = english_stack.service_pid("stt")
     mark = english_stack.mark()
     player = subprocess.Popen(
         [*english_stack.hearth_command(), "run-file", str(say("hey hestia, set a timer for five minutes")), "--site", "office", "--json"],
@@ -198,7 +196,7 @@ def test_stt_dying_mid_session_ends_the_session_with_an_error_and_comes_back(eng
     )
     try:
         english_stack.wait_for_log(r"stt: session started on site office", after=mark)
-        os.kill(stt[0], signal.SIGKILL)
+        os.kill(stt, signal.SIGKILL)
         stdout, stderr = player.communicate(timeout=timeouts.RUN_FILE_S)
     finally:
         player.kill()
@@ -210,7 +208,3 @@ def test_stt_dying_mid_session_ends_the_session_with_an_error_and_comes_back(eng
     english_stack.wait_for_log(r"stt: vocabulary \w+: ", after=mark, timeout=timeouts.STACK_START_S)
     _assert_next_command_works(english_stack, say)
 
-
-def _parent(pid: int) -> int:
-    with open(f"/proc/{pid}/stat") as handle:
-        return int(handle.read().rsplit(")", 1)[1].split()[1])

@@ -69,6 +69,7 @@ class PolicyService(Service):
         """Recent sessions that were privacy commands: their audio is not kept either."""
 
     async def setup(self) -> None:
+        self.bus.on_disconnected(self._wake_capture_streams)
         try:
             self.store = PolicyStore(self.common.data_path / "policy.db", self.settings.max_store_bytes)
             check = self.store.verify()
@@ -115,8 +116,12 @@ class PolicyService(Service):
         for record in self.mute.values():
             self._publish_mute(record)
         self._publish_head()
+        await self._wake_capture_streams()  # capture may resume now that mute commands can reach policy
+
+    async def _wake_capture_streams(self) -> None:
+        """Every HoldCapture stream re-reads the state now: on a mute, and when the broker comes or goes."""
         async with self._mute_changed:
-            self._mute_changed.notify_all()  # capture may resume now that mute commands can reach policy
+            self._mute_changed.notify_all()
 
     # Writing to the store: in a thread, and a full store stops storing, never serving.
 
@@ -176,8 +181,7 @@ class PolicyService(Service):
         record = MuteRecord(site, muted, time.time(), changed_by)
         self.mute[site] = record
         pm.SITE_MUTED.labels(site).set(int(muted))
-        async with self._mute_changed:
-            self._mute_changed.notify_all()
+        await self._wake_capture_streams()
         stored = await self.write_store(lambda store: store.set_mute(site, muted, changed_by), "mute")
         if stored is None:
             log.error("site %s: the mute change could not be stored; it holds until policy restarts", site)
