@@ -4,9 +4,6 @@ comes back (nothing accepted is lost), and bad payloads never reach a handler.""
 from __future__ import annotations
 
 import asyncio
-import shutil
-import socket
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,42 +18,7 @@ from hearth.bus import Bus
 from hearth.settings import MqttSettings
 from hearth.v1 import events_pb2
 from tests import timeouts
-from tests.support import free_port
-
-MOSQUITTO = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
-
-
-class Broker:
-    """A real Mosquitto with persistence, so sessions survive a clean restart."""
-
-    def __init__(self, tmp: Path) -> None:
-        self.port = free_port()
-        self.conf = tmp / "mosquitto.conf"
-        store = tmp / "store"
-        store.mkdir()
-        self.conf.write_text(f"listener {self.port} 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location {store}/\nuser root\n")
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen([MOSQUITTO, "-c", str(self.conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + timeouts.EVENT_S
-        while not _port_open(self.port):
-            if time.monotonic() > deadline:
-                self.stop()
-                raise AssertionError("mosquitto did not start")
-            time.sleep(0.05)
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeouts.EVENT_S)
-
-
-def _port_open(port: int) -> bool:
-    with socket.socket() as sock:
-        sock.settimeout(0.2)
-        return sock.connect_ex(("127.0.0.1", port)) == 0
-
+from tests.support import Broker
 
 @pytest.fixture()
 def broker(tmp_path: Path) -> Iterator[Broker]:

@@ -7,10 +7,14 @@ and must come out as the right intent with the right slots, with the whole chain
 
 from __future__ import annotations
 
+import json
+import time
+from datetime import datetime
 from typing import Any
 
 import pytest
 
+from tests import timeouts
 from tests.support import Stack, events_of
 
 # Each command with the slot sets that mean what was asked: the kitchen's lights may come back
@@ -88,3 +92,27 @@ def test_without_wake_word_nothing_reaches_stt(english_stack: Stack, say) -> Non
     kinds = [event["event"] for event in events_of(result)]
     assert "wake.detected" not in kinds and "stt.transcript" not in kinds and "session.started" not in kinds
     assert "no wake word" in result.stderr
+
+
+@pytest.mark.stack
+def test_by_default_no_audio_is_kept_and_words_expire_in_a_day(english_stack: Stack, say) -> None:
+    """The defaults are the promise in the README: no audio, transcripts 24 hours, intents 7 days."""
+    result = english_stack.run_file(say("hey hestia, turn on the office fan"), "--site", "kitchen", "--fast")
+    assert result.returncode == 0, result.stdout + result.stderr
+    session_id = next(e for e in events_of(result) if e["event"] == "intent.recognized")["header"]["session_id"]
+    held: dict[str, dict[str, Any]] = {}
+    deadline = time.monotonic() + timeouts.EVENT_S
+    while {"transcript", "intent"} - set(held) and time.monotonic() < deadline:
+        time.sleep(0.3)
+        items = json.loads(english_stack.hearth("privacy", "export").stdout)["items"]
+        held = {item["class"]: item for item in items if item["session_id"] == session_id}
+    assert set(held) == {"session", "transcript", "intent"}, "audio is not kept unless the owner opts in"
+    lifetime = {cls: _seconds(item["expires_at"]) - _seconds(item["created_at"]) for cls, item in held.items()}
+    assert abs(lifetime["transcript"] - 86_400) <= 1 and abs(lifetime["intent"] - 7 * 86_400) <= 1, lifetime
+    report = json.loads(english_stack.hearth("privacy", "report", "--json").stdout)
+    audio = next(c for c in report["classes"] if c["retentionClass"] == "audio")
+    assert audio["enabled"] is False and audio["items"] == 0
+
+
+def _seconds(iso: str) -> float:
+    return datetime.fromisoformat(iso).timestamp()

@@ -123,6 +123,8 @@ class PolicyApi(policy_pb2_grpc.PolicyServicer):
         assert result is not None
         for retention_class, count in result.deleted_per_class.items():
             pm.FORGOTTEN.labels(retention_class).inc(count)
+        if result.deleted_per_class:
+            self.service.storing_resumed("items were deleted")
         self.service.refresh_held()
         deleted = sum(result.deleted_per_class.values())
         log.info("forget (%s, site %s) by %s: %d items from %d sessions", request.WhichOneof("scope"), request.site or "all", actor, deleted, result.sessions)

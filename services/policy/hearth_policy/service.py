@@ -137,12 +137,15 @@ class PolicyService(Service):
             pm.STORE_WRITABLE.set(0)
             metrics.ERRORS.labels(self.name, "store_full").inc()
             return None
-        if not self.store_writable:
-            log.info("the policy store accepts writes again (%s)", what)
-        self.store_writable = True
-        pm.STORE_WRITABLE.set(1)
         self._publish_head()
         return result
+
+    def storing_resumed(self, why: str) -> None:
+        """Items were stored, or deleted to make room: storing is (again) possible."""
+        if not self.store_writable:
+            log.info("storing resumes (%s)", why)
+        self.store_writable = True
+        pm.STORE_WRITABLE.set(1)
 
     def _publish_head(self) -> None:
         if self.store is None:
@@ -358,6 +361,8 @@ class PolicyService(Service):
         if await self.write_store(lambda store: store.keep(items), "store") is None:
             for item in items:
                 pm.NOT_STORED.labels(item.retention_class).inc()
+        else:
+            self.storing_resumed("a session was stored")
         self.refresh_held()
 
     def keep_clip(self, request: policy_pb2.KeepClipRequest) -> str:
@@ -389,6 +394,7 @@ class PolicyService(Service):
         if stored is None:
             pm.NOT_STORED.labels("audio").inc()
             return False
+        self.storing_resumed("an audio clip was stored")
         self.refresh_held()
         return True
 
@@ -412,6 +418,8 @@ class PolicyService(Service):
             pm.PURGE_FAILURES.inc()
             return
         pm.LAST_PURGE.set(time.time())
+        if any(removed.values()):
+            self.storing_resumed("expired items were purged")
         for retention_class, count in removed.items():
             if retention_class in RETENTION_CLASSES:
                 pm.PURGED.labels(retention_class).inc(count)
