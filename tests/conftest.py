@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import Stack, speak, stack_config, start_stack
+from tests.support import Broker, Stack, speak, stack_config, start_stack
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -47,3 +47,12 @@ def english_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     stack = start_stack(tmp, stack_config(tmp, stt={"engine": "pocketsphinx", "language": "en"}))
     yield stack
     stack.stop()
+
+
+@pytest.fixture()
+def broker(tmp_path: Path) -> Iterator[Broker]:
+    """A real Mosquitto of the test's own, on a free port."""
+    broker = Broker(tmp_path)
+    broker.start()
+    yield broker
+    broker.stop()

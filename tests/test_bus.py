@@ -5,11 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import paho.mqtt.client as mqtt
-import pytest
 from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
@@ -19,13 +16,6 @@ from hearth.settings import MqttSettings
 from hearth.v1 import events_pb2
 from tests import timeouts
 from tests.support import Broker
-
-@pytest.fixture()
-def broker(tmp_path: Path) -> Iterator[Broker]:
-    broker = Broker(tmp_path)
-    broker.start()
-    yield broker
-    broker.stop()
 
 
 def _persistent_subscriber(port: int, topic: str, received: list[bytes]) -> mqtt.Client:

@@ -9,7 +9,6 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import grpc
@@ -24,14 +23,6 @@ from tests import timeouts
 from tests.support import Broker, free_port
 
 pytestmark = pytest.mark.stack
-
-
-@pytest.fixture()
-def broker(tmp_path: Path) -> Iterator[Broker]:
-    broker = Broker(tmp_path)
-    broker.start()
-    yield broker
-    broker.stop()
 
 
 def _config(tmp: Path, broker: Broker, **policy: object) -> Path:
