@@ -54,3 +54,13 @@ def test_a_session_whose_result_never_comes_is_recorded_at_its_deadline() -> Non
     ledger.open("s2", "kitchen", "t", expires_at=time.time())
     [never_ended] = ledger.due(now=time.time() + 2)
     assert never_ended.outcome == "error"
+
+
+def test_a_site_with_no_rival_listening_does_not_wait() -> None:
+    async def alone() -> float:
+        arbiter = Arbiter(5.0)
+        started = time.monotonic()
+        assert await arbiter.winner(Bid("kitchen", 0.5, -30), time.time(), rivals=False) == "kitchen"
+        return time.monotonic() - started
+
+    assert asyncio.run(alone()) < 1.0

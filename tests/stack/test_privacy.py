@@ -131,7 +131,10 @@ def test_a_probable_false_wake_is_counted_and_keeps_no_transcript(privacy_stack:
 def test_two_sites_hear_one_command_and_the_one_that_heard_it_best_gets_the_session(privacy_stack: Stack) -> None:
     policy = _policy(privacy_stack)
     watcher = EventWatcher(privacy_stack)
+    # Both sites are listening (each holds a capture lease, as its audio service would).
+    leases = [policy.HoldCapture(policy_pb2.CaptureRequest(site=site, client="test")) for site in ("kitchen", "living_room")]
     try:
+        assert all(next(lease).allowed for lease in leases)
         detected = events.now_timestamp()
         futures = [
             policy.RequestSession.future(
@@ -149,6 +152,8 @@ def test_two_sites_hear_one_command_and_the_one_that_heard_it_best_gets_the_sess
             policy_pb2.SessionEndRequest(session_id=living_room.session_id, site="living_room", outcome="CANCELLED"), timeout=timeouts.RPC_S
         )
     finally:
+        for lease in leases:
+            lease.cancel()
         watcher.close()
     assert privacy_stack.metric("policy", "hearth_sessions_total", site="kitchen", outcome="superseded") >= 1
 

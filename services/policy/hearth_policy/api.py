@@ -30,6 +30,8 @@ class PolicyApi(policy_pb2_grpc.PolicyServicer):
         lease_s = service.settings.lease_s
         metrics.MESSAGES_IN.labels("policy", "capture_request").inc()
         log.info("capture lease opened for site %r by %s", request.site, request.client or "unknown client")
+        listening = service.listening
+        listening[request.site] = listening.get(request.site, 0) + 1
         try:
             while not context.done():
                 reason = service.capture_refusal(request.site)
@@ -41,6 +43,9 @@ class PolicyApi(policy_pb2_grpc.PolicyServicer):
                 )
                 await service.wait_mute_change(lease_s / 3)
         finally:
+            listening[request.site] -= 1
+            if not listening[request.site]:
+                del listening[request.site]
             log.info("capture lease closed for site %r", request.site)
 
     async def RequestSession(self, request: policy_pb2.SessionRequest, context: grpc.aio.ServicerContext) -> policy_pb2.SessionGrant:

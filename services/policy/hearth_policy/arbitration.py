@@ -35,9 +35,11 @@ class Arbiter:
         self.window_s = window_s
         self._contest: _Contest | None = None
 
-    async def winner(self, bid: Bid, detected_at: float | None) -> str:
-        """The site that gets the session; returns after the contest's window has closed."""
-        if self.window_s <= 0:
+    async def winner(self, bid: Bid, detected_at: float | None, rivals: bool = True) -> str:
+        """The site that gets the session; returns after the contest's window has closed.
+
+        Without rivals (no other site is listening) there is nothing to wait for."""
+        if self.window_s <= 0 or (not rivals and self._contest is None):
             return bid.site
         detected = detected_at or time.time()
         contest = self._contest

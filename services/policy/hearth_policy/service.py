@@ -59,7 +59,9 @@ class PolicyService(Service):
         self.mute: dict[str, MuteRecord] = {}
         self.sessions: dict[str, ActiveSession] = {}
         self.ledger = SessionLedger(section.session_settle_s)
-        self.arbiter = Arbiter(section.arbitration_window_s if len(common.sites) > 1 else 0.0)
+        self.arbiter = Arbiter(section.arbitration_window_s)
+        self.listening: dict[str, int] = {}
+        """Open capture streams per site: the sites that could hear a command at the same time."""
         self.next_purge_at = 0.0
         self.store_writable = True
         self._mute_changed = asyncio.Condition()
@@ -227,7 +229,8 @@ class PolicyService(Service):
         refusal = self._session_refusal(site)
         if not refusal:
             detected = request.detected_at.ToNanoseconds() / 1e9 if request.HasField("detected_at") else None
-            winner = await self.arbiter.winner(Bid(site, request.score, request.level_dbfs), detected)
+            rivals = any(count and other != site for other, count in self.listening.items())
+            winner = await self.arbiter.winner(Bid(site, request.score, request.level_dbfs), detected, rivals)
             if winner != site:
                 return self._refuse(site, trace_id, f"superseded by {winner}", "superseded")
             refusal = self._session_refusal(site)  # muted while the contest ran

@@ -46,7 +46,8 @@ class PolicySettings(ServiceSection):
     """How long after its maximum length a session token stays valid (covers slow networks)."""
     arbitration_window_s: float = Field(0.3, ge=0, le=2)
     """Sites that hear the wake word within this window compete; the one that heard it best (score,
-    then loudness) gets the session and the others are told they were superseded. 0 turns it off."""
+    then loudness) gets the session and the others are told they were superseded. A site asks alone
+    (no wait) when no other site is listening. 0 turns it off."""
     retention: RetentionSettings = RetentionSettings()
     """What is kept and for how long."""
     max_store_bytes: int = Field(1 << 30, ge=64 * 1024)
