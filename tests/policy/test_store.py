@@ -172,3 +172,12 @@ def test_version_one_store_is_migrated_keeping_mute(tmp_path: Path) -> None:
     assert store.mute_states(("kitchen",))["kitchen"].muted
     store.keep(_session("kitchen", "a"))
     assert store.verify().ok
+
+
+def test_a_change_of_the_privacy_settings_is_audited_once(store: PolicyStore) -> None:
+    assert store.record_settings({"transcript_s": 86400.0}, "config")
+    assert not store.record_settings({"transcript_s": 86400.0}, "config"), "unchanged settings add no entry"
+    length = store.head().length
+    assert store.record_settings({"transcript_s": 3600.0}, "config")
+    assert store.head().length == length + 1
+    assert store.verify().ok

@@ -9,6 +9,8 @@ tests/stack/test_english_commands.py.
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -205,6 +207,22 @@ def test_stop_listening_by_voice_mutes_the_site(privacy_stack: Stack, say: Calla
     finally:
         watcher.close()
         assert privacy_stack.hearth("unmute", "office").returncode == 0
+
+
+def test_mute_survives_a_restart_of_policy(privacy_stack: Stack) -> None:
+    assert privacy_stack.hearth("mute", "bedroom").returncode == 0
+    try:
+        mark = privacy_stack.mark()
+        os.kill(privacy_stack.service_pid("policy"), signal.SIGKILL)
+        privacy_stack.wait_for_log(r"hearth: policy is back", after=mark, timeout=timeouts.STACK_START_S)
+        assert "bedroom        muted" in privacy_stack.hearth("sites").stdout
+        watcher = EventWatcher(privacy_stack)
+        try:
+            assert watcher.wait_for("/policy/bedroom/mute")["muted"] is True, "the retained state says muted"
+        finally:
+            watcher.close()
+    finally:
+        assert privacy_stack.hearth("unmute", "bedroom").returncode == 0
 
 
 def _tamper(stack: Stack, sql: str, *params: object) -> None:

@@ -77,6 +77,7 @@ class PolicyService(Service):
             check = self.store.verify()
         except StoreError as exc:
             raise StartupError(str(exc)) from exc
+        self._published_length = self.store.head().length
         self.key = tokens.load_or_create_key(self.common.secret_path)
         self.mute = self.store.mute_states(self.common.sites)
         pm.create_series(self.common.sites)
@@ -117,7 +118,7 @@ class PolicyService(Service):
     async def on_bus_connected(self) -> None:
         for record in self.mute.values():
             self._publish_mute(record)
-        self._publish_head()
+        self._publish_head(always=True)
         await self._wake_capture_streams()  # capture may resume now that mute commands can reach policy
 
     async def _wake_capture_streams(self) -> None:
@@ -149,12 +150,15 @@ class PolicyService(Service):
         self.store_writable = True
         pm.STORE_WRITABLE.set(1)
 
-    def _publish_head(self) -> None:
+    def _publish_head(self, always: bool = False) -> None:
+        """Metrics and the retained head follow every new audit entry (and a reconnect republishes it)."""
         if self.store is None:
             return
         head = self.store.head()
-        if self._published_length is not None:
-            pm.AUDIT_ENTRIES.inc(max(0, head.length - self._published_length))
+        appended = head.length - (self._published_length if self._published_length is not None else head.length)
+        if not appended and not always:
+            return
+        pm.AUDIT_ENTRIES.inc(max(0, appended))
         self._published_length = head.length
         pm.AUDIT_LENGTH.set(head.length)
         pm.AUDIT_HEAD.set(head.as_number)
