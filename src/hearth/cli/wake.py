@@ -60,5 +60,10 @@ def _enroll(args: argparse.Namespace) -> int:
     if report.after.recorded_detected <= report.before.recorded_detected:
         print("enrollment did not improve detection of your recordings; record them again closer to the "
               "microphone, in the room you will use, and keep the old model.")
+    lost = report.before.others_detected - report.after.others_detected
+    if lost > 0:
+        print(f"note: other voices are heard less well ({report.before.others_detected} -> "
+              f"{report.after.others_detected} of {report.after.others_total} synthetic clips); in a shared "
+              "household, compare both models before switching.")
     print(f"to use it, set in your config:  wake: {{model: {args.output.resolve()}}}")
     return 0
