@@ -209,6 +209,7 @@ def enroll(
     if not espeak_available():
         raise SynthesisError("espeak-ng is not installed; enrollment needs it for the other voices it checks against "
                              "(Debian: `apt-get install espeak-ng`).")
+    recordings = check_samples(sample_paths)  # bad recordings are refused before any slow work
     plan = ENROLL_PROFILES[profile]
     base_path = Path(base_model) if base_model is not None else DEFAULT_MODEL
     base = load_classifier(base_path)
@@ -216,7 +217,6 @@ def enroll(
     if base.metadata["embedding_sha256"] != embedding.sha256:
         raise WakeModelError(f"Wake model file {base_path} was trained on a different speech-embedding model than the "
                              f"installed {embedding.path}; retrain it before enrolling.")
-    recordings = check_samples(sample_paths)
     rng = np.random.default_rng([seed, _SEED_TAG, 99])
 
     owner_train = [_owner_clip(r, rng, embedding) for r in recordings for _ in range(plan.copies_per_sample)]
