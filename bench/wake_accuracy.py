@@ -360,6 +360,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--model", type=Path, default=None, help="wake model file (default: shipped hey hestia)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--quick", action="store_true", help="smoke run: 40 positives, 0.25 h of negatives")
+    parser.add_argument("--engine", choices=("embedding", "pocketsphinx"), default="embedding",
+                        help="pocketsphinx: detections and false accepts at --sensitivity only (no scores, no curve)")
+    parser.add_argument("--sensitivity", type=float, action="append", default=None,
+                        help="pocketsphinx sensitivities to measure (repeatable; default 0.5 and 0.75)")
     args = parser.parse_args(argv)
     if args.quick:
         args.positives, args.negative_hours = 40, 0.25
@@ -422,9 +426,63 @@ def table(points: list[Operating]) -> str:
     return "\n".join(rows)
 
 
+def keyword_engine_main(args: argparse.Namespace) -> dict[str, Any]:
+    """The same trials and streams through the pocketsphinx keyphrase engine, which gives no scores:
+    detection and false accepts at each requested sensitivity, one full pass each."""
+    from hearth_wake.engines.pocketsphinx_kws import PocketsphinxEngine, kws_threshold
+
+    engine = PocketsphinxEngine("hey hestia", refractory_s=REFRACTORY_S)
+    results = []
+    for sensitivity in args.sensitivity or [0.5, 0.75]:
+        wall = time.monotonic()
+        cpu, audio_s, detected, fas, hours = 0.0, 0.0, [], 0, 0.0
+
+        def run(audio: np.ndarray) -> list[int]:
+            nonlocal cpu, audio_s
+            stream = engine.open_stream(sensitivity)
+            start, ends = time.process_time(), []
+            for offset in range(0, audio.size, CHUNK_SAMPLES):
+                ends += [hit.end_sample for hit in stream.process(audio[offset : offset + CHUNK_SAMPLES])]
+            cpu += time.process_time() - start
+            audio_s += audio.size / SAMPLE_RATE
+            return ends
+
+        trials = [positive_trial(args.seed, index) for index in range(args.positives)]
+        detected = [any(end > t.phrase_start for end in run(t.audio)) for t in trials]
+        remaining, index = args.negative_hours * 3600.0, 0
+        while remaining > 1.0:
+            seconds = min(STREAM_SECONDS, remaining)
+            audio, _ = negative_stream(args.seed, index, seconds)
+            fas += len(run(audio))
+            hours += audio.size / SAMPLE_RATE / 3600.0
+            remaining -= seconds
+            index += 1
+        row = {"sensitivity": sensitivity, "kws_threshold": kws_threshold(sensitivity),
+               "detection": float(np.mean(detected)), "false_accepts": fas, "negative_hours": hours,
+               "fa_per_hour": fas / hours, "cpu_pct_of_core_per_site": 100.0 * cpu / audio_s,
+               "breakdown": {key: breakdown(trials, detected, key) for key in ("noise", "form", "extreme_voice")},
+               "wall_s": time.monotonic() - wall}
+        progress(f"pocketsphinx sensitivity {sensitivity}: {100 * row['detection']:.1f} % detected, "
+                 f"{fas} false accepts in {hours:.2f} h")
+        results.append(row)
+    print(f"\nWake-word benchmark, pocketsphinx keyphrase engine, seed {args.seed}, {args.positives} positives\n")
+    print("| sensitivity | kws threshold | detected | false accepts | per hour | CPU % of a core |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for r in results:
+        print(f"| {r['sensitivity']} | {r['kws_threshold']:.0e} | {100 * r['detection']:.1f} % | {r['false_accepts']} "
+              f"| {r['fa_per_hour']:.1f} | {r['cpu_pct_of_core_per_site']:.2f} |")
+    result = {"date": datetime.now(UTC).isoformat(timespec="seconds"), "engine": "pocketsphinx",
+              "args": {k: str(v) for k, v in vars(args).items()}, "results": results}
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2))
+    return result
+
+
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     args = parse_args(argv)
     _check_voices()
+    if args.engine == "pocketsphinx":
+        return keyword_engine_main(args)
     wall = time.monotonic()
     engine = EmbeddingEngine.load(args.model, refractory_s=REFRACTORY_S, frames_in_a_row=1, threads=1)
     recorder = RecordingClassifier(engine.classifier)

@@ -13,9 +13,11 @@ class WakeSettings(ServiceSection):
     metrics_port: int = Field(9102, ge=0, le=65535)
     """Port of the /metrics endpoint."""
     engine: str = "embedding"
-    """Wake-word engine: `embedding` (default), or one registered in the `hearth.wake_engines` entry-point group."""
+    """Wake-word engine: `embedding` (default), `pocketsphinx`, or one registered in the `hearth.wake_engines` entry-point group."""
     model: Path | None = None
     """Wake-word model file; empty means the shipped "hey hestia" model."""
+    keyphrase: str = Field("hey hestia", min_length=1, max_length=100)
+    """The phrase for engines that spot words without a trained model (pocketsphinx); the embedding engine's phrase is its model's."""
     sensitivity: float = Field(0.5, ge=0.0, le=1.0)
     """0..1; 0.5 is the model's calibrated threshold, higher wakes more easily (and falsely)."""
     site_sensitivity: dict[str, float] = {}

@@ -58,13 +58,19 @@ def train(
     settings: TrainSettings,
     rng: np.random.Generator,
     on_epoch: Callable[[int, float], None] | None = None,
+    initial: MLPWeights | None = None,
 ) -> MLPWeights:
     """Train on window ids; batches mix positives and (weight-sampled) negatives at a fixed ratio.
 
     Sampling negatives in proportion to their weight, instead of weighting the loss,
-    keeps gradients well scaled when hard negatives are rare.
+    keeps gradients well scaled when hard negatives are rare. ``initial`` continues from
+    trained weights (enrollment fine-tunes the shipped model rather than starting over);
+    ``positives`` may repeat ids to weight some positives (the owner's own samples) more.
     """
-    weights = init_weights(inputs, settings.hidden, rng)
+    if initial is None:
+        weights = init_weights(inputs, settings.hidden, rng)
+    else:
+        weights = MLPWeights(*(np.array(getattr(initial, k), dtype=np.float32) for k in ("w1", "b1", "w2", "b2")))
     adam = _Adam(weights, settings.learning_rate, settings.weight_decay)
     probs = negative_weights / negative_weights.sum()
     n_pos = max(1, int(settings.batch * settings.positive_share))

@@ -1,0 +1,145 @@
+"""`hearth wake enroll`: the owner's own recordings make the model hear their voice.
+
+"The owner" is espeak-ng's whispering female variant (``whisperf``), which no recipe split
+uses and which the shipped model misses almost always. The test enrolls five recordings
+and then checks, through the real engine, recordings the enrollment never saw: the same
+voice at other speeds and pitches, alone and before a command, and that voice's ordinary
+talk and sound-alikes, which must still not wake it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from hearth_wake.engines.embedding import EmbeddingEngine
+from hearth_wake.training.enroll import EnrollmentError, check_samples, read_sample
+from hearth_wake.training.synth import resample
+from hearth_wake.training.voices import GROUP_VARIANTS
+from tests.wake.test_embedding_engine import RATE, stream, with_room
+
+pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="needs espeak-ng")
+
+OWNER = "en-us+whisperf"
+ENROLLED = ((140, 45), (150, 50), (160, 55), (145, 52), (155, 48))  # (words/min, pitch) of each recording
+UNSEEN_TAKES = ((130, 40), (170, 58), (135, 55), (165, 42))  # the owner on other days
+OTHER_TALK = ("turn on the kitchen lights", "what time is it", "set a timer for ten minutes",
+              "hey sister", "hey there", "hey siesta", "hestia", "best here", "hey fiesta")
+
+
+def espeak(text: str, speed: int, pitch: int) -> np.ndarray:
+    """espeak-ng's own output: 22.05 kHz int16 (what a recording app might hand the owner)."""
+    result = subprocess.run(["espeak-ng", "-v", OWNER, "-s", str(speed), "-p", str(pitch), "--stdout", text],
+                            check=True, capture_output=True, timeout=30)
+    return np.frombuffer(result.stdout[44:len(result.stdout) // 2 * 2], dtype="<i2").copy()
+
+
+def espeak16(text: str, speed: int, pitch: int) -> np.ndarray:
+    """The owner at 16 kHz, the rate the engine listens at."""
+    return resample(espeak(text, speed, pitch).astype(np.float32), 22050, RATE).round().astype(np.int16)
+
+
+def write_wav(path: Path, samples: np.ndarray, rate: int) -> Path:
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(samples.astype("<i2").tobytes())
+    return path
+
+
+def recording(path: Path, speed: int, pitch: int, seed: int) -> Path:
+    """A phone-style recording: espeak-ng's 22.05 kHz speech between moments of room hiss."""
+    rng = np.random.default_rng(seed)
+    speech = espeak("hey hestia", speed, pitch).astype(np.float64)
+    pad = np.zeros(int(0.4 * 22050))
+    audio = np.concatenate([pad, speech, pad]) + rng.normal(0, 20, speech.size + 2 * pad.size)
+    return write_wav(path, np.clip(audio, -32768, 32767), 22050)
+
+
+@pytest.fixture(scope="module")
+def enrolled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, float]:
+    """Run the real CLI once (quick profile) on five recordings; returns model, its output and seconds."""
+    tmp = tmp_path_factory.mktemp("enroll")
+    samples = [recording(tmp / f"take{i}.wav", speed, pitch, i) for i, (speed, pitch) in enumerate(ENROLLED)]
+    output = tmp / "hey_hestia_owner.npz"
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, "-m", "hearth", "wake", "enroll", *map(str, samples), "--output", str(output),
+                             "--profile", "quick"], capture_output=True, text=True, timeout=300)
+    seconds = time.monotonic() - started
+    assert result.returncode == 0, result.stderr[-3000:]
+    return output, result.stdout, seconds
+
+
+def test_owner_voice_is_unseen_by_the_recipe() -> None:
+    assert OWNER.split("+")[1] not in {v for variants in GROUP_VARIANTS.values() for v in variants}
+
+
+def test_enrollment_reports_before_and_after_and_writes_a_loadable_model(enrolled: tuple[Path, str, float]) -> None:
+    output, text, seconds = enrolled
+    assert seconds < 180  # about 30 s alone; the bound leaves room for a busy CI machine
+    assert "your recordings detected" in text and "false accepts" in text and f"model: {output}" in text
+    engine = EmbeddingEngine.load(output)
+    meta = engine.classifier.metadata["enrollment"]
+    before, after = meta["before"], meta["after"]
+    assert meta["samples"] == len(ENROLLED) and meta["base_model"] == "hey_hestia.npz"
+    assert after["recorded_detected"] > before["recorded_detected"]
+    assert after["augmented_detected"] > before["augmented_detected"]
+    assert after["false_accepts"] <= before["false_accepts"]  # on voices fine-tuning did not use
+    # Everyone else must still be heard: measured 30 -> 27 of 40 here; a larger drop would mean the model learned
+    # "this voice" rather than "this phrase in this voice".
+    assert after["others_detected"] >= before["others_detected"] - 4
+    assert after["threshold"] >= before["threshold"]  # enrollment never makes the model easier to trigger
+    assert engine.wake_words == ("hey hestia",)
+
+
+def test_enrolled_model_hears_the_owner_on_other_days(enrolled: tuple[Path, str, float]) -> None:
+    base, mine = EmbeddingEngine.load(), EmbeddingEngine.load(enrolled[0])
+    takes = [with_room(espeak16(text, speed, pitch), seed=i)
+             for i, (speed, pitch) in enumerate(UNSEEN_TAKES) for text in ("hey hestia", "hey hestia, what time is it")]
+    base_hits = sum(len(stream(base, pcm, seed=i)) == 1 for i, pcm in enumerate(takes))
+    my_hits = sum(len(stream(mine, pcm, seed=i)) == 1 for i, pcm in enumerate(takes))
+    assert my_hits >= 6 and my_hits >= base_hits + 4, f"base {base_hits}/8, enrolled {my_hits}/8"
+
+
+def test_enrolled_model_ignores_the_owners_other_talk(enrolled: tuple[Path, str, float]) -> None:
+    mine = EmbeddingEngine.load(enrolled[0])
+    for number, text in enumerate(OTHER_TALK):
+        for speed, pitch in UNSEEN_TAKES[:2]:
+            pcm = with_room(espeak16(text, speed, pitch), seed=number)
+            assert stream(mine, pcm, seed=number) == [], f"false wake on {text!r} at {speed} wpm"
+
+
+def test_bad_samples_are_refused_with_a_reason(tmp_path: Path) -> None:
+    good = [recording(tmp_path / f"ok{i}.wav", 150, 50, i) for i in range(3)]
+    with pytest.raises(EnrollmentError, match="3 to 10 recordings"):
+        check_samples(good[:2])
+    text = tmp_path / "notes.wav"
+    text.write_text("not audio")
+    with pytest.raises(EnrollmentError, match="not a PCM WAV") as info:
+        check_samples([*good[:2], text])
+    assert str(text) in str(info.value)
+    silent = write_wav(tmp_path / "silent.wav", np.zeros(RATE), RATE)
+    with pytest.raises(EnrollmentError, match="no speech"):
+        check_samples([*good[:2], silent])
+    speech = espeak("the children are still asleep upstairs and the kettle has just boiled", 150, 50)
+    long = write_wav(tmp_path / "sentence.wav", speech, 22050)
+    with pytest.raises(EnrollmentError, match="just the wake phrase"):
+        check_samples([*good[:2], long])
+    assert read_sample(good[0]).dtype == np.int16
+    assert check_samples(good)[0].size == pytest.approx(read_sample(good[0]).size)
+
+
+def test_cli_exits_2_with_the_reason(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "hearth", "wake", "enroll", str(tmp_path / "missing.wav"),
+                             str(tmp_path / "b.wav"), str(tmp_path / "c.wav"), "--output", str(tmp_path / "o.npz")],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "does not exist" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "o.npz").exists()
