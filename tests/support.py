@@ -119,8 +119,13 @@ class Stack:
             return len(self.lines)
 
     def metrics_url(self, service: str) -> str:
-        line = self.wait_for_log(rf"^\s+{service}\s+\S+\s+(http://\S+/metrics)")
-        return line.split()[-1]
+        """Where the service's metrics are now: from the start-up table, or from the latest "is back" line
+        after `hearth up` restarted it (with metrics_port 0 a restarted service gets a new port)."""
+        self.wait_for_log(rf"^\s+{service}\s+\S+\s+(http://\S+/metrics)")
+        pattern = re.compile(rf"^\s+{service}\s+\S+\s+(http://\S+/metrics)|hearth: {service} is back: .*metrics (http://\S+/metrics)")
+        with self._lock:
+            found = [m for m in map(pattern.search, self.lines) if m]
+        return next(url for url in found[-1].groups() if url)
 
     def metric(self, of_service: str, name: str, **labels: str) -> float:
         """Sum of the samples of one metric (from one service's /metrics) whose labels include the given ones."""
