@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import random
 import re
 import shutil
 import signal
@@ -25,10 +26,24 @@ from tests import timeouts
 REPO = Path(__file__).resolve().parent.parent
 
 
+_PORTS_GIVEN: set[int] = set()
+_PORT_RANGE = (20_000, 32_000)
+"""Below Linux's ephemeral range (32768–60999), where outgoing connections and port-0 listeners take
+their ports: a port chosen here cannot be taken by one of those before its service binds it."""
+
+
 def free_port() -> int:
-    with contextlib.closing(socket.socket()) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    while True:
+        port = random.randint(*_PORT_RANGE)
+        if port in _PORTS_GIVEN:
+            continue
+        with contextlib.closing(socket.socket()) as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _PORTS_GIVEN.add(port)
+        return port
 
 
 def speak(text: str, path: Path, voice: str = "en-us", speed: int = 150, pitch: int = 50) -> Path:

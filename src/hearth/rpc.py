@@ -72,7 +72,10 @@ async def start_server(
         add(server)
     health = HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health, server)
-    port = server.add_insecure_port(listen)
+    try:
+        port = server.add_insecure_port(listen)  # grpcio ≥ 1.5x raises where older versions returned 0
+    except RuntimeError:
+        port = 0
     if port == 0:
         raise OSError(f"cannot listen for gRPC on {listen}: the address is in use or not available")
     await server.start()

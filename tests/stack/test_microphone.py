@@ -33,7 +33,7 @@ PROCESS_EXIT_S = 0.5
 @pytest.fixture(scope="module")
 def mic_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     tmp = tmp_path_factory.mktemp("stack-mic")
-    spoken = speak("hey hestia, what time is it", tmp / "spoken.wav")
+    spoken = speak("hey hestia, turn on the kitchen lights", tmp / "spoken.wav")
     command = tmp / "command.wav"
     subprocess.run(["sox", "-R", str(spoken), "-r", "16000", "-c", "1", "-b", "16", str(command)], check=True, timeout=timeouts.SYNTH_S)
     config = stack_config(
@@ -58,7 +58,7 @@ def test_command_heard_by_the_microphone_becomes_an_intent(mic_stack: Stack) -> 
             timeout=timeouts.EVENT_S * 3,
             where=lambda e: all(watcher.seen(kind, e["header"]["trace_id"]) for kind in chain),
         )
-        assert recognized["intent"] == "HassGetCurrentTime"
+        assert recognized["intent"] == "HassTurnOn"
     finally:
         watcher.close()
 
