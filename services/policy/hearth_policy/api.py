@@ -130,7 +130,7 @@ class PolicyApi(policy_pb2_grpc.PolicyServicer):
             pm.FORGOTTEN.labels(retention_class).inc(count)
         if result.deleted_per_class:
             self.service.storing_resumed("items were deleted")
-        self.service.refresh_held()
+        await self.service.refresh_held()
         deleted = sum(result.deleted_per_class.values())
         log.info("forget (%s, site %s) by %s: %d items from %d sessions", request.WhichOneof("scope"), request.site or "all", actor, deleted, result.sessions)
         return policy_pb2.ForgetReply(deleted=deleted, deleted_per_class=result.deleted_per_class, sessions=result.sessions)

@@ -18,7 +18,6 @@ _END_OUTCOMES = {
     "max_length": "timeout",
     "error": "error",
     "cancelled": "cancelled",
-    "superseded": "superseded",
 }
 
 
@@ -73,7 +72,7 @@ class SessionLedger:
         ready = [
             s
             for s in self.open_sessions.values()
-            if (s.end_outcome is not None and (s.result_known or s.end_outcome in ("cancelled", "superseded"))) or now >= s.deadline
+            if (s.end_outcome is not None and (s.result_known or s.end_outcome == "cancelled")) or now >= s.deadline
         ]
         for session in ready:
             del self.open_sessions[session.session_id]

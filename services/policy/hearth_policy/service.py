@@ -370,7 +370,7 @@ class PolicyService(Service):
                 pm.NOT_STORED.labels(item.retention_class).inc()
         else:
             self.storing_resumed("a session was stored")
-        self.refresh_held()
+        await self.refresh_held()
 
     def keep_clip(self, request: policy_pb2.KeepClipRequest) -> str:
         """Check a clip before it is kept; empty when it may be kept, else why not."""
@@ -402,7 +402,7 @@ class PolicyService(Service):
             pm.NOT_STORED.labels("audio").inc()
             return False
         self.storing_resumed("an audio clip was stored")
-        self.refresh_held()
+        await self.refresh_held()
         return True
 
     # Retention.
@@ -432,12 +432,13 @@ class PolicyService(Service):
                 pm.PURGED.labels(retention_class).inc(count)
         if any(removed.values()):
             log.info("purged expired items: %s", ", ".join(f"{n} {c}" for c, n in sorted(removed.items())))
-        self.refresh_held()
+        await self.refresh_held()
 
-    def refresh_held(self) -> None:
+    async def refresh_held(self) -> None:
+        """The held-items gauges, from one summary query (in a thread, like every store call)."""
         assert self.store is not None
         now = time.time()
-        for summary in self.store.summary():
+        for summary in await asyncio.to_thread(self.store.summary):
             for site in self.common.sites:
                 pm.ITEMS_HELD.labels(summary.retention_class, site).set(summary.items_per_site.get(site, 0))
             pm.OLDEST_AGE.labels(summary.retention_class).set(now - summary.oldest if summary.oldest else 0)

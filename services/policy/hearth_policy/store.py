@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from hearth_policy.audit import AuditEntry, AuditHead, ChainCheck, check_chain, entry_hash
 
@@ -387,20 +388,20 @@ class PolicyStore:
 
     def export(self, site: str | None, actor: str) -> list[HeldItem]:
         with self._transaction() as db:
-            query = "SELECT class, site, session_id, created_at, expires_at, text, slots, outcome, audio FROM items"
+            query = f"SELECT {_ITEM_COLUMNS} FROM items"
             rows = db.execute(query + (" WHERE site = ?" if site else "") + " ORDER BY created_at", (site,) if site else ()).fetchall()
             self._audit(db, "export", "", site or "", len(rows), actor)
-        return [HeldItem(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]), r[7], r[8]) for r in rows]
+        return [_held_item(row) for row in rows]
 
     def last_transcript(self, site: str, exclude_session_id: str, actor: str) -> HeldItem | None:
         with self._transaction() as db:
             row = db.execute(
-                "SELECT class, site, session_id, created_at, expires_at, text, slots, outcome, audio FROM items "
+                f"SELECT {_ITEM_COLUMNS} FROM items "
                 "WHERE class = 'transcript' AND site = ? AND session_id != ? ORDER BY created_at DESC LIMIT 1",
                 (site, exclude_session_id),
             ).fetchone()
             self._audit(db, "read", "transcript", site, 1 if row else 0, actor)
-        return None if row is None else HeldItem(row[0], row[1], row[2], row[3], row[4], row[5], json.loads(row[6]), row[7], row[8])
+        return None if row is None else _held_item(row)
 
     def summary(self) -> list[ClassSummary]:
         with self._lock:
@@ -426,6 +427,15 @@ class PolicyStore:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+
+_ITEM_COLUMNS = "class, site, session_id, created_at, expires_at, text, slots, outcome, audio"
+"""The columns of an item, in HeldItem's order."""
+
+
+def _held_item(row: tuple[Any, ...]) -> HeldItem:
+    retention_class, site, session_id, created_at, expires_at, text, slots, outcome, audio = row
+    return HeldItem(retention_class, site, session_id, created_at, expires_at, text, json.loads(slots), outcome, audio)
 
 
 def _scope_words(scope: ForgetScope) -> str:

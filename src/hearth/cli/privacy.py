@@ -158,12 +158,16 @@ def _timestamp(text: str) -> Timestamp:
     return events.timestamp_from_seconds(moment.timestamp())
 
 
+def _local(stamp: Timestamp) -> datetime:
+    return datetime.fromtimestamp(stamp.ToNanoseconds() / 1e9).astimezone()
+
+
 def _iso(stamp: Timestamp) -> str:
-    return datetime.fromtimestamp(stamp.ToNanoseconds() / 1e9).astimezone().isoformat(timespec="seconds")
+    return _local(stamp).isoformat(timespec="seconds")
 
 
 def _when(stamp: Timestamp) -> str:
-    return datetime.fromtimestamp(stamp.ToNanoseconds() / 1e9).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    return _local(stamp).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _duration(seconds: float) -> str:
