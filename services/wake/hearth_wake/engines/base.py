@@ -7,6 +7,7 @@ create; the engine itself only holds read-only models.
 
 from __future__ import annotations
 
+import math
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
@@ -47,3 +48,11 @@ class WakeEngine(ABC):
 
 class WakeModelError(Exception):
     """A wake model file is missing, corrupt or does not match this engine."""
+
+
+def checked_sensitivity(sensitivity: float | None, default: float = 0.5) -> float:
+    """The stream's sensitivity (None = the engine's default), refused outside 0..1 so a typo cannot mean "always wake"."""
+    value = default if sensitivity is None else sensitivity
+    if not 0.0 <= value <= 1.0 or math.isnan(value):
+        raise ValueError(f"Wake sensitivity must be between 0 and 1, got {value}.")
+    return value

@@ -8,30 +8,22 @@ PocketSphinx's keyphrase search only behaved when each utterance was decoded who
 a never-ending live utterance its running cepstral mean stayed at the initial estimate
 and nothing was ever spotted on synthesized speech (measured, 0 of 24). So the stream is
 cut at pauses by a simple energy endpointer and every stretch of sound is decoded as one
-utterance with per-utterance (batch) normalisation. A detection is therefore reported at
-the pause after the phrase (a quarter of a second later), or at the latest after
-``MAX_SEGMENT_S`` of continuous sound.
+utterance with per-utterance (batch) normalisation (``segmenter.py``). A detection is
+therefore reported at the pause after the phrase (a quarter of a second later), or at the
+latest after ``MAX_SEGMENT_S`` of continuous sound.
 """
 
 from __future__ import annotations
 
-import math
 import threading
 from pathlib import Path
 
 import numpy as np
 
-from hearth_wake.engines.base import WakeEngine, WakeHit, WakeModelError, WakeStream
+from hearth_wake.engines.base import WakeEngine, WakeHit, WakeModelError, WakeStream, checked_sensitivity
+from hearth_wake.engines.segmenter import FRAME, SAMPLE_RATE, EnergySegmenter, Segment
 from hearth_wake.settings import WakeSettings
 
-SAMPLE_RATE = 16000
-FRAME = SAMPLE_RATE // 100  # 10 ms, PocketSphinx's own frame
-PAUSE_FRAMES = 25  # 250 ms of quiet ends an utterance
-PREROLL_FRAMES = 30  # keep 300 ms before the first loud frame: onsets are quiet
-MAX_SEGMENT_S = 4.0  # continuous sound longer than this is decoded anyway ...
-OVERLAP_S = 1.5  # ... keeping this much so a phrase across the cut is still seen whole
-MIN_LEVEL = 60.0  # RMS (int16) below which a frame is quiet whatever the room's noise floor
-FLOOR_RATIO = 3.0  # a frame is loud when it is this many times the room's noise floor
 # Sensitivity 0..1 maps to a keyphrase threshold of 1e-10 .. 1e-50 (smaller = easier to trigger); 0.5 -> 1e-30.
 THRESHOLD_EXPONENT_AT_0 = -10.0
 THRESHOLD_EXPONENT_SPAN = -40.0
@@ -43,9 +35,7 @@ _LOCK = threading.Lock()
 
 def kws_threshold(sensitivity: float | None) -> float:
     """Map sensitivity (0..1, None = 0.5) to PocketSphinx's keyphrase threshold."""
-    value = DEFAULT_SENSITIVITY if sensitivity is None else sensitivity
-    if not 0.0 <= value <= 1.0 or math.isnan(value):
-        raise ValueError(f"Wake sensitivity must be between 0 and 1, got {value}.")
+    value = checked_sensitivity(sensitivity, DEFAULT_SENSITIVITY)
     return 10.0 ** (THRESHOLD_EXPONENT_AT_0 + THRESHOLD_EXPONENT_SPAN * value)
 
 
@@ -95,72 +85,26 @@ class PocketsphinxStream(WakeStream):
     def __init__(self, engine: PocketsphinxEngine, decoder: object) -> None:
         self._engine = engine
         self._decoder = decoder
-        self.reset()
+        self._segmenter = EnergySegmenter()
+        self._quiet_until = 0
 
     def reset(self) -> None:
-        self._rest = np.zeros(0, np.int16)  # samples short of a whole 10 ms frame
-        self._frames: list[np.ndarray] = []  # the current utterance (or the pre-roll before one)
-        self._first_sample = 0  # stream offset of self._frames[0]
-        self._consumed = 0  # samples framed so far
-        self._active = False
-        self._quiet = 0
-        self._floor: float | None = None
+        self._segmenter.reset()
         self._quiet_until = 0
 
     def process(self, pcm: np.ndarray) -> list[WakeHit]:
-        samples = np.asarray(pcm)
-        if samples.dtype != np.int16:
-            raise TypeError(f"Wake audio must be int16 PCM samples, got dtype {samples.dtype}.")
-        if samples.ndim != 1:
-            raise ValueError(f"Wake audio must be mono (a 1-D array), got shape {samples.shape}.")
-        audio = np.concatenate([self._rest, samples])
-        whole = audio.size // FRAME * FRAME
-        self._rest = audio[whole:].copy()
-        hits: list[WakeHit] = []
-        for frame in audio[:whole].reshape(-1, FRAME):
-            hits += self._frame(frame)
-        return hits
+        return [hit for segment in self._segmenter.feed(pcm) for hit in self._decode(segment)]
 
-    def _frame(self, frame: np.ndarray) -> list[WakeHit]:
-        if not self._frames:
-            self._first_sample = self._consumed
-        self._frames.append(frame)
-        self._consumed += FRAME
-        level = float(np.sqrt(np.mean(frame.astype(np.float64) ** 2)))
-        loud = level > max(MIN_LEVEL, FLOOR_RATIO * (self._floor if self._floor is not None else 0.0))
-        if not loud:  # track the room's noise floor on quiet frames only
-            self._floor = level if self._floor is None else 0.95 * self._floor + 0.05 * level
-        if not self._active:
-            if loud:
-                self._active, self._quiet = True, 0
-            elif len(self._frames) > PREROLL_FRAMES:
-                self._frames.pop(0)
-                self._first_sample += FRAME
-            return []
-        self._quiet = 0 if loud else self._quiet + 1
-        if self._quiet >= PAUSE_FRAMES:
-            hits = self._decode()
-            self._frames, self._active = [], False
-            return hits
-        if len(self._frames) * FRAME >= MAX_SEGMENT_S * SAMPLE_RATE:
-            hits = self._decode()
-            keep = int(OVERLAP_S * SAMPLE_RATE) // FRAME
-            self._first_sample += (len(self._frames) - keep) * FRAME
-            self._frames = self._frames[-keep:]
-            return hits
-        return []
-
-    def _decode(self) -> list[WakeHit]:
-        audio = np.concatenate(self._frames)
+    def _decode(self, segment: Segment) -> list[WakeHit]:
         decoder = self._decoder
         with _LOCK:
             decoder.start_utt()  # type: ignore[attr-defined]
-            decoder.process_raw(audio.tobytes(), False, True)  # type: ignore[attr-defined]
+            decoder.process_raw(segment.audio.tobytes(), False, True)  # type: ignore[attr-defined]
             decoder.end_utt()  # type: ignore[attr-defined]
-            ends = [segment.end_frame for segment in (decoder.seg() or ())]  # type: ignore[attr-defined]
+            ends = [seg.end_frame for seg in (decoder.seg() or ())]  # type: ignore[attr-defined]
         hits = []
         for end_frame in ends:
-            end_sample = self._first_sample + (end_frame + 1) * FRAME
+            end_sample = segment.first_sample + (end_frame + 1) * FRAME
             if end_sample < self._quiet_until:
                 continue
             self._quiet_until = end_sample + self._engine.refractory_samples
