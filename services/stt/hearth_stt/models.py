@@ -148,8 +148,11 @@ def _pip_package_model(language: str) -> tuple[Path | None, list[Path]]:
     return None, looked
 
 
-def resolve_vosk_model(language: str, model_dir: Path | None, data_dir: Path | None = None) -> Path:
-    """Find a model: the configured directory, then pip packages, then Hearth's data directory."""
+def resolve_vosk_model(language: str, model_dir: Path | None, data_dir: Path | None = None, setting: str = "stt.model_dir") -> Path:
+    """Find a model: the configured directory, then pip packages, then Hearth's data directory.
+
+    ``setting`` names the option that points at a model, for the error message (the wake service has its own).
+    """
     searched: list[Path] = []
     if model_dir is not None:
         found = _search_dir(Path(model_dir), language)
@@ -167,7 +170,7 @@ def resolve_vosk_model(language: str, model_dir: Path | None, data_dir: Path | N
         if found is not None:
             return found
         searched.append(Path(directory))
-    raise ModelNotFoundError(language, searched, suggest_model(language))
+    raise ModelNotFoundError(language, searched, suggest_model(language), setting)
 
 
 def list_models(dest: Path | None = None) -> list[ModelStatus]:
