@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 
@@ -13,11 +14,21 @@ class WakeSettings(ServiceSection):
     metrics_port: int = Field(9102, ge=0, le=65535)
     """Port of the /metrics endpoint."""
     engine: str = "embedding"
-    """Wake-word engine: `embedding` (default), `pocketsphinx`, or one registered in the `hearth.wake_engines` entry-point group."""
+    """Wake-word engine: `embedding` (default), `pocketsphinx`, `vosk`, or one registered in the `hearth.wake_engines` entry-point group."""
     model: Path | None = None
     """Wake-word model file; empty means the shipped "hey hestia" model."""
     keyphrase: str = Field("hey hestia", min_length=1, max_length=100)
-    """The phrase for engines that spot words without a trained model (pocketsphinx); the embedding engine's phrase is its model's."""
+    """The phrase for engines that spot words without a trained model (pocketsphinx, vosk); the embedding engine's phrase is its model's."""
+    language: str = "en"
+    """Language of the wake phrase; picks the Vosk model for the `vosk` engine and the `vosk` verifier, found as stt finds its own."""
+    vosk_model_dir: Path | None = None
+    """A Vosk model directory, or a directory of models; default: <data_dir>/models (where `hearth models pull` installs), then pip-installed model packages."""
+    vosk_fillers: int | None = Field(None, ge=0, le=2000)
+    """Filler words in the Vosk spotting grammar that soak up other speech; empty = none when the model has `[unk]`, else 100."""
+    verify: Literal["off", "vosk"] = "off"
+    """`vosk`: confirm each detection with a grammar-limited Vosk pass over its audio before it leaves the wake service."""
+    verify_sensitivity: float = Field(0.5, ge=0.0, le=1.0)
+    """0..1 for the verifier: higher confirms more easily (the phrase words' confidence it needs is 1 - this)."""
     sensitivity: float = Field(0.5, ge=0.0, le=1.0)
     """0..1; 0.5 is the model's calibrated threshold, higher wakes more easily (and falsely)."""
     site_sensitivity: dict[str, float] = {}

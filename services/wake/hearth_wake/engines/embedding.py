@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from hearth_wake.engines.base import WakeEngine, WakeHit, WakeModelError, WakeStream
+from hearth_wake.engines.base import WakeEngine, WakeHit, WakeModelError, WakeStream, check_pcm
 from hearth_wake.engines.speech_embedding import (
     HOP_SAMPLES,
     SAMPLE_RATE,
@@ -108,7 +108,7 @@ class EmbeddingStream(WakeStream):
         self._quiet_until = 0
 
     def process(self, pcm: np.ndarray) -> list[WakeHit]:
-        samples = _as_int16(pcm)
+        samples = check_pcm(pcm)
         if samples.size == 0:
             return []
         self._audio = np.concatenate([self._audio, pcm_to_float(samples)])
@@ -145,12 +145,3 @@ class EmbeddingStream(WakeStream):
         self._in_row = 0
         self._quiet_until = end_sample + self._engine.refractory_samples
         return WakeHit(wake_word=self._engine.wake_words[0], score=score, end_sample=end_sample)
-
-
-def _as_int16(pcm: np.ndarray) -> np.ndarray:
-    array = np.asarray(pcm)
-    if array.dtype != np.int16:
-        raise TypeError(f"Wake audio must be int16 PCM samples, got dtype {array.dtype}.")
-    if array.ndim != 1:
-        raise ValueError(f"Wake audio must be mono (a 1-D array), got shape {array.shape}.")
-    return array

@@ -18,10 +18,8 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-import numpy as np
-
-from hearth_wake.engines.base import WakeEngine, WakeHit, WakeModelError, WakeStream, checked_sensitivity
-from hearth_wake.engines.segmenter import FRAME, SAMPLE_RATE, EnergySegmenter, Segment
+from hearth_wake.engines.base import WakeEngine, WakeHit, WakeModelError, checked_sensitivity
+from hearth_wake.engines.segmenter import FRAME, SAMPLE_RATE, Segment, SegmentedStream
 from hearth_wake.settings import WakeSettings
 
 # Sensitivity 0..1 maps to a keyphrase threshold of 1e-10 .. 1e-50 (smaller = easier to trigger); 0.5 -> 1e-30.
@@ -79,38 +77,24 @@ class PocketsphinxEngine(WakeEngine):
         return PocketsphinxStream(self, self.decoder(kws_threshold(sensitivity)))
 
 
-class PocketsphinxStream(WakeStream):
+class PocketsphinxStream(SegmentedStream):
     """Energy endpointing into utterances, each decoded whole by the keyphrase search."""
 
     def __init__(self, engine: PocketsphinxEngine, decoder: object) -> None:
+        super().__init__(engine.refractory_samples)
         self._engine = engine
         self._decoder = decoder
-        self._segmenter = EnergySegmenter()
-        self._quiet_until = 0
 
-    def reset(self) -> None:
-        self._segmenter.reset()
-        self._quiet_until = 0
-
-    def process(self, pcm: np.ndarray) -> list[WakeHit]:
-        return [hit for segment in self._segmenter.feed(pcm) for hit in self._decode(segment)]
-
-    def _decode(self, segment: Segment) -> list[WakeHit]:
+    def decode(self, segment: Segment) -> list[WakeHit]:
         decoder = self._decoder
         with _LOCK:
             decoder.start_utt()  # type: ignore[attr-defined]
             decoder.process_raw(segment.audio.tobytes(), False, True)  # type: ignore[attr-defined]
             decoder.end_utt()  # type: ignore[attr-defined]
             ends = [seg.end_frame for seg in (decoder.seg() or ())]  # type: ignore[attr-defined]
-        hits = []
-        for end_frame in ends:
-            end_sample = segment.first_sample + (end_frame + 1) * FRAME
-            if end_sample < self._quiet_until:
-                continue
-            self._quiet_until = end_sample + self._engine.refractory_samples
-            # PocketSphinx's keyphrase search gives no calibrated confidence: a hit is a hit.
-            hits.append(WakeHit(wake_word=self._engine.phrase, score=1.0, end_sample=end_sample))
-        return hits
+        # PocketSphinx's keyphrase search gives no calibrated confidence: a hit is a hit.
+        return [WakeHit(wake_word=self._engine.phrase, score=1.0, end_sample=segment.first_sample + (end + 1) * FRAME)
+                for end in ends]
 
 
 def load(settings: WakeSettings) -> PocketsphinxEngine:

@@ -13,9 +13,12 @@ frame are kept because onsets are quiet; continuous sound is cut every ``MAX_SEG
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from dataclasses import dataclass
 
 import numpy as np
+
+from hearth_wake.engines.base import WakeHit, WakeStream, check_pcm
 
 SAMPLE_RATE = 16000
 FRAME = SAMPLE_RATE // 100  # 10 ms
@@ -33,16 +36,6 @@ class Segment:
 
     first_sample: int
     audio: np.ndarray
-
-
-def check_pcm(pcm: np.ndarray) -> np.ndarray:
-    """The samples as a 1-D int16 array, or a clear error for anything else."""
-    samples = np.asarray(pcm)
-    if samples.dtype != np.int16:
-        raise TypeError(f"Wake audio must be int16 PCM samples, got dtype {samples.dtype}.")
-    if samples.ndim != 1:
-        raise ValueError(f"Wake audio must be mono (a 1-D array), got shape {samples.shape}.")
-    return samples
 
 
 class EnergySegmenter:
@@ -99,3 +92,30 @@ class EnergySegmenter:
             self._frames = self._frames[-keep:]
             return segment
         return None
+
+
+class SegmentedStream(WakeStream):
+    """A wake stream that decodes each stretch of sound whole, with the refractory period applied across them."""
+
+    def __init__(self, refractory_samples: int) -> None:
+        self._refractory_samples = refractory_samples
+        self._segmenter = EnergySegmenter()
+        self._quiet_until = 0
+
+    def reset(self) -> None:
+        self._segmenter.reset()
+        self._quiet_until = 0
+
+    def process(self, pcm: np.ndarray) -> list[WakeHit]:
+        hits = []
+        for segment in self._segmenter.feed(pcm):
+            for hit in self.decode(segment):
+                if hit.end_sample < self._quiet_until:
+                    continue
+                self._quiet_until = hit.end_sample + self._refractory_samples
+                hits.append(hit)
+        return hits
+
+    @abstractmethod
+    def decode(self, segment: Segment) -> list[WakeHit]:
+        """The phrases heard in one segment, in order, before the refractory period is applied."""
