@@ -22,6 +22,7 @@ from hearth.v1 import common_pb2, events_pb2, wake_pb2, wake_pb2_grpc
 from hearth_wake.engine_loader import load_engine
 from hearth_wake.engines.base import WakeEngine, WakeHit, WakeModelError, WakeStream
 from hearth_wake.settings import WakeSettings
+from hearth_wake.verifier import TAIL_S, VoskVerifier, load_verifier
 
 log = logging.getLogger(__name__)
 
@@ -35,10 +36,17 @@ AUDIO_TO_WAKE = metrics.HOP_LATENCY.labels("audio_to_wake")
 INFERENCE = metrics.STAGE_DURATION.labels("wake", "inference")
 MODEL_LOAD = metrics.Gauge("hearth_wake_model_load_seconds", "Time the wake engine and its models took to load")
 LISTENING = metrics.Gauge("hearth_wake_listening_sites", "Sites currently streaming audio to the wake service")
+VERIFIER_REJECTIONS = metrics.Counter(
+    "hearth_wake_verifier_rejections_total", "Detections the verification pass did not confirm (dropped)", ["site"]
+)
+VERIFY = metrics.STAGE_DURATION.labels("wake", "verify")
 LEVEL_WINDOW_SAMPLES = pcm.SAMPLE_RATE  # loudness of the last second: roughly the wake phrase
 BATCH_SAMPLES = 1280
 """Audio is handed to the engine's thread in batches of 80 ms (the embedding engine's hop): one
 thread hand-off per new frame instead of one per 20 ms chunk keeps a listening site cheap."""
+VERIFY_BUFFER_SAMPLES = 6 * pcm.SAMPLE_RATE
+"""With a verifier, this much audio is kept: a spotting engine reports a detection up to 4 s after the
+phrase ended (at the end of a long stretch of sound), and the verifier decodes 3 s up to its end."""
 
 
 class WakeService(Service):
@@ -49,20 +57,26 @@ class WakeService(Service):
         super().__init__(common, section)
         self.settings = section
         self.engine: WakeEngine | None = None
+        self.verifier: VoskVerifier | None = None
 
     async def setup(self) -> None:
         started = time.perf_counter()
+        settings = self.settings
+        if settings.vosk_model_dir is None:  # look where `hearth models pull` installs first
+            settings = settings.model_copy(update={"vosk_model_dir": self.common.data_path / "models"})
         try:
-            self.engine = await asyncio.to_thread(load_engine, self.settings)
+            self.engine = await asyncio.to_thread(load_engine, settings)
+            self.verifier = await asyncio.to_thread(load_verifier, settings, self.engine.wake_words)
         except WakeModelError as exc:
             raise StartupError(str(exc)) from exc
         load_s = time.perf_counter() - started
         MODEL_LOAD.set(load_s)
         log.info(
-            "wake engine %s loaded in %.2f s, wake words: %s",
+            "wake engine %s loaded in %.2f s, wake words: %s, verifier: %s",
             self.engine.name,
             load_s,
             ", ".join(self.engine.wake_words),
+            self.verifier.name if self.verifier else "off",
         )
 
     def servicers(self) -> Sequence[rpc.AddServicer]:
@@ -71,7 +85,8 @@ class WakeService(Service):
 
     def offers(self) -> dict[str, str]:
         assert self.engine is not None
-        return {"engine": self.engine.name, "wake_words": ",".join(self.engine.wake_words)}
+        return {"engine": self.engine.name, "wake_words": ",".join(self.engine.wake_words),
+                "verifier": self.verifier.name if self.verifier else "off"}
 
     def sensitivity_for(self, site: str, requested: float) -> float:
         if requested > 0:
@@ -96,16 +111,21 @@ class WakeService(Service):
 
 
 class SiteStream:
-    """Per-connection state: the engine stream, the chunks waiting for a batch, and the last second of
-    batches (kept as they are; joined only when a detection needs its loudness)."""
+    """Per-connection state: the engine stream, the chunks waiting for a batch, the recent batches (kept as
+    they are; joined only when a detection needs its loudness or its audio), and detections waiting for
+    the verifier."""
 
-    def __init__(self, site: str, engine: WakeEngine, stream: WakeStream) -> None:
+    def __init__(self, site: str, engine: WakeEngine, stream: WakeStream, verifier: VoskVerifier | None = None) -> None:
         self.site = site
         self.engine = engine
         self.stream = stream
-        self.recent: deque[np.ndarray] = deque(maxlen=-(-LEVEL_WINDOW_SAMPLES // BATCH_SAMPLES))
+        self.verifier = verifier
+        kept = VERIFY_BUFFER_SAMPLES if verifier else LEVEL_WINDOW_SAMPLES
+        self.recent: deque[np.ndarray] = deque(maxlen=-(-kept // BATCH_SAMPLES))
         self.pending: list[np.ndarray] = []
         self.pending_samples = 0
+        self.consumed = 0  # samples handed to the engine so far
+        self.unverified: list[WakeHit] = []  # detections waiting for TAIL_S more audio before verification
 
     def take_batch(self, samples: np.ndarray) -> np.ndarray | None:
         """Collect chunks on the event loop; return a batch once there is a hop's worth."""
@@ -120,14 +140,32 @@ class SiteStream:
     def process(self, samples: np.ndarray) -> list[WakeHit]:
         """Runs in a worker thread: inference must not block the event loop."""
         self.recent.append(samples)
+        self.consumed += samples.size
         return self.stream.process(samples)
+
+    def audio_until(self, end_sample: int) -> np.ndarray:
+        """The buffered audio that ends at ``end_sample`` (or at the newest sample, if that is earlier)."""
+        audio = np.concatenate(self.recent) if self.recent else np.zeros(0, np.int16)
+        return audio[: max(0, audio.size - max(0, self.consumed - end_sample))]
+
+    def due_for_verification(self) -> list[WakeHit]:
+        """The waiting detections whose tail of audio has now arrived."""
+        tail = int(TAIL_S * pcm.SAMPLE_RATE)
+        due = [hit for hit in self.unverified if hit.end_sample + tail <= self.consumed]
+        self.unverified = [hit for hit in self.unverified if hit.end_sample + tail > self.consumed]
+        return due
+
+    def verify(self, hit: WakeHit) -> bool:
+        """Runs in a worker thread: a Vosk pass over the detection's audio."""
+        assert self.verifier is not None
+        return self.verifier.confirm(hit.wake_word, self.audio_until(hit.end_sample + int(TAIL_S * pcm.SAMPLE_RATE)))
 
     def detection(self, hit: WakeHit) -> wake_pb2.Detection:
         return wake_pb2.Detection(
             wake_word=hit.wake_word,
             engine=self.engine.name,
             score=hit.score,
-            level_dbfs=pcm.level_dbfs(np.concatenate(self.recent) if self.recent else np.zeros(0, np.int16)),
+            level_dbfs=pcm.level_dbfs(self.audio_until(self.consumed)[-LEVEL_WINDOW_SAMPLES:]),
             end_sample=hit.end_sample,
             detected_at=events.now_timestamp(),
             trace_id=events.new_trace_id(),
@@ -154,7 +192,8 @@ class WakeApi(wake_pb2_grpc.WakeServicer):
         if problem:
             service.reject("detect_stream", problem[0], problem[1])
             await context.abort(problem[2], problem[1])
-        site = SiteStream(start.site, service.engine, service.engine.open_stream(service.sensitivity_for(start.site, start.sensitivity)))
+        site = SiteStream(start.site, service.engine, service.engine.open_stream(service.sensitivity_for(start.site, start.sensitivity)),
+                          service.verifier)
         log.info("site %s listening", start.site)
         LISTENING.inc()
         try:
@@ -185,7 +224,19 @@ class WakeApi(wake_pb2_grpc.WakeServicer):
         started = time.perf_counter()
         hits = await asyncio.to_thread(site.process, batch)
         INFERENCE.observe(time.perf_counter() - started)
-        return [site.detection(hit) for hit in hits]
+        if site.verifier is None:
+            return [site.detection(hit) for hit in hits]
+        site.unverified += hits
+        confirmed = []
+        for hit in site.due_for_verification():
+            started = time.perf_counter()
+            if await asyncio.to_thread(site.verify, hit):
+                confirmed.append(site.detection(hit))
+            else:
+                VERIFIER_REJECTIONS.labels(site.site).inc()
+                log.info("site %s: the verifier did not confirm a %s detection (score %.2f); dropped", site.site, site.engine.name, hit.score)
+            VERIFY.observe(time.perf_counter() - started)
+        return confirmed
 
 
 def _start_problem(start: wake_pb2.DetectStart, sites: tuple[str, ...]) -> tuple[str, str, grpc.StatusCode] | None:
