@@ -36,10 +36,10 @@ def engine() -> EmbeddingEngine:
     return EmbeddingEngine.load()
 
 
-def speak(text: str, voice: str, directory: Path) -> np.ndarray:
-    """Synthesize with espeak-ng into a temp WAV, convert to 16 kHz mono int16 with sox."""
+def speak(text: str, voice: str, directory: Path, speed: int = 175) -> np.ndarray:
+    """Synthesize with espeak-ng (175 words/min is its default) into a temp WAV, convert to 16 kHz mono int16 with sox."""
     wav, raw = directory / "speech.wav", directory / "speech.raw"
-    subprocess.run(["espeak-ng", "-v", voice, "-w", str(wav), text], check=True, timeout=30, capture_output=True)
+    subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(wav), text], check=True, timeout=30, capture_output=True)
     subprocess.run(["sox", "-R", str(wav), "-r", str(RATE), "-c", "1", "-b", "16", "-e", "signed", "-t", "raw", str(raw)],
                    check=True, timeout=30, capture_output=True)
     return np.frombuffer(raw.read_bytes(), dtype="<i2").copy()
