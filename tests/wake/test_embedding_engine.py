@@ -104,11 +104,17 @@ def test_refractory_gives_one_hit_per_utterance(tmp_path: Path, engine: Embeddin
 def test_chunk_size_does_not_change_the_result(engine: EmbeddingEngine, tmp_path: Path) -> None:
     pcm = with_room(speak("hey hestia, turn on the lights", UNSEEN_VOICES[1], tmp_path), seed=2)
     whole = engine.open_stream().process(pcm)
-    assert whole and stream(engine, pcm, seed=5) == whole
+
+    def same(hits: list[WakeHit]) -> bool:
+        """Same detections at the same samples; scores equal but for float rounding in other batch shapes."""
+        return [(h.wake_word, h.end_sample) for h in hits] == [(h.wake_word, h.end_sample) for h in whole] and all(
+            h.score == pytest.approx(w.score, abs=1e-9) for h, w in zip(hits, whole))
+
+    assert whole and same(stream(engine, pcm, seed=5))
     single = engine.open_stream()
-    assert [h for i in range(0, pcm.size, 320) for h in single.process(pcm[i : i + 320])] == whole
+    assert same([h for i in range(0, pcm.size, 320) for h in single.process(pcm[i : i + 320])])
     single.reset()
-    assert single.process(pcm) == whole
+    assert same(single.process(pcm))
 
 
 def test_sensitivity_moves_the_threshold(engine: EmbeddingEngine) -> None:

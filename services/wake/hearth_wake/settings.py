@@ -35,8 +35,8 @@ class WakeSettings(ServiceSection):
     """Per-site overrides of sensitivity, e.g. {living_room: 0.4} next to a TV."""
     refractory_s: float = Field(2.0, ge=0.1, le=10)
     """After a detection, ignore the same wake word for this long (one command, one session)."""
-    frames_in_a_row: int = Field(1, ge=1, le=10)
-    """Require this many consecutive frames above threshold; more means fewer false wakes but later."""
+    frames_in_a_row: int | None = Field(None, ge=1, le=10)
+    """Consecutive 80 ms frames over the threshold a detection needs; empty = the rule the model was calibrated with (2 for the shipped one). More means fewer false wakes, detected later."""
     threads: int = Field(1, ge=1, le=8)
     """Inference threads; one keeps a listening site cheap."""
     max_chunk_bytes: int = Field(64_000, ge=320)

@@ -1,10 +1,11 @@
 """`hearth wake train "PHRASE"`: train a wake-word model offline from synthesized speech;
-`hearth wake enroll SAMPLE.wav...`: fine-tune a model on the owner's own voice."""
+`hearth wake enroll SAMPLE.wav... | --record N`: fine-tune a model on the owner's own voice."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from pathlib import Path
 
 
@@ -17,7 +18,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     train.add_argument("--profile", choices=("default", "tiny"), default="default", help="`tiny` is a quick smoke run")
     train.add_argument("--workers", type=int, default=1, help="parallel synthesis workers")
     enroll = sub.add_parser("enroll", help="fine-tune a wake model on 3-10 recordings of your own voice saying the phrase")
-    enroll.add_argument("samples", nargs="+", type=Path, help="WAV files, each the wake phrase alone (16-bit PCM)")
+    enroll.add_argument("samples", nargs="*", type=Path, help="WAV files, each the wake phrase alone (16-bit PCM)")
+    enroll.add_argument("--record", type=int, metavar="N",
+                        help="record N takes (3-10) with the microphone command in the config (audio.mic_command)")
+    enroll.add_argument("--keep", type=Path, metavar="DIR",
+                        help="with --record: keep the takes in DIR (default: deleted when enrollment ends)")
     enroll.add_argument("--output", type=Path, required=True, help="model file to write; point wake.model at it")
     enroll.add_argument("--model", type=Path, help="model to start from (default: the shipped hey hestia)")
     enroll.add_argument("--seed", type=int, default=0, help="same seed and samples, same model")
@@ -49,9 +54,14 @@ def _enroll(args: argparse.Namespace) -> int:
     except ImportError:
         print("hearth wake enroll needs the wake service: pip install 'hearth[wake]'", file=sys.stderr)
         return 2
+    if bool(args.samples) == (args.record is not None):
+        print("hearth wake enroll: give either recordings (WAV files) or --record N, not both", file=sys.stderr)
+        return 2
     try:
-        report = enroll(list(args.samples), args.output, base_model=args.model, seed=args.seed,
-                        profile=args.profile, progress=True, workers=args.workers)
+        with tempfile.TemporaryDirectory(prefix="hearth-enroll-") as private:
+            samples = list(args.samples) or _record(args, args.keep or Path(private))
+            report = enroll(samples, args.output, base_model=args.model, seed=args.seed,
+                            profile=args.profile, progress=True, workers=args.workers)
     except (EnrollmentError, WakeModelError, SynthesisError) as exc:
         print(f"hearth wake enroll: {exc}", file=sys.stderr)
         return 2
@@ -67,3 +77,24 @@ def _enroll(args: argparse.Namespace) -> int:
               "household, compare both models before switching.")
     print(f"to use it, set in your config:  wake: {{model: {args.output.resolve()}}}")
     return 0
+
+
+def _record(args: argparse.Namespace, directory: Path) -> list[Path]:
+    """The owner's takes, recorded with the same microphone command the audio service uses."""
+    from hearth.settings import SettingsError, load_settings
+    from hearth_audio.settings import AudioSettings
+    from hearth_wake.engines.embedding import DEFAULT_MODEL
+    from hearth_wake.engines.wake_model import load_classifier
+    from hearth_wake.training.enroll import MAX_SAMPLES, MIN_SAMPLES, EnrollmentError
+    from hearth_wake.training.record import Microphone, record_takes
+
+    if not MIN_SAMPLES <= args.record <= MAX_SAMPLES:
+        raise EnrollmentError(f"--record takes {MIN_SAMPLES} to {MAX_SAMPLES} recordings, got {args.record}.")
+    try:
+        _, audio = load_settings("audio", AudioSettings, args.config)
+    except SettingsError as exc:
+        raise EnrollmentError(str(exc)) from exc
+    phrase = load_classifier(args.model or DEFAULT_MODEL).phrase
+    print(f"Recording {args.record} takes with {' '.join(audio.mic_command)}. Say \"{phrase}\" once per take, "
+          "as you would to Hearth, from where you usually stand.")
+    return record_takes(Microphone(audio.mic_command), args.record, directory, phrase)

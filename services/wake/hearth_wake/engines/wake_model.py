@@ -48,15 +48,16 @@ class WakeClassifier:
     def window_frames(self) -> int:
         return int(self.metadata["window_frames"])
 
+    @property
+    def frames_in_a_row(self) -> int:
+        """The decision rule the threshold was calibrated with (models before recipe 2: one frame)."""
+        return int(self.metadata.get("frames_in_a_row", 1))
+
     def logits(self, windows: np.ndarray) -> np.ndarray:
         """Raw scores for (n, window_frames, 96) embedding windows."""
         flat = self.normalise(windows).reshape(windows.shape[0], -1)
         hidden = np.maximum(flat @ self.w1 + self.b1, 0.0)
         return hidden @ self.w2 + self.b2[0]
-
-    def scores(self, windows: np.ndarray) -> np.ndarray:
-        """Probabilities 0..1 for (n, window_frames, 96) embedding windows."""
-        return sigmoid(self.logits(windows))
 
     def normalise(self, windows: np.ndarray) -> np.ndarray:
         return (windows - self.feature_mean) / self.feature_std

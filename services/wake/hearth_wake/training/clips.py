@@ -13,12 +13,14 @@ import numpy as np
 
 from hearth_wake.engines.speech_embedding import HOP_SAMPLES, WINDOW_SAMPLES, SpeechEmbedding
 from hearth_wake.training import augment, texts
-from hearth_wake.training.synth import SAMPLE_RATE, synthesize
+from hearth_wake.training.synth import SAMPLE_RATE, resample, synthesize
 from hearth_wake.training.voices import Voice, sample_voice
 
 POSITIVE_KINDS = ("pos_alone", "pos_command", "pos_inside")
 NEGATIVE_KINDS = ("neg_confusable", "neg_speech", "neg_noise", "neg_stream")
 _CONTEXT = WINDOW_SAMPLES - HOP_SAMPLES
+RESAMPLE_SHARE = 0.5  # of clips played slightly faster or slower ...
+RESAMPLE_RANGE = (0.9, 1.1)  # ... by this factor: pitch, formants and tempo move together, like another speaker
 
 
 @dataclass(frozen=True)
@@ -47,9 +49,9 @@ def render(job: ClipJob) -> tuple[np.ndarray, int]:
     if job.kind == "neg_noise":
         return _noise_clip(rng), -1
     if job.kind == "neg_stream":
-        speech, marks = _stream_speech(job, rng)
+        speech, _ = _other_speaker(_stream_speech(job, rng)[0], -1, rng)
         return _room(speech, [], rng)[0], -1
-    speech, phrase_end = _speech(job, rng)
+    speech, phrase_end = _other_speaker(*_speech(job, rng), rng)
     audio, offset = _room(speech, [phrase_end] if phrase_end >= 0 else [], rng)
     return audio, (phrase_end + offset if phrase_end >= 0 else -1)
 
@@ -81,6 +83,15 @@ def _speech(job: ClipJob, rng: np.random.Generator) -> tuple[np.ndarray, int]:
             text = f"{text}, {texts.command(rng)}"
         return synthesize(text, voice), -1
     return synthesize(_negative_text(job.phrase, rng), voice), -1
+
+
+def _other_speaker(speech: np.ndarray, phrase_end: int, rng: np.random.Generator) -> tuple[np.ndarray, int]:
+    """Sometimes play the speech a little faster or slower (and the phrase end with it)."""
+    if rng.random() >= RESAMPLE_SHARE:
+        return speech, phrase_end
+    factor = rng.uniform(*RESAMPLE_RANGE)
+    played = resample(speech, SAMPLE_RATE, int(round(SAMPLE_RATE / factor)))
+    return played, (int(round(phrase_end / factor)) if phrase_end >= 0 else -1)
 
 
 def _phrase_then_command(phrase: str, voice: Voice, rng: np.random.Generator) -> tuple[np.ndarray, int]:

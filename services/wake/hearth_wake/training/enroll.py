@@ -170,21 +170,23 @@ def check_samples(paths: list[Path]) -> list[np.ndarray]:
     """Load the samples and refuse ones that cannot be the phrase alone, before minutes of work."""
     if not MIN_SAMPLES <= len(paths) <= MAX_SAMPLES:
         raise EnrollmentError(f"Enrollment needs {MIN_SAMPLES} to {MAX_SAMPLES} recordings of the phrase, got {len(paths)}.")
-    recordings = []
-    for path in paths:
-        audio = read_sample(path)
-        start, end = speech_bounds(audio)
-        seconds = (end - start) / SAMPLE_RATE
-        if seconds < MIN_SPEECH_S:
-            raise EnrollmentError(f"Sample {path} has no speech that stands out from its background "
-                                  f"({seconds:.2f} s found); record closer to the microphone.")
-        if seconds > MAX_SPEECH_S:
-            raise EnrollmentError(f"Sample {path} has {seconds:.1f} s of sound; record just the wake phrase "
-                                  f"(at most {MAX_SPEECH_S:.0f} s) in a quiet room.")
-        if np.mean(np.abs(audio[start:end].astype(np.int32)) >= 32767) > 0.01:
-            raise EnrollmentError(f"Sample {path} is clipped (too loud); record it again further from the microphone.")
-        recordings.append(audio)
-    return recordings
+    return [check_sample(path) for path in paths]
+
+
+def check_sample(path: Path) -> np.ndarray:
+    """One recording, refused with the reason if it cannot be the phrase alone."""
+    audio = read_sample(path)
+    start, end = speech_bounds(audio)
+    seconds = (end - start) / SAMPLE_RATE
+    if seconds < MIN_SPEECH_S:
+        raise EnrollmentError(f"Sample {path} has no speech that stands out from its background "
+                              f"({seconds:.2f} s found); record closer to the microphone.")
+    if seconds > MAX_SPEECH_S:
+        raise EnrollmentError(f"Sample {path} has {seconds:.1f} s of sound; record just the wake phrase "
+                              f"(at most {MAX_SPEECH_S:.0f} s) in a quiet room.")
+    if np.mean(np.abs(audio[start:end].astype(np.int32)) >= 32767) > 0.01:
+        raise EnrollmentError(f"Sample {path} is clipped (too loud); record it again further from the microphone.")
+    return audio
 
 
 def enroll(
@@ -239,7 +241,7 @@ def enroll(
     # Never below the old threshold (the check negatives are too few to show a lower one is safe); higher if
     # the tuned model false-accepts more on them than the old one. choose_threshold allows
     # floor(target * hours) accepts, so this target allows exactly the old count.
-    scored = evaluate.score_split(held, tuned.logits)
+    scored = evaluate.score_split(held, tuned.logits, base.frames_in_a_row)
     budget = (before.false_accepts + 0.5) / max(scored.negative_hours, 1e-9)
     tuned_logit = max(base_logit, evaluate.choose_threshold(scored, budget, refractory))
     after = _figures(tuned, tuned_logit, recorded, held, others, refractory)
@@ -320,9 +322,10 @@ def _fine_tune(base: WakeClassifier, train: dataset.FrameSet, owner_clips: int, 
 
 def _figures(model: WakeClassifier, logit_threshold: float, recorded: dataset.FrameSet, held: dataset.FrameSet,
              others: dataset.FrameSet, refractory: int) -> Figures:
-    rec = evaluate.score_split(recorded, model.logits)
-    chk = evaluate.score_split(held, model.logits)
-    oth = evaluate.score_split(others, model.logits)
+    rule = model.frames_in_a_row
+    rec = evaluate.score_split(recorded, model.logits, rule)
+    chk = evaluate.score_split(held, model.logits, rule)
+    oth = evaluate.score_split(others, model.logits, rule)
     return Figures(
         threshold=float(sigmoid(np.float64(logit_threshold))),
         recorded_detected=int(np.sum(rec.positive_best >= logit_threshold)),

@@ -60,6 +60,24 @@ CONFUSABLES_HEY_HESTIA = (
     "hey, hurry", "hey, stay here", "hey, is this here", "hey, best of", "hey, let's eat",
     "fiesta", "siesta", "hey, pasta", "hey, hasta la vista", "hey, it's me", "heist year",
     "hey, yes sir", "hey, testing", "hey, hist", "hey, he's here",
+    # Mined from the benchmark's false accepts and their neighbours: "hey" + a word close to "hestia".
+    "hey bestia", "hey vesta", "hey hesper", "hey questia", "hey lester", "hey sylvester", "hey celestia",
+    "hey esteban", "hey hysteria", "hey history", "hey hastings", "hey estelle", "hey stella", "hey bastia",
+    "hey hestor", "hey christie", "hey, chest here", "hey, rest here", "hey, west here", "hey, just here",
+    "hey, guess ya", "hey, let's see ya", "hey, yes dear", "hey, resting", "hey, nesting", "hey, texting",
+    "hey, tester", "hey, has she", "hey, hostile", "hey, hustle", "hey, Hester",
+    "hey, Festus", "hey, sister", "hey, vestibule", "hey, he's the one", "hey hey hey", "hey, Heather",
+    "hey, Hester here", "hey, hey, testing", "hey, Sasha", "hey, Natasha", "hey, Anastasia", "hey, Aisha",
+    "hi esther", "hi siesta", "hi hester", "a hester", "say siesta", "they tested", "may testify",
+    "the hesitation", "hesitant", "Hesketh", "heston", "Hester Street", "best year", "west here",
+)
+
+# Sound-alikes the recipe never trains on: the benchmark says them too, so its false accepts
+# are not only the ones training was shown.
+HELD_OUT_CONFUSABLES_HEY_HESTIA = (
+    "hey esta", "hey celestine", "hey testa", "hey hesse", "hey bestie", "hey chesty", "hey kristina",
+    "hey leslie", "hey, fester ya", "hey dyslexia", "hey, suggestion", "hey jessie", "hey, messy",
+    "hey, tessa here", "hey, best in here", "hey, rest of ya", "hey, text me", "hey, pestilence",
 )
 
 
