@@ -106,7 +106,9 @@ def test_what_did_you_hear_reads_back_the_last_transcript_and_keeps_no_transcrip
 def test_delete_what_i_just_said_forgets_the_previous_session_only(privacy_stack: Stack, say: Callable[..., Path]) -> None:
     kept = _command(privacy_stack, say, "hey hestia, turn off the bedroom light")
     _held(privacy_stack, kept["header"]["session_id"], {"transcript", "intent"})
-    regretted = _command(privacy_stack, say, "hey hestia, what time is it")
+    # Any command that is heard will do; pocketsphinx hears this one most reliably from espeak-ng ("what time is
+    # it" sometimes comes out as "what i it" on this stack: docs/benchmarks.md).
+    regretted = _command(privacy_stack, say, "hey hestia, turn on the kitchen lights")
     _held(privacy_stack, regretted["header"]["session_id"], {"transcript", "intent"})
     delete = _command(privacy_stack, say, "hey hestia, delete what I just said")
     assert delete["intent"] == "HearthForgetLast"

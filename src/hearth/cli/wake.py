@@ -54,8 +54,12 @@ def _enroll(args: argparse.Namespace) -> int:
     except ImportError:
         print("hearth wake enroll needs the wake service: pip install 'hearth[wake]'", file=sys.stderr)
         return 2
-    if bool(args.samples) == (args.record is not None):
+    if args.samples and args.record is not None:
         print("hearth wake enroll: give either recordings (WAV files) or --record N, not both", file=sys.stderr)
+        return 2
+    if not args.samples and args.record is None:
+        print("hearth wake enroll: give 3-10 recordings (WAV files) of the phrase, or --record N to record them",
+              file=sys.stderr)
         return 2
     try:
         with tempfile.TemporaryDirectory(prefix="hearth-enroll-") as private:

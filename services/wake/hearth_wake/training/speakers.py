@@ -80,6 +80,12 @@ def sample(group: str, rng: np.random.Generator) -> str:
     return name(int(rng.integers(low, high)))
 
 
+def use_data_path(path: Path) -> None:
+    """Use a data directory another process made (training workers share their parent's)."""
+    global _overlay
+    _overlay = path
+
+
 def _system_data() -> Path:
     """Where espeak-ng keeps its data ("Data at: ..." in its version line)."""
     version = subprocess.run(["espeak-ng", "--version"], capture_output=True, text=True, timeout=10).stdout
