@@ -12,9 +12,10 @@ Run: `python bench/wake_accuracy.py [--positives 200] [--negative-hours 2.0] [--
   (``texts.confusables``: "hey siesta", "best here", "hestia" alone, ...) and half ones it never trains on
   (``texts.HELD_OUT_CONFUSABLES_HEY_HESTIA``), everyday sentences and commands,
   background noise, tones and clicks, and silence, by the same unseen voices.
-- Everything goes through the real ``EmbeddingEngine`` in 20 ms chunks with its 2 s refractory period, as the
-  wake service feeds it. The figures at the shipped threshold are the engine's own detections; every frame's
-  score is also recorded so one pass yields the whole threshold sweep and the detection-error trade-off curve.
+- Everything goes through the real ``EmbeddingEngine`` in 20 ms chunks with its 2 s refractory period and the
+  model's own frames-in-a-row rule, as the wake service feeds it. The figures at the shipped threshold are the
+  engine's own detections; every frame's logit is also recorded, so one pass yields the whole threshold sweep,
+  the detection-error trade-off curve and the best detection under the other frames-in-a-row rules.
 - CPU per listening site is time.process_time spent inside ``stream.process`` divided by the audio seconds
   streamed.
 

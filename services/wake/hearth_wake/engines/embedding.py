@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from hearth_wake.engines.base import WakeEngine, WakeHit, WakeModelError, WakeStream, check_pcm
+from hearth_wake.engines.base import WakeEngine, WakeHit, WakeModelError, WakeStream, check_pcm, checked_sensitivity
 from hearth_wake.engines.speech_embedding import (
     HOP_SAMPLES,
     SAMPLE_RATE,
@@ -28,15 +28,18 @@ SENSITIVITY_SPAN_LOGITS = 4.0
 _CONTEXT = WINDOW_SAMPLES - HOP_SAMPLES  # audio kept from earlier hops for the next window
 
 
-def threshold_for(calibrated: float, sensitivity: float | None) -> float:
-    """Map sensitivity (0..1, 0.5 = calibrated) to a score threshold; higher sensitivity, lower threshold."""
-    if sensitivity is None:
-        return calibrated
-    if not 0.0 <= sensitivity <= 1.0 or math.isnan(sensitivity):
-        raise ValueError(f"Wake sensitivity must be between 0 and 1, got {sensitivity}.")
+def logit_threshold_for(calibrated: float, sensitivity: float | None) -> float:
+    """Map sensitivity (0..1, 0.5 = calibrated) to a threshold on the classifier's logit; higher sensitivity, lower
+    threshold. Kept in logits: calibrated thresholds are too close to 1 for probabilities to carry the shift."""
     base = math.log(calibrated / (1.0 - calibrated))
-    shifted = base - SENSITIVITY_SPAN_LOGITS * 2.0 * (sensitivity - 0.5)
-    return 1.0 / (1.0 + math.exp(-shifted))
+    if sensitivity is None:
+        return base
+    return base - SENSITIVITY_SPAN_LOGITS * 2.0 * (checked_sensitivity(sensitivity) - 0.5)
+
+
+def threshold_for(calibrated: float, sensitivity: float | None) -> float:
+    """The same threshold as a score 0..1 (what a detection's score is compared with, for people and reports)."""
+    return 1.0 / (1.0 + math.exp(-logit_threshold_for(calibrated, sensitivity)))
 
 
 class EmbeddingEngine(WakeEngine):
@@ -90,18 +93,18 @@ class EmbeddingEngine(WakeEngine):
         return self.classifier.threshold
 
     def open_stream(self, sensitivity: float | None = None) -> EmbeddingStream:
-        return EmbeddingStream(self, threshold_for(self.classifier.threshold, sensitivity))
+        return EmbeddingStream(self, logit_threshold_for(self.classifier.threshold, sensitivity))
 
 
 class EmbeddingStream(WakeStream):
     """Streaming state: unconsumed audio, a ring of the last 16 embeddings, refractory clock."""
 
-    def __init__(self, engine: EmbeddingEngine, threshold: float) -> None:
+    def __init__(self, engine: EmbeddingEngine, logit_threshold: float) -> None:
         self._engine = engine
-        self.threshold = threshold
         # Decisions compare logits, in float64: calibrated thresholds sit so close to 1 (0.99999997) that
         # float32 probabilities cannot tell them from 1.0, and a comparison there would fire at random.
-        self._logit_threshold = math.log(threshold / (1.0 - threshold))
+        self._logit_threshold = logit_threshold
+        self.threshold = 1.0 / (1.0 + math.exp(-logit_threshold))
         self.reset()
 
     def reset(self) -> None:

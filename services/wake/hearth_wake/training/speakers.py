@@ -6,8 +6,8 @@ only a small text file of pitch, formant, breath and roughness settings, so the 
 own: each one a random vocal tract (all formants scaled together, as a longer or shorter tract
 does, with some jitter per formant), pitch and pitch range, breathiness and roughness, within the
 ranges of adult and child voices. espeak-ng reads them from a private copy of its data directory
-(symbolic links to the system one; its voices directory holds only the new variant files), passed with ``--path``; nothing is
-written outside a temporary directory.
+(symbolic links to the system one; its voices directory holds only the new variant files), passed
+with ``--path``; nothing is written outside a temporary directory.
 
 The pool is fixed (its own seed), so a recipe seed always gets the same speakers.
 """
