@@ -135,11 +135,6 @@ def _noise(kind: str, n: int, rng: np.random.Generator) -> np.ndarray:
     return augment._coloured(white, 1.0).astype(np.float32)
 
 
-def _speech_rms(speech: np.ndarray) -> float:
-    loud = np.abs(speech) > 60.0
-    return augment.rms(speech[loud]) if np.any(loud) else 1.0
-
-
 def positive_trial(seed: int, index: int) -> Trial:
     """The phrase alone or before a command, in a quiet or noisy room, from an unseen voice."""
     rng = np.random.default_rng([seed, 1, index])
@@ -148,7 +143,7 @@ def positive_trial(seed: int, index: int) -> Trial:
     noise_kind, snr = NOISE_CONDITIONS[(index // 2) % len(NOISE_CONDITIONS)]
     text = PHRASE if form == "alone" else f"{PHRASE}, {texts.command(rng)}"
     speech = synthesize(text, voice)
-    speech_rms = _speech_rms(speech)
+    speech_rms = augment.speech_rms(speech)
     lead = int(rng.uniform(0.5, 1.5) * SAMPLE_RATE)
     tail = int(rng.uniform(1.0, 1.5) * SAMPLE_RATE)
     track = np.concatenate([np.zeros(lead, np.float32), speech, np.zeros(tail, np.float32)])
@@ -194,7 +189,7 @@ def _talk(kind: str, seconds: float, rng: np.random.Generator) -> tuple[np.ndarr
         pieces += [synthesize(previous, voice), gap]
         total += pieces[-2].size + gap.size
     speech = np.concatenate(pieces)
-    return speech, _speech_rms(speech)
+    return speech, augment.speech_rms(speech)
 
 
 def negative_segment(kind: str, rng: np.random.Generator) -> np.ndarray:

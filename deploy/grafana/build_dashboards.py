@@ -281,6 +281,12 @@ WAKE = Dashboard(
             (Query("sum by (site, outcome) (increase(hearth_sessions_total[1h]))", "{{site}} {{outcome}}"),),
         ),
         Panel(
+            "Detections the verifier dropped, last hour",
+            (Query("sum by (site) (increase(hearth_wake_verifier_rejections_total[1h]))", "{{site}}"),),
+            description="With wake.verify: vosk, detections a Vosk pass did not confirm (false wakes it stopped). "
+                        "Empty when the verifier is off.",
+        ),
+        Panel(
             "Wake score distribution",
             (Query("sum by (le) (increase(hearth_wake_score_bucket[$__range]))", "{{le}}", heatmap=True),),
             kind="bargauge",

@@ -51,6 +51,7 @@ MAY_BE_EMPTY = {
     "Errors": "no errors in a healthy run",
     "Rejected messages": "nothing is refused in a healthy run",
     "Audio chunks dropped": "no chunk is dropped in a healthy run",
+    "Detections the verifier dropped, last hour": "the verifier (wake.verify) is off by default",
 }
 
 @dataclass

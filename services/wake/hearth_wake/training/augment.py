@@ -83,6 +83,12 @@ def rms(samples: np.ndarray) -> float:
     return float(np.sqrt(np.mean(np.square(samples, dtype=np.float64)) + 1e-12))
 
 
+def speech_rms(speech: np.ndarray, floor: float = 60.0) -> float:
+    """The level of the speech itself (samples above ``floor``), not of the pauses in it; 1.0 for silence."""
+    loud = np.abs(speech) > floor
+    return rms(speech[loud]) if np.any(loud) else 1.0
+
+
 def mix_at_snr(signal: np.ndarray, noise: np.ndarray, snr_db: float, speech_rms: float) -> np.ndarray:
     """Add noise scaled relative to the speech level (not the clip level, which includes silence)."""
     scale = speech_rms / (rms(noise) * 10.0 ** (snr_db / 20.0))

@@ -152,7 +152,7 @@ def _gap(rng: np.random.Generator, low: float, high: float) -> np.ndarray:
 
 def _room(speech: np.ndarray, marks: list[int], rng: np.random.Generator) -> tuple[np.ndarray, int]:
     """Pad, colour, reverberate, add background and set the level; returns audio and the pad offset."""
-    speech_rms = augment.rms(speech[np.abs(speech) > 60.0]) if np.any(np.abs(speech) > 60.0) else 1.0
+    speech_rms = augment.speech_rms(speech)
     lead = int(rng.uniform(0.2, 1.5) * SAMPLE_RATE)
     tail = int(rng.uniform(0.4, 1.2) * SAMPLE_RATE)
     track = np.concatenate([np.zeros(lead, np.float32), speech, np.zeros(tail, np.float32)])

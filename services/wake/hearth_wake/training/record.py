@@ -17,6 +17,7 @@ import time
 import wave
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import IO
 
 from hearth_wake.training.enroll import EnrollmentError, check_sample
 
@@ -64,10 +65,10 @@ class Microphone:
         return data[:wanted]
 
 
-def _read_into(stream: object, wanted: int, chunks: list[bytes]) -> None:
+def _read_into(stream: IO[bytes], wanted: int, chunks: list[bytes]) -> None:
     got = 0
     while got < wanted:
-        chunk = stream.read(min(65536, wanted - got))  # type: ignore[attr-defined]
+        chunk = stream.read(min(65536, wanted - got))
         if not chunk:
             return
         chunks.append(chunk)
