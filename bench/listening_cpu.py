@@ -38,6 +38,7 @@ for entry in (str(REPO), str(BENCH)):
         sys.path.insert(0, entry)
 
 from pipeline_latency import Samples, histogram, ms, scrape, value, write_figures  # noqa: E402
+
 from tests.support import Stack, speak, stack_config, start_stack  # noqa: E402
 
 SITES = tuple(f"site{n:02d}" for n in range(1, 21))
@@ -107,7 +108,12 @@ class Snapshot:
 
     @classmethod
     def take(cls, stack: Stack) -> Snapshot:
-        return cls(time.monotonic(), time.process_time(), scrape(stack.metrics_url("wake")), scrape(stack.metrics_url("policy")))
+        return cls(
+            time.monotonic(),
+            time.process_time(),
+            scrape(stack.metrics_url("wake")),
+            scrape(stack.metrics_url("policy")),
+        )
 
 
 def measure_idle(stack: Stack, seconds: float) -> dict[str, float]:
@@ -133,12 +139,22 @@ async def stream_sites(stack: Stack, wav: Path, sites: tuple[str, ...]) -> dict[
     common, audio = load_settings("audio", AudioSettings, stack.config_path)
     pipelines = []
     for index, site in enumerate(sites):
-        settings = audio.model_copy(update={"site": site, "source": "file", "file": wav, "realtime": True, "trailing_silence_s": 0.0})
+        settings = audio.model_copy(
+            update={
+                "site": site,
+                "source": "file",
+                "file": wav,
+                "realtime": True,
+                "trailing_silence_s": 0.0,
+            }
+        )
         source = FileSource(wav, settings.chunk_ms, realtime=True, trailing_silence_s=0.0)
         source.load()
         assert source.samples is not None
         # Start every site at a different place in the talk, so the sites are not speaking in lockstep.
-        source.samples = np.roll(source.samples, -int(index * source.samples.size / max(1, len(sites))))
+        source.samples = np.roll(
+            source.samples, -int(index * source.samples.size / max(1, len(sites)))
+        )
         pipelines.append(SitePipeline(common, settings, source, "bench-listening"))
     try:
         for pipeline in pipelines:
@@ -154,11 +170,17 @@ async def stream_sites(stack: Stack, wav: Path, sites: tuple[str, ...]) -> dict[
     finally:
         await asyncio.gather(*(p.close() for p in pipelines), return_exceptions=True)
     wall = after.wall - before.wall
-    dropped = {reason: n - dropped_before.get(reason, 0.0) for reason, n in dropped_after.items() if n - dropped_before.get(reason, 0.0) > 0}
+    dropped = {
+        reason: n - dropped_before.get(reason, 0.0)
+        for reason, n in dropped_after.items()
+        if n - dropped_before.get(reason, 0.0) > 0
+    }
     hop = histogram(after.wake, "hearth_hop_latency_seconds", hop="audio_to_wake").minus(
         histogram(before.wake, "hearth_hop_latency_seconds", hop="audio_to_wake")
     )
-    inference = histogram(after.wake, "hearth_stage_duration_seconds", service="wake", stage="inference").minus(
+    inference = histogram(
+        after.wake, "hearth_stage_duration_seconds", service="wake", stage="inference"
+    ).minus(
         histogram(before.wake, "hearth_stage_duration_seconds", service="wake", stage="inference")
     )
     return {
@@ -169,12 +191,18 @@ async def stream_sites(stack: Stack, wav: Path, sites: tuple[str, ...]) -> dict[
         "dropped_chunks": dropped,
         "chunks_to_wake": hop.count,
         "audio_to_wake_s": {"p50": hop.quantile(0.5), "p99": hop.quantile(0.99), "mean": hop.mean},
-        "wake_inference_s": {"p50": inference.quantile(0.5), "p99": inference.quantile(0.99), "mean": inference.mean},
+        "wake_inference_s": {
+            "p50": inference.quantile(0.5),
+            "p99": inference.quantile(0.99),
+            "mean": inference.mean,
+        },
         "false_wakes": sum(len(p.report.detections) for p in pipelines),
     }
 
 
-def per_site(result: dict[str, Any], idle: dict[str, float], sites: int, audio_s: float) -> dict[str, Any]:
+def per_site(
+    result: dict[str, Any], idle: dict[str, float], sites: int, audio_s: float
+) -> dict[str, Any]:
     """% of one core per site: wake and policy with their idle cost subtracted, plus the in-process audio side."""
     wall = result["wall_s"]
     wake_pct = 100 * result["wake_cpu_s"] / wall
@@ -199,9 +227,13 @@ def per_site(result: dict[str, Any], idle: dict[str, float], sites: int, audio_s
 
 
 def print_report(idle: dict[str, float], rows: list[dict[str, Any]]) -> None:
-    print(f"\nidle (no site streaming, {idle['seconds']:.0f} s): wake {idle['wake_core_pct']:.1f} % of a core, policy {idle['policy_core_pct']:.1f} %")
-    print(f"\n{'sites':>5} {'wall s':>7} {'wake %':>7} {'policy %':>8} {'audio %':>8} │ {'per site: wake':>14} {'policy':>7} {'audio':>7} {'total':>7} │ "
-          f"{'chunks→wake':>11} {'dropped':>8} {'a→w p50/p99 ms':>15} {'false wakes':>11}")
+    print(
+        f"\nidle (no site streaming, {idle['seconds']:.0f} s): wake {idle['wake_core_pct']:.1f} % of a core, policy {idle['policy_core_pct']:.1f} %"
+    )
+    print(
+        f"\n{'sites':>5} {'wall s':>7} {'wake %':>7} {'policy %':>8} {'audio %':>8} │ {'per site: wake':>14} {'policy':>7} {'audio':>7} {'total':>7} │ "
+        f"{'chunks→wake':>11} {'dropped':>8} {'a→w p50/p99 ms':>15} {'false wakes':>11}"
+    )
     for r in rows:
         dropped = int(sum(r["dropped_chunks"].values()))
         hop = f"{ms(r['audio_to_wake_s']['p50'])}/{ms(r['audio_to_wake_s']['p99'])}"
@@ -212,15 +244,30 @@ def print_report(idle: dict[str, float], rows: list[dict[str, Any]]) -> None:
         )
         if r["dropped_chunks"]:
             print(f"      dropped by reason: {r['dropped_chunks']}")
-    print("\n(% = % of one core over the playback; per-site wake and policy figures have their idle cost subtracted;")
-    print(" 'audio' is this process: K SitePipelines on one event loop; target < 5 % of one core per site, no dropped chunks)")
+    print(
+        "\n(% = % of one core over the playback; per-site wake and policy figures have their idle cost subtracted;"
+    )
+    print(
+        " 'audio' is this process: K SitePipelines on one event loop; target < 5 % of one core per site, no dropped chunks)"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=float, default=60.0, help="seconds of audio each site streams (default 60)")
-    parser.add_argument("--sites", default="1,20", help="site counts to measure, comma-separated, at most 20 (default 1,20)")
-    parser.add_argument("--json", type=Path, metavar="FILE", help="write the figures to FILE as JSON")
+    parser.add_argument(
+        "--seconds",
+        type=float,
+        default=60.0,
+        help="seconds of audio each site streams (default 60)",
+    )
+    parser.add_argument(
+        "--sites",
+        default="1,20",
+        help="site counts to measure, comma-separated, at most 20 (default 1,20)",
+    )
+    parser.add_argument(
+        "--json", type=Path, metavar="FILE", help="write the figures to FILE as JSON"
+    )
     args = parser.parse_args(argv)
     counts = [int(k) for k in args.sites.split(",")]
     if any(k < 1 or k > len(SITES) for k in counts):
@@ -232,8 +279,12 @@ def main(argv: list[str] | None = None) -> int:
         (tmp / "speech").mkdir()
         print(f"synthesizing {args.seconds:.0f} s of talk without the wake word …", flush=True)
         wav = speech_without_wake_word(tmp / "speech", args.seconds)
-        config = stack_config(tmp, stt={"engine": "pocketsphinx", "language": "en"}, audio={"site": SITES[0]})
-        config["sites"] = list(SITES)  # stack_config merges mappings only; the audio service above must name a configured site
+        config = stack_config(
+            tmp, stt={"engine": "pocketsphinx", "language": "en"}, audio={"site": SITES[0]}
+        )
+        config["sites"] = list(
+            SITES
+        )  # stack_config merges mappings only; the audio service above must name a configured site
         print("starting the stack with 20 sites …", flush=True)
         stack = start_stack(tmp, config)
         try:
@@ -252,7 +303,14 @@ def main(argv: list[str] | None = None) -> int:
     total = time.monotonic() - began
     print(f"\nbenchmark took {total:.0f} s")
     if args.json:
-        write_figures(args.json, "listening_cpu", idle=idle, rows=rows, target_cpu_per_site_pct=TARGET_CPU_PER_SITE_PCT, took_s=total)
+        write_figures(
+            args.json,
+            "listening_cpu",
+            idle=idle,
+            rows=rows,
+            target_cpu_per_site_pct=TARGET_CPU_PER_SITE_PCT,
+            took_s=total,
+        )
     return 0
 
 

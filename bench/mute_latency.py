@@ -31,7 +31,9 @@ from tests.support import EventWatcher, Stack, processes_matching, speak, stack_
 
 
 def _mic_pid() -> int:
-    assert _wait_for_mic(present=True, timeout=timeouts.EVENT_S * 3), "the microphone command is not running"
+    assert _wait_for_mic(present=True, timeout=timeouts.EVENT_S * 3), (
+        "the microphone command is not running"
+    )
     return processes_matching(str(MIC))[0]
 
 
@@ -39,11 +41,15 @@ def _mute_round(stack: Stack, watcher: EventWatcher) -> tuple[float, float]:
     vanishing = _Vanishing(_mic_pid())
     mark = watcher.mark()
     assert stack.hearth("mute", "kitchen").returncode == 0
-    state = watcher.wait_for("/policy/kitchen/mute", after=mark, where=lambda e: e.get("muted") is True)
+    state = watcher.wait_for(
+        "/policy/kitchen/mute", after=mark, where=lambda e: e.get("muted") is True
+    )
     closed = vanishing.wait() - _rfc3339(state["changed_at"])
     mark = watcher.mark()
     assert stack.hearth("unmute", "kitchen").returncode == 0
-    state = watcher.wait_for("/policy/kitchen/mute", after=mark, where=lambda e: e.get("muted") is False)
+    state = watcher.wait_for(
+        "/policy/kitchen/mute", after=mark, where=lambda e: e.get("muted") is False
+    )
     assert _wait_for_mic(present=True, timeout=timeouts.EVENT_S)
     reopened = time.time() - _rfc3339(state["changed_at"])
     return closed, reopened
@@ -61,7 +67,9 @@ def _fault(stack: Stack, sig: signal.Signals) -> float:
         if sig == signal.SIGSTOP:
             os.kill(policy, signal.SIGCONT)
         else:
-            stack.wait_for_log(r"hearth: policy is back", after=mark, timeout=timeouts.STACK_START_S)
+            stack.wait_for_log(
+                r"hearth: policy is back", after=mark, timeout=timeouts.STACK_START_S
+            )
 
 
 def main() -> None:
@@ -72,9 +80,18 @@ def main() -> None:
         tmp = Path(tmp_name)
         spoken = speak("hey hestia, what time is it", tmp / "spoken.wav")
         command = tmp / "command.wav"
-        subprocess.run(["sox", "-R", str(spoken), "-r", "16000", "-c", "1", "-b", "16", str(command)], check=True)
+        subprocess.run(
+            ["sox", "-R", str(spoken), "-r", "16000", "-c", "1", "-b", "16", str(command)],
+            check=True,
+        )
         config = stack_config(
-            tmp, stt={"engine": "pocketsphinx"}, audio={"site": "kitchen", "source": "mic", "mic_command": [sys.executable, str(MIC), str(command), "3"]}
+            tmp,
+            stt={"engine": "pocketsphinx"},
+            audio={
+                "site": "kitchen",
+                "source": "mic",
+                "mic_command": [sys.executable, str(MIC), str(command), "3"],
+            },
         )
         stack = start_stack(tmp, config, mic=True)
         watcher = EventWatcher(stack)
@@ -87,8 +104,12 @@ def main() -> None:
             stack.stop()
     closed = [c * 1000 for c, _ in rounds]
     reopened = [r * 1000 for _, r in rounds]
-    print(f"mute took effect → microphone process gone ({len(closed)} rounds): median {statistics.median(closed):.0f} ms, max {max(closed):.0f} ms")
-    print(f"unmute took effect → microphone running again: median {statistics.median(reopened):.0f} ms, max {max(reopened):.0f} ms")
+    print(
+        f"mute took effect → microphone process gone ({len(closed)} rounds): median {statistics.median(closed):.0f} ms, max {max(closed):.0f} ms"
+    )
+    print(
+        f"unmute took effect → microphone running again: median {statistics.median(reopened):.0f} ms, max {max(reopened):.0f} ms"
+    )
     print(f"policy stalled (SIGSTOP) → microphone gone: {stalled:.2f} s (lease 3 s)")
     print(f"policy killed (SIGKILL) → microphone gone: {killed * 1000:.0f} ms")
 

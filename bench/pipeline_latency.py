@@ -29,7 +29,7 @@ import time
 import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -45,22 +45,41 @@ from tests.support import Stack, events_of, speak, stack_config, start_stack  # 
 SERVICES = ("audio", "wake", "stt", "intent", "policy")
 # Each command with its intent and the slot sets that mean what was asked (as in tests/stack/test_english_commands.py).
 COMMANDS: list[tuple[str, str, list[dict[str, str]]]] = [
-    ("turn on the kitchen lights", "HassTurnOn", [{"area": "kitchen", "domain": "light"}, {"name": "kitchen light"}]),
+    (
+        "turn on the kitchen lights",
+        "HassTurnOn",
+        [{"area": "kitchen", "domain": "light"}, {"name": "kitchen light"}],
+    ),
     ("what time is it", "HassGetCurrentTime", [{}]),
     ("set a timer for five minutes", "HassStartTimer", [{"minutes": "5"}]),
     ("turn on the office fan", "HassTurnOn", [{"name": "office fan"}]),
     ("what is the date today", "HassGetCurrentDate", [{}]),
-    ("turn off the bedroom light", "HassTurnOff", [{"name": "bedroom light"}, {"area": "bedroom", "domain": "light"}]),
+    (
+        "turn off the bedroom light",
+        "HassTurnOff",
+        [{"name": "bedroom light"}, {"area": "bedroom", "domain": "light"}],
+    ),
     ("turn off the living room lamp", "HassTurnOff", [{"name": "living room lamp"}]),
     ("turn on the coffee maker", "HassTurnOn", [{"name": "coffee maker"}]),
     ("turn off the office fan", "HassTurnOff", [{"name": "office fan"}]),
     ("set a timer for ten minutes", "HassStartTimer", [{"minutes": "10"}]),
-    ("turn off the kitchen lights", "HassTurnOff", [{"area": "kitchen", "domain": "light"}, {"name": "kitchen light"}]),
+    (
+        "turn off the kitchen lights",
+        "HassTurnOff",
+        [{"area": "kitchen", "domain": "light"}, {"name": "kitchen light"}],
+    ),
     ("turn on the living room lamp", "HassTurnOn", [{"name": "living room lamp"}]),
 ]
 PITCHES = (50, 40, 60)
 """Beyond the first round the same commands are spoken at another pitch, so repeats are not identical audio."""
-HOPS = ("audio_to_wake", "wake_to_session", "session_to_stt", "end_of_speech_to_transcript", "transcript_to_intent", "end_of_speech_to_intent")
+HOPS = (
+    "audio_to_wake",
+    "wake_to_session",
+    "session_to_stt",
+    "end_of_speech_to_transcript",
+    "transcript_to_intent",
+    "end_of_speech_to_intent",
+)
 BROKER_MESSAGES = 1000
 BROKER_PAYLOAD_BYTES = 200
 """About the size of a transcript or intent event."""
@@ -98,7 +117,11 @@ def scrape_all(stack: Stack, services: Iterable[str] = SERVICES) -> Samples:
 
 def restarts(stack: Stack) -> list[str]:
     """`hearth up`'s lines about services that exited (no event lines: those may carry transcripts)."""
-    return [line for line in stack.log_text().splitlines() if not line.startswith("event") and "exited with code" in line]
+    return [
+        line
+        for line in stack.log_text().splitlines()
+        if not line.startswith("event") and "exited with code" in line
+    ]
 
 
 def value(samples: Samples, name: str, **labels: str) -> float:
@@ -118,7 +141,9 @@ class Histogram:
     def minus(self, earlier: Histogram) -> Histogram:
         """Observations made between two scrapes."""
         return Histogram(
-            {le: c - earlier.buckets.get(le, 0.0) for le, c in self.buckets.items()}, self.count - earlier.count, self.total - earlier.total
+            {le: c - earlier.buckets.get(le, 0.0) for le, c in self.buckets.items()},
+            self.count - earlier.count,
+            self.total - earlier.total,
         )
 
     def quantile(self, q: float) -> float | None:
@@ -183,7 +208,7 @@ def summary(values: list[float]) -> dict[str, float | int | None]:
 def rfc3339_seconds(text: str) -> float:
     """Seconds since the epoch from protobuf's JSON timestamp (UTC, 'Z', up to nanoseconds), keeping every digit."""
     base, _, fraction = text.rstrip("Z").partition(".")
-    whole = datetime.strptime(base, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=timezone.utc).timestamp()
+    whole = datetime.strptime(base, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC).timestamp()
     return whole + (int(fraction.ljust(9, "0")[:9]) / 1e9 if fraction else 0.0)
 
 
@@ -242,23 +267,41 @@ def _words(text: str) -> list[str]:
     return "".join(c if c.isalnum() or c.isspace() else " " for c in text.lower()).split()
 
 
-def play(stack: Stack, wav: Path, command: str, intent: str, slots: list[dict[str, str]], *, fast: bool) -> Played:
+def play(
+    stack: Stack, wav: Path, command: str, intent: str, slots: list[dict[str, str]], *, fast: bool
+) -> Played:
     args = ["--site", "kitchen"] + (["--fast"] if fast else [])
     started = time.monotonic()
     result = stack.run_file(wav, *args)
-    played = Played(intent_expected=intent, wall_s=time.monotonic() - started, reference_words=len(_words(command)))
+    played = Played(
+        intent_expected=intent,
+        wall_s=time.monotonic() - started,
+        reference_words=len(_words(command)),
+    )
     kinds = {event["event"]: event for event in events_of(result)}
     played.woke = "wake.detected" in kinds
     outcome = kinds.get("intent.recognized") or kinds.get("intent.not_recognized")
     transcript = kinds.get("stt.transcript")
     if outcome is not None and outcome.get("end_of_speech_at"):
-        played.end_to_intent_s = rfc3339_seconds(outcome["header"]["sent_at"]) - rfc3339_seconds(outcome["end_of_speech_at"])
-    played.outcome = "intent.recognized" if "intent.recognized" in kinds else "intent.not_recognized" if "intent.not_recognized" in kinds else "none"
+        played.end_to_intent_s = rfc3339_seconds(outcome["header"]["sent_at"]) - rfc3339_seconds(
+            outcome["end_of_speech_at"]
+        )
+    played.outcome = (
+        "intent.recognized"
+        if "intent.recognized" in kinds
+        else "intent.not_recognized"
+        if "intent.not_recognized" in kinds
+        else "none"
+    )
     played.word_errors = word_errors(command, transcript.get("text", "") if transcript else "")
     if transcript is not None and transcript.get("end_of_speech_at"):
-        played.end_to_transcript_s = rfc3339_seconds(transcript["header"]["sent_at"]) - rfc3339_seconds(transcript["end_of_speech_at"])
+        played.end_to_transcript_s = rfc3339_seconds(
+            transcript["header"]["sent_at"]
+        ) - rfc3339_seconds(transcript["end_of_speech_at"])
         if outcome is not None:
-            played.transcript_to_intent_s = rfc3339_seconds(outcome["header"]["sent_at"]) - rfc3339_seconds(transcript["header"]["sent_at"])
+            played.transcript_to_intent_s = rfc3339_seconds(
+                outcome["header"]["sent_at"]
+            ) - rfc3339_seconds(transcript["header"]["sent_at"])
     recognized = kinds.get("intent.recognized")
     if recognized is not None:
         played.intent = recognized["intent"]
@@ -283,13 +326,25 @@ def run_commands(stack: Stack, utterances: list[Utterance], *, fast: bool) -> di
         )
     after = scrape_all(stack)
     n = len(results)
-    hops = {hop: histogram(after, "hearth_hop_latency_seconds", hop=hop).minus(histogram(before, "hearth_hop_latency_seconds", hop=hop)) for hop in HOPS}
-    stages = {}
-    for service, stage in (("wake", "inference"), ("stt", "final_decode"), ("intent", "match"), ("intent", "handler")):
-        stages[f"{service}.{stage}"] = histogram(after, "hearth_stage_duration_seconds", service=service, stage=stage).minus(
-            histogram(before, "hearth_stage_duration_seconds", service=service, stage=stage)
+    hops = {
+        hop: histogram(after, "hearth_hop_latency_seconds", hop=hop).minus(
+            histogram(before, "hearth_hop_latency_seconds", hop=hop)
         )
-    rtf = histogram(after, "hearth_stt_real_time_factor").minus(histogram(before, "hearth_stt_real_time_factor"))
+        for hop in HOPS
+    }
+    stages = {}
+    for service, stage in (
+        ("wake", "inference"),
+        ("stt", "final_decode"),
+        ("intent", "match"),
+        ("intent", "handler"),
+    ):
+        stages[f"{service}.{stage}"] = histogram(
+            after, "hearth_stage_duration_seconds", service=service, stage=stage
+        ).minus(histogram(before, "hearth_stage_duration_seconds", service=service, stage=stage))
+    rtf = histogram(after, "hearth_stt_real_time_factor").minus(
+        histogram(before, "hearth_stt_real_time_factor")
+    )
     return {
         "mode": "fast" if fast else "realtime",
         "commands": n,
@@ -299,17 +354,33 @@ def run_commands(stack: Stack, utterances: list[Utterance], *, fast: bool) -> di
         "right_intent_and_slots": sum(p.right_intent and p.slots_ok for p in results),
         "recognition_rate": sum(p.right_intent for p in results) / n if n else None,
         "not_recognized": sum(p.outcome == "intent.not_recognized" for p in results),
-        "wrong_intent": sum(p.outcome == "intent.recognized" and not p.right_intent for p in results),
-        "word_error_rate": sum(p.word_errors for p in results) / max(1, sum(p.reference_words for p in results)),
-        "misses_by_expected_intent": _count(p.intent_expected for p in results if not p.right_intent),
+        "wrong_intent": sum(
+            p.outcome == "intent.recognized" and not p.right_intent for p in results
+        ),
+        "word_error_rate": sum(p.word_errors for p in results)
+        / max(1, sum(p.reference_words for p in results)),
+        "misses_by_expected_intent": _count(
+            p.intent_expected for p in results if not p.right_intent
+        ),
         "service_restarts": restarts(stack),
-        "end_of_speech_to_intent_s": summary([p.end_to_intent_s for p in results if p.end_to_intent_s is not None]),
-        "end_of_speech_to_transcript_s": summary([p.end_to_transcript_s for p in results if p.end_to_transcript_s is not None]),
-        "transcript_to_intent_s": summary([p.transcript_to_intent_s for p in results if p.transcript_to_intent_s is not None]),
+        "end_of_speech_to_intent_s": summary(
+            [p.end_to_intent_s for p in results if p.end_to_intent_s is not None]
+        ),
+        "end_of_speech_to_transcript_s": summary(
+            [p.end_to_transcript_s for p in results if p.end_to_transcript_s is not None]
+        ),
+        "transcript_to_intent_s": summary(
+            [p.transcript_to_intent_s for p in results if p.transcript_to_intent_s is not None]
+        ),
         "run_file_wall_s": summary([p.wall_s for p in results]),
         "metrics_hops_s": {hop: _quantiles(h) for hop, h in hops.items()},
         "metrics_stages_s": {stage: _quantiles(h) for stage, h in stages.items()},
-        "stt_real_time_factor": {"n": rtf.count, "mean": rtf.mean, "p50": rtf.quantile(0.5), "p95": rtf.quantile(0.95)},
+        "stt_real_time_factor": {
+            "n": rtf.count,
+            "mean": rtf.mean,
+            "p50": rtf.quantile(0.5),
+            "p95": rtf.quantile(0.95),
+        },
     }
 
 
@@ -321,7 +392,13 @@ def _count(items: Iterable[str]) -> dict[str, int]:
 
 
 def _quantiles(h: Histogram) -> dict[str, float | None]:
-    return {"n": h.count, "p50": h.quantile(0.5), "p95": h.quantile(0.95), "p99": h.quantile(0.99), "mean": h.mean}
+    return {
+        "n": h.count,
+        "p50": h.quantile(0.5),
+        "p95": h.quantile(0.95),
+        "p99": h.quantile(0.99),
+        "mean": h.mean,
+    }
 
 
 # ---------------------------------------------------------------- one broker hop
@@ -344,10 +421,18 @@ def broker_hop_paho(port: int, messages: int = BROKER_MESSAGES) -> dict[str, flo
         received_at.append(time.perf_counter())
         arrived.set()
 
-    sub = mqtt.Client(callback_api_version=CallbackAPIVersion.VERSION2, client_id="bench-hop-sub", protocol=mqtt.MQTTv5)
+    sub = mqtt.Client(
+        callback_api_version=CallbackAPIVersion.VERSION2,
+        client_id="bench-hop-sub",
+        protocol=mqtt.MQTTv5,
+    )
     sub.on_message = on_message
     sub.on_subscribe = lambda *_a: subscribed.set()
-    pub = mqtt.Client(callback_api_version=CallbackAPIVersion.VERSION2, client_id="bench-hop-pub", protocol=mqtt.MQTTv5)
+    pub = mqtt.Client(
+        callback_api_version=CallbackAPIVersion.VERSION2,
+        client_id="bench-hop-pub",
+        protocol=mqtt.MQTTv5,
+    )
     for client in (sub, pub):
         client.connect("127.0.0.1", port)
         client.loop_start()
@@ -396,7 +481,9 @@ def broker_hop_bus(stack: Stack, messages: int = BROKER_MESSAGES) -> dict[str, f
             if not await bus.wait_connected(10):
                 raise RuntimeError("broker not reachable")
         await asyncio.sleep(0.5)  # the broker confirms the subscription
-        message = events_pb2.Transcript(text="x" * 120, engine="bench", language="en", mode="grammar", audio_s=2.0)
+        message = events_pb2.Transcript(
+            text="x" * 120, engine="bench", language="en", mode="grammar", audio_s=2.0
+        )
         latencies = []
         try:
             for _ in range(messages + 20):
@@ -415,19 +502,29 @@ def broker_hop_bus(stack: Stack, messages: int = BROKER_MESSAGES) -> dict[str, f
 # ---------------------------------------------------------------- report
 
 
-TARGETS = {"end_of_speech_to_intent_p50_s": 0.150, "end_of_speech_to_intent_p95_s": 0.300, "broker_hop_p99_s": 0.005}
+TARGETS = {
+    "end_of_speech_to_intent_p50_s": 0.150,
+    "end_of_speech_to_intent_p95_s": 0.300,
+    "broker_hop_p99_s": 0.005,
+}
 
 
 def print_run(run: dict[str, Any]) -> None:
     n = run["commands"]
     print(f"\n== {run['mode']} playback: {n} commands in {run['seconds']:.0f} s ==")
     print(f"  wake detected           {run['woke']}/{n}")
-    print(f"  right intent            {run['right_intent']}/{n}  ({100 * (run['recognition_rate'] or 0):.1f} %; target 98 %)")
+    print(
+        f"  right intent            {run['right_intent']}/{n}  ({100 * (run['recognition_rate'] or 0):.1f} %; target 98 %)"
+    )
     print(f"  right intent and slots  {run['right_intent_and_slots']}/{n}")
-    print(f"  misses                  {run['not_recognized']} not recognized, {run['wrong_intent']} wrong intent")
+    print(
+        f"  misses                  {run['not_recognized']} not recognized, {run['wrong_intent']} wrong intent"
+    )
     if run["service_restarts"]:
         print(f"  SERVICES RESTARTED      {run['service_restarts']}")
-    print(f"  stt word error rate     {100 * run['word_error_rate']:.1f} % (transcript against the spoken command)")
+    print(
+        f"  stt word error rate     {100 * run['word_error_rate']:.1f} % (transcript against the spoken command)"
+    )
     print(f"\n  {'from the events (ms)':<36} {'n':>4} {'p50':>8} {'p95':>8} {'max':>8}")
     for label, key in (
         ("end of speech → intent published", "end_of_speech_to_intent_s"),
@@ -436,14 +533,20 @@ def print_run(run: dict[str, Any]) -> None:
     ):
         s = run[key]
         print(f"  {label:<36} {s['n']:>4} {ms(s['p50']):>8} {ms(s['p95']):>8} {ms(s['max']):>8}")
-    print(f"\n  {'from /metrics, bucket estimates (ms)':<36} {'n':>4} {'p50':>8} {'p95':>8} {'p99':>8} {'mean':>8}")
+    print(
+        f"\n  {'from /metrics, bucket estimates (ms)':<36} {'n':>4} {'p50':>8} {'p95':>8} {'p99':>8} {'mean':>8}"
+    )
     for label, table in (("hop", run["metrics_hops_s"]), ("stage", run["metrics_stages_s"])):
         for name, q in table.items():
-            print(f"  {label + ' ' + name:<36} {q['n']:>4.0f} {ms(q['p50']):>8} {ms(q['p95']):>8} {ms(q['p99']):>8} {ms(q['mean']):>8}")
+            print(
+                f"  {label + ' ' + name:<36} {q['n']:>4.0f} {ms(q['p50']):>8} {ms(q['p95']):>8} {ms(q['p99']):>8} {ms(q['mean']):>8}"
+            )
     rtf = run["stt_real_time_factor"]
     mean = "-" if rtf["mean"] is None else f"{rtf['mean']:.3f}"
     p50 = "-" if rtf["p50"] is None else f"{rtf['p50']:.3f}"
-    print(f"\n  stt real-time factor    mean {mean}, p50 ≈ {p50} (bucket estimate), {rtf['n']:.0f} utterances")
+    print(
+        f"\n  stt real-time factor    mean {mean}, p50 ≈ {p50} (bucket estimate), {rtf['n']:.0f} utterances"
+    )
 
 
 def print_broker(name: str, s: dict[str, Any]) -> None:
@@ -452,10 +555,26 @@ def print_broker(name: str, s: dict[str, Any]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--commands", type=int, default=24, help="spoken commands to play (default 24: 12 commands at two pitches)")
-    parser.add_argument("--realtime", action="store_true", help="also play every command at microphone speed (slower)")
-    parser.add_argument("--broker-messages", type=int, default=BROKER_MESSAGES, help="messages for the broker hop (default 1000)")
-    parser.add_argument("--json", type=Path, metavar="FILE", help="write the figures to FILE as JSON")
+    parser.add_argument(
+        "--commands",
+        type=int,
+        default=24,
+        help="spoken commands to play (default 24: 12 commands at two pitches)",
+    )
+    parser.add_argument(
+        "--realtime",
+        action="store_true",
+        help="also play every command at microphone speed (slower)",
+    )
+    parser.add_argument(
+        "--broker-messages",
+        type=int,
+        default=BROKER_MESSAGES,
+        help="messages for the broker hop (default 1000)",
+    )
+    parser.add_argument(
+        "--json", type=Path, metavar="FILE", help="write the figures to FILE as JSON"
+    )
     args = parser.parse_args(argv)
 
     began = time.monotonic()
@@ -467,7 +586,9 @@ def main(argv: list[str] | None = None) -> int:
         utterances = synthesize(speech, args.commands)
         print("starting the stack (pocketsphinx, grammar mode) …", flush=True)
         up_started = time.monotonic()
-        stack = start_stack(tmp, stack_config(tmp, stt={"engine": "pocketsphinx", "language": "en"}))
+        stack = start_stack(
+            tmp, stack_config(tmp, stt={"engine": "pocketsphinx", "language": "en"})
+        )
         try:
             print(f"stack up in {time.monotonic() - up_started:.1f} s", flush=True)
             play(stack, *utterances[0], fast=True)  # warm-up, not counted
@@ -477,20 +598,29 @@ def main(argv: list[str] | None = None) -> int:
                 print("real-time playback (`hearth run-file`):", flush=True)
                 runs.append(run_commands(stack, utterances, fast=False))
             print(f"broker hop: {args.broker_messages} QoS 1 messages …", flush=True)
-            broker = {"paho": broker_hop_paho(stack.mqtt_port, args.broker_messages), "hearth_bus": broker_hop_bus(stack, args.broker_messages)}
+            broker = {
+                "paho": broker_hop_paho(stack.mqtt_port, args.broker_messages),
+                "hearth_bus": broker_hop_bus(stack, args.broker_messages),
+            }
         finally:
             stack.stop()
 
     for run in runs:
         print_run(run)
-    print(f"\n== one broker hop (QoS 1, {BROKER_PAYLOAD_BYTES}-byte payload, publish → delivery in the same process) ==")
+    print(
+        f"\n== one broker hop (QoS 1, {BROKER_PAYLOAD_BYTES}-byte payload, publish → delivery in the same process) =="
+    )
     print(f"  {'(ms)':<48} {'n':>5} {'p50':>8} {'p99':>8} {'max':>8}")
     print_broker("paho → Mosquitto → paho", broker["paho"])
     print_broker("Hearth Bus → Mosquitto → Bus handler (asyncio)", broker["hearth_bus"])
     fast = runs[0]["end_of_speech_to_intent_s"]
     print("\n== against the brief ==")
-    print(f"  end of speech → intent p50 {ms(fast['p50'])} ms (target 150), p95 {ms(fast['p95'])} ms (target 300)  [fast playback]")
-    print(f"  broker hop p99 {ms(broker['paho']['p99'])} ms raw, {ms(broker['hearth_bus']['p99'])} ms through Hearth's Bus (target < 5)")
+    print(
+        f"  end of speech → intent p50 {ms(fast['p50'])} ms (target 150), p95 {ms(fast['p95'])} ms (target 300)  [fast playback]"
+    )
+    print(
+        f"  broker hop p99 {ms(broker['paho']['p99'])} ms raw, {ms(broker['hearth_bus']['p99'])} ms through Hearth's Bus (target < 5)"
+    )
     print(f"  right intent {100 * (runs[0]['recognition_rate'] or 0):.1f} % (target 98 %)")
     total = time.monotonic() - began
     print(f"\nbenchmark took {total:.0f} s")
@@ -509,7 +639,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def write_figures(path: Path, benchmark: str, **figures: Any) -> None:
     """The figures of one run as JSON, stamped with the benchmark's name and when it ran."""
-    stamped = {"benchmark": benchmark, "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), **figures}
+    stamped = {
+        "benchmark": benchmark,
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        **figures,
+    }
     path.write_text(json.dumps(stamped, indent=2))
     print(f"figures written to {path}")
 

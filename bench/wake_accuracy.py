@@ -39,6 +39,7 @@ from typing import Any
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import numpy as np
+
 from hearth_wake.engines.embedding import EmbeddingEngine, threshold_for
 from hearth_wake.engines.speech_embedding import HOP_SAMPLES
 from hearth_wake.engines.wake_model import WakeClassifier
@@ -70,8 +71,27 @@ TARGET_CPU_PCT = 5.0
 # Installed English-capable espeak-ng variants outside every recipe split, chosen to sound like people
 # (the robot / demonic / "fast" novelty variants are left out). Checked against voices.py at start.
 UNSEEN_EXTRA_VARIANTS = (
-    "Alicia", "Andrea", "Denis", "Gene2", "Hugo", "Jacky", "edward2", "iven4", "klatt5", "klatt6", "whisperf",
-    "Storm", "announcer", "gustave", "michel", "miguel", "marcelo", "pedro", "Marco", "Mario", "Nguyen",
+    "Alicia",
+    "Andrea",
+    "Denis",
+    "Gene2",
+    "Hugo",
+    "Jacky",
+    "edward2",
+    "iven4",
+    "klatt5",
+    "klatt6",
+    "whisperf",
+    "Storm",
+    "announcer",
+    "gustave",
+    "michel",
+    "miguel",
+    "marcelo",
+    "pedro",
+    "Marco",
+    "Mario",
+    "Nguyen",
     "kaukovalta",
 )
 BENCH_VARIANTS = (*TEST_ONLY_VARIANTS, *UNSEEN_EXTRA_VARIANTS)
@@ -83,7 +103,13 @@ ACCENT_GROUPS = {
     "unseen foreign accent": HELD_OUT_FOREIGN_ACCENTS,
 }
 NOISE_CONDITIONS: tuple[tuple[str, float | None], ...] = (
-    ("clean", None), ("white", 20.0), ("white", 10.0), ("white", 5.0), ("pink", 20.0), ("pink", 10.0), ("pink", 5.0),
+    ("clean", None),
+    ("white", 20.0),
+    ("white", 10.0),
+    ("white", 5.0),
+    ("pink", 20.0),
+    ("pink", 10.0),
+    ("pink", 5.0),
 )
 # Thresholds shown in the table besides the shipped one (scores; the engine compares logit >= logit(t)).
 TABLE_THRESHOLDS = (0.999999, 0.99999, 0.9999, 0.999, 0.99, 0.9, 0.5)
@@ -94,7 +120,8 @@ def _check_voices() -> None:
     """Fail loudly if a benchmark voice or accent is one the recipe trains, calibrates or evaluates on."""
     used = {v for variants in GROUP_VARIANTS.values() for v in variants}
     overlap = used.intersection(BENCH_VARIANTS) | set(ACCENTS).intersection(
-        (*HELD_OUT_ENGLISH_ACCENTS, *HELD_OUT_FOREIGN_ACCENTS))
+        (*HELD_OUT_ENGLISH_ACCENTS, *HELD_OUT_FOREIGN_ACCENTS)
+    )
     if overlap:
         raise SystemExit(f"benchmark voices overlap the recipe's: {sorted(overlap)}")
     if set(texts.HELD_OUT_CONFUSABLES_HEY_HESTIA) & set(texts.confusables(PHRASE)):
@@ -167,7 +194,11 @@ def _negative_text(kind: str, previous: str, rng: np.random.Generator) -> str:
     """A sound-alike (as the recipe uses them) or everyday talk; never the phrase, even across two utterances."""
     for _ in range(20):
         if kind == "confusable":
-            options = texts.confusables(PHRASE) if rng.random() < 0.5 else texts.HELD_OUT_CONFUSABLES_HEY_HESTIA
+            options = (
+                texts.confusables(PHRASE)
+                if rng.random() < 0.5
+                else texts.HELD_OUT_CONFUSABLES_HEY_HESTIA
+            )
             text = options[rng.integers(len(options))]
             if rng.random() < 0.4:
                 text = f"{text}, {texts.command(rng)}"
@@ -210,7 +241,9 @@ def negative_segment(kind: str, rng: np.random.Generator) -> np.ndarray:
     return augment.to_int16(track, rng.uniform(-65.0, -18.0), augment.rms(track))
 
 
-def negative_stream(seed: int, index: int, seconds: float) -> tuple[np.ndarray, list[tuple[str, int]]]:
+def negative_stream(
+    seed: int, index: int, seconds: float
+) -> tuple[np.ndarray, list[tuple[str, int]]]:
     """A long stream of household audio and its segments (kind, length in samples), in order."""
     rng = np.random.default_rng([seed, 2, index])
     parts: list[np.ndarray] = []
@@ -270,7 +303,9 @@ class Streamer:
         hits: list[int] = []
         start = time.process_time()
         for offset in range(0, audio.size, CHUNK_SAMPLES):
-            hits += [hit.end_sample for hit in stream.process(audio[offset : offset + CHUNK_SAMPLES])]
+            hits += [
+                hit.end_sample for hit in stream.process(audio[offset : offset + CHUNK_SAMPLES])
+            ]
         self.cpu_s += time.process_time() - start
         self.audio_s += audio.size / SAMPLE_RATE
         return hits, self.recorder.take()
@@ -301,11 +336,16 @@ def operating_point(
     return Operating(label, threshold, float(np.mean(best >= cut)), fa, fa / hours)
 
 
-def sweep(best: np.ndarray, negatives: list[np.ndarray], hours: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def sweep(
+    best: np.ndarray, negatives: list[np.ndarray], hours: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Miss rate and false accepts per hour over a fine grid of logit thresholds (for the DET curve)."""
     cuts = np.unique(np.concatenate([np.linspace(-4.0, 30.0, 341), best[np.isfinite(best)]]))
     miss = np.array([np.mean(best < c) for c in cuts])
-    fa = np.array([sum(fast_activations(x, c, REFRACTORY_FRAMES) for x in negatives) for c in cuts]) / hours
+    fa = (
+        np.array([sum(fast_activations(x, c, REFRACTORY_FRAMES) for x in negatives) for c in cuts])
+        / hours
+    )
     return cuts, miss, fa
 
 
@@ -328,7 +368,9 @@ def breakdown(trials: list[Trial], detected: list[bool], key: str) -> dict[str, 
     return {k: (v[0], v[1]) for k, v in sorted(out.items())}
 
 
-def plot_det(path: Path, miss: np.ndarray, fa: np.ndarray, shipped: Operating, hours: float) -> None:
+def plot_det(
+    path: Path, miss: np.ndarray, fa: np.ndarray, shipped: Operating, hours: float
+) -> None:
     """Miss rate vs false accepts/hour on a log axis; zero-false-accept points sit at the measurement floor."""
     import matplotlib
 
@@ -339,11 +381,24 @@ def plot_det(path: Path, miss: np.ndarray, fa: np.ndarray, shipped: Operating, h
     x = np.maximum(fa, floor)
     fig, ax = plt.subplots(figsize=(6.4, 4.4), dpi=120)
     ax.step(x, 100.0 * miss, where="pre", color="tab:blue", label="hey hestia, unseen voices")
-    ax.axvline(floor, color="0.7", linestyle=":", label=f"0 false accepts in {hours:.2f} h (drawn here)")
-    ax.fill_between([floor * 0.5, TARGET_FA_PER_HOUR], 0, 100.0 * (1 - TARGET_DETECTION), color="tab:green",
-                    alpha=0.15, label="target: ≥95 % detected, ≤0.5 FA/h")
-    ax.plot([max(shipped.fa_per_hour, floor)], [100.0 * (1 - shipped.detection)], "o", color="tab:red",
-            label=f"shipped threshold: {100 * shipped.detection:.1f} % detected, {shipped.fa_per_hour:.2f} FA/h")
+    ax.axvline(
+        floor, color="0.7", linestyle=":", label=f"0 false accepts in {hours:.2f} h (drawn here)"
+    )
+    ax.fill_between(
+        [floor * 0.5, TARGET_FA_PER_HOUR],
+        0,
+        100.0 * (1 - TARGET_DETECTION),
+        color="tab:green",
+        alpha=0.15,
+        label="target: ≥95 % detected, ≤0.5 FA/h",
+    )
+    ax.plot(
+        [max(shipped.fa_per_hour, floor)],
+        [100.0 * (1 - shipped.detection)],
+        "o",
+        color="tab:red",
+        label=f"shipped threshold: {100 * shipped.detection:.1f} % detected, {shipped.fa_per_hour:.2f} FA/h",
+    )
     ax.set_xscale("log")
     ax.set_xlim(floor * 0.5, max(float(np.max(fa)) * 1.5, 10.0))
     ax.set_ylim(0, 100)
@@ -367,13 +422,26 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--negative-hours", type=float, default=2.0)
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "wake-word-det.png")
     parser.add_argument("--json", type=Path, default=None)
-    parser.add_argument("--model", type=Path, default=None, help="wake model file (default: shipped hey hestia)")
+    parser.add_argument(
+        "--model", type=Path, default=None, help="wake model file (default: shipped hey hestia)"
+    )
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--quick", action="store_true", help="smoke run: 40 positives, 0.25 h of negatives")
-    parser.add_argument("--engine", choices=("embedding", "pocketsphinx"), default="embedding",
-                        help="pocketsphinx: detections and false accepts at --sensitivity only (no scores, no curve)")
-    parser.add_argument("--sensitivity", type=float, action="append", default=None,
-                        help="pocketsphinx sensitivities to measure (repeatable; default 0.5 and 0.75)")
+    parser.add_argument(
+        "--quick", action="store_true", help="smoke run: 40 positives, 0.25 h of negatives"
+    )
+    parser.add_argument(
+        "--engine",
+        choices=("embedding", "pocketsphinx"),
+        default="embedding",
+        help="pocketsphinx: detections and false accepts at --sensitivity only (no scores, no curve)",
+    )
+    parser.add_argument(
+        "--sensitivity",
+        type=float,
+        action="append",
+        default=None,
+        help="pocketsphinx sensitivities to measure (repeatable; default 0.5 and 0.75)",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.positives, args.negative_hours = 40, 0.25
@@ -384,7 +452,9 @@ def progress(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
-def stream_positives(streamer: Streamer, count: int, seed: int) -> tuple[list[Trial], list[bool], list[np.ndarray]]:
+def stream_positives(
+    streamer: Streamer, count: int, seed: int
+) -> tuple[list[Trial], list[bool], list[np.ndarray]]:
     """Each trial in a fresh stream; detected if the engine fires after the speech starts. Also returns each
     trial's frame logits from the start of its speech on."""
     trials, detected, after_start = [], [], []
@@ -400,13 +470,17 @@ def stream_positives(streamer: Streamer, count: int, seed: int) -> tuple[list[Tr
     return trials, detected, after_start
 
 
-def under_rule(positives: list[np.ndarray], negatives: list[np.ndarray], frames: int) -> tuple[np.ndarray, list[np.ndarray]]:
+def under_rule(
+    positives: list[np.ndarray], negatives: list[np.ndarray], frames: int
+) -> tuple[np.ndarray, list[np.ndarray]]:
     """Each trial's best and each stream's frame logits as the engine decides with ``frames`` in a row."""
     best = np.array([float(np.max(in_a_row(x, frames), initial=-np.inf)) for x in positives])
     return best, [in_a_row(x, frames) for x in negatives]
 
 
-def best_at_target(best: np.ndarray, negatives: list[np.ndarray], hours: float) -> tuple[float, tuple[np.ndarray, ...]]:
+def best_at_target(
+    best: np.ndarray, negatives: list[np.ndarray], hours: float
+) -> tuple[float, tuple[np.ndarray, ...]]:
     """The highest detection rate whose false accepts stay within the target, and the sweep it came from."""
     cuts, miss, fa = sweep(best, negatives, hours)
     within = fa <= TARGET_FA_PER_HOUR
@@ -444,9 +518,15 @@ def stream_negatives(streamer: Streamer, hours: float, seed: int) -> NegativeRun
 
 
 def table(points: list[Operating]) -> str:
-    rows = ["| operating point | threshold (logit) | detected | false accepts | per hour |", "| --- | --- | --- | --- | --- |"]
-    rows += [f"| {p.label} | {p.threshold:.9f} ({logit(p.threshold):.1f}) | {100 * p.detection:.1f} % | {p.fa} "
-             f"| {p.fa_per_hour:.2f} |" for p in points]
+    rows = [
+        "| operating point | threshold (logit) | detected | false accepts | per hour |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    rows += [
+        f"| {p.label} | {p.threshold:.9f} ({logit(p.threshold):.1f}) | {100 * p.detection:.1f} % | {p.fa} "
+        f"| {p.fa_per_hour:.2f} |"
+        for p in points
+    ]
     return "\n".join(rows)
 
 
@@ -466,7 +546,9 @@ def keyword_engine_main(args: argparse.Namespace) -> dict[str, Any]:
             stream = engine.open_stream(sensitivity)
             start, ends = time.process_time(), []
             for offset in range(0, audio.size, CHUNK_SAMPLES):
-                ends += [hit.end_sample for hit in stream.process(audio[offset : offset + CHUNK_SAMPLES])]
+                ends += [
+                    hit.end_sample for hit in stream.process(audio[offset : offset + CHUNK_SAMPLES])
+                ]
             cpu += time.process_time() - start
             audio_s += audio.size / SAMPLE_RATE
             return ends
@@ -481,22 +563,40 @@ def keyword_engine_main(args: argparse.Namespace) -> dict[str, Any]:
             hours += audio.size / SAMPLE_RATE / 3600.0
             remaining -= seconds
             index += 1
-        row = {"sensitivity": sensitivity, "kws_threshold": kws_threshold(sensitivity),
-               "detection": float(np.mean(detected)), "false_accepts": fas, "negative_hours": hours,
-               "fa_per_hour": fas / hours, "cpu_pct_of_core_per_site": 100.0 * cpu / audio_s,
-               "breakdown": {key: breakdown(trials, detected, key) for key in ("noise", "form", "accent")},
-               "wall_s": time.monotonic() - wall}
-        progress(f"pocketsphinx sensitivity {sensitivity}: {100 * row['detection']:.1f} % detected, "
-                 f"{fas} false accepts in {hours:.2f} h")
+        row = {
+            "sensitivity": sensitivity,
+            "kws_threshold": kws_threshold(sensitivity),
+            "detection": float(np.mean(detected)),
+            "false_accepts": fas,
+            "negative_hours": hours,
+            "fa_per_hour": fas / hours,
+            "cpu_pct_of_core_per_site": 100.0 * cpu / audio_s,
+            "breakdown": {
+                key: breakdown(trials, detected, key) for key in ("noise", "form", "accent")
+            },
+            "wall_s": time.monotonic() - wall,
+        }
+        progress(
+            f"pocketsphinx sensitivity {sensitivity}: {100 * row['detection']:.1f} % detected, "
+            f"{fas} false accepts in {hours:.2f} h"
+        )
         results.append(row)
-    print(f"\nWake-word benchmark, pocketsphinx keyphrase engine, seed {args.seed}, {args.positives} positives\n")
+    print(
+        f"\nWake-word benchmark, pocketsphinx keyphrase engine, seed {args.seed}, {args.positives} positives\n"
+    )
     print("| sensitivity | kws threshold | detected | false accepts | per hour | CPU % of a core |")
     print("| --- | --- | --- | --- | --- | --- |")
     for r in results:
-        print(f"| {r['sensitivity']} | {r['kws_threshold']:.0e} | {100 * r['detection']:.1f} % | {r['false_accepts']} "
-              f"| {r['fa_per_hour']:.1f} | {r['cpu_pct_of_core_per_site']:.2f} |")
-    result = {"date": datetime.now(UTC).isoformat(timespec="seconds"), "engine": "pocketsphinx",
-              "args": {k: str(v) for k, v in vars(args).items()}, "results": results}
+        print(
+            f"| {r['sensitivity']} | {r['kws_threshold']:.0e} | {100 * r['detection']:.1f} % | {r['false_accepts']} "
+            f"| {r['fa_per_hour']:.1f} | {r['cpu_pct_of_core_per_site']:.2f} |"
+        )
+    result = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "engine": "pocketsphinx",
+        "args": {k: str(v) for k, v in vars(args).items()},
+        "results": results,
+    }
     if args.json:
         args.json.write_text(json.dumps(result, indent=2))
     return result
@@ -508,7 +608,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     if args.engine == "pocketsphinx":
         return keyword_engine_main(args)
     wall = time.monotonic()
-    engine = EmbeddingEngine.load(args.model, refractory_s=REFRACTORY_S, threads=1)  # the model's own rule
+    engine = EmbeddingEngine.load(
+        args.model, refractory_s=REFRACTORY_S, threads=1
+    )  # the model's own rule
     rule = engine.frames_in_a_row
     recorder = RecordingClassifier(engine.classifier)
     engine.classifier = recorder  # type: ignore[assignment]  # records logits; scores are unchanged
@@ -521,20 +623,32 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     hours = sum(x.size for x in run.logits) * HOP_SAMPLES / SAMPLE_RATE / 3600.0
     best, negatives = under_rule(positive_logits, run.logits, rule)
 
-    shipped = Operating("shipped", shipped_t, float(np.mean(detected)), engine_fas, engine_fas / hours)
+    shipped = Operating(
+        "shipped", shipped_t, float(np.mean(detected)), engine_fas, engine_fas / hours
+    )
     replay = operating_point("shipped (replayed from scores)", shipped_t, best, negatives, hours)
     points = [shipped, replay]
-    points += [operating_point(f"sensitivity {s}", threshold_for(shipped_t, s), best, negatives, hours)
-               for s in TABLE_SENSITIVITIES]
+    points += [
+        operating_point(f"sensitivity {s}", threshold_for(shipped_t, s), best, negatives, hours)
+        for s in TABLE_SENSITIVITIES
+    ]
     points += [operating_point(f"score ≥ {t}", t, best, negatives, hours) for t in TABLE_THRESHOLDS]
     at_target, (cuts, miss, fa) = best_at_target(best, negatives, hours)
-    other_rules = {k: best_at_target(*under_rule(positive_logits, run.logits, k), hours)[0] for k in (1, 2, 3) if k != rule}
+    other_rules = {
+        k: best_at_target(*under_rule(positive_logits, run.logits, k), hours)[0]
+        for k in (1, 2, 3)
+        if k != rule
+    }
     cpu_pct = 100.0 * streamer.cpu_s / streamer.audio_s
     plot_det(args.out, miss, fa, shipped, hours)
 
-    print(f"\nWake-word benchmark: model {args.model or 'shipped hey_hestia.npz'} ({rule} frame(s) in a row), seed {args.seed}")
-    print(f"{len(trials)} positive trials from {len({t.voice for t in trials})} unseen voices; "
-          f"{hours:.2f} h of negatives ({', '.join(f'{k} {v / 60:.0f} min' for k, v in sorted(content.items()))})\n")
+    print(
+        f"\nWake-word benchmark: model {args.model or 'shipped hey_hestia.npz'} ({rule} frame(s) in a row), seed {args.seed}"
+    )
+    print(
+        f"{len(trials)} positive trials from {len({t.voice for t in trials})} unseen voices; "
+        f"{hours:.2f} h of negatives ({', '.join(f'{k} {v / 60:.0f} min' for k, v in sorted(content.items()))})\n"
+    )
     print(table(points))
     print(f"\nbest detection with ≤ {TARGET_FA_PER_HOUR} FA/h on this run: {100 * at_target:.1f} %")
     for k, value in other_rules.items():
@@ -542,10 +656,17 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     for key in ("noise", "form", "accent"):
         parts = ", ".join(f"{k}: {h}/{n}" for k, (h, n) in breakdown(trials, detected, key).items())
         print(f"detected at shipped threshold by {key}: {parts}")
-    print("false accepts at shipped threshold by content: "
-          + ", ".join(f"{k}: {run.fa_by_kind.get(k, 0)} in {content.get(k, 0) / 3600:.2f} h" for k in SEGMENT_KINDS))
-    print(f"\nCPU per listening site: {cpu_pct:.2f} % of one core "
-          f"({streamer.cpu_s:.1f} s CPU for {streamer.audio_s / 3600:.2f} h of audio streamed in 20 ms chunks)")
+    print(
+        "false accepts at shipped threshold by content: "
+        + ", ".join(
+            f"{k}: {run.fa_by_kind.get(k, 0)} in {content.get(k, 0) / 3600:.2f} h"
+            for k in SEGMENT_KINDS
+        )
+    )
+    print(
+        f"\nCPU per listening site: {cpu_pct:.2f} % of one core "
+        f"({streamer.cpu_s:.1f} s CPU for {streamer.audio_s / 3600:.2f} h of audio streamed in 20 ms chunks)"
+    )
     print(f"DET curve: {args.out}; wall time {time.monotonic() - wall:.0f} s")
 
     result = {
@@ -560,8 +681,14 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "best_detection_at_target_fa": at_target,
         "best_detection_at_target_fa_other_rules": other_rules,
         "cpu_pct_of_core_per_site": cpu_pct,
-        "breakdown": {key: breakdown(trials, detected, key) for key in ("noise", "form", "accent", "voice")},
-        "det": {"logit_threshold": cuts.tolist(), "miss_rate": miss.tolist(), "fa_per_hour": fa.tolist()},
+        "breakdown": {
+            key: breakdown(trials, detected, key) for key in ("noise", "form", "accent", "voice")
+        },
+        "det": {
+            "logit_threshold": cuts.tolist(),
+            "miss_rate": miss.tolist(),
+            "fa_per_hour": fa.tolist(),
+        },
         "wall_s": time.monotonic() - wall,
     }
     if args.json:

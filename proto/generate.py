@@ -18,7 +18,9 @@ def generate(out_dir: Path = DEFAULT_OUT) -> None:
     """Compile every .proto under proto/hearth into out_dir (messages, stubs and type hints)."""
     from grpc_tools import protoc  # only developers need grpcio-tools
 
-    protos = sorted(str(p.relative_to(PROTO_ROOT)) for p in (PROTO_ROOT / "hearth").rglob("*.proto"))
+    protos = sorted(
+        str(p.relative_to(PROTO_ROOT)) for p in (PROTO_ROOT / "hearth").rglob("*.proto")
+    )
     out_dir.mkdir(parents=True, exist_ok=True)
     args = [
         "protoc",
@@ -35,7 +37,9 @@ def generate(out_dir: Path = DEFAULT_OUT) -> None:
         raise SystemExit("protoc failed")
     package_init = out_dir / "hearth" / "v1" / "__init__.py"
     if not package_init.exists():
-        package_init.write_text('"""Generated protocol code: do not edit; run python proto/generate.py."""\n')
+        package_init.write_text(
+            '"""Generated protocol code: do not edit; run python proto/generate.py."""\n'
+        )
 
 
 if __name__ == "__main__":

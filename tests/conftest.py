@@ -12,7 +12,11 @@ from tests.support import Broker, Stack, speak, stack_config, start_stack
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    missing = [tool for tool in ("mosquitto", "espeak-ng") if shutil.which(tool) is None and not Path(f"/usr/sbin/{tool}").exists()]
+    missing = [
+        tool
+        for tool in ("mosquitto", "espeak-ng")
+        if shutil.which(tool) is None and not Path(f"/usr/sbin/{tool}").exists()
+    ]
     if missing:
         raise pytest.UsageError(f"the tests need {', '.join(missing)} (run scripts/setup.sh --dev)")
 
@@ -23,7 +27,7 @@ def speech_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def say(speech_dir: Path):  # noqa: ANN201
+def say(speech_dir: Path):
     """say(text, voice=..., speed=...) -> Path of a WAV with that sentence spoken by espeak-ng."""
     made: dict[tuple[str, str, int], Path] = {}
 

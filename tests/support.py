@@ -63,7 +63,9 @@ def stack_config(tmp: Path, **sections: dict[str, Any]) -> dict[str, Any]:
         "data_dir": str(tmp / "data"),
         "log_level": "info",
         "mqtt": {"port": free_port()},
-        "endpoints": {name: f"127.0.0.1:{free_port()}" for name in ("wake", "stt", "policy", "intent")},
+        "endpoints": {
+            name: f"127.0.0.1:{free_port()}" for name in ("wake", "stt", "policy", "intent")
+        },
         "policy": {"metrics_port": 0},
         "wake": {"metrics_port": 0},
         "stt": {"metrics_port": 0},
@@ -95,7 +97,9 @@ class Stack:
     def hearth_command(self) -> list[str]:
         return [sys.executable, "-m", "hearth", "--config", str(self.config_path)]
 
-    def hearth(self, *args: str, timeout: float = timeouts.CLI_S) -> subprocess.CompletedProcess[str]:
+    def hearth(
+        self, *args: str, timeout: float = timeouts.CLI_S
+    ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [*self.hearth_command(), *args],
             capture_output=True,
@@ -106,7 +110,13 @@ class Stack:
 
     def hearth_async(self, *args: str) -> subprocess.Popen[str]:
         """A `hearth` command left running, for commands that must overlap."""
-        return subprocess.Popen([*self.hearth_command(), *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=_env())
+        return subprocess.Popen(
+            [*self.hearth_command(), *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=_env(),
+        )
 
     def run_file(self, wav: Path, *args: str) -> subprocess.CompletedProcess[str]:
         return self.hearth("run-file", str(wav), "--json", *args, timeout=timeouts.RUN_FILE_S)
@@ -125,9 +135,15 @@ class Stack:
                         return line
             if self.process.poll() is not None:
                 time.sleep(0.2)  # let the reader thread take the last lines
-                raise AssertionError(f"`hearth up` exited with code {self.process.returncode}; last lines:\n" + "\n".join(self.lines[-30:]))
+                raise AssertionError(
+                    f"`hearth up` exited with code {self.process.returncode}; last lines:\n"
+                    + "\n".join(self.lines[-30:])
+                )
             time.sleep(0.1)
-        raise AssertionError(f"no log line matching {pattern!r} within {timeout} s; last lines:\n" + "\n".join(self.lines[-30:]))
+        raise AssertionError(
+            f"no log line matching {pattern!r} within {timeout} s; last lines:\n"
+            + "\n".join(self.lines[-30:])
+        )
 
     def mark(self) -> int:
         with self._lock:
@@ -137,14 +153,20 @@ class Stack:
         """Where the service's metrics are now: from the start-up table, or from the latest "is back" line
         after `hearth up` restarted it (with metrics_port 0 a restarted service gets a new port)."""
         self.wait_for_log(rf"^\s+{service}\s+\S+\s+(http://\S+/metrics)")
-        pattern = re.compile(rf"^\s+{service}\s+\S+\s+(http://\S+/metrics)|hearth: {service} is back: .*metrics (http://\S+/metrics)")
+        pattern = re.compile(
+            rf"^\s+{service}\s+\S+\s+(http://\S+/metrics)|hearth: {service} is back: .*metrics (http://\S+/metrics)"
+        )
         with self._lock:
             found = [m for m in map(pattern.search, self.lines) if m]
         return next(url for url in found[-1].groups() if url)
 
     def metric(self, of_service: str, name: str, **labels: str) -> float:
         """Sum of the samples of one metric (from one service's /metrics) whose labels include the given ones."""
-        text = urllib.request.urlopen(self.metrics_url(of_service), timeout=timeouts.RPC_S).read().decode()
+        text = (
+            urllib.request.urlopen(self.metrics_url(of_service), timeout=timeouts.RPC_S)
+            .read()
+            .decode()
+        )
         total = 0.0
         for line in text.splitlines():
             if not line.startswith(name + "{") and not line.startswith(name + " "):
@@ -155,7 +177,11 @@ class Stack:
 
     def service_pid(self, service: str) -> int:
         """The pid of one of this stack's service processes (a child of its `hearth up`)."""
-        pids = [pid for pid in processes_matching(f"[-]m hearth_{service}") if _parent(pid) == self.process.pid]
+        pids = [
+            pid
+            for pid in processes_matching(f"[-]m hearth_{service}")
+            if _parent(pid) == self.process.pid
+        ]
         assert len(pids) == 1, f"{service}: {pids}"
         return pids[0]
 
@@ -190,7 +216,15 @@ def start_stack(tmp: Path, config: dict[str, Any], mic: bool = False) -> Stack:
     config_path = tmp / "hearth.yaml"
     config_path.write_text(yaml.safe_dump(config))
     process = subprocess.Popen(
-        [sys.executable, "-m", "hearth", "--config", str(config_path), "up", *([] if mic else ["--no-mic"])],
+        [
+            sys.executable,
+            "-m",
+            "hearth",
+            "--config",
+            str(config_path),
+            "up",
+            *([] if mic else ["--no-mic"]),
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -237,7 +271,9 @@ class EventWatcher:
         self.raw: list[tuple[str, bytes]] = []
         self._lock = threading.RLock()  # wait_for's predicate may call seen()
         self._json = json
-        self.client = mqtt.Client(callback_api_version=CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
+        self.client = mqtt.Client(
+            callback_api_version=CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5
+        )
         self.client.on_message = self._on_message
         self.client.on_connect = lambda c, *_: c.subscribe(topic_filter, qos=1)
         self.client.connect("127.0.0.1", stack.mqtt_port)
@@ -252,7 +288,11 @@ class EventWatcher:
                 pass
 
     def wait_for(
-        self, topic_suffix: str, timeout: float = timeouts.EVENT_S, after: int = 0, where: Callable[[dict[str, Any]], bool] | None = None
+        self,
+        topic_suffix: str,
+        timeout: float = timeouts.EVENT_S,
+        after: int = 0,
+        where: Callable[[dict[str, Any]], bool] | None = None,
     ) -> dict[str, Any]:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -261,7 +301,9 @@ class EventWatcher:
                     if topic.endswith(topic_suffix) and (where is None or where(payload)):
                         return payload
             time.sleep(0.05)
-        raise AssertionError(f"no event on *{topic_suffix} within {timeout} s; saw {[t for t, _ in self.events[-20:]]}")
+        raise AssertionError(
+            f"no event on *{topic_suffix} within {timeout} s; saw {[t for t, _ in self.events[-20:]]}"
+        )
 
     def mark(self) -> int:
         with self._lock:
@@ -270,7 +312,10 @@ class EventWatcher:
     def seen(self, topic_suffix: str, trace_id: str) -> bool:
         """Whether an event of this kind carried this trace id."""
         with self._lock:
-            return any(t.endswith(topic_suffix) and e.get("header", {}).get("trace_id") == trace_id for t, e in self.events)
+            return any(
+                t.endswith(topic_suffix) and e.get("header", {}).get("trace_id") == trace_id
+                for t, e in self.events
+            )
 
     def close(self) -> None:
         self.client.disconnect()
@@ -278,7 +323,9 @@ class EventWatcher:
 
 
 def processes_matching(pattern: str) -> list[int]:
-    found = subprocess.run(["pgrep", "-f", "--", pattern], capture_output=True, text=True, timeout=10).stdout.split()
+    found = subprocess.run(
+        ["pgrep", "-f", "--", pattern], capture_output=True, text=True, timeout=10
+    ).stdout.split()
     return [int(pid) for pid in found]
 
 
@@ -307,11 +354,15 @@ class Broker:
         self.conf = tmp / "mosquitto.conf"
         store = tmp / "store"
         store.mkdir()
-        self.conf.write_text(f"listener {self.port} 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location {store}/\nuser root\n")
+        self.conf.write_text(
+            f"listener {self.port} 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location {store}/\nuser root\n"
+        )
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        self.process = subprocess.Popen([MOSQUITTO, "-c", str(self.conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            [MOSQUITTO, "-c", str(self.conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         deadline = time.monotonic() + timeouts.EVENT_S
         while not _port_open(self.port):
             if time.monotonic() > deadline:

@@ -19,7 +19,11 @@ from tests.support import Broker
 
 
 def _persistent_subscriber(port: int, topic: str, received: list[bytes]) -> mqtt.Client:
-    client = mqtt.Client(callback_api_version=CallbackAPIVersion.VERSION2, client_id="test-subscriber", protocol=mqtt.MQTTv5)
+    client = mqtt.Client(
+        callback_api_version=CallbackAPIVersion.VERSION2,
+        client_id="test-subscriber",
+        protocol=mqtt.MQTTv5,
+    )
     client.on_message = lambda _c, _u, msg: received.append(bytes(msg.payload))
     client.on_connect = lambda c, *_: c.subscribe(topic, qos=1)
     props = Properties(PacketTypes.CONNECT)
@@ -30,7 +34,7 @@ def _persistent_subscriber(port: int, topic: str, received: list[bytes]) -> mqtt
     return client
 
 
-async def _until(condition, timeout: float) -> bool:  # noqa: ANN001
+async def _until(condition, timeout: float) -> bool:
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
@@ -39,7 +43,9 @@ async def _until(condition, timeout: float) -> bool:  # noqa: ANN001
     return True
 
 
-def test_event_published_while_the_broker_is_down_is_delivered_after_it_returns(broker: Broker) -> None:
+def test_event_published_while_the_broker_is_down_is_delivered_after_it_returns(
+    broker: Broker,
+) -> None:
     received: list[bytes] = []
     subscriber = _persistent_subscriber(broker.port, "hearth/v1/test/#", received)
 
@@ -50,9 +56,13 @@ def test_event_published_while_the_broker_is_down_is_delivered_after_it_returns(
         await asyncio.sleep(0.3)
         broker.stop()
         assert await _until(lambda: not bus.connected, timeouts.EVENT_S)
-        bus.publish("hearth/v1/test/kitchen", events_pb2.MuteCommand(muted=True))  # accepted while the broker is away
+        bus.publish(
+            "hearth/v1/test/kitchen", events_pb2.MuteCommand(muted=True)
+        )  # accepted while the broker is away
         broker.start()
-        assert await _until(lambda: bool(received), timeouts.EVENT_S * 2), "the queued event was lost"
+        assert await _until(lambda: bool(received), timeouts.EVENT_S * 2), (
+            "the queued event was lost"
+        )
         await bus.disconnect()
 
     try:
@@ -72,15 +82,21 @@ def test_malformed_payload_never_reaches_the_handler(broker: Broker) -> None:
         async def handler(_topic: str, message: events_pb2.MuteCommand) -> None:
             handled.append(message)
 
-        bus.subscribe("hearth/v1/policy/+/mute/set", events_pb2.MuteCommand, handler, "mute_command")
+        bus.subscribe(
+            "hearth/v1/policy/+/mute/set", events_pb2.MuteCommand, handler, "mute_command"
+        )
         await bus.connect()
         assert await bus.wait_connected(timeouts.EVENT_S)
         await asyncio.sleep(0.3)
-        publisher = mqtt.Client(callback_api_version=CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
+        publisher = mqtt.Client(
+            callback_api_version=CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5
+        )
         publisher.connect("127.0.0.1", broker.port)
         publisher.loop_start()
         for payload in (b"{oops", b'{"muted": "yes"}', b'{"muted": true}'):
-            publisher.publish("hearth/v1/policy/kitchen/mute/set", payload, qos=1).wait_for_publish(timeouts.RPC_S)
+            publisher.publish("hearth/v1/policy/kitchen/mute/set", payload, qos=1).wait_for_publish(
+                timeouts.RPC_S
+            )
         assert await _until(lambda: len(handled) >= 1, timeouts.EVENT_S)
         await asyncio.sleep(0.3)
         publisher.disconnect()

@@ -15,7 +15,13 @@ from hearth_wake.settings import WakeSettings
 from tests.support import REPO
 
 EXAMPLE = REPO / "deploy" / "hearth.example.yaml"
-SECTIONS = {"audio": AudioSettings, "wake": WakeSettings, "stt": SttSettings, "intent": IntentSettings, "policy": PolicySettings}
+SECTIONS = {
+    "audio": AudioSettings,
+    "wake": WakeSettings,
+    "stt": SttSettings,
+    "intent": IntentSettings,
+    "policy": PolicySettings,
+}
 
 
 @pytest.mark.parametrize("name", sorted(SECTIONS))
@@ -23,14 +29,20 @@ def test_example_matches_the_defaults(name: str) -> None:
     common, section = load_settings(name, SECTIONS[name], EXAMPLE, environ={})
     default_common, default_section = load_settings(name, SECTIONS[name], None, environ={})
     assert common == default_common
-    assert section.model_dump(exclude={"instance"}) == default_section.model_dump(exclude={"instance"})
+    assert section.model_dump(exclude={"instance"}) == default_section.model_dump(
+        exclude={"instance"}
+    )
 
 
 def test_example_lists_every_setting() -> None:
     text = EXAMPLE.read_text()
     data = yaml.safe_load(text)
     for name, model in SECTIONS.items():
-        own = [field for field in model.model_fields if field not in ServiceSection.model_fields or field == "metrics_port"]
+        own = [
+            field
+            for field in model.model_fields
+            if field not in ServiceSection.model_fields or field == "metrics_port"
+        ]
         missing = [field for field in own if field not in data[name] and f"# {field}:" not in text]
         assert not missing, f"{name}: {missing}"
     for field in ServiceSection.model_fields:

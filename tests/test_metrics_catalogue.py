@@ -21,7 +21,14 @@ from prometheus_client.metrics import MetricWrapperBase
 
 from tests.support import REPO
 
-SERVICE_PACKAGES = ("hearth", "hearth_audio", "hearth_wake", "hearth_stt", "hearth_intent", "hearth_policy")
+SERVICE_PACKAGES = (
+    "hearth",
+    "hearth_audio",
+    "hearth_wake",
+    "hearth_stt",
+    "hearth_intent",
+    "hearth_policy",
+)
 SKIPPED_MODULES = ("hearth_wake.training",)
 """Offline training tools, not part of a running service."""
 
@@ -38,7 +45,20 @@ BOUNDED_LABELS = {
     "intent",  # intent names from the configured templates
     "state",  # states named in code
 }
-UNBOUNDED_HINTS = ("text", "transcript", "session", "trace", "user", "word", "speech", "slot", "id", "path", "file", "query")
+UNBOUNDED_HINTS = (
+    "text",
+    "transcript",
+    "session",
+    "trace",
+    "user",
+    "word",
+    "speech",
+    "slot",
+    "id",
+    "path",
+    "file",
+    "query",
+)
 
 STANDARD_METRICS = {
     "up",
@@ -68,31 +88,41 @@ def registered() -> dict[str, tuple[str, ...]]:
     """Exposed name (counters with _total) → label names, for every Hearth metric in the default registry."""
     _import_services()
     found: dict[str, tuple[str, ...]] = {}
-    for collector in list(REGISTRY._collector_to_names):  # noqa: SLF001 (label names are not public API)
+    for collector in list(REGISTRY._collector_to_names):
         if not isinstance(collector, MetricWrapperBase):
             continue
-        name = collector._name + ("_total" if collector._type == "counter" else "")  # noqa: SLF001
-        name = name + "_info" if collector._type == "info" else name  # noqa: SLF001
+        name = collector._name + ("_total" if collector._type == "counter" else "")
+        name = name + "_info" if collector._type == "info" else name
         if name.startswith("hearth_"):
-            found[name] = tuple(collector._labelnames)  # noqa: SLF001
+            found[name] = tuple(collector._labelnames)
     return found
 
 
 def documented() -> set[str]:
     """Names in the metric tables: rows whose second column is a metric type."""
-    return set(re.findall(r"^\| `([a-zA-Z_]+)` \| (?:counter|gauge|histogram|info) \|", DOCS.read_text(), flags=re.MULTILINE))
+    return set(
+        re.findall(
+            r"^\| `([a-zA-Z_]+)` \| (?:counter|gauge|histogram|info) \|",
+            DOCS.read_text(),
+            flags=re.MULTILINE,
+        )
+    )
 
 
 def test_every_label_is_bounded() -> None:
     metrics = registered()
     assert len(metrics) > 20, sorted(metrics)
     unbounded = {name: labels for name, labels in metrics.items() if set(labels) - BOUNDED_LABELS}
-    assert not unbounded, "labels outside the bounded set; a new label needs a reason in BOUNDED_LABELS"
+    assert not unbounded, (
+        "labels outside the bounded set; a new label needs a reason in BOUNDED_LABELS"
+    )
 
 
 def test_no_allowed_label_looks_unbounded() -> None:
     """Guards the allow-list itself against someone adding `session_id` or `text` to it."""
-    assert [label for label in BOUNDED_LABELS if any(hint in label for hint in UNBOUNDED_HINTS)] == []
+    assert [
+        label for label in BOUNDED_LABELS if any(hint in label for hint in UNBOUNDED_HINTS)
+    ] == []
 
 
 def test_every_metric_is_documented() -> None:
@@ -151,17 +181,25 @@ def test_queries_use_only_metrics_that_exist(source: str) -> None:
 
 
 def test_committed_dashboards_are_generated() -> None:
-    spec = importlib.util.spec_from_file_location("build_dashboards", DEPLOY / "grafana" / "build_dashboards.py")
+    spec = importlib.util.spec_from_file_location(
+        "build_dashboards", DEPLOY / "grafana" / "build_dashboards.py"
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
-    stale = [name for name, text in module.files().items() if (DEPLOY / "grafana" / "dashboards" / name).read_text() != text]
+    stale = [
+        name
+        for name, text in module.files().items()
+        if (DEPLOY / "grafana" / "dashboards" / name).read_text() != text
+    ]
     assert not stale, "run `python deploy/grafana/build_dashboards.py`"
 
 
 def test_dashboards_use_the_provisioned_data_source() -> None:
-    provisioned = yaml.safe_load((DEPLOY / "grafana" / "provisioning" / "datasources" / "hearth.yml").read_text())
+    provisioned = yaml.safe_load(
+        (DEPLOY / "grafana" / "provisioning" / "datasources" / "hearth.yml").read_text()
+    )
     uid = provisioned["datasources"][0]["uid"]
     uids = {
         target["datasource"]["uid"]

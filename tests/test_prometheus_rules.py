@@ -13,12 +13,21 @@ from tests.support import REPO
 
 PROMETHEUS_DIR = REPO / "deploy" / "prometheus"
 PROMTOOL = shutil.which("promtool")
-pytestmark = pytest.mark.skipif(PROMTOOL is None, reason="promtool missing: install Debian's prometheus (scripts/setup.sh --dev)")
+pytestmark = pytest.mark.skipif(
+    PROMTOOL is None,
+    reason="promtool missing: install Debian's prometheus (scripts/setup.sh --dev)",
+)
 
 
 def _promtool(*args: str | Path) -> subprocess.CompletedProcess[str]:
     assert PROMTOOL is not None
-    return subprocess.run([PROMTOOL, *map(str, args)], capture_output=True, text=True, timeout=timeouts.CLI_S, cwd=PROMETHEUS_DIR)
+    return subprocess.run(
+        [PROMTOOL, *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=timeouts.CLI_S,
+        cwd=PROMETHEUS_DIR,
+    )
 
 
 def test_config_is_valid() -> None:
@@ -53,5 +62,9 @@ def test_every_alert_has_a_unit_test() -> None:
     fired = set()
     for path in (PROMETHEUS_DIR / "tests").glob("*.test.yml"):
         for case in yaml.safe_load(path.read_text())["tests"]:
-            fired |= {check["alertname"] for check in case.get("alert_rule_test", []) if check.get("exp_alerts")}
+            fired |= {
+                check["alertname"]
+                for check in case.get("alert_rule_test", [])
+                if check.get("exp_alerts")
+            }
     assert alerts - fired == set(), "alerts no unit test sees firing"

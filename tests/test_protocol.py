@@ -14,7 +14,10 @@ from hearth.v1 import events_pb2
 REPO = Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.skipif(importlib.util.find_spec("grpc_tools") is None, reason="needs grpcio-tools (pip install -e '.[dev]')")
+@pytest.mark.skipif(
+    importlib.util.find_spec("grpc_tools") is None,
+    reason="needs grpcio-tools (pip install -e '.[dev]')",
+)
 def test_generated_code_is_not_stale(tmp_path: Path) -> None:
     sys.path.insert(0, str(REPO / "proto"))
     try:
@@ -26,13 +29,17 @@ def test_generated_code_is_not_stale(tmp_path: Path) -> None:
     fresh = tmp_path / "hearth" / "v1"
     names = sorted(p.name for p in fresh.iterdir() if p.suffix in (".py", ".pyi"))
     assert names == sorted(p.name for p in committed.iterdir() if p.suffix in (".py", ".pyi"))
-    stale = [name for name in names if (fresh / name).read_bytes() != (committed / name).read_bytes()]
+    stale = [
+        name for name in names if (fresh / name).read_bytes() != (committed / name).read_bytes()
+    ]
     assert not stale, f"regenerate with `python proto/generate.py`: {stale}"
 
 
 def test_event_round_trips_through_json() -> None:
     event = events_pb2.IntentRecognized(
-        header=events.header("intent", site="kitchen", session_id="s1"), intent="HassTurnOn", slots={"area": "kitchen"}
+        header=events.header("intent", site="kitchen", session_id="s1"),
+        intent="HassTurnOn",
+        slots={"area": "kitchen"},
     )
     payload = events.encode(event)
     assert b'"intent": "HassTurnOn"' in payload and b'"site": "kitchen"' in payload

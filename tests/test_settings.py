@@ -20,7 +20,12 @@ def test_defaults_without_a_file() -> None:
 def test_environment_overrides_the_file(tmp_path: Path) -> None:
     path = tmp_path / "hearth.yaml"
     path.write_text("mqtt: {port: 2000}\nsites: [attic]\n")
-    common, _ = load_settings(None, ServiceSection, path, environ={"HEARTH__MQTT__PORT": "2001", "HEARTH__SITES": "[attic, porch]"})
+    common, _ = load_settings(
+        None,
+        ServiceSection,
+        path,
+        environ={"HEARTH__MQTT__PORT": "2001", "HEARTH__SITES": "[attic, porch]"},
+    )
     assert common.mqtt.port == 2001
     assert common.sites == ("attic", "porch")
 

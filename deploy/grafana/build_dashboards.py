@@ -64,16 +64,51 @@ def quantiles(metric: str, selector: str, by: str, legend: str) -> tuple[Query, 
 
 
 def hop_quantile(q: float) -> Query:
-    return Query(f"histogram_quantile({q}, sum by (hop, le) (rate(hearth_hop_latency_seconds_bucket[$__rate_interval])))", "{{hop}}")
+    return Query(
+        f"histogram_quantile({q}, sum by (hop, le) (rate(hearth_hop_latency_seconds_bucket[$__rate_interval])))",
+        "{{hop}}",
+    )
 
 
 ON_OFF = (
-    {"type": "value", "options": {"0": {"text": "off", "color": "green"}, "1": {"text": "on", "color": "red"}}},
+    {
+        "type": "value",
+        "options": {"0": {"text": "off", "color": "green"}, "1": {"text": "on", "color": "red"}},
+    },
 )
-MUTED = ({"type": "value", "options": {"0": {"text": "live", "color": "green"}, "1": {"text": "muted", "color": "blue"}}},)
-UP = ({"type": "value", "options": {"0": {"text": "down", "color": "red"}, "1": {"text": "up", "color": "green"}}},)
-WRITABLE = ({"type": "value", "options": {"0": {"text": "read-only", "color": "red"}, "1": {"text": "writable", "color": "green"}}},)
-VALID = ({"type": "value", "options": {"0": {"text": "BROKEN", "color": "red"}, "1": {"text": "valid", "color": "green"}}},)
+MUTED = (
+    {
+        "type": "value",
+        "options": {
+            "0": {"text": "live", "color": "green"},
+            "1": {"text": "muted", "color": "blue"},
+        },
+    },
+)
+UP = (
+    {
+        "type": "value",
+        "options": {"0": {"text": "down", "color": "red"}, "1": {"text": "up", "color": "green"}},
+    },
+)
+WRITABLE = (
+    {
+        "type": "value",
+        "options": {
+            "0": {"text": "read-only", "color": "red"},
+            "1": {"text": "writable", "color": "green"},
+        },
+    },
+)
+VALID = (
+    {
+        "type": "value",
+        "options": {
+            "0": {"text": "BROKEN", "color": "red"},
+            "1": {"text": "valid", "color": "green"},
+        },
+    },
+)
 
 PIPELINE = Dashboard(
     "hearth-pipeline",
@@ -110,48 +145,92 @@ PIPELINE = Dashboard(
         ),
         Panel(
             "Commands per minute by outcome",
-            (Query("sum by (outcome) (rate(hearth_intent_results_total[$__rate_interval])) * 60", "{{outcome}}"),),
+            (
+                Query(
+                    "sum by (outcome) (rate(hearth_intent_results_total[$__rate_interval])) * 60",
+                    "{{outcome}}",
+                ),
+            ),
             unit="short",
         ),
         Panel(
             "Intents per minute",
-            (Query('sum by (intent) (rate(hearth_intent_results_total{outcome="recognized"}[$__rate_interval])) * 60', "{{intent}}"),),
+            (
+                Query(
+                    'sum by (intent) (rate(hearth_intent_results_total{outcome="recognized"}[$__rate_interval])) * 60',
+                    "{{intent}}",
+                ),
+            ),
         ),
         Panel(
             "Messages in per second",
-            (Query("sum by (service, kind) (rate(hearth_messages_in_total[$__rate_interval]))", "{{service}} {{kind}}"),),
+            (
+                Query(
+                    "sum by (service, kind) (rate(hearth_messages_in_total[$__rate_interval]))",
+                    "{{service}} {{kind}}",
+                ),
+            ),
             unit="reqps",
         ),
         Panel(
             "Messages out per second",
-            (Query("sum by (service, kind) (rate(hearth_messages_out_total[$__rate_interval]))", "{{service}} {{kind}}"),),
+            (
+                Query(
+                    "sum by (service, kind) (rate(hearth_messages_out_total[$__rate_interval]))",
+                    "{{service}} {{kind}}",
+                ),
+            ),
             unit="reqps",
         ),
         Panel(
             "Errors",
-            (Query("sum by (service, kind) (increase(hearth_errors_total[$__rate_interval]))", "{{service}} {{kind}}"),),
+            (
+                Query(
+                    "sum by (service, kind) (increase(hearth_errors_total[$__rate_interval]))",
+                    "{{service}} {{kind}}",
+                ),
+            ),
             description="Errors by service and kind; empty while nothing goes wrong.",
         ),
         Panel(
             "Rejected messages",
             (
-                Query("sum by (service, kind, reason) (increase(hearth_messages_rejected_total[$__rate_interval]))", "{{service}} {{kind}}: {{reason}}"),
-                Query("sum by (reason) (increase(hearth_stt_refused_streams_total[$__rate_interval]))", "stt stream refused: {{reason}}"),
+                Query(
+                    "sum by (service, kind, reason) (increase(hearth_messages_rejected_total[$__rate_interval]))",
+                    "{{service}} {{kind}}: {{reason}}",
+                ),
+                Query(
+                    "sum by (reason) (increase(hearth_stt_refused_streams_total[$__rate_interval]))",
+                    "stt stream refused: {{reason}}",
+                ),
             ),
             description="Malformed, oversized, unauthorised or unknown-site input; empty while nothing is refused.",
         ),
         Panel(
             "Audio chunks dropped",
-            (Query("sum by (site, reason) (increase(hearth_audio_chunks_dropped_total[$__rate_interval]))", "{{site}}: {{reason}}"),),
+            (
+                Query(
+                    "sum by (site, reason) (increase(hearth_audio_chunks_dropped_total[$__rate_interval]))",
+                    "{{site}}: {{reason}}",
+                ),
+            ),
             description="Chunks that could not reach the wake service; empty while every chunk is delivered.",
         ),
         Panel(
             "Audio sessions by outcome",
-            (Query("sum by (site, outcome) (increase(hearth_audio_sessions_total[$__rate_interval]))", "{{site}} {{outcome}}"),),
+            (
+                Query(
+                    "sum by (site, outcome) (increase(hearth_audio_sessions_total[$__rate_interval]))",
+                    "{{site}} {{outcome}}",
+                ),
+            ),
         ),
         Panel(
             "Model load time",
-            (Query("max(hearth_stt_model_load_seconds)", "stt"), Query("max(hearth_wake_model_load_seconds)", "wake")),
+            (
+                Query("max(hearth_stt_model_load_seconds)", "stt"),
+                Query("max(hearth_wake_model_load_seconds)", "wake"),
+            ),
             kind="stat",
             unit="s",
         ),
@@ -209,7 +288,12 @@ PRIVACY = Dashboard(
         ),
         Panel(
             "Audio captured per site",
-            (Query("sum by (site) (rate(hearth_audio_captured_seconds_total[$__rate_interval]))", "{{site}}"),),
+            (
+                Query(
+                    "sum by (site) (rate(hearth_audio_captured_seconds_total[$__rate_interval]))",
+                    "{{site}}",
+                ),
+            ),
             unit="percentunit",
             description="Seconds of audio captured per second: 100% while a site listens, 0 while muted.",
         ),
@@ -224,11 +308,21 @@ PRIVACY = Dashboard(
         ),
         Panel(
             "Items purged",
-            (Query("sum by (class) (increase(hearth_privacy_items_purged_total[$__rate_interval]))", "{{class}}"),),
+            (
+                Query(
+                    "sum by (class) (increase(hearth_privacy_items_purged_total[$__rate_interval]))",
+                    "{{class}}",
+                ),
+            ),
         ),
         Panel(
             "Since the last purge",
-            (Query("time() - max(hearth_privacy_last_purge_timestamp_seconds)", "since the last purge"),),
+            (
+                Query(
+                    "time() - max(hearth_privacy_last_purge_timestamp_seconds)",
+                    "since the last purge",
+                ),
+            ),
             kind="stat",
             unit="s",
             width=6,
@@ -241,8 +335,20 @@ PRIVACY = Dashboard(
             width=6,
             threshold=1,
         ),
-        Panel("Privacy store", (Query("min(hearth_privacy_store_writable)", "writable"),), kind="stat", width=6, mappings=WRITABLE),
-        Panel("Audit chain", (Query("min(hearth_audit_chain_valid)", "chain"),), kind="stat", width=6, mappings=VALID),
+        Panel(
+            "Privacy store",
+            (Query("min(hearth_privacy_store_writable)", "writable"),),
+            kind="stat",
+            width=6,
+            mappings=WRITABLE,
+        ),
+        Panel(
+            "Audit chain",
+            (Query("min(hearth_audit_chain_valid)", "chain"),),
+            kind="stat",
+            width=6,
+            mappings=VALID,
+        ),
         Panel(
             "Audit log",
             (
@@ -274,21 +380,42 @@ WAKE = Dashboard(
         ),
         Panel(
             "Wake detections by engine and site",
-            (Query("sum by (engine, site) (increase(hearth_wake_detections_total[$__rate_interval]))", "{{engine}} {{site}}"),),
+            (
+                Query(
+                    "sum by (engine, site) (increase(hearth_wake_detections_total[$__rate_interval]))",
+                    "{{engine}} {{site}}",
+                ),
+            ),
         ),
         Panel(
             "Sessions by outcome, last hour",
-            (Query("sum by (site, outcome) (increase(hearth_sessions_total[1h]))", "{{site}} {{outcome}}"),),
+            (
+                Query(
+                    "sum by (site, outcome) (increase(hearth_sessions_total[1h]))",
+                    "{{site}} {{outcome}}",
+                ),
+            ),
         ),
         Panel(
             "Detections the verifier dropped, last hour",
-            (Query("sum by (site) (increase(hearth_wake_verifier_rejections_total[1h]))", "{{site}}"),),
+            (
+                Query(
+                    "sum by (site) (increase(hearth_wake_verifier_rejections_total[1h]))",
+                    "{{site}}",
+                ),
+            ),
             description="With wake.verify: vosk, detections a Vosk pass did not confirm (false wakes it stopped). "
-                        "Empty when the verifier is off.",
+            "Empty when the verifier is off.",
         ),
         Panel(
             "Wake score distribution",
-            (Query("sum by (le) (increase(hearth_wake_score_bucket[$__range]))", "{{le}}", heatmap=True),),
+            (
+                Query(
+                    "sum by (le) (increase(hearth_wake_score_bucket[$__range]))",
+                    "{{le}}",
+                    heatmap=True,
+                ),
+            ),
             kind="bargauge",
             description="Scores of detections in the shown time range; scores near the threshold are where false wakes live.",
         ),
@@ -305,10 +432,22 @@ SERVICES = Dashboard(
     "Hearth · Services",
     "Whether each service is up, and what it costs in CPU and memory.",
     (
-        Panel("Up", (Query(f"up{{{HEARTH_JOBS}}}", "{{job}} {{instance}}"),), kind="stat", width=24, height=4, mappings=UP),
+        Panel(
+            "Up",
+            (Query(f"up{{{HEARTH_JOBS}}}", "{{job}} {{instance}}"),),
+            kind="stat",
+            width=24,
+            height=4,
+            mappings=UP,
+        ),
         Panel(
             "CPU (share of one core)",
-            (Query(f"rate(process_cpu_seconds_total{{{HEARTH_JOBS}}}[$__rate_interval])", "{{job}} {{instance}}"),),
+            (
+                Query(
+                    f"rate(process_cpu_seconds_total{{{HEARTH_JOBS}}}[$__rate_interval])",
+                    "{{job}} {{instance}}",
+                ),
+            ),
             unit="percentunit",
         ),
         Panel(
@@ -318,7 +457,12 @@ SERVICES = Dashboard(
         ),
         Panel(
             "Restarts in the last hour",
-            (Query(f"changes(process_start_time_seconds{{{HEARTH_JOBS}}}[1h])", "{{job}} {{instance}}"),),
+            (
+                Query(
+                    f"changes(process_start_time_seconds{{{HEARTH_JOBS}}}[1h])",
+                    "{{job}} {{instance}}",
+                ),
+            ),
             description="How often each process started anew (`hearth up` restarts a service that dies).",
         ),
         Panel(
@@ -331,7 +475,15 @@ SERVICES = Dashboard(
             "Connected to the broker",
             (Query("max by (service) (hearth_bus_connected)", "{{service}}"),),
             kind="state-timeline",
-            mappings=({"type": "value", "options": {"0": {"text": "disconnected", "color": "red"}, "1": {"text": "connected", "color": "green"}}},),
+            mappings=(
+                {
+                    "type": "value",
+                    "options": {
+                        "0": {"text": "disconnected", "color": "red"},
+                        "1": {"text": "connected", "color": "green"},
+                    },
+                },
+            ),
         ),
         Panel(
             "Open file descriptors",
@@ -364,7 +516,11 @@ def render_panel(panel: Panel, panel_id: int, x: int, y: int) -> dict[str, Any]:
     steps: list[dict[str, Any]] = [{"color": "green", "value": None}]
     if panel.threshold is not None:
         steps.append({"color": "red", "value": panel.threshold})
-    defaults: dict[str, Any] = {"unit": panel.unit, "thresholds": {"mode": "absolute", "steps": steps}, "mappings": list(panel.mappings)}
+    defaults: dict[str, Any] = {
+        "unit": panel.unit,
+        "thresholds": {"mode": "absolute", "steps": steps},
+        "mappings": list(panel.mappings),
+    }
     if panel.kind == "timeseries" and panel.threshold is not None:
         defaults["custom"] = {"thresholdsStyle": {"mode": "line"}}
     return {
@@ -382,7 +538,14 @@ def render_panel(panel: Panel, panel_id: int, x: int, y: int) -> dict[str, Any]:
 
 def _options(panel: Panel) -> dict[str, Any]:
     if panel.kind == "timeseries":
-        return {"legend": {"displayMode": "table", "placement": "bottom", "calcs": ["lastNotNull", "max"]}, "tooltip": {"mode": "multi"}}
+        return {
+            "legend": {
+                "displayMode": "table",
+                "placement": "bottom",
+                "calcs": ["lastNotNull", "max"],
+            },
+            "tooltip": {"mode": "multi"},
+        }
     if panel.kind in ("stat", "bargauge"):
         return {"reduceOptions": {"calcs": ["lastNotNull"], "fields": "", "values": False}}
     return {}
@@ -408,14 +571,20 @@ def render(dashboard: Dashboard) -> dict[str, Any]:
         "timezone": "browser",
         "templating": {"list": []},
         "annotations": {"list": []},
-        "links": [{"type": "dashboards", "tags": ["hearth"], "asDropdown": False, "title": "Hearth"}],
+        "links": [
+            {"type": "dashboards", "tags": ["hearth"], "asDropdown": False, "title": "Hearth"}
+        ],
         "panels": panels,
     }
 
 
 def files() -> dict[str, str]:
     """File name → JSON text of every dashboard."""
-    return {f"{d.uid.removeprefix('hearth-')}.json": json.dumps(render(d), indent=2, ensure_ascii=False) + "\n" for d in DASHBOARDS}
+    return {
+        f"{d.uid.removeprefix('hearth-')}.json": json.dumps(render(d), indent=2, ensure_ascii=False)
+        + "\n"
+        for d in DASHBOARDS
+    }
 
 
 def main() -> int:

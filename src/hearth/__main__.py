@@ -13,20 +13,40 @@ from hearth import __version__
 def build_parser() -> argparse.ArgumentParser:
     from hearth.cli import models, mute, privacy, run_file, up, wake
 
-    parser = argparse.ArgumentParser(prog="hearth", description="Hearth: a local, privacy-first voice assistant")
+    parser = argparse.ArgumentParser(
+        prog="hearth", description="Hearth: a local, privacy-first voice assistant"
+    )
     parser.add_argument("--version", action="version", version=f"hearth {__version__}")
-    parser.add_argument("--config", type=Path, help="YAML settings file (default: $HEARTH_CONFIG, else built-in defaults)")
+    parser.add_argument(
+        "--config",
+        type=Path,
+        help="YAML settings file (default: $HEARTH_CONFIG, else built-in defaults)",
+    )
     # Also accepted after the subcommand (`hearth up --config FILE`); SUPPRESS keeps the global value otherwise.
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--config", type=Path, default=argparse.SUPPRESS, help="YAML settings file")
     sub = parser.add_subparsers(dest="command", required=True)
     up.add_arguments(sub.add_parser("up", parents=[common], help="run the whole assistant locally"))
-    run_file.add_arguments(sub.add_parser("run-file", parents=[common], help="play a WAV through the running stack and print the events"))
-    mute.add_arguments(sub.add_parser("mute", parents=[common], help="mute a site: its microphone is closed"))
+    run_file.add_arguments(
+        sub.add_parser(
+            "run-file",
+            parents=[common],
+            help="play a WAV through the running stack and print the events",
+        )
+    )
+    mute.add_arguments(
+        sub.add_parser("mute", parents=[common], help="mute a site: its microphone is closed")
+    )
     mute.add_arguments(sub.add_parser("unmute", parents=[common], help="unmute a site"))
     sub.add_parser("sites", parents=[common], help="list sites and whether they are muted")
-    privacy.add_arguments(sub.add_parser("privacy", parents=[common], help="what is kept: report, export, forget, verify"))
-    models.add_arguments(sub.add_parser("models", parents=[common], help="speech models: list, pull"))
+    privacy.add_arguments(
+        sub.add_parser(
+            "privacy", parents=[common], help="what is kept: report, export, forget, verify"
+        )
+    )
+    models.add_arguments(
+        sub.add_parser("models", parents=[common], help="speech models: list, pull")
+    )
     wake.add_arguments(sub.add_parser("wake", parents=[common], help="wake words: train"))
     return parser
 

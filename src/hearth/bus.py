@@ -21,8 +21,8 @@ from typing import Any
 import paho.mqtt.client as mqtt
 from google.protobuf.message import Message
 from paho.mqtt.enums import CallbackAPIVersion
-from paho.mqtt.properties import Properties
 from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
 
 from hearth import events, metrics
 from hearth.settings import MqttSettings
@@ -65,7 +65,9 @@ class Bus:
             protocol=mqtt.MQTTv5,
         )
         self._client.max_queued_messages_set(10_000)
-        self._client.reconnect_delay_set(min_delay=1, max_delay=max(1, int(settings.reconnect_max_s)))
+        self._client.reconnect_delay_set(
+            min_delay=1, max_delay=max(1, int(settings.reconnect_max_s))
+        )
         self._client.on_connect = self._on_connect
         self._client.on_disconnect = self._on_disconnect
         self._client.on_message = self._on_message
@@ -82,7 +84,9 @@ class Bus:
                 password = self._settings.password_file.expanduser().read_text().strip()
             self._client.username_pw_set(self._settings.username, password)
         if self._settings.tls_ca_file:
-            self._client.tls_set(ca_certs=str(self._settings.tls_ca_file), tls_version=ssl.PROTOCOL_TLS_CLIENT)
+            self._client.tls_set(
+                ca_certs=str(self._settings.tls_ca_file), tls_version=ssl.PROTOCOL_TLS_CLIENT
+            )
 
     def set_last_will(self, will: LastWill) -> None:
         """Must be set before connect: the broker publishes it (retained) if this service dies."""
@@ -96,7 +100,9 @@ class Bus:
         """Run hook on the loop when the connection is lost, e.g. to stop what needs the broker."""
         self._on_disconnect_hooks.append(hook)
 
-    def subscribe(self, topic_filter: str, message_type: type[Message], handler: Handler, kind: str) -> None:
+    def subscribe(
+        self, topic_filter: str, message_type: type[Message], handler: Handler, kind: str
+    ) -> None:
         """Register before or after connect; the subscription is renewed on every reconnect."""
         self.add(Subscription(topic_filter, message_type, handler, kind))
 
@@ -111,19 +117,30 @@ class Bus:
         props = Properties(PacketTypes.CONNECT)
         props.SessionExpiryInterval = 0
         self._client.connect_async(
-            self._settings.host, self._settings.port, keepalive=self._settings.keepalive_s, clean_start=True, properties=props
+            self._settings.host,
+            self._settings.port,
+            keepalive=self._settings.keepalive_s,
+            clean_start=True,
+            properties=props,
         )
         self._client.loop_start()
 
     async def wait_connected(self, timeout_s: float) -> bool:
         return await asyncio.to_thread(self._connected.wait, timeout_s)
 
-    def publish(self, topic: str, message: Message, *, retain: bool = False, kind: str | None = None) -> None:
+    def publish(
+        self, topic: str, message: Message, *, retain: bool = False, kind: str | None = None
+    ) -> None:
         """QoS 1; safe from any thread. While disconnected the message is queued and sent after reconnect."""
         payload = events.encode(message)
         if len(payload) > self._settings.max_payload_bytes:
             metrics.ERRORS.labels(self._service, "publish_oversized").inc()
-            log.error("not publishing %d bytes on %s: over the %d-byte limit", len(payload), topic, self._settings.max_payload_bytes)
+            log.error(
+                "not publishing %d bytes on %s: over the %d-byte limit",
+                len(payload),
+                topic,
+                self._settings.max_payload_bytes,
+            )
             return
         info = self._client.publish(topic, payload, qos=1, retain=retain)
         if info.rc not in (mqtt.MQTT_ERR_SUCCESS, mqtt.MQTT_ERR_NO_CONN):
@@ -135,7 +152,9 @@ class Bus:
     async def disconnect(self, final: LastWill | None = None, timeout_s: float = 2.0) -> None:
         """Publish a final retained message (e.g. offline status), then leave cleanly."""
         if final is not None and self.connected:
-            info = self._client.publish(final.topic, events.encode(final.message), qos=1, retain=True)
+            info = self._client.publish(
+                final.topic, events.encode(final.message), qos=1, retain=True
+            )
             await asyncio.to_thread(_wait_published, info, timeout_s)
         self._closing = True
         self._client.disconnect()
@@ -145,9 +164,16 @@ class Bus:
 
     # paho callbacks: they run on paho's network thread.
 
-    def _on_connect(self, client: mqtt.Client, _userdata: Any, _flags: Any, reason: Any, _props: Any) -> None:
+    def _on_connect(
+        self, client: mqtt.Client, _userdata: Any, _flags: Any, reason: Any, _props: Any
+    ) -> None:
         if reason.is_failure:
-            log.error("broker %s:%s refused the connection: %s", self._settings.host, self._settings.port, reason)
+            log.error(
+                "broker %s:%s refused the connection: %s",
+                self._settings.host,
+                self._settings.port,
+                reason,
+            )
             metrics.ERRORS.labels(self._service, "broker_refused").inc()
             return
         log.info("connected to broker %s:%s", self._settings.host, self._settings.port)
@@ -158,7 +184,9 @@ class Bus:
         for hook in self._on_connect_hooks:
             self._run_on_loop(self._guarded_hook(hook))
 
-    def _on_disconnect(self, _client: mqtt.Client, _userdata: Any, _flags: Any, reason: Any, _props: Any) -> None:
+    def _on_disconnect(
+        self, _client: mqtt.Client, _userdata: Any, _flags: Any, reason: Any, _props: Any
+    ) -> None:
         was_connected = self._connected.is_set()
         self._connected.clear()
         metrics.BUS_CONNECTED.labels(self._service).set(0)
@@ -177,7 +205,12 @@ class Bus:
         if retained and not payload:
             return  # a cleared retained message, not an event
         if len(payload) > self._settings.max_payload_bytes:
-            self._reject(sub, topic, "oversized", f"{len(payload)} bytes exceeds the {self._settings.max_payload_bytes}-byte limit")
+            self._reject(
+                sub,
+                topic,
+                "oversized",
+                f"{len(payload)} bytes exceeds the {self._settings.max_payload_bytes}-byte limit",
+            )
             return
         try:
             message = events.decode(payload, sub.message_type)

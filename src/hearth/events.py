@@ -42,7 +42,9 @@ def new_trace_id() -> str:
     return uuid.uuid4().hex[:16]
 
 
-def header(producer: str, site: str = "", session_id: str = "", trace_id: str = "") -> common_pb2.EventHeader:
+def header(
+    producer: str, site: str = "", session_id: str = "", trace_id: str = ""
+) -> common_pb2.EventHeader:
     """A fresh header stamped now; pass the trace id on so one command can be followed across hops."""
     return common_pb2.EventHeader(
         site=site,
@@ -56,7 +58,10 @@ def header(producer: str, site: str = "", session_id: str = "", trace_id: str = 
 def encode(message: Message) -> bytes:
     """JSON mapping, field names as in the .proto, so `mosquitto_sub` shows what docs/protocol.md describes."""
     return json_format.MessageToJson(
-        message, preserving_proto_field_name=True, indent=None, always_print_fields_with_no_presence=True
+        message,
+        preserving_proto_field_name=True,
+        indent=None,
+        always_print_fields_with_no_presence=True,
     ).encode()
 
 
@@ -70,7 +75,9 @@ def decode(payload: bytes, message_type: type[MessageT]) -> MessageT:
     try:
         json_format.Parse(text, message, ignore_unknown_fields=True)
     except json_format.ParseError as exc:
-        raise MalformedPayload(f"not a valid {message_type.DESCRIPTOR.name}: {_short(str(exc))}") from None
+        raise MalformedPayload(
+            f"not a valid {message_type.DESCRIPTOR.name}: {_short(str(exc))}"
+        ) from None
     return message
 
 

@@ -22,10 +22,34 @@ HOPS = (
 )
 """Every value of the hop label, in the order a command travels; the last one is the latency users feel."""
 
-LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1.0, 2.0, 5.0)
+LATENCY_BUCKETS = (
+    0.001,
+    0.0025,
+    0.005,
+    0.01,
+    0.025,
+    0.05,
+    0.1,
+    0.15,
+    0.2,
+    0.3,
+    0.5,
+    0.75,
+    1.0,
+    2.0,
+    5.0,
+)
 
-MESSAGES_IN = Counter("hearth_messages_in_total", "Messages received (MQTT events and gRPC requests)", ["service", "kind"])
-MESSAGES_OUT = Counter("hearth_messages_out_total", "Messages sent (MQTT events and gRPC responses)", ["service", "kind"])
+MESSAGES_IN = Counter(
+    "hearth_messages_in_total",
+    "Messages received (MQTT events and gRPC requests)",
+    ["service", "kind"],
+)
+MESSAGES_OUT = Counter(
+    "hearth_messages_out_total",
+    "Messages sent (MQTT events and gRPC responses)",
+    ["service", "kind"],
+)
 MESSAGES_REJECTED = Counter(
     "hearth_messages_rejected_total",
     "Messages refused: malformed, oversized, unauthorised, unknown site",
@@ -44,7 +68,9 @@ STAGE_DURATION = Histogram(
     ["service", "stage"],
     buckets=LATENCY_BUCKETS,
 )
-BUS_CONNECTED = Gauge("hearth_bus_connected", "1 while the service is connected to the broker", ["service"])
+BUS_CONNECTED = Gauge(
+    "hearth_bus_connected", "1 while the service is connected to the broker", ["service"]
+)
 SERVICE_INFO = Info("hearth_service", "Which Hearth service this process is")
 
 

@@ -41,14 +41,24 @@ def keepalive_options() -> list[tuple[str, Any]]:
 class GrpcServer:
     """A started gRPC server, its bound port and its health service."""
 
-    def __init__(self, server: grpc.aio.Server, port: int, health: HealthServicer, service_names: Sequence[str]):
+    def __init__(
+        self,
+        server: grpc.aio.Server,
+        port: int,
+        health: HealthServicer,
+        service_names: Sequence[str],
+    ):
         self.server = server
         self.port = port
         self.health = health
         self.service_names = tuple(service_names)
 
     async def set_serving(self, serving: bool) -> None:
-        status = health_pb2.HealthCheckResponse.SERVING if serving else health_pb2.HealthCheckResponse.NOT_SERVING
+        status = (
+            health_pb2.HealthCheckResponse.SERVING
+            if serving
+            else health_pb2.HealthCheckResponse.NOT_SERVING
+        )
         for name in ("", *self.service_names):
             await self.health.set(name, status)
 
@@ -64,16 +74,21 @@ async def start_server(
     max_message_bytes: int,
 ) -> GrpcServer:
     """Bind (port 0 picks a free port), register the servicers and health, and start serving."""
-    server = grpc.aio.server(options=message_limits(max_message_bytes) + [
-        ("grpc.keepalive_permit_without_calls", 1),
-        ("grpc.http2.min_ping_interval_without_data_ms", 4_000),
-    ])
+    server = grpc.aio.server(
+        options=message_limits(max_message_bytes)
+        + [
+            ("grpc.keepalive_permit_without_calls", 1),
+            ("grpc.http2.min_ping_interval_without_data_ms", 4_000),
+        ]
+    )
     for add in servicers:
         add(server)
     health = HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health, server)
     try:
-        port = server.add_insecure_port(listen)  # grpcio ≥ 1.5x raises where older versions returned 0
+        port = server.add_insecure_port(
+            listen
+        )  # grpcio ≥ 1.5x raises where older versions returned 0
     except RuntimeError:
         port = 0
     if port == 0:
@@ -86,7 +101,9 @@ async def start_server(
 
 def open_channel(address: str, max_message_bytes: int) -> grpc.aio.Channel:
     """A channel to another Hearth service, with the same size limits and keepalives as the servers."""
-    return grpc.aio.insecure_channel(address, options=message_limits(max_message_bytes) + keepalive_options())
+    return grpc.aio.insecure_channel(
+        address, options=message_limits(max_message_bytes) + keepalive_options()
+    )
 
 
 def listen_port(listen: str) -> int:

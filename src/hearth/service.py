@@ -51,7 +51,11 @@ class Service(ABC):
     def __init__(self, common: CommonSettings, section: ServiceSection) -> None:
         self.common = common
         self.section = section
-        self.bus = Bus(common.mqtt, self.name, client_id=f"hearth-{self.name}-{section.instance}-{id(self) % 10_000}")
+        self.bus = Bus(
+            common.mqtt,
+            self.name,
+            client_id=f"hearth-{self.name}-{section.instance}-{id(self) % 10_000}",
+        )
         self.grpc: rpc.GrpcServer | None = None
         self.metrics_port = 0
         self.ready = asyncio.Event()
@@ -86,17 +90,26 @@ class Service(ABC):
         self._stop.set()
 
     async def run(self) -> None:
-        metrics.SERVICE_INFO.info({"service": self.name, "version": __version__, "instance": self.section.instance})
-        self.metrics_port = metrics.serve_metrics(self.section.metrics_host, self.section.metrics_port)
+        metrics.SERVICE_INFO.info(
+            {"service": self.name, "version": __version__, "instance": self.section.instance}
+        )
+        self.metrics_port = metrics.serve_metrics(
+            self.section.metrics_host, self.section.metrics_port
+        )
         await self.setup()
         servicers = self.servicers()
         if servicers:
             self.grpc = await rpc.start_server(
-                self._grpc_listen(), servicers, self.grpc_service_names, self.common.grpc_max_message_bytes
+                self._grpc_listen(),
+                servicers,
+                self.grpc_service_names,
+                self.common.grpc_max_message_bytes,
             )
         for sub in self.subscriptions():
             self.bus.add(sub)
-        self.bus.set_last_will(LastWill(self._status_topic(), self._status(events_pb2.ServiceStatus.STATE_OFFLINE)))
+        self.bus.set_last_will(
+            LastWill(self._status_topic(), self._status(events_pb2.ServiceStatus.STATE_OFFLINE))
+        )
         self.bus.on_connected(self._announce)
         await self.bus.connect()
         log.info(
@@ -120,7 +133,9 @@ class Service(ABC):
         if self.grpc is not None:
             await self.grpc.stop()
         await self.teardown()
-        await self.bus.disconnect(LastWill(self._status_topic(), self._status(events_pb2.ServiceStatus.STATE_OFFLINE)))
+        await self.bus.disconnect(
+            LastWill(self._status_topic(), self._status(events_pb2.ServiceStatus.STATE_OFFLINE))
+        )
 
     async def _announce(self) -> None:
         await self.publish_status()
@@ -128,7 +143,9 @@ class Service(ABC):
 
     async def publish_status(self) -> None:
         """Publish the retained status again, e.g. after what the service offers changed."""
-        self.bus.publish(self._status_topic(), self._status(events_pb2.ServiceStatus.STATE_ONLINE), retain=True)
+        self.bus.publish(
+            self._status_topic(), self._status(events_pb2.ServiceStatus.STATE_ONLINE), retain=True
+        )
 
     def _status_topic(self) -> str:
         return topics.status(self.name, self.section.instance)
@@ -172,7 +189,11 @@ def service_main(
 ) -> int:
     """Entry point shared by every service: parse settings once, configure logging, run until a signal."""
     parser = argparse.ArgumentParser(prog=f"hearth-{name}", description=f"Hearth {name} service")
-    parser.add_argument("--config", type=Path, help="YAML settings file (default: $HEARTH_CONFIG, else built-in defaults)")
+    parser.add_argument(
+        "--config",
+        type=Path,
+        help="YAML settings file (default: $HEARTH_CONFIG, else built-in defaults)",
+    )
     args = parser.parse_args(argv)
     try:
         common, section = load_settings(name, section_model, args.config)
@@ -205,4 +226,3 @@ async def _run_until_signalled(service: Service) -> int:
 
 class StartupError(Exception):
     """Something the owner must fix before the service can run (a missing model, a corrupt store)."""
-

@@ -91,7 +91,9 @@ class CommonSettings(Frozen):
 
         for site in sites:
             if not re.match(SITE_NAME_PATTERN, site):
-                raise ValueError(f"site {site!r} must be lowercase letters, digits, '_' or '-' (it is used in MQTT topics)")
+                raise ValueError(
+                    f"site {site!r} must be lowercase letters, digits, '_' or '-' (it is used in MQTT topics)"
+                )
         return sites
 
     @field_validator("log_level")
@@ -123,7 +125,9 @@ def read_config_file(path: Path | None) -> dict[str, Any]:
     except yaml.YAMLError as exc:
         raise SettingsError(f"config file {path} is not valid YAML: {exc}") from exc
     if not isinstance(data, dict):
-        raise SettingsError(f"config file {path} must hold a mapping of sections, not {type(data).__name__}")
+        raise SettingsError(
+            f"config file {path} must hold a mapping of sections, not {type(data).__name__}"
+        )
     return data
 
 
@@ -184,7 +188,9 @@ def load_settings(
     if config_path is None and environ.get(CONFIG_ENV):
         config_path = Path(environ[CONFIG_ENV])
     data = apply_env_overrides(read_config_file(config_path), environ)
-    common = validate_section(CommonSettings, {k: v for k, v in data.items() if k in COMMON_KEYS}, "")
+    common = validate_section(
+        CommonSettings, {k: v for k, v in data.items() if k in COMMON_KEYS}, ""
+    )
     section_data = data.get(section) if section else {}
     if section_data is not None and not isinstance(section_data, dict):
         raise SettingsError(f"section {section!r} must be a mapping")

@@ -65,7 +65,13 @@ def _unb64(text: str) -> bytes:
 
 def sign(key: bytes, claims: SessionClaims) -> str:
     body = json.dumps(
-        {"sid": claims.session_id, "site": claims.site, "iat": claims.issued_at, "exp": claims.expires_at, "max": claims.max_length_s},
+        {
+            "sid": claims.session_id,
+            "site": claims.site,
+            "iat": claims.issued_at,
+            "exp": claims.expires_at,
+            "max": claims.max_length_s,
+        },
         separators=(",", ":"),
         sort_keys=True,
     ).encode()
@@ -87,7 +93,13 @@ def verify(key: bytes, token: str, site: str, now: float | None = None) -> Sessi
         raise TokenError("bad_signature", "session token signature is not valid")
     try:
         data = json.loads(body)
-        claims = SessionClaims(str(data["sid"]), str(data["site"]), float(data["iat"]), float(data["exp"]), float(data["max"]))
+        claims = SessionClaims(
+            str(data["sid"]),
+            str(data["site"]),
+            float(data["iat"]),
+            float(data["exp"]),
+            float(data["max"]),
+        )
     except (ValueError, KeyError, TypeError):
         raise TokenError("malformed", "session token body is not valid") from None
     if claims.site != site:

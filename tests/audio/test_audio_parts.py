@@ -65,7 +65,9 @@ def test_ring_returns_audio_from_an_absolute_offset_and_forgets_the_oldest() -> 
     assert ring.start_sample >= 100 * chunk - SAMPLE_RATE - chunk
     tail = np.frombuffer(ring.since(ring.end_sample - 500), dtype="<i2")
     assert tail.size == 500 and tail[0] == (ring.end_sample - 500) % 32768
-    assert np.frombuffer(ring.since(0), dtype="<i2").size <= SAMPLE_RATE + chunk  # never older than the capacity
+    assert (
+        np.frombuffer(ring.since(0), dtype="<i2").size <= SAMPLE_RATE + chunk
+    )  # never older than the capacity
 
 
 def test_ring_clear_forgets_everything() -> None:

@@ -16,7 +16,9 @@ DATE = IntentMatch(intent="HassGetCurrentDate", slots={}, text="what's the date"
 
 
 def test_other_intents_are_not_answered() -> None:
-    match = IntentMatch(intent="HassTurnOn", slots={"name": "kitchen light"}, text="turn on the kitchen light")
+    match = IntentMatch(
+        intent="HassTurnOn", slots={"name": "kitchen light"}, text="turn on the kitchen light"
+    )
     assert answer(match, NOW, "en") is None
 
 
@@ -25,7 +27,10 @@ def test_english_fallback_for_language_without_templates() -> None:
     assert answer(TIME, NOW, "tr") == "It is 3:05 PM."
     assert answer(DATE, NOW, "tr") == "Today is Wednesday, November 25, 2026."
     assert answer(TIME, datetime(2026, 1, 2, 0, 7), "no-such-language") == "It is 12:07 AM."
-    assert answer(DATE, datetime(2026, 1, 2, 0, 7), "no-such-language") == "Today is Friday, January 2, 2026."
+    assert (
+        answer(DATE, datetime(2026, 1, 2, 0, 7), "no-such-language")
+        == "Today is Friday, January 2, 2026."
+    )
 
 
 def test_translator_todo_templates_are_not_spoken() -> None:

@@ -49,14 +49,20 @@ CASES = [
         "HassLightSet",
         {"area": "bedroom", "domain": "light", "brightness": "50"},
     ),
-    ("set the bedroom light to fifty percent", "HassLightSet", {"name": "bedroom light", "brightness": "50"}),
+    (
+        "set the bedroom light to fifty percent",
+        "HassLightSet",
+        {"name": "bedroom light", "brightness": "50"},
+    ),
     ("what's the weather like", "HassGetWeather", {}),
     ("never mind", "HassNevermind", {}),
 ]
 
 
 @pytest.mark.parametrize(("text", "intent", "slots"), CASES)
-def test_recognizes_home_commands(en: IntentMatcher, text: str, intent: str, slots: dict[str, str]) -> None:
+def test_recognizes_home_commands(
+    en: IntentMatcher, text: str, intent: str, slots: dict[str, str]
+) -> None:
     assert en.recognize(text) == IntentMatch(intent=intent, slots=slots, text=text)
 
 
@@ -78,7 +84,10 @@ def test_site_area_resolves_room_less_commands(en: IntentMatcher) -> None:
 def test_device_kinds_the_home_lacks_are_not_matched(en: IntentMatcher) -> None:
     assert en.recognize("open the garage door in the kitchen") is None
     with_cover = IntentMatcher(
-        "en", intents=["HassTurnOn"], areas=["garage"], devices=[Device("garage door", "cover", "garage")]
+        "en",
+        intents=["HassTurnOn"],
+        areas=["garage"],
+        devices=[Device("garage door", "cover", "garage")],
     )
     match = with_cover.recognize("open the garage door")
     assert match is not None and match.slots == {"name": "garage door"}
@@ -103,7 +112,9 @@ def test_unknown_language_lists_available() -> None:
 
 def test_unknown_intent_lists_available() -> None:
     with pytest.raises(ValueError, match=r"HassMakeCoffee.*available:.*HassTurnOn"):
-        IntentMatcher("en", intents=["HassTurnOn", "HassMakeCoffee"], areas=DEMO_AREAS, devices=DEMO_DEVICES)
+        IntentMatcher(
+            "en", intents=["HassTurnOn", "HassMakeCoffee"], areas=DEMO_AREAS, devices=DEMO_DEVICES
+        )
 
 
 def test_no_intents_is_an_error() -> None:
@@ -111,12 +122,16 @@ def test_no_intents_is_an_error() -> None:
         IntentMatcher("en", intents=[], areas=DEMO_AREAS, devices=DEMO_DEVICES)
 
 
-def test_default_intents_are_those_the_language_has_plus_the_privacy_commands(en: IntentMatcher) -> None:
+def test_default_intents_are_those_the_language_has_plus_the_privacy_commands(
+    en: IntentMatcher,
+) -> None:
     assert en.intent_names == DEFAULT_INTENTS + tuple(sorted(PRIVACY_INTENTS))
 
 
 def test_privacy_commands_cannot_be_configured_away_and_are_in_the_vocabulary() -> None:
-    only = IntentMatcher("en", intents=["HassGetCurrentTime"], areas=DEMO_AREAS, devices=DEMO_DEVICES)
+    only = IntentMatcher(
+        "en", intents=["HassGetCurrentTime"], areas=DEMO_AREAS, devices=DEMO_DEVICES
+    )
     assert set(only.intent_names) == {"HassGetCurrentTime", *PRIVACY_INTENTS}
     sentences, _ = only.vocabulary()
     for spoken, intent in [
@@ -128,7 +143,9 @@ def test_privacy_commands_cannot_be_configured_away_and_are_in_the_vocabulary() 
         assert spoken in sentences
         match = only.recognize(spoken)
         assert match is not None and match.intent == intent
-    assert not any(s.startswith("erase") for s in sentences), "variants are understood but kept out of the recogniser's vocabulary"
+    assert not any(s.startswith("erase") for s in sentences), (
+        "variants are understood but kept out of the recogniser's vocabulary"
+    )
     match = only.recognize("mute the microphone")
     assert match is not None and match.intent == "HearthStopListening"
 
@@ -192,7 +209,9 @@ def test_published_sentences_map_to_their_intent(en: IntentMatcher, intent: str)
     for sentence in sentences:
         match = en.recognize(sentence, area="kitchen")
         expected = only.recognize(sentence, area="kitchen")
-        assert expected is not None and (expected.intent == intent or expected.intent in PRIVACY_INTENTS), sentence
+        assert expected is not None and (
+            expected.intent == intent or expected.intent in PRIVACY_INTENTS
+        ), sentence
         assert match is not None and match.intent == expected.intent, sentence
 
 

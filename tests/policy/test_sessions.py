@@ -60,7 +60,9 @@ def test_a_site_with_no_rival_listening_does_not_wait() -> None:
     async def alone() -> float:
         arbiter = Arbiter(5.0)
         started = time.monotonic()
-        assert await arbiter.winner(Bid("kitchen", 0.5, -30), time.time(), rivals=False) == "kitchen"
+        assert (
+            await arbiter.winner(Bid("kitchen", 0.5, -30), time.time(), rivals=False) == "kitchen"
+        )
         return time.monotonic() - started
 
     assert asyncio.run(alone()) < 1.0

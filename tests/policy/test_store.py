@@ -13,11 +13,15 @@ import pytest
 from hearth_policy.store import ForgetScope, NewItem, PolicyStore, StoreError, StoreFull
 
 
-def _session(site: str, session_id: str, text: str = "turn on the kitchen light", transcript_s: float = 3600) -> list[NewItem]:
+def _session(
+    site: str, session_id: str, text: str = "turn on the kitchen light", transcript_s: float = 3600
+) -> list[NewItem]:
     return [
         NewItem("session", site, session_id, 3600, outcome="intent"),
         NewItem("transcript", site, session_id, transcript_s, text=text),
-        NewItem("intent", site, session_id, 3600, text="HassTurnOn", slots={"name": "kitchen light"}),
+        NewItem(
+            "intent", site, session_id, 3600, text="HassTurnOn", slots={"name": "kitchen light"}
+        ),
     ]
 
 
@@ -41,7 +45,9 @@ def test_forget_last_session_spares_the_asking_session_and_other_sites(store: Po
     store.keep(_session("bedroom", "elsewhere"))
     store.keep(_session("kitchen", "second"))
     store.keep([NewItem("session", "kitchen", "asking", 3600, outcome="intent")])
-    result = store.forget("kitchen", ForgetScope(last_session=True, exclude_session_id="asking"), "voice")
+    result = store.forget(
+        "kitchen", ForgetScope(last_session=True, exclude_session_id="asking"), "voice"
+    )
     assert result.sessions == 1 and sum(result.deleted_per_class.values()) == 3
     left = {(item.site, item.session_id) for item in store.export(None, "test")}
     assert ("kitchen", "second") not in left
@@ -64,7 +70,12 @@ def test_two_forgets_at_once_delete_each_item_once(store: PolicyStore) -> None:
     for n in range(50):
         store.keep(_session("kitchen", f"s{n}"))
     results = []
-    threads = [threading.Thread(target=lambda: results.append(store.forget(None, ForgetScope(everything=True), "cli"))) for _ in range(2)]
+    threads = [
+        threading.Thread(
+            target=lambda: results.append(store.forget(None, ForgetScope(everything=True), "cli"))
+        )
+        for _ in range(2)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -124,7 +135,9 @@ def test_old_audit_entries_are_pruned_and_the_chain_still_verifies(store: Policy
     assert removed["audit"] == length - 1, "all but the newest entry are past the audit's retention"
     check = store.verify()
     assert check.ok, check.problem
-    assert check.entries == 2 and store.head().length == length + 1, "the newest entry and the pruning's own entry remain"
+    assert check.entries == 2 and store.head().length == length + 1, (
+        "the newest entry and the pruning's own entry remain"
+    )
 
 
 def test_a_full_store_refuses_writes_but_still_reads_and_deletes(tmp_path: Path) -> None:
@@ -135,7 +148,9 @@ def test_a_full_store_refuses_writes_but_still_reads_and_deletes(tmp_path: Path)
     assert store.verify().ok
     held = len(store.export(None, "test"))
     assert held > 0
-    assert store.set_mute("kitchen", True, "cli").muted, "a mute change is recorded even when the store is full"
+    assert store.set_mute("kitchen", True, "cli").muted, (
+        "a mute change is recorded even when the store is full"
+    )
     assert store.mute_states(("kitchen",))["kitchen"].muted
     result = store.forget(None, ForgetScope(everything=True), "cli")
     assert sum(result.deleted_per_class.values()) == held
@@ -176,7 +191,9 @@ def test_version_one_store_is_migrated_keeping_mute(tmp_path: Path) -> None:
 
 def test_a_change_of_the_privacy_settings_is_audited_once(store: PolicyStore) -> None:
     assert store.record_settings({"transcript_s": 86400.0}, "config")
-    assert not store.record_settings({"transcript_s": 86400.0}, "config"), "unchanged settings add no entry"
+    assert not store.record_settings({"transcript_s": 86400.0}, "config"), (
+        "unchanged settings add no entry"
+    )
     length = store.head().length
     assert store.record_settings({"transcript_s": 3600.0}, "config")
     assert store.head().length == length + 1

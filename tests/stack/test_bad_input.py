@@ -35,7 +35,11 @@ def _publish(stack: Stack, topic: str, payload: bytes) -> None:
 
 
 def _assert_next_command_works(stack: Stack, say, *site: str) -> None:
-    result = stack.run_file(say("hey hestia, turn on the kitchen lights"), "--fast", *(("--site", *site) if site else ()))
+    result = stack.run_file(
+        say("hey hestia, turn on the kitchen lights"),
+        "--fast",
+        *(("--site", *site) if site else ()),
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert any(e["event"] == "intent.recognized" for e in events_of(result))
 
@@ -48,15 +52,34 @@ def _assert_next_command_works(stack: Stack, say, *site: str) -> None:
         ("stt", "vocabulary", topics.VOCABULARY),
     ],
 )
-@pytest.mark.parametrize("payload", [b"{not json", b'{"muted": {"deep": 1}, "text": 5, "sentences": 7}'], ids=["not-json", "wrong-types"])
-def test_malformed_event_on_every_consumed_topic(english_stack: Stack, service: str, kind: str, topic: str, payload: bytes) -> None:
-    before = english_stack.metric(service, "hearth_messages_rejected_total", service=service, kind=kind, reason="malformed")
+@pytest.mark.parametrize(
+    "payload",
+    [b"{not json", b'{"muted": {"deep": 1}, "text": 5, "sentences": 7}'],
+    ids=["not-json", "wrong-types"],
+)
+def test_malformed_event_on_every_consumed_topic(
+    english_stack: Stack, service: str, kind: str, topic: str, payload: bytes
+) -> None:
+    before = english_stack.metric(
+        service, "hearth_messages_rejected_total", service=service, kind=kind, reason="malformed"
+    )
     mark = english_stack.mark()
     _publish(english_stack, topic, payload)
-    line = english_stack.wait_for_log(rf"{service}: rejected a malformed message on {topic}", after=mark)
+    line = english_stack.wait_for_log(
+        rf"{service}: rejected a malformed message on {topic}", after=mark
+    )
     assert "deep" not in line  # the payload itself is never logged
     deadline = time.monotonic() + timeouts.EVENT_S
-    while english_stack.metric(service, "hearth_messages_rejected_total", service=service, kind=kind, reason="malformed") <= before:
+    while (
+        english_stack.metric(
+            service,
+            "hearth_messages_rejected_total",
+            service=service,
+            kind=kind,
+            reason="malformed",
+        )
+        <= before
+    ):
         assert time.monotonic() < deadline, "rejection was not counted"
         time.sleep(0.2)
 
@@ -70,14 +93,32 @@ def test_oversized_event_is_rejected_unread(english_stack: Stack, say) -> None:
 
 
 def test_services_stay_up_after_malformed_events(english_stack: Stack, say) -> None:
-    for topic in (topics.mute_set("kitchen"), topics.transcript("kitchen"), topics.VOCABULARY, topics.mute_set("attic")):
+    for topic in (
+        topics.mute_set("kitchen"),
+        topics.transcript("kitchen"),
+        topics.VOCABULARY,
+        topics.mute_set("attic"),
+    ):
         _publish(english_stack, topic, b"\x00\xff garbage")
     _assert_next_command_works(english_stack, say)
 
 
 def test_wav_at_44k_stereo_is_converted(english_stack: Stack, say, tmp_path: Path) -> None:
     converted = tmp_path / "stereo44k.wav"
-    subprocess.run(["sox", "-R", str(say("hey hestia, turn on the kitchen lights")), "-r", "44100", "-c", "2", str(converted)], check=True, timeout=timeouts.SYNTH_S)
+    subprocess.run(
+        [
+            "sox",
+            "-R",
+            str(say("hey hestia, turn on the kitchen lights")),
+            "-r",
+            "44100",
+            "-c",
+            "2",
+            str(converted),
+        ],
+        check=True,
+        timeout=timeouts.SYNTH_S,
+    )
     result = english_stack.run_file(converted, "--fast")
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -106,11 +147,15 @@ def _stt_call(stack: Stack, requests: list[stt_pb2.TranscribeRequest]) -> grpc.R
 
 
 def _audio(seconds: float = 0.5) -> stt_pb2.TranscribeRequest:
-    return stt_pb2.TranscribeRequest(audio=common_pb2.AudioChunk(pcm=b"\x00\x00" * int(seconds * pcm.SAMPLE_RATE)))
+    return stt_pb2.TranscribeRequest(
+        audio=common_pb2.AudioChunk(pcm=b"\x00\x00" * int(seconds * pcm.SAMPLE_RATE))
+    )
 
 
 def _start(token: str, site: str = "kitchen") -> stt_pb2.TranscribeRequest:
-    return stt_pb2.TranscribeRequest(start=stt_pb2.TranscribeStart(session_token=token, site=site, format=FORMAT))
+    return stt_pb2.TranscribeRequest(
+        start=stt_pb2.TranscribeStart(session_token=token, site=site, format=FORMAT)
+    )
 
 
 def _key(stack: Stack) -> bytes:
@@ -124,38 +169,77 @@ def test_stt_refuses_audio_without_a_valid_session(english_stack: Stack, case: s
     requests = {
         "no-start": [_audio()],
         "no-token": [_start(""), _audio()],
-        "forged": [_start(tokens.sign(os.urandom(32), tokens.SessionClaims("f", "kitchen", now, now + 30, 10))), _audio()],
+        "forged": [
+            _start(
+                tokens.sign(os.urandom(32), tokens.SessionClaims("f", "kitchen", now, now + 30, 10))
+            ),
+            _audio(),
+        ],
         "expired": [_start(tokens.sign(_key(english_stack), claims)), _audio()],
-        "other-site": [_start(tokens.sign(_key(english_stack), tokens.SessionClaims("o", "office", now, now + 30, 10))), _audio()],
+        "other-site": [
+            _start(
+                tokens.sign(
+                    _key(english_stack), tokens.SessionClaims("o", "office", now, now + 30, 10)
+                )
+            ),
+            _audio(),
+        ],
     }[case]
-    reason = {"no-start": "missing", "no-token": "missing", "forged": "bad_signature", "expired": "expired", "other-site": "wrong_site"}[case]
+    reason = {
+        "no-start": "missing",
+        "no-token": "missing",
+        "forged": "bad_signature",
+        "expired": "expired",
+        "other-site": "wrong_site",
+    }[case]
     before = english_stack.metric("stt", "hearth_stt_refused_streams_total", reason=reason)
     error = _stt_call(english_stack, requests)
     assert error.code() == grpc.StatusCode.PERMISSION_DENIED, error
-    assert english_stack.metric("stt", "hearth_stt_refused_streams_total", reason=reason) == before + 1
-    english_stack.wait_for_log(r"stt: rejected transcribe_stream: session refused|stt: rejected transcribe_stream: the first message")
+    assert (
+        english_stack.metric("stt", "hearth_stt_refused_streams_total", reason=reason) == before + 1
+    )
+    english_stack.wait_for_log(
+        r"stt: rejected transcribe_stream: session refused|stt: rejected transcribe_stream: the first message"
+    )
 
 
 def test_token_cannot_be_used_twice(english_stack: Stack) -> None:
     now = time.time()
-    token = tokens.sign(_key(english_stack), tokens.SessionClaims(f"twice-{now}", "kitchen", now, now + 30, 10.0))
+    token = tokens.sign(
+        _key(english_stack), tokens.SessionClaims(f"twice-{now}", "kitchen", now, now + 30, 10.0)
+    )
     with grpc.insecure_channel(english_stack.endpoint("stt")) as channel:
         stub = stt_pb2_grpc.SttStub(channel)
-        replies = list(stub.Transcribe(iter([_start(token), _audio(1.0), stt_pb2.TranscribeRequest(end=stt_pb2.AudioEnd())]), timeout=timeouts.RPC_S))
+        replies = list(
+            stub.Transcribe(
+                iter(
+                    [_start(token), _audio(1.0), stt_pb2.TranscribeRequest(end=stt_pb2.AudioEnd())]
+                ),
+                timeout=timeouts.RPC_S,
+            )
+        )
         assert replies[-1].HasField("final")
     error = _stt_call(english_stack, [_start(token), _audio()])
     assert error.code() == grpc.StatusCode.PERMISSION_DENIED
 
 
 @pytest.mark.parametrize("service", ["stt", "wake"])
-def test_ten_megabyte_grpc_message_is_refused_and_service_stays_up(english_stack: Stack, service: str, say) -> None:
+def test_ten_megabyte_grpc_message_is_refused_and_service_stays_up(
+    english_stack: Stack, service: str, say
+) -> None:
     huge = common_pb2.AudioChunk(pcm=b"\x00" * 10_000_000)
     with grpc.insecure_channel(english_stack.endpoint(service)) as channel:
         if service == "stt":
-            call = stt_pb2_grpc.SttStub(channel).Transcribe(iter([stt_pb2.TranscribeRequest(audio=huge)]), timeout=timeouts.RPC_S)
+            call = stt_pb2_grpc.SttStub(channel).Transcribe(
+                iter([stt_pb2.TranscribeRequest(audio=huge)]), timeout=timeouts.RPC_S
+            )
         else:
-            start = wake_pb2.DetectRequest(start=wake_pb2.DetectStart(site="kitchen", format=FORMAT))
-            call = wake_pb2_grpc.WakeStub(channel).Detect(iter([start, wake_pb2.DetectRequest(audio=huge)]), timeout=timeouts.RPC_S)
+            start = wake_pb2.DetectRequest(
+                start=wake_pb2.DetectStart(site="kitchen", format=FORMAT)
+            )
+            call = wake_pb2_grpc.WakeStub(channel).Detect(
+                iter([start, wake_pb2.DetectRequest(audio=huge)]), timeout=timeouts.RPC_S
+            )
         with pytest.raises(grpc.RpcError) as error:
             list(call)
     assert error.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
@@ -168,7 +252,9 @@ def test_broker_restart_mid_run(english_stack: Stack, say) -> None:
     os.kill(pid, signal.SIGKILL)
     english_stack.wait_for_log(r"hearth: broker listening again", after=mark)
     for service in ("policy", "intent", "stt", "wake", "audio"):
-        english_stack.wait_for_log(rf"{service}: connected to broker", after=mark, timeout=timeouts.EVENT_S * 2)
+        english_stack.wait_for_log(
+            rf"{service}: connected to broker", after=mark, timeout=timeouts.EVENT_S * 2
+        )
     _assert_next_command_works(english_stack, say)
 
 
@@ -176,7 +262,9 @@ def test_muted_site_does_not_capture(english_stack: Stack, say) -> None:
     muted = english_stack.hearth("mute", "office")
     assert muted.returncode == 0 and "office" in muted.stdout and "muted" in muted.stdout
     try:
-        result = english_stack.run_file(say("hey hestia, what time is it"), "--site", "office", "--fast")
+        result = english_stack.run_file(
+            say("hey hestia, what time is it"), "--site", "office", "--fast"
+        )
         assert result.returncode == 2
         assert "capture not granted: muted" in result.stderr
     finally:
@@ -184,11 +272,20 @@ def test_muted_site_does_not_capture(english_stack: Stack, say) -> None:
     _assert_next_command_works(english_stack, say, "office")
 
 
-def test_stt_dying_mid_session_ends_the_session_with_an_error_and_comes_back(english_stack: Stack, say) -> None:
+def test_stt_dying_mid_session_ends_the_session_with_an_error_and_comes_back(
+    english_stack: Stack, say
+) -> None:
     stt = english_stack.service_pid("stt")
     mark = english_stack.mark()
     player = subprocess.Popen(
-        [*english_stack.hearth_command(), "run-file", str(say("hey hestia, set a timer for five minutes")), "--site", "office", "--json"],
+        [
+            *english_stack.hearth_command(),
+            "run-file",
+            str(say("hey hestia, set a timer for five minutes")),
+            "--site",
+            "office",
+            "--json",
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -200,10 +297,13 @@ def test_stt_dying_mid_session_ends_the_session_with_an_error_and_comes_back(eng
     finally:
         player.kill()
     assert player.returncode == 1, stdout + stderr
-    ended = [e for e in (json.loads(line) for line in stdout.splitlines() if line.startswith("{")) if e["event"] == "session.ended"]
+    ended = [
+        e
+        for e in (json.loads(line) for line in stdout.splitlines() if line.startswith("{"))
+        if e["event"] == "session.ended"
+    ]
     assert ended and ended[0]["outcome"] == "OUTCOME_ERROR", stdout
     english_stack.wait_for_log(r"hearth: stt exited with code", after=mark)
     english_stack.wait_for_log(r"hearth: stt is back", after=mark, timeout=timeouts.STACK_START_S)
     english_stack.wait_for_log(r"stt: vocabulary \w+: ", after=mark, timeout=timeouts.STACK_START_S)
     _assert_next_command_works(english_stack, say)
-

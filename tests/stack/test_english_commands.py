@@ -20,12 +20,20 @@ from tests.support import Stack, events_of
 # Each command with the slot sets that mean what was asked: the kitchen's lights may come back
 # as the kitchen area's lights or as the device named "kitchen light" — both turn on that light.
 COMMANDS = [
-    ("hey hestia, turn on the kitchen lights", "HassTurnOn", [{"area": "kitchen", "domain": "light"}, {"name": "kitchen light"}]),
+    (
+        "hey hestia, turn on the kitchen lights",
+        "HassTurnOn",
+        [{"area": "kitchen", "domain": "light"}, {"name": "kitchen light"}],
+    ),
     ("hey hestia, what time is it", "HassGetCurrentTime", [{}]),
     ("hey hestia, set a timer for five minutes", "HassStartTimer", [{"minutes": "5"}]),
     ("hey hestia, turn on the office fan", "HassTurnOn", [{"name": "office fan"}]),
     ("hey hestia, what is the date today", "HassGetCurrentDate", [{}]),
-    ("hey hestia, turn off the bedroom light", "HassTurnOff", [{"name": "bedroom light"}, {"area": "bedroom", "domain": "light"}]),
+    (
+        "hey hestia, turn off the bedroom light",
+        "HassTurnOff",
+        [{"name": "bedroom light"}, {"area": "bedroom", "domain": "light"}],
+    ),
 ]
 CHAIN = ["wake.detected", "session.started", "stt.transcript", "intent.recognized"]
 
@@ -35,21 +43,31 @@ def _by_kind(events: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 
 
 @pytest.mark.stack
-@pytest.mark.parametrize(("text", "intent", "slots"), COMMANDS, ids=[c[1] + ":" + c[0].split(", ")[1] for c in COMMANDS])
-def test_spoken_command_gives_intent_and_slots(english_stack: Stack, say, text: str, intent: str, slots: list[dict[str, str]]) -> None:
+@pytest.mark.parametrize(
+    ("text", "intent", "slots"), COMMANDS, ids=[c[1] + ":" + c[0].split(", ")[1] for c in COMMANDS]
+)
+def test_spoken_command_gives_intent_and_slots(
+    english_stack: Stack, say, text: str, intent: str, slots: list[dict[str, str]]
+) -> None:
     result = english_stack.run_file(say(text), "--site", "kitchen", "--fast")
     events = events_of(result)
-    assert result.returncode == 0, f"exit {result.returncode}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+    assert result.returncode == 0, (
+        f"exit {result.returncode}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+    )
     kinds = _by_kind(events)
     recognized = kinds["intent.recognized"]
     assert recognized["intent"] == intent, recognized
-    assert any(all(recognized["slots"].get(k) == v for k, v in option.items()) for option in slots), recognized
+    assert any(
+        all(recognized["slots"].get(k) == v for k, v in option.items()) for option in slots
+    ), recognized
     assert "intent.not_recognized" not in kinds
 
 
 @pytest.mark.stack
 def test_whole_chain_of_events_in_order_with_one_trace(english_stack: Stack, say) -> None:
-    result = english_stack.run_file(say("hey hestia, turn on the kitchen lights"), "--site", "kitchen")
+    result = english_stack.run_file(
+        say("hey hestia, turn on the kitchen lights"), "--site", "kitchen"
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     events = events_of(result)
     kinds = _by_kind(events)
@@ -57,10 +75,15 @@ def test_whole_chain_of_events_in_order_with_one_trace(english_stack: Stack, say
         assert kind in kinds, f"missing {kind} in {[e['event'] for e in events]}"
     sent = [kinds[kind]["header"]["sent_at"] for kind in CHAIN]
     assert sent == sorted(sent), f"events out of order: {list(zip(CHAIN, sent))}"
-    assert kinds["session.ended"]["header"]["sent_at"] > kinds["stt.transcript"]["header"]["sent_at"]
+    assert (
+        kinds["session.ended"]["header"]["sent_at"] > kinds["stt.transcript"]["header"]["sent_at"]
+    )
     trace_ids = {kinds[kind]["header"]["trace_id"] for kind in CHAIN + ["session.ended"]}
     assert len(trace_ids) == 1, f"one command, one trace id: {trace_ids}"
-    session_ids = {kinds[kind]["header"]["session_id"] for kind in ["session.started", "stt.transcript", "intent.recognized", "session.ended"]}
+    session_ids = {
+        kinds[kind]["header"]["session_id"]
+        for kind in ["session.started", "stt.transcript", "intent.recognized", "session.ended"]
+    }
     assert len(session_ids) == 1 and "" not in session_ids
     producers = [kinds[kind]["header"]["producer"] for kind in CHAIN]
     assert producers == ["wake", "policy", "stt", "intent"]
@@ -90,25 +113,40 @@ def test_without_wake_word_nothing_reaches_stt(english_stack: Stack, say) -> Non
     result = english_stack.run_file(say("turn on the kitchen lights"), "--fast")
     assert result.returncode == 1, result.stdout + result.stderr
     kinds = [event["event"] for event in events_of(result)]
-    assert "wake.detected" not in kinds and "stt.transcript" not in kinds and "session.started" not in kinds
+    assert (
+        "wake.detected" not in kinds
+        and "stt.transcript" not in kinds
+        and "session.started" not in kinds
+    )
     assert "no wake word" in result.stderr
 
 
 @pytest.mark.stack
 def test_by_default_no_audio_is_kept_and_words_expire_in_a_day(english_stack: Stack, say) -> None:
     """The defaults are the promise in the README: no audio, transcripts 24 hours, intents 7 days."""
-    result = english_stack.run_file(say("hey hestia, turn on the office fan"), "--site", "kitchen", "--fast")
+    result = english_stack.run_file(
+        say("hey hestia, turn on the office fan"), "--site", "kitchen", "--fast"
+    )
     assert result.returncode == 0, result.stdout + result.stderr
-    session_id = next(e for e in events_of(result) if e["event"] == "intent.recognized")["header"]["session_id"]
+    session_id = next(e for e in events_of(result) if e["event"] == "intent.recognized")["header"][
+        "session_id"
+    ]
     held: dict[str, dict[str, Any]] = {}
     deadline = time.monotonic() + timeouts.EVENT_S
     while {"transcript", "intent"} - set(held) and time.monotonic() < deadline:
         time.sleep(0.3)
         items = json.loads(english_stack.hearth("privacy", "export").stdout)["items"]
         held = {item["class"]: item for item in items if item["session_id"] == session_id}
-    assert set(held) == {"session", "transcript", "intent"}, "audio is not kept unless the owner opts in"
-    lifetime = {cls: _seconds(item["expires_at"]) - _seconds(item["created_at"]) for cls, item in held.items()}
-    assert abs(lifetime["transcript"] - 86_400) <= 1 and abs(lifetime["intent"] - 7 * 86_400) <= 1, lifetime
+    assert set(held) == {"session", "transcript", "intent"}, (
+        "audio is not kept unless the owner opts in"
+    )
+    lifetime = {
+        cls: _seconds(item["expires_at"]) - _seconds(item["created_at"])
+        for cls, item in held.items()
+    }
+    assert (
+        abs(lifetime["transcript"] - 86_400) <= 1 and abs(lifetime["intent"] - 7 * 86_400) <= 1
+    ), lifetime
     report = json.loads(english_stack.hearth("privacy", "report", "--json").stdout)
     audio = next(c for c in report["classes"] if c["retentionClass"] == "audio")
     assert audio["enabled"] is False and audio["items"] == 0

@@ -19,7 +19,16 @@ from datetime import datetime
 import pytest
 
 from tests import timeouts
-from tests.support import REPO, EventWatcher, Stack, process_gone, processes_matching, speak, stack_config, start_stack
+from tests.support import (
+    REPO,
+    EventWatcher,
+    Stack,
+    process_gone,
+    processes_matching,
+    speak,
+    stack_config,
+    start_stack,
+)
 
 pytestmark = pytest.mark.stack
 MIC = REPO / "tests" / "tools" / "looping_mic.py"
@@ -35,11 +44,19 @@ def mic_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     tmp = tmp_path_factory.mktemp("stack-mic")
     spoken = speak("hey hestia, turn on the kitchen lights", tmp / "spoken.wav")
     command = tmp / "command.wav"
-    subprocess.run(["sox", "-R", str(spoken), "-r", "16000", "-c", "1", "-b", "16", str(command)], check=True, timeout=timeouts.SYNTH_S)
+    subprocess.run(
+        ["sox", "-R", str(spoken), "-r", "16000", "-c", "1", "-b", "16", str(command)],
+        check=True,
+        timeout=timeouts.SYNTH_S,
+    )
     config = stack_config(
         tmp,
         stt={"engine": "pocketsphinx"},
-        audio={"site": "kitchen", "source": "mic", "mic_command": [sys.executable, str(MIC), str(command), "3"]},
+        audio={
+            "site": "kitchen",
+            "source": "mic",
+            "mic_command": [sys.executable, str(MIC), str(command), "3"],
+        },
     )
     stack = start_stack(tmp, config, mic=True)
     yield stack
@@ -91,10 +108,11 @@ def test_raw_audio_never_reaches_the_broker(mic_stack: Stack) -> None:
         watcher.wait_for("/session/kitchen/ended", timeout=timeouts.EVENT_S * 2)
         for topic, payload in watcher.raw:
             assert payload[:1] in (b"{", b""), f"non-JSON payload on {topic}"
-            assert b"RIFF" not in payload and b"pcm" not in payload, f"audio-like payload on {topic}"
+            assert b"RIFF" not in payload and b"pcm" not in payload, (
+                f"audio-like payload on {topic}"
+            )
     finally:
         watcher.close()
-
 
 
 def _mic_pid() -> int:
@@ -133,17 +151,24 @@ def _rfc3339(text: str) -> float:
     return datetime.fromisoformat(f"{head}.{(rest + '000000')[:6]}+00:00").timestamp()
 
 
-def test_mute_closes_the_microphone_within_200_ms_and_capture_stops_counting(mic_stack: Stack) -> None:
+def test_mute_closes_the_microphone_within_200_ms_and_capture_stops_counting(
+    mic_stack: Stack,
+) -> None:
     watcher = EventWatcher(mic_stack)
     vanishing = _Vanishing(_mic_pid())
     try:
         assert mic_stack.hearth("mute", "kitchen").returncode == 0
         state = watcher.wait_for("/policy/kitchen/mute", where=lambda e: e.get("muted") is True)
         took = vanishing.wait() - _rfc3339(state["changed_at"])
-        assert took <= MUTE_CLOSES_WITHIN_S, f"the microphone closed {took * 1000:.0f} ms after the mute took effect"
+        assert took <= MUTE_CLOSES_WITHIN_S, (
+            f"the microphone closed {took * 1000:.0f} ms after the mute took effect"
+        )
         captured = mic_stack.metric("audio", "hearth_audio_captured_seconds_total", site="kitchen")
         time.sleep(2.0)
-        assert mic_stack.metric("audio", "hearth_audio_captured_seconds_total", site="kitchen") == captured, "audio counted while muted"
+        assert (
+            mic_stack.metric("audio", "hearth_audio_captured_seconds_total", site="kitchen")
+            == captured
+        ), "audio counted while muted"
         assert mic_stack.metric("audio", "hearth_audio_capturing", site="kitchen") == 0
     finally:
         watcher.close()
@@ -151,7 +176,9 @@ def test_mute_closes_the_microphone_within_200_ms_and_capture_stops_counting(mic
     assert _wait_for_mic(present=True), "unmute did not restart the microphone"
 
 
-def _capture_stops_within_the_lease(mic_stack: Stack, fault: Callable[[], None], heal: Callable[[], None]) -> None:
+def _capture_stops_within_the_lease(
+    mic_stack: Stack, fault: Callable[[], None], heal: Callable[[], None]
+) -> None:
     vanishing = _Vanishing(_mic_pid())
     started = time.time()
     fault()
@@ -160,20 +187,26 @@ def _capture_stops_within_the_lease(mic_stack: Stack, fault: Callable[[], None],
         assert took <= LEASE_S + PROCESS_EXIT_S, f"capture went on for {took:.1f} s"
     finally:
         heal()
-    assert _wait_for_mic(present=True, timeout=timeouts.EVENT_S * 3), "capture did not resume once policy was back"
+    assert _wait_for_mic(present=True, timeout=timeouts.EVENT_S * 3), (
+        "capture did not resume once policy was back"
+    )
 
 
 def test_capture_stops_when_policy_dies(mic_stack: Stack) -> None:
     mark = mic_stack.mark()
     _capture_stops_within_the_lease(
-        mic_stack, lambda: os.kill(mic_stack.service_pid("policy"), signal.SIGKILL), lambda: mic_stack.wait_for_log(r"hearth: policy is back", after=mark)
+        mic_stack,
+        lambda: os.kill(mic_stack.service_pid("policy"), signal.SIGKILL),
+        lambda: mic_stack.wait_for_log(r"hearth: policy is back", after=mark),
     )
 
 
 def test_capture_stops_when_policy_stalls(mic_stack: Stack) -> None:
     """A policy that is alive but answers nothing (a hung process, a stalled connection): the lease runs out."""
     policy = mic_stack.service_pid("policy")
-    _capture_stops_within_the_lease(mic_stack, lambda: os.kill(policy, signal.SIGSTOP), lambda: os.kill(policy, signal.SIGCONT))
+    _capture_stops_within_the_lease(
+        mic_stack, lambda: os.kill(policy, signal.SIGSTOP), lambda: os.kill(policy, signal.SIGCONT)
+    )
 
 
 def test_capture_stops_when_the_broker_goes_away(mic_stack: Stack) -> None:

@@ -35,13 +35,20 @@ from tests.support import REPO, EventWatcher, Stack, free_port, speak, stack_con
 PROMETHEUS = shutil.which("prometheus")
 pytestmark = [
     pytest.mark.stack,
-    pytest.mark.skipif(PROMETHEUS is None, reason="prometheus missing: install Debian's prometheus (scripts/setup.sh --dev)"),
+    pytest.mark.skipif(
+        PROMETHEUS is None,
+        reason="prometheus missing: install Debian's prometheus (scripts/setup.sh --dev)",
+    ),
 ]
 
 MIC = REPO / "tests" / "tools" / "looping_mic.py"
 DEPLOY = REPO / "deploy"
 SERVICES = ("audio", "wake", "stt", "intent", "policy")
-COMMANDS = ("hey hestia, what time is it", "hey hestia, turn on the kitchen lights", "hey hestia, sing me a song about the ocean")
+COMMANDS = (
+    "hey hestia, what time is it",
+    "hey hestia, turn on the kitchen lights",
+    "hey hestia, sing me a song about the ocean",
+)
 GAP_S = 3
 RECOGNIZED_WANTED = 2
 GRAFANA_VARIABLES = {"$__rate_interval": "1m", "$__range": "10m", "$__interval": "5s"}
@@ -53,6 +60,7 @@ MAY_BE_EMPTY = {
     "Audio chunks dropped": "no chunk is dropped in a healthy run",
     "Detections the verifier dropped, last hour": "the verifier (wake.verify) is off by default",
 }
+
 
 @dataclass
 class Observed:
@@ -68,7 +76,11 @@ def _command_wav(tmp: Path) -> Path:
     for i, text in enumerate(COMMANDS):
         spoken = speak(text, tmp / f"spoken{i}.wav")
         converted = tmp / f"command{i}.wav"
-        subprocess.run(["sox", "-R", str(spoken), "-r", "16000", "-c", "1", "-b", "16", str(converted)], check=True, timeout=timeouts.SYNTH_S)
+        subprocess.run(
+            ["sox", "-R", str(spoken), "-r", "16000", "-c", "1", "-b", "16", str(converted)],
+            check=True,
+            timeout=timeouts.SYNTH_S,
+        )
         with wave.open(str(converted), "rb") as wav:
             audio += wav.readframes(wav.getnframes()) + silence
     path = tmp / "commands.wav"
@@ -120,7 +132,9 @@ def _start_prometheus(config: Path, tmp: Path) -> tuple[subprocess.Popen[bytes],
                 break
             time.sleep(0.2)
     process.kill()
-    raise AssertionError(f"prometheus did not become ready:\n{(tmp / 'prometheus.log').read_text()[-3000:]}")
+    raise AssertionError(
+        f"prometheus did not become ready:\n{(tmp / 'prometheus.log').read_text()[-3000:]}"
+    )
 
 
 def _api(url: str, path: str, **params: str) -> Any:
@@ -154,7 +168,11 @@ def observed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Observed]:
     config = stack_config(
         tmp,
         stt={"engine": "pocketsphinx"},
-        audio={"site": "kitchen", "source": "mic", "mic_command": [sys.executable, str(MIC), str(_command_wav(tmp)), str(GAP_S)]},
+        audio={
+            "site": "kitchen",
+            "source": "mic",
+            "mic_command": [sys.executable, str(MIC), str(_command_wav(tmp)), str(GAP_S)],
+        },
     )
     stack = start_stack(tmp, config, mic=True)
     prometheus: subprocess.Popen[bytes] | None = None
@@ -162,11 +180,17 @@ def observed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Observed]:
     try:
         prometheus, url = _start_prometheus(_prometheus_config(stack, tmp), tmp)
         for _ in range(RECOGNIZED_WANTED):
-            watcher.wait_for("/intent/kitchen/recognized", timeout=timeouts.SPOKEN_COMMANDS_S, after=watcher.mark())
+            watcher.wait_for(
+                "/intent/kitchen/recognized",
+                timeout=timeouts.SPOKEN_COMMANDS_S,
+                after=watcher.mark(),
+            )
         watcher.wait_for("/intent/kitchen/not_recognized", timeout=timeouts.SPOKEN_COMMANDS_S)
         _mute_for_a_while(stack)
         # What the services counted has reached Prometheus, and the 1 s rule evaluations have run on it.
-        _wait_for_value(url, 'sum(hearth_intent_results_total{outcome="recognized"})', RECOGNIZED_WANTED)
+        _wait_for_value(
+            url, 'sum(hearth_intent_results_total{outcome="recognized"})', RECOGNIZED_WANTED
+        )
         _wait_for_value(url, "count(up == 1)", len(SERVICES))
         time.sleep(timeouts.PROMETHEUS_RULES_S)
         yield Observed(stack, url, list(watcher.events))
@@ -189,7 +213,10 @@ def _mute_for_a_while(stack: Stack) -> None:
 
 
 def _dashboards() -> dict[str, dict[str, Any]]:
-    return {path.stem: json.loads(path.read_text()) for path in sorted((DEPLOY / "grafana" / "dashboards").glob("*.json"))}
+    return {
+        path.stem: json.loads(path.read_text())
+        for path in sorted((DEPLOY / "grafana" / "dashboards").glob("*.json"))
+    }
 
 
 def _targets(*dashboards: str) -> list[tuple[str, str, str]]:
@@ -210,11 +237,17 @@ def _targets(*dashboards: str) -> list[tuple[str, str, str]]:
 def test_every_service_is_scraped_and_up(observed: Observed) -> None:
     targets = _api(observed.prometheus_url, "targets")["data"]["activeTargets"]
     jobs = {t["labels"]["job"]: t["health"] for t in targets}
-    assert jobs == {f"hearth-{s}": "up" for s in SERVICES}, [(t["labels"]["job"], t["health"], t["lastError"]) for t in targets]
+    assert jobs == {f"hearth-{s}": "up" for s in SERVICES}, [
+        (t["labels"]["job"], t["health"], t["lastError"]) for t in targets
+    ]
 
 
 def test_every_service_exports_process_cpu_and_memory(observed: Observed) -> None:
-    for metric in ("process_cpu_seconds_total", "process_resident_memory_bytes", "process_start_time_seconds"):
+    for metric in (
+        "process_cpu_seconds_total",
+        "process_resident_memory_bytes",
+        "process_start_time_seconds",
+    ):
         jobs = {r["metric"]["job"] for r in query(observed, metric)}
         assert jobs == {f"hearth-{s}" for s in SERVICES}, metric
 
@@ -242,7 +275,10 @@ def test_panels_show_data(observed: Observed, dashboard: str) -> None:
 
 
 def test_every_hop_is_measured(observed: Observed) -> None:
-    seen = {r["metric"]["hop"]: float(r["value"][1]) for r in query(observed, "sum by (hop) (hearth_hop_latency_seconds_count)")}
+    seen = {
+        r["metric"]["hop"]: float(r["value"][1])
+        for r in query(observed, "sum by (hop) (hearth_hop_latency_seconds_count)")
+    }
     assert {hop: seen.get(hop, 0.0) > 0 for hop in HOPS} == {hop: True for hop in HOPS}, seen
     p95 = query(observed, 'hop:hearth_hop_latency_seconds:p95_5m{hop="end_of_speech_to_intent"}')
     assert p95 and 0 < float(p95[0]["value"][1]) < 10, p95
@@ -259,19 +295,33 @@ def test_rules_evaluate_and_no_critical_alert_fires(observed: Observed) -> None:
 
 def test_mute_shows_and_the_microphone_was_closed_while_muted(observed: Observed) -> None:
     window = "[5m:1s]"
-    was_muted = query(observed, f'max_over_time(max by (site) (hearth_audio_muted{{site="kitchen"}}){window})')
+    was_muted = query(
+        observed, f'max_over_time(max by (site) (hearth_audio_muted{{site="kitchen"}}){window})'
+    )
     assert was_muted and float(was_muted[0]["value"][1]) == 1, "the mute never reached the metrics"
-    assert float(query(observed, 'hearth_audio_muted{site="kitchen"}')[0]["value"][1]) == 0, "unmute did not reach the metrics"
-    was_closed = query(observed, f'min_over_time(max by (site) (hearth_audio_capturing{{site="kitchen"}}){window})')
+    assert float(query(observed, 'hearth_audio_muted{site="kitchen"}')[0]["value"][1]) == 0, (
+        "unmute did not reach the metrics"
+    )
+    was_closed = query(
+        observed, f'min_over_time(max by (site) (hearth_audio_capturing{{site="kitchen"}}){window})'
+    )
     assert was_closed and float(was_closed[0]["value"][1]) == 0
     open_while_muted = query(
-        observed, f"max_over_time((max by (site) (hearth_audio_capturing) * on (site) max by (site) (hearth_audio_muted)){window})"
+        observed,
+        f"max_over_time((max by (site) (hearth_audio_capturing) * on (site) max by (site) (hearth_audio_muted)){window})",
     )
-    assert open_while_muted and all(float(r["value"][1]) == 0 for r in open_while_muted), open_while_muted
+    assert open_while_muted and all(float(r["value"][1]) == 0 for r in open_while_muted), (
+        open_while_muted
+    )
 
 
 def test_no_words_or_session_ids_in_any_metric(observed: Observed) -> None:
-    exposed = "\n".join(urllib.request.urlopen(observed.stack.metrics_url(s), timeout=timeouts.RPC_S).read().decode() for s in SERVICES)
+    exposed = "\n".join(
+        urllib.request.urlopen(observed.stack.metrics_url(s), timeout=timeouts.RPC_S)
+        .read()
+        .decode()
+        for s in SERVICES
+    )
     label_values = set(re.findall(r'="((?:[^"\\]|\\.)*)"', exposed))
     headers = [event.get("header", {}) for _, event in observed.events]
     ids = {h.get(key, "") for h in headers for key in ("session_id", "trace_id")} - {""}
@@ -280,4 +330,6 @@ def test_no_words_or_session_ids_in_any_metric(observed: Observed) -> None:
     assert [i for i in ids if i in exposed] == []
     assert [v for v in label_values if any(t in v or v in texts for t in texts)] == []
     sites = set(re.findall(r'\bsite="([^"]*)"', exposed))
-    assert sites and sites <= set(observed.stack.config.get("sites", ("living_room", "kitchen", "bedroom", "office")))
+    assert sites and sites <= set(
+        observed.stack.config.get("sites", ("living_room", "kitchen", "bedroom", "office"))
+    )

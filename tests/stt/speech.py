@@ -17,11 +17,33 @@ def synthesize(text: str, voice: str, speed: int = 150) -> bytes:
     """Speech as 16 kHz mono s16le PCM, made now (never shipped as a fixture)."""
     wav = subprocess.run(
         ["espeak-ng", "-v", voice, "-s", str(speed), "--stdout", text],
-        capture_output=True, check=True, timeout=30,
+        capture_output=True,
+        check=True,
+        timeout=30,
     ).stdout
     return subprocess.run(
-        ["sox", "-R", "-t", "wav", "-", "-r", str(RATE), "-c", "1", "-b", "16", "-e", "signed-integer", "-t", "raw", "-"],
-        input=wav, capture_output=True, check=True, timeout=30,
+        [
+            "sox",
+            "-R",
+            "-t",
+            "wav",
+            "-",
+            "-r",
+            str(RATE),
+            "-c",
+            "1",
+            "-b",
+            "16",
+            "-e",
+            "signed-integer",
+            "-t",
+            "raw",
+            "-",
+        ],
+        input=wav,
+        capture_output=True,
+        check=True,
+        timeout=30,
     ).stdout
 
 
@@ -31,7 +53,9 @@ def quiet(seconds: float, level: int = 20, seed: int = 0) -> bytes:
     return rng.integers(-level, level + 1, int(seconds * RATE), dtype=np.int16).tobytes()
 
 
-def stream(utterance: Utterance, pcm: bytes, stop_at_end: bool = True) -> tuple[float | None, list[str]]:
+def stream(
+    utterance: Utterance, pcm: bytes, stop_at_end: bool = True
+) -> tuple[float | None, list[str]]:
     """Feed 100 ms chunks; return when end of speech fired (seconds of audio fed) and the partials."""
     partials: list[str] = []
     for start in range(0, len(pcm), CHUNK):
@@ -49,5 +73,3 @@ def timed_finish(utterance: Utterance) -> tuple[FinalResult, float]:
     started = time.perf_counter()
     result = utterance.finish()
     return result, time.perf_counter() - started
-
-

@@ -14,7 +14,14 @@ import pytest
 
 from hearth_stt import models
 from hearth_stt.engines.base import ModelNotFoundError
-from hearth_stt.models import CatalogEntry, ModelDownloadError, is_vosk_model, list_models, pull_model, resolve_vosk_model
+from hearth_stt.models import (
+    CatalogEntry,
+    ModelDownloadError,
+    is_vosk_model,
+    list_models,
+    pull_model,
+    resolve_vosk_model,
+)
 
 
 def fake_model(root: Path) -> Path:
@@ -46,7 +53,7 @@ def server() -> Iterator[tuple[str, dict[str, bytes]]]:
     files: dict[str, bytes] = {}
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             body = files.get(self.path.lstrip("/"))
             self.send_response(200 if body is not None else 404)
             self.send_header("Content-Length", str(len(body or b"")))
@@ -102,14 +109,22 @@ def test_language_without_catalog_model_says_so(tmp_path: Path) -> None:
 
 def test_pull_offline_fails_clearly(tmp_path: Path) -> None:
     with pytest.raises(ModelDownloadError) as caught:
-        pull_model("vosk-model-small-ko-0.22", tmp_path, progress=False, base_url="http://127.0.0.1:9/", timeout=5)
+        pull_model(
+            "vosk-model-small-ko-0.22",
+            tmp_path,
+            progress=False,
+            base_url="http://127.0.0.1:9/",
+            timeout=5,
+        )
     message = str(caught.value)
     assert "could not reach http://127.0.0.1:9/vosk-model-small-ko-0.22.zip" in message
     assert "stt.model_dir" in message
     assert list(tmp_path.iterdir()) == []
 
 
-def test_corrupted_archive_fails_the_checksum(tmp_path: Path, server: tuple[str, dict[str, bytes]]) -> None:
+def test_corrupted_archive_fails_the_checksum(
+    tmp_path: Path, server: tuple[str, dict[str, bytes]]
+) -> None:
     url, files = server
     files["vosk-model-small-ko-0.22.zip"] = model_zip("vosk-model-small-ko-0.22")
     with pytest.raises(ModelDownloadError, match="checksum mismatch"):
@@ -117,11 +132,15 @@ def test_corrupted_archive_fails_the_checksum(tmp_path: Path, server: tuple[str,
     assert list(tmp_path.iterdir()) == []
 
 
-def test_verified_pull_installs_atomically(tmp_path: Path, server: tuple[str, dict[str, bytes]], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_verified_pull_installs_atomically(
+    tmp_path: Path, server: tuple[str, dict[str, bytes]], monkeypatch: pytest.MonkeyPatch
+) -> None:
     url, files = server
     archive = model_zip("vosk-model-test-xx-0.1")
     files["vosk-model-test-xx-0.1.zip"] = archive
-    entry = CatalogEntry("vosk-model-test-xx-0.1", "xx", len(archive), hashlib.sha256(archive).hexdigest())
+    entry = CatalogEntry(
+        "vosk-model-test-xx-0.1", "xx", len(archive), hashlib.sha256(archive).hexdigest()
+    )
     monkeypatch.setattr(models, "CATALOG", (*models.CATALOG, entry))
     installed = pull_model(entry.name, tmp_path, progress=False, base_url=url)
     assert installed == tmp_path / entry.name and is_vosk_model(installed)
@@ -131,13 +150,17 @@ def test_verified_pull_installs_atomically(tmp_path: Path, server: tuple[str, di
     assert status[entry.name].installed and not status["vosk-model-small-ko-0.22"].installed
 
 
-def test_unverifiable_model_needs_explicit_consent(tmp_path: Path, server: tuple[str, dict[str, bytes]]) -> None:
+def test_unverifiable_model_needs_explicit_consent(
+    tmp_path: Path, server: tuple[str, dict[str, bytes]]
+) -> None:
     url, files = server
     name = "vosk-model-en-us-0.22-lgraph"
     files[f"{name}.zip"] = model_zip(name)
     with pytest.raises(ModelDownloadError, match="--insecure-skip-verify"):
         pull_model(name, tmp_path, progress=False, base_url=url)
-    assert is_vosk_model(pull_model(name, tmp_path, progress=False, base_url=url, insecure_skip_verify=True))
+    assert is_vosk_model(
+        pull_model(name, tmp_path, progress=False, base_url=url, insecure_skip_verify=True)
+    )
 
 
 def test_path_traversal_is_refused(tmp_path: Path, server: tuple[str, dict[str, bytes]]) -> None:

@@ -7,27 +7,52 @@ import time
 from collections.abc import Callable
 
 import pytest
-from tests.stt.speech import quiet, stream, timed_finish
 
 from hearth_stt.engines import EngineOptions, ModelNotFoundError, Vocabulary, create_engine
 from hearth_stt.engines.pocketsphinx_engine import PocketsphinxEngine
+from tests.stt.speech import quiet, stream, timed_finish
 
 COMMANDS = (
-    "turn on the kitchen light", "turn off the kitchen light", "turn on the living room lamp",
-    "turn off the living room lamp", "turn on the bedroom light", "turn off the bedroom light",
-    "turn on the bathroom fan", "turn off the bathroom fan", "open the garage door", "close the garage door",
-    "lock the front door", "unlock the front door", "what time is it", "what is the date",
-    "what day is it today", "set a timer for five minutes", "set a timer for ten minutes",
-    "set a timer for one hour", "cancel the timer", "how much time is left", "what is the weather like",
-    "what is the temperature outside", "set the thermostat to twenty degrees", "play some music",
-    "stop the music", "turn up the volume", "turn down the volume", "pause the music", "next song",
+    "turn on the kitchen light",
+    "turn off the kitchen light",
+    "turn on the living room lamp",
+    "turn off the living room lamp",
+    "turn on the bedroom light",
+    "turn off the bedroom light",
+    "turn on the bathroom fan",
+    "turn off the bathroom fan",
+    "open the garage door",
+    "close the garage door",
+    "lock the front door",
+    "unlock the front door",
+    "what time is it",
+    "what is the date",
+    "what day is it today",
+    "set a timer for five minutes",
+    "set a timer for ten minutes",
+    "set a timer for one hour",
+    "cancel the timer",
+    "how much time is left",
+    "what is the weather like",
+    "what is the temperature outside",
+    "set the thermostat to twenty degrees",
+    "play some music",
+    "stop the music",
+    "turn up the volume",
+    "turn down the volume",
+    "pause the music",
+    "next song",
     "delete what i just said",
 )
 # Recognised exactly in both voices (22/30 en-us, 10/30 en-gb overall, the same on every run since
 # decoding became deterministic: batch CMN, and test audio converted with sox -R, without random dither).
 RELIABLE = (
-    "what is the weather like", "what is the date", "stop the music",
-    "play some music", "lock the front door", "delete what i just said",
+    "what is the weather like",
+    "what is the date",
+    "stop the music",
+    "play some music",
+    "lock the front door",
+    "delete what i just said",
 )
 OUT_OF_DOMAIN = (
     "the quick brown fox jumps over the lazy dog",
@@ -58,7 +83,9 @@ def transcribe(engine: PocketsphinxEngine, pcm: bytes) -> tuple[str, float | Non
 
 
 @pytest.mark.parametrize("voice", VOICES)
-def test_grammar_mode_recognises_commands(engine: PocketsphinxEngine, speech: Callable[[str, str], bytes], voice: str) -> None:
+def test_grammar_mode_recognises_commands(
+    engine: PocketsphinxEngine, speech: Callable[[str, str], bytes], voice: str
+) -> None:
     exact: list[str] = []
     latencies: list[float] = []
     decode_s = audio_s = 0.0
@@ -72,21 +99,29 @@ def test_grammar_mode_recognises_commands(engine: PocketsphinxEngine, speech: Ca
         assert ended is not None, f"no end of speech for {sentence!r}"
         if text == sentence:
             exact.append(sentence)
-    print(f"\npocketsphinx {voice}: {len(exact)}/{len(COMMANDS)} exact, finish p50 {statistics.median(latencies) * 1e3:.0f} ms "
-          f"max {max(latencies) * 1e3:.0f} ms, RTF {decode_s / audio_s:.3f}")
+    print(
+        f"\npocketsphinx {voice}: {len(exact)}/{len(COMMANDS)} exact, finish p50 {statistics.median(latencies) * 1e3:.0f} ms "
+        f"max {max(latencies) * 1e3:.0f} ms, RTF {decode_s / audio_s:.3f}"
+    )
     missed_reliable = [s for s in RELIABLE if s not in exact]
-    assert not missed_reliable, f"{voice}: reliable sentences not recognised exactly: {missed_reliable}"
+    assert not missed_reliable, (
+        f"{voice}: reliable sentences not recognised exactly: {missed_reliable}"
+    )
     assert len(exact) >= MIN_EXACT[voice]
     assert statistics.median(latencies) < 0.5
 
 
-def test_out_of_domain_speech_is_not_a_command(engine: PocketsphinxEngine, speech: Callable[[str, str], bytes]) -> None:
+def test_out_of_domain_speech_is_not_a_command(
+    engine: PocketsphinxEngine, speech: Callable[[str, str], bytes]
+) -> None:
     for sentence in OUT_OF_DOMAIN:
         text, _, _ = transcribe(engine, quiet(0.3) + speech(sentence, "en-us") + quiet(1.2))
         assert text not in COMMANDS, f"{sentence!r} came out as the command {text!r}"
 
 
-def test_end_of_speech_fires_only_after_trailing_silence(engine: PocketsphinxEngine, speech: Callable[[str, str], bytes]) -> None:
+def test_end_of_speech_fires_only_after_trailing_silence(
+    engine: PocketsphinxEngine, speech: Callable[[str, str], bytes]
+) -> None:
     spoken = speech("turn on the kitchen light", "en-us")
     speech_end = 0.3 + len(spoken) / 32000
     utterance = engine.open_utterance()

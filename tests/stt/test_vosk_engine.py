@@ -7,14 +7,23 @@ import time
 from collections.abc import Callable
 
 import pytest
-from tests.stt.speech import quiet, stream, timed_finish
 
 from hearth_stt.engines import EngineOptions, Vocabulary, create_engine
 from hearth_stt.engines.vosk_engine import VoskEngine, _scaled_endpoint_conf
+from tests.stt.speech import quiet, stream, timed_finish
 
 SENTENCES = (
-    "거실 불 켜", "거실 불 꺼", "주방 조명 켜", "주방 조명 꺼", "지금 몇 시야", "음악 틀어 줘",
-    "날씨 어때", "타이머 설정해", "알람 설정해", "에어컨 켜", "에어컨 꺼",
+    "거실 불 켜",
+    "거실 불 꺼",
+    "주방 조명 켜",
+    "주방 조명 꺼",
+    "지금 몇 시야",
+    "음악 틀어 줘",
+    "날씨 어때",
+    "타이머 설정해",
+    "알람 설정해",
+    "에어컨 켜",
+    "에어컨 꺼",
 )
 # espeak-ng's Korean voice is rough; these came out exactly when the suite was written.
 RELIABLE = ("지금 몇 시야", "음악 틀어 줘", "날씨 어때")
@@ -34,7 +43,9 @@ def engine() -> VoskEngine:
     return eng
 
 
-def test_grammar_transcripts_stay_in_vocabulary(engine: VoskEngine, speech: Callable[[str, str], bytes]) -> None:
+def test_grammar_transcripts_stay_in_vocabulary(
+    engine: VoskEngine, speech: Callable[[str, str], bytes]
+) -> None:
     exact, latencies, decode_s, audio_s = [], [], 0.0, 0.0
     for sentence in SENTENCES:
         pcm = quiet(0.3) + speech(sentence, "ko") + quiet(1.2)
@@ -46,15 +57,21 @@ def test_grammar_transcripts_stay_in_vocabulary(engine: VoskEngine, speech: Call
         audio_s += ended or len(pcm) / 32000
         latencies.append(latency)
         assert ended is not None, f"no end of speech for {sentence!r}"
-        assert set(result.text.split()) <= WORDS, f"{result.text!r} has words outside the vocabulary"
+        assert set(result.text.split()) <= WORDS, (
+            f"{result.text!r} has words outside the vocabulary"
+        )
         exact += [sentence] if result.text == sentence else []
-    print(f"\nvosk ko grammar: {len(exact)}/{len(SENTENCES)} exact, finish p50 {statistics.median(latencies) * 1e3:.1f} ms, "
-          f"RTF {decode_s / audio_s:.3f}")
+    print(
+        f"\nvosk ko grammar: {len(exact)}/{len(SENTENCES)} exact, finish p50 {statistics.median(latencies) * 1e3:.1f} ms, "
+        f"RTF {decode_s / audio_s:.3f}"
+    )
     assert set(RELIABLE) <= set(exact)
     assert statistics.median(latencies) < 0.1
 
 
-def test_end_of_speech_follows_the_configured_silence(speech: Callable[[str, str], bytes], engine: VoskEngine) -> None:
+def test_end_of_speech_follows_the_configured_silence(
+    speech: Callable[[str, str], bytes], engine: VoskEngine
+) -> None:
     spoken = speech("지금 몇 시야", "ko")
     speech_end = 0.3 + len(spoken) / 32000
     pcm = quiet(0.3) + spoken + quiet(3.0)

@@ -17,7 +17,9 @@ CHUNK_S = 0.02
 def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     with wave.open(sys.argv[1], "rb") as wav:
-        assert (wav.getframerate(), wav.getnchannels(), wav.getsampwidth()) == (16000, 1, 2), "needs 16 kHz mono 16-bit"
+        assert (wav.getframerate(), wav.getnchannels(), wav.getsampwidth()) == (16000, 1, 2), (
+            "needs 16 kHz mono 16-bit"
+        )
         speech = wav.readframes(wav.getnframes())
     silence = bytes(int(float(sys.argv[2]) if len(sys.argv) > 2 else 4.0) * 32000)
     cycle = silence + speech

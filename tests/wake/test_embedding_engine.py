@@ -15,20 +15,33 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from hearth_wake.engines import WakeHit, WakeModelError
-from hearth_wake.engines import speech_embedding
+from hearth_wake.engines import WakeHit, WakeModelError, speech_embedding
 from hearth_wake.engines.embedding import DEFAULT_MODEL, EmbeddingEngine
 from hearth_wake.training import train_model
 from hearth_wake.training.voices import GROUP_VARIANTS, TEST_ONLY_VARIANTS
 
-pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None or shutil.which("sox") is None,
-                                reason="needs espeak-ng and sox")
+pytestmark = pytest.mark.skipif(
+    shutil.which("espeak-ng") is None or shutil.which("sox") is None,
+    reason="needs espeak-ng and sox",
+)
 
 RATE = 16000
 UNSEEN_VOICES = ("en-us+m6", "en-gb-x-rp+f4", "en-gb+steph2")
-COMMANDS = ("turn on the kitchen lights", "what time is it", "set a timer for ten minutes",
-            "the children are still asleep upstairs")
-CLOSE_SOUNDING = ("hey siesta", "hestia", "hey fiesta", "best here", "hey sister", "hey there", "hey")
+COMMANDS = (
+    "turn on the kitchen lights",
+    "what time is it",
+    "set a timer for ten minutes",
+    "the children are still asleep upstairs",
+)
+CLOSE_SOUNDING = (
+    "hey siesta",
+    "hestia",
+    "hey fiesta",
+    "best here",
+    "hey sister",
+    "hey there",
+    "hey",
+)
 
 
 @pytest.fixture(scope="module")
@@ -39,9 +52,33 @@ def engine() -> EmbeddingEngine:
 def speak(text: str, voice: str, directory: Path, speed: int = 175) -> np.ndarray:
     """Synthesize with espeak-ng (175 words/min is its default) into a temp WAV, convert to 16 kHz mono int16 with sox."""
     wav, raw = directory / "speech.wav", directory / "speech.raw"
-    subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(wav), text], check=True, timeout=30, capture_output=True)
-    subprocess.run(["sox", "-R", str(wav), "-r", str(RATE), "-c", "1", "-b", "16", "-e", "signed", "-t", "raw", str(raw)],
-                   check=True, timeout=30, capture_output=True)
+    subprocess.run(
+        ["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(wav), text],
+        check=True,
+        timeout=30,
+        capture_output=True,
+    )
+    subprocess.run(
+        [
+            "sox",
+            "-R",
+            str(wav),
+            "-r",
+            str(RATE),
+            "-c",
+            "1",
+            "-b",
+            "16",
+            "-e",
+            "signed",
+            "-t",
+            "raw",
+            str(raw),
+        ],
+        check=True,
+        timeout=30,
+        capture_output=True,
+    )
     return np.frombuffer(raw.read_bytes(), dtype="<i2").copy()
 
 
@@ -52,7 +89,9 @@ def with_room(speech: np.ndarray, seed: int) -> np.ndarray:
     return np.clip(padded + rng.normal(0, 30, padded.size), -32768, 32767).astype(np.int16)
 
 
-def stream(engine: EmbeddingEngine, pcm: np.ndarray, seed: int = 0, **options: float) -> list[WakeHit]:
+def stream(
+    engine: EmbeddingEngine, pcm: np.ndarray, seed: int = 0, **options: float
+) -> list[WakeHit]:
     """Feed the audio in random 20..100 ms chunks, as a microphone would."""
     rng = np.random.default_rng(seed)
     wake = engine.open_stream(**options)
@@ -72,7 +111,9 @@ def test_test_voices_are_unseen_by_the_recipe() -> None:
 
 @pytest.mark.parametrize("voice", UNSEEN_VOICES)
 @pytest.mark.parametrize("text", ["hey hestia", "hey hestia, what time is it"])
-def test_detects_the_phrase_once_per_utterance(engine: EmbeddingEngine, tmp_path: Path, voice: str, text: str) -> None:
+def test_detects_the_phrase_once_per_utterance(
+    engine: EmbeddingEngine, tmp_path: Path, voice: str, text: str
+) -> None:
     speech = speak(text, voice, tmp_path)
     pcm = with_room(speech, seed=len(text))
     hits = stream(engine, pcm, seed=hash(voice) % 1000)
@@ -81,11 +122,15 @@ def test_detects_the_phrase_once_per_utterance(engine: EmbeddingEngine, tmp_path
     assert hit.wake_word == "hey hestia"
     assert engine.threshold <= hit.score <= 1.0
     phrase_start = RATE // 2
-    assert phrase_start < hit.end_sample < phrase_start + speech.size + RATE  # fired during/just after speech
+    assert (
+        phrase_start < hit.end_sample < phrase_start + speech.size + RATE
+    )  # fired during/just after speech
 
 
 @pytest.mark.parametrize("voice", UNSEEN_VOICES)
-def test_no_detection_on_commands_and_sound_alikes(engine: EmbeddingEngine, tmp_path: Path, voice: str) -> None:
+def test_no_detection_on_commands_and_sound_alikes(
+    engine: EmbeddingEngine, tmp_path: Path, voice: str
+) -> None:
     for number, text in enumerate(COMMANDS + CLOSE_SOUNDING):
         pcm = with_room(speak(text, voice, tmp_path), seed=number)
         assert stream(engine, pcm, seed=number) == [], f"false wake on {text!r} by {voice}"
@@ -107,8 +152,9 @@ def test_chunk_size_does_not_change_the_result(engine: EmbeddingEngine, tmp_path
 
     def same(hits: list[WakeHit]) -> bool:
         """Same detections at the same samples; scores equal but for float rounding in other batch shapes."""
-        return [(h.wake_word, h.end_sample) for h in hits] == [(h.wake_word, h.end_sample) for h in whole] and all(
-            h.score == pytest.approx(w.score, abs=1e-9) for h, w in zip(hits, whole))
+        return [(h.wake_word, h.end_sample) for h in hits] == [
+            (h.wake_word, h.end_sample) for h in whole
+        ] and all(h.score == pytest.approx(w.score, abs=1e-9) for h, w in zip(hits, whole))
 
     assert whole and same(stream(engine, pcm, seed=5))
     single = engine.open_stream()

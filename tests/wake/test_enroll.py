@@ -31,22 +31,45 @@ pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="needs
 
 TAKES_MIC = Path(__file__).resolve().parents[1] / "tools" / "takes_mic.py"
 OWNER = "en-us+whisperf"
-ENROLLED = ((140, 45), (150, 50), (160, 55), (145, 52), (155, 48))  # (words/min, pitch) of each recording
+ENROLLED = (
+    (140, 45),
+    (150, 50),
+    (160, 55),
+    (145, 52),
+    (155, 48),
+)  # (words/min, pitch) of each recording
 UNSEEN_TAKES = ((130, 40), (170, 58), (135, 55), (165, 42))  # the owner on other days
-OTHER_TALK = ("turn on the kitchen lights", "what time is it", "set a timer for ten minutes",
-              "hey sister", "hey there", "hey siesta", "hestia", "best here", "hey fiesta")
+OTHER_TALK = (
+    "turn on the kitchen lights",
+    "what time is it",
+    "set a timer for ten minutes",
+    "hey sister",
+    "hey there",
+    "hey siesta",
+    "hestia",
+    "best here",
+    "hey fiesta",
+)
 
 
 def espeak(text: str, speed: int, pitch: int) -> np.ndarray:
     """espeak-ng's own output: 22.05 kHz int16 (what a recording app might hand the owner)."""
-    result = subprocess.run(["espeak-ng", "-v", OWNER, "-s", str(speed), "-p", str(pitch), "--stdout", text],
-                            check=True, capture_output=True, timeout=30)
-    return np.frombuffer(result.stdout[44:len(result.stdout) // 2 * 2], dtype="<i2").copy()
+    result = subprocess.run(
+        ["espeak-ng", "-v", OWNER, "-s", str(speed), "-p", str(pitch), "--stdout", text],
+        check=True,
+        capture_output=True,
+        timeout=30,
+    )
+    return np.frombuffer(result.stdout[44 : len(result.stdout) // 2 * 2], dtype="<i2").copy()
 
 
 def espeak16(text: str, speed: int, pitch: int) -> np.ndarray:
     """The owner at 16 kHz, the rate the engine listens at."""
-    return resample(espeak(text, speed, pitch).astype(np.float32), 22050, RATE).round().astype(np.int16)
+    return (
+        resample(espeak(text, speed, pitch).astype(np.float32), 22050, RATE)
+        .round()
+        .astype(np.int16)
+    )
 
 
 def write_wav(path: Path, samples: np.ndarray, rate: int) -> Path:
@@ -85,19 +108,43 @@ def enrolled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, float
     """Run the real CLI once (quick profile), recording five takes with the configured microphone command;
     returns the model, the command's output and seconds."""
     tmp = tmp_path_factory.mktemp("enroll")
-    takes = [read_sample(recording(tmp / f"phone{i}.wav", speed, pitch, i)) for i, (speed, pitch) in enumerate(ENROLLED)]
+    takes = [
+        read_sample(recording(tmp / f"phone{i}.wav", speed, pitch, i))
+        for i, (speed, pitch) in enumerate(ENROLLED)
+    ]
     config = write_config(tmp / "hearth.yaml", mic_takes(tmp / "mic", takes))
     output = tmp / "hey_hestia_owner.npz"
     started = time.monotonic()
-    result = subprocess.run([sys.executable, "-m", "hearth", "--config", str(config), "wake", "enroll", "--record", "5",
-                             "--keep", str(tmp / "kept"), "--output", str(output), "--profile", "quick"],
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "hearth",
+            "--config",
+            str(config),
+            "wake",
+            "enroll",
+            "--record",
+            "5",
+            "--keep",
+            str(tmp / "kept"),
+            "--output",
+            str(output),
+            "--profile",
+            "quick",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     seconds = time.monotonic() - started
     assert result.returncode == 0, result.stderr[-3000:]
     kept = sorted((tmp / "kept").glob("take*.wav"))
     assert [p.name for p in kept] == [f"take{i}.wav" for i in range(1, 6)]
-    assert all(np.array_equal(read_sample(p)[: takes[i].size], takes[i]) for i, p in enumerate(kept))
-    assert result.stdout.count("say \"hey hestia\" now") == 5
+    assert all(
+        np.array_equal(read_sample(p)[: takes[i].size], takes[i]) for i, p in enumerate(kept)
+    )
+    assert result.stdout.count('say "hey hestia" now') == 5
     return output, result.stdout, seconds
 
 
@@ -105,10 +152,16 @@ def test_owner_voice_is_unseen_by_the_recipe() -> None:
     assert OWNER.split("+")[1] not in {v for variants in GROUP_VARIANTS.values() for v in variants}
 
 
-def test_enrollment_reports_before_and_after_and_writes_a_loadable_model(enrolled: tuple[Path, str, float]) -> None:
+def test_enrollment_reports_before_and_after_and_writes_a_loadable_model(
+    enrolled: tuple[Path, str, float],
+) -> None:
     output, text, seconds = enrolled
     assert seconds < 180  # about 30 s alone; the bound leaves room for a busy CI machine
-    assert "your recordings detected" in text and "false accepts" in text and f"model: {output}" in text
+    assert (
+        "your recordings detected" in text
+        and "false accepts" in text
+        and f"model: {output}" in text
+    )
     engine = EmbeddingEngine.load(output)
     meta = engine.classifier.metadata["enrollment"]
     before, after = meta["before"], meta["after"]
@@ -122,14 +175,19 @@ def test_enrollment_reports_before_and_after_and_writes_a_loadable_model(enrolle
     assert after["others_detected"] >= 0.6 * before["others_detected"]
     if after["others_detected"] < before["others_detected"]:
         assert "other voices are heard less well" in text
-    assert after["threshold"] >= before["threshold"]  # enrollment never makes the model easier to trigger
+    assert (
+        after["threshold"] >= before["threshold"]
+    )  # enrollment never makes the model easier to trigger
     assert engine.wake_words == ("hey hestia",)
 
 
 def test_enrolled_model_hears_the_owner_on_other_days(enrolled: tuple[Path, str, float]) -> None:
     base, mine = EmbeddingEngine.load(), EmbeddingEngine.load(enrolled[0])
-    takes = [with_room(espeak16(text, speed, pitch), seed=i)
-             for i, (speed, pitch) in enumerate(UNSEEN_TAKES) for text in ("hey hestia", "hey hestia, what time is it")]
+    takes = [
+        with_room(espeak16(text, speed, pitch), seed=i)
+        for i, (speed, pitch) in enumerate(UNSEEN_TAKES)
+        for text in ("hey hestia", "hey hestia, what time is it")
+    ]
     base_hits = sum(len(stream(base, pcm, seed=i)) == 1 for i, pcm in enumerate(takes))
     my_hits = sum(len(stream(mine, pcm, seed=i)) == 1 for i, pcm in enumerate(takes))
     assert my_hits >= 6 and my_hits >= base_hits + 4, f"base {base_hits}/8, enrolled {my_hits}/8"
@@ -155,7 +213,9 @@ def test_bad_samples_are_refused_with_a_reason(tmp_path: Path) -> None:
     silent = write_wav(tmp_path / "silent.wav", np.zeros(RATE), RATE)
     with pytest.raises(EnrollmentError, match="no speech"):
         check_samples([*good[:2], silent])
-    speech = espeak("the children are still asleep upstairs and the kettle has just boiled", 150, 50)
+    speech = espeak(
+        "the children are still asleep upstairs and the kettle has just boiled", 150, 50
+    )
     long = write_wav(tmp_path / "sentence.wav", speech, 22050)
     with pytest.raises(EnrollmentError, match="just the wake phrase"):
         check_samples([*good[:2], long])
@@ -164,10 +224,28 @@ def test_bad_samples_are_refused_with_a_reason(tmp_path: Path) -> None:
 
 
 def test_cli_exits_2_with_the_reason(tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "hearth", "wake", "enroll", str(tmp_path / "missing.wav"),
-                             str(tmp_path / "b.wav"), str(tmp_path / "c.wav"), "--output", str(tmp_path / "o.npz")],
-                            capture_output=True, text=True, timeout=60)
-    assert result.returncode == 2 and "does not exist" in result.stderr and "Traceback" not in result.stderr
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "hearth",
+            "wake",
+            "enroll",
+            str(tmp_path / "missing.wav"),
+            str(tmp_path / "b.wav"),
+            str(tmp_path / "c.wav"),
+            "--output",
+            str(tmp_path / "o.npz"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (
+        result.returncode == 2
+        and "does not exist" in result.stderr
+        and "Traceback" not in result.stderr
+    )
     assert not (tmp_path / "o.npz").exists()
 
 
@@ -176,7 +254,9 @@ def test_recording_retakes_a_silent_take_and_gives_up_with_the_reason(tmp_path: 
     silence fails after three tries, saying why, and nothing is written."""
     phrase = read_sample(recording(tmp_path / "phone.wav", 150, 50, 0))
     said: list[str] = []
-    hiss = np.random.default_rng(0).integers(-20, 21, RATE).astype(np.int16)  # the room, as the mic hears it after
+    hiss = (
+        np.random.default_rng(0).integers(-20, 21, RATE).astype(np.int16)
+    )  # the room, as the mic hears it after
     microphone = Microphone(mic_takes(tmp_path / "mic", [hiss, phrase, phrase, phrase]))
     paths = record_takes(microphone, 3, tmp_path / "takes", "hey hestia", said.append, pause_s=0.0)
     assert [p.name for p in paths] == ["take1.wav", "take2.wav", "take3.wav"]
@@ -184,17 +264,68 @@ def test_recording_retakes_a_silent_take_and_gives_up_with_the_reason(tmp_path: 
     assert np.array_equal(read_sample(paths[0])[: phrase.size], phrase)  # take 1 is the second try
 
     silent = write_config(tmp_path / "silent.yaml", mic_takes(tmp_path / "silent-mic", []))
-    result = subprocess.run([sys.executable, "-m", "hearth", "--config", str(silent), "wake", "enroll", "--record", "3",
-                             "--output", str(tmp_path / "s.npz")], capture_output=True, text=True, timeout=120)
-    assert result.returncode == 2 and "Take 1 failed 3 times" in result.stderr and "Traceback" not in result.stderr
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "hearth",
+            "--config",
+            str(silent),
+            "wake",
+            "enroll",
+            "--record",
+            "3",
+            "--output",
+            str(tmp_path / "s.npz"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert (
+        result.returncode == 2
+        and "Take 1 failed 3 times" in result.stderr
+        and "Traceback" not in result.stderr
+    )
     assert not (tmp_path / "s.npz").exists()
 
 
 def test_recording_with_a_broken_microphone_command_says_so(tmp_path: Path) -> None:
     config = write_config(tmp_path / "hearth.yaml", ["/nonexistent/arecord"])
-    result = subprocess.run([sys.executable, "-m", "hearth", "--config", str(config), "wake", "enroll", "--record", "3",
-                             "--output", str(tmp_path / "o.npz")], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "hearth",
+            "--config",
+            str(config),
+            "wake",
+            "enroll",
+            "--record",
+            "3",
+            "--output",
+            str(tmp_path / "o.npz"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2 and "Cannot start the microphone command" in result.stderr
-    both = subprocess.run([sys.executable, "-m", "hearth", "wake", "enroll", "a.wav", "--record", "3",
-                           "--output", str(tmp_path / "o.npz")], capture_output=True, text=True, timeout=60)
+    both = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "hearth",
+            "wake",
+            "enroll",
+            "a.wav",
+            "--record",
+            "3",
+            "--output",
+            str(tmp_path / "o.npz"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert both.returncode == 2 and "not both" in both.stderr

@@ -26,8 +26,14 @@ def start_wake(config: Path, tmp: Path, **settings: str) -> subprocess.Completed
     env = {k: v for k, v in os.environ.items() if not k.startswith("HEARTH")}
     env.update({f"HEARTH__WAKE__{key.upper()}": value for key, value in settings.items()})
     env["HEARTH__WAKE__METRICS_PORT"] = "0"
-    return subprocess.run([sys.executable, "-m", "hearth_wake", "--config", str(config)], env=env, cwd=tmp,
-                          capture_output=True, text=True, timeout=START_TIMEOUT_S)
+    return subprocess.run(
+        [sys.executable, "-m", "hearth_wake", "--config", str(config)],
+        env=env,
+        cwd=tmp,
+        capture_output=True,
+        text=True,
+        timeout=START_TIMEOUT_S,
+    )
 
 
 @pytest.fixture()
@@ -44,7 +50,9 @@ def model_arrays() -> dict[str, np.ndarray]:
         return {key: data[key] for key in data.files}
 
 
-def test_corrupt_model_stops_the_service_with_the_path_and_a_remedy(tmp_path: Path, config: Path) -> None:
+def test_corrupt_model_stops_the_service_with_the_path_and_a_remedy(
+    tmp_path: Path, config: Path
+) -> None:
     bad = tmp_path / "my_wake_word.npz"
     bad.write_bytes(DEFAULT_MODEL.read_bytes()[:500])  # a truncated download
     result = start_wake(config, tmp_path, model=str(bad))

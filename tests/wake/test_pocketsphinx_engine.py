@@ -17,13 +17,24 @@ from hearth_wake.engine_loader import load_engine
 from hearth_wake.engines import WakeModelError
 from hearth_wake.engines.pocketsphinx_kws import FRAME, PocketsphinxEngine, kws_threshold
 from hearth_wake.settings import WakeSettings
-from tests.wake.test_embedding_engine import CLOSE_SOUNDING, COMMANDS, RATE, speak, stream, with_room
+from tests.wake.test_embedding_engine import (
+    CLOSE_SOUNDING,
+    COMMANDS,
+    RATE,
+    speak,
+    stream,
+    with_room,
+)
 
-pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None or shutil.which("sox") is None,
-                                reason="needs espeak-ng and sox")
+pytestmark = pytest.mark.skipif(
+    shutil.which("espeak-ng") is None or shutil.which("sox") is None,
+    reason="needs espeak-ng and sox",
+)
 
 VOICE = "en-us+m6"  # a recipe-unseen voice PocketSphinx hears ...
-SENSITIVITY = 0.75  # ... reliably at this sensitivity (at 0.5 it misses about half of its takes in noise)
+SENSITIVITY = (
+    0.75  # ... reliably at this sensitivity (at 0.5 it misses about half of its takes in noise)
+)
 
 
 @pytest.fixture(scope="module")
@@ -50,19 +61,29 @@ def test_detects_the_phrase_once(engine: PocketsphinxEngine, tmp_path: Path, tex
     assert hits[0].wake_word == "hey hestia"
 
 
-def test_silent_on_silence_noise_and_other_speech(engine: PocketsphinxEngine, tmp_path: Path) -> None:
+def test_silent_on_silence_noise_and_other_speech(
+    engine: PocketsphinxEngine, tmp_path: Path
+) -> None:
     rng = np.random.default_rng(0)
     quiet = np.zeros(RATE * 20, np.int16)
     hiss = rng.normal(0, 300, RATE * 20).astype(np.int16)
-    assert stream(engine, quiet, sensitivity=1.0) == [] and stream(engine, hiss, sensitivity=1.0) == []
+    assert (
+        stream(engine, quiet, sensitivity=1.0) == [] and stream(engine, hiss, sensitivity=1.0) == []
+    )
     for number, text in enumerate(COMMANDS + CLOSE_SOUNDING):
         pcm = with_room(speak(text, VOICE, tmp_path), seed=number)
-        assert stream(engine, pcm, seed=number, sensitivity=SENSITIVITY) == [], f"false wake on {text!r}"
+        assert stream(engine, pcm, seed=number, sensitivity=SENSITIVITY) == [], (
+            f"false wake on {text!r}"
+        )
 
 
-def test_long_talk_is_cut_and_the_phrase_inside_is_found(engine: PocketsphinxEngine, tmp_path: Path) -> None:
+def test_long_talk_is_cut_and_the_phrase_inside_is_found(
+    engine: PocketsphinxEngine, tmp_path: Path
+) -> None:
     # Talk with no pause long enough to end an utterance: the 4 s cap with overlap must still find the phrase.
-    talk = speak("the children are still asleep upstairs and the kettle has just boiled", VOICE, tmp_path)
+    talk = speak(
+        "the children are still asleep upstairs and the kettle has just boiled", VOICE, tmp_path
+    )
     phrase = speak("hey hestia", VOICE, tmp_path)
     pcm = with_room(np.concatenate([talk, np.zeros(RATE // 10, np.int16), phrase]), seed=4)
     hits = stream(engine, pcm, seed=4, sensitivity=SENSITIVITY)
@@ -76,7 +97,9 @@ def test_chunking_refractory_and_reset(engine: PocketsphinxEngine, tmp_path: Pat
     twice = np.concatenate([pcm, pcm])
     wake = engine.open_stream(SENSITIVITY)
     hits = wake.process(twice)
-    assert len(hits) == 2 and abs(hits[1].end_sample - hits[0].end_sample - pcm.size) <= FRAME  # 10 ms frames
+    assert (
+        len(hits) == 2 and abs(hits[1].end_sample - hits[0].end_sample - pcm.size) <= FRAME
+    )  # 10 ms frames
     wake.reset()
     assert wake.process(pcm) == whole
 

@@ -20,8 +20,16 @@ from hearth.v1 import policy_pb2, policy_pb2_grpc
 log = logging.getLogger(__name__)
 
 WATCHDOG_INTERVAL_S = 0.1
-MUTED = Gauge("hearth_audio_muted", "1 while policy refuses this site's capture because it is muted (the audio service's view)", ["site"])
-CAPTURE_ALLOWED = Gauge("hearth_audio_capture_allowed", "1 while the site holds a live capture lease from policy", ["site"])
+MUTED = Gauge(
+    "hearth_audio_muted",
+    "1 while policy refuses this site's capture because it is muted (the audio service's view)",
+    ["site"],
+)
+CAPTURE_ALLOWED = Gauge(
+    "hearth_audio_capture_allowed",
+    "1 while the site holds a live capture lease from policy",
+    ["site"],
+)
 
 
 class CaptureGate:
@@ -65,7 +73,9 @@ class CaptureGate:
             watchdog.cancel()
 
     async def _hold_once(self) -> None:
-        call = self.policy.HoldCapture(policy_pb2.CaptureRequest(site=self.site, client=self.client))
+        call = self.policy.HoldCapture(
+            policy_pb2.CaptureRequest(site=self.site, client=self.client)
+        )
         try:
             async for grant in call:
                 await self._apply(grant)

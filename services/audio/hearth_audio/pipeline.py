@@ -29,9 +29,15 @@ from hearth_audio.wake_link import WakeLink
 
 log = logging.getLogger(__name__)
 
-CAPTURED_SECONDS = Counter("hearth_audio_captured_seconds_total", "Seconds of audio captured", ["site"])
-CAPTURE_FAILURES = Counter("hearth_audio_capture_failures_total", "Unexpected capture errors (capture restarts)", ["site"])
-SOURCE_FAILURES = Counter("hearth_audio_source_failures_total", "Microphone or file source failures", ["site"])
+CAPTURED_SECONDS = Counter(
+    "hearth_audio_captured_seconds_total", "Seconds of audio captured", ["site"]
+)
+CAPTURE_FAILURES = Counter(
+    "hearth_audio_capture_failures_total", "Unexpected capture errors (capture restarts)", ["site"]
+)
+SOURCE_FAILURES = Counter(
+    "hearth_audio_source_failures_total", "Microphone or file source failures", ["site"]
+)
 SOURCE_BACKOFF_MAX_S = 60.0
 CAPTURING = Gauge("hearth_audio_capturing", "1 while the site's microphone is open", ["site"])
 RING_SECONDS = 15.0
@@ -46,13 +52,17 @@ REPORT_LENGTH = 100
 class PipelineReport:
     """What happened lately, for `hearth run-file` and tests."""
 
-    detections: deque[wake_pb2.Detection] = field(default_factory=lambda: deque(maxlen=REPORT_LENGTH))
+    detections: deque[wake_pb2.Detection] = field(
+        default_factory=lambda: deque(maxlen=REPORT_LENGTH)
+    )
     refusals: deque[str] = field(default_factory=lambda: deque(maxlen=REPORT_LENGTH))
     sessions: deque[SessionResult] = field(default_factory=lambda: deque(maxlen=REPORT_LENGTH))
 
 
 class SitePipeline:
-    def __init__(self, common: CommonSettings, settings: AudioSettings, source: AudioSource, client_name: str) -> None:
+    def __init__(
+        self, common: CommonSettings, settings: AudioSettings, source: AudioSource, client_name: str
+    ) -> None:
         self.common = common
         self.settings = settings
         self.site = settings.site
@@ -63,13 +73,24 @@ class SitePipeline:
         self.session_task: asyncio.Task[SessionResult] | None = None
         self.source_ended = asyncio.Event()
         limit = common.grpc_max_message_bytes
-        self._channels = [rpc.open_channel(address, limit) for address in (common.endpoints.wake, common.endpoints.stt, common.endpoints.policy)]
+        self._channels = [
+            rpc.open_channel(address, limit)
+            for address in (common.endpoints.wake, common.endpoints.stt, common.endpoints.policy)
+        ]
         wake_channel, stt_channel, policy_channel = self._channels
         self.policy = policy_pb2_grpc.PolicyStub(policy_channel)
         self.stt = stt_pb2_grpc.SttStub(stt_channel)
-        self.gate = CaptureGate(self.policy, self.site, client_name, settings.retry_s, self._on_revoked)
+        self.gate = CaptureGate(
+            self.policy, self.site, client_name, settings.retry_s, self._on_revoked
+        )
         backpressure = settings.source == "file" and not settings.realtime
-        self.wake = WakeLink(wake_pb2_grpc.WakeStub(wake_channel), self.site, settings.retry_s, self._on_detection, backpressure)
+        self.wake = WakeLink(
+            wake_pb2_grpc.WakeStub(wake_channel),
+            self.site,
+            settings.retry_s,
+            self._on_detection,
+            backpressure,
+        )
         self._tasks: list[asyncio.Task[None]] = []
         self._source_backoff = 0.0
         self._captured_seconds = CAPTURED_SECONDS.labels(self.site)
@@ -141,7 +162,9 @@ class SitePipeline:
     async def _source_failed(self, exc: SourceError) -> None:
         """A missing or failing microphone is retried with backoff (retry_s doubling to a minute), so an
         unplugged device gives a log line now and then, not a stream of them."""
-        self._source_backoff = min(SOURCE_BACKOFF_MAX_S, max(self.settings.retry_s, self._source_backoff * 2))
+        self._source_backoff = min(
+            SOURCE_BACKOFF_MAX_S, max(self.settings.retry_s, self._source_backoff * 2)
+        )
         log.error("site %s: %s; retrying in %.0f s", self.site, exc, self._source_backoff)
         SOURCE_FAILURES.labels(self.site).inc()
         await asyncio.sleep(self._source_backoff)
@@ -157,7 +180,9 @@ class SitePipeline:
     async def _on_revoked(self, reason: str) -> None:
         """Mute or a lost lease: close the device now, forget buffered audio, end any session."""
         await self.source.close()
-        CAPTURING.labels(self.site).set(0)  # before the gate reports the mute, so no scrape sees both at 1
+        CAPTURING.labels(self.site).set(
+            0
+        )  # before the gate reports the mute, so no scrape sees both at 1
         self.ring.clear()
         if self.session is not None:
             self.session.cancel(reason)
@@ -166,7 +191,9 @@ class SitePipeline:
         self.report.detections.append(detection)
         if self.session is not None:
             return  # already in a session; one command at a time
-        log.info("site %s: wake word %r (score %.2f)", self.site, detection.wake_word, detection.score)
+        log.info(
+            "site %s: wake word %r (score %.2f)", self.site, detection.wake_word, detection.score
+        )
         try:
             grant = await self.policy.RequestSession(
                 policy_pb2.SessionRequest(
@@ -180,7 +207,11 @@ class SitePipeline:
                 timeout=self.common.rpc_timeout_s,
             )
         except grpc.aio.AioRpcError as exc:
-            log.warning("site %s: policy did not answer the session request (%s)", self.site, exc.code().name)
+            log.warning(
+                "site %s: policy did not answer the session request (%s)",
+                self.site,
+                exc.code().name,
+            )
             self.report.refusals.append(f"policy unreachable: {exc.code().name}")
             return
         if not grant.granted:
@@ -189,7 +220,9 @@ class SitePipeline:
             return
         self._open_session(grant, detection, ring_offset)
 
-    def _open_session(self, grant: policy_pb2.SessionGrant, detection: wake_pb2.Detection, ring_offset: int) -> None:
+    def _open_session(
+        self, grant: policy_pb2.SessionGrant, detection: wake_pb2.Detection, ring_offset: int
+    ) -> None:
         preroll_s = min(self.settings.preroll_s, grant.preroll_s)
         start = ring_offset - int(preroll_s * pcm.SAMPLE_RATE)
         # Backlog and live feed are taken together, with no await between, so no chunk is lost or doubled.
@@ -213,7 +246,11 @@ class SitePipeline:
             self.session = None
         self.report.sessions.append(result)
         log.info(
-            "site %s: session ended (%s) after %.1f s with %.1f s of audio", self.site, result.outcome.lower(), time.monotonic() - started, result.audio_s
+            "site %s: session ended (%s) after %.1f s with %.1f s of audio",
+            self.site,
+            result.outcome.lower(),
+            time.monotonic() - started,
+            result.audio_s,
         )
         return result
 
@@ -239,4 +276,3 @@ class SitePipeline:
         await self.source.close()
         for channel in self._channels:
             await channel.close()
-

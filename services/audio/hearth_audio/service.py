@@ -22,7 +22,12 @@ def build_source(settings: AudioSettings) -> AudioSource | None:
     if settings.source == "file":
         if settings.file is None:
             raise StartupError("audio.source is `file` but audio.file is not set")
-        source = FileSource(settings.file, settings.chunk_ms, realtime=settings.realtime, trailing_silence_s=settings.trailing_silence_s)
+        source = FileSource(
+            settings.file,
+            settings.chunk_ms,
+            realtime=settings.realtime,
+            trailing_silence_s=settings.trailing_silence_s,
+        )
         try:
             source.load()
         except AudioFormatError as exc:
@@ -42,12 +47,16 @@ class AudioService(Service):
 
     async def setup(self) -> None:
         if self.settings.site not in self.common.sites:
-            raise StartupError(f"audio.site {self.settings.site!r} is not one of the configured sites: {', '.join(self.common.sites)}")
+            raise StartupError(
+                f"audio.site {self.settings.site!r} is not one of the configured sites: {', '.join(self.common.sites)}"
+            )
         source = build_source(self.settings)
         if source is None:
             log.info("site %s: no audio source configured (audio.source: none)", self.settings.site)
             return
-        self.pipeline = SitePipeline(self.common, self.settings, source, f"audio@{self.settings.instance}")
+        self.pipeline = SitePipeline(
+            self.common, self.settings, source, f"audio@{self.settings.instance}"
+        )
         await self.pipeline.start()
         self._capture = asyncio.create_task(self.pipeline.capture())
 

@@ -53,10 +53,15 @@ class MicSource(AudioSource):
     async def open(self) -> None:
         try:
             self.process = await asyncio.create_subprocess_exec(
-                *self.command, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+                *self.command,
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE,
             )
         except OSError as exc:
-            raise SourceError(f"cannot start microphone command {self.command[0]!r}: {exc.strerror}") from exc
+            raise SourceError(
+                f"cannot start microphone command {self.command[0]!r}: {exc.strerror}"
+            ) from exc
         log.info("microphone opened (pid %d)", self.process.pid)
 
     async def read(self) -> bytes:
@@ -99,7 +104,9 @@ class MicSource(AudioSource):
 class FileSource(AudioSource):
     """Plays a WAV file as a microphone would: in real time, then silence, so stt can hear the end."""
 
-    def __init__(self, path: Path, chunk_ms: int, *, realtime: bool, trailing_silence_s: float) -> None:
+    def __init__(
+        self, path: Path, chunk_ms: int, *, realtime: bool, trailing_silence_s: float
+    ) -> None:
         self.path = path
         self.realtime = realtime
         self.chunk_bytes = SAMPLE_RATE * SAMPLE_WIDTH * chunk_ms // 1000

@@ -16,7 +16,9 @@ from hearth.v1 import common_pb2, policy_pb2, policy_pb2_grpc, stt_pb2, stt_pb2_
 
 log = logging.getLogger(__name__)
 
-SESSIONS = Counter("hearth_audio_sessions_total", "Sessions the audio service ran, by outcome", ["site", "outcome"])
+SESSIONS = Counter(
+    "hearth_audio_sessions_total", "Sessions the audio service ran, by outcome", ["site", "outcome"]
+)
 FINAL_GRACE_S = 10.0
 """How long after the audio ends stt may take to return the final transcript."""
 _STOP = b""
@@ -87,14 +89,34 @@ class SttSession:
             async with asyncio.timeout(self.grant.max_length_s + FINAL_GRACE_S):
                 async for response in call:
                     if response.HasField("final"):
-                        return SessionResult(session_id, self._outcome(response.final), response.final.text, response.final.audio_s)
-            return SessionResult(session_id, "ERROR", "", pcm.seconds(self.sent_bytes), "stt ended without a transcript")
+                        return SessionResult(
+                            session_id,
+                            self._outcome(response.final),
+                            response.final.text,
+                            response.final.audio_s,
+                        )
+            return SessionResult(
+                session_id,
+                "ERROR",
+                "",
+                pcm.seconds(self.sent_bytes),
+                "stt ended without a transcript",
+            )
         except grpc.aio.AioRpcError as exc:
-            log.warning("stt refused or failed the session on site %s: %s (%s)", self.site, exc.details(), exc.code().name)
-            return SessionResult(session_id, "ERROR", "", pcm.seconds(self.sent_bytes), f"stt: {exc.code().name}")
+            log.warning(
+                "stt refused or failed the session on site %s: %s (%s)",
+                self.site,
+                exc.details(),
+                exc.code().name,
+            )
+            return SessionResult(
+                session_id, "ERROR", "", pcm.seconds(self.sent_bytes), f"stt: {exc.code().name}"
+            )
         except TimeoutError:
             log.warning("stt gave no transcript in time for site %s", self.site)
-            return SessionResult(session_id, "ERROR", "", pcm.seconds(self.sent_bytes), "stt timed out")
+            return SessionResult(
+                session_id, "ERROR", "", pcm.seconds(self.sent_bytes), "stt timed out"
+            )
         finally:
             call.cancel()
 
@@ -104,9 +126,13 @@ class SttSession:
         return "MAX_LENGTH" if self.reached_max else "CANCELLED"
 
     async def _requests(self) -> AsyncIterator[stt_pb2.TranscribeRequest]:
-        fmt = common_pb2.AudioFormat(sample_rate=pcm.SAMPLE_RATE, sample_width=pcm.SAMPLE_WIDTH, channels=pcm.CHANNELS)
+        fmt = common_pb2.AudioFormat(
+            sample_rate=pcm.SAMPLE_RATE, sample_width=pcm.SAMPLE_WIDTH, channels=pcm.CHANNELS
+        )
         yield stt_pb2.TranscribeRequest(
-            start=stt_pb2.TranscribeStart(session_token=self.grant.token, site=self.site, format=fmt, trace_id=self.trace_id)
+            start=stt_pb2.TranscribeStart(
+                session_token=self.grant.token, site=self.site, format=fmt, trace_id=self.trace_id
+            )
         )
         for offset in range(0, len(self.backlog), self.chunk_bytes):
             request = self._audio(self.backlog[offset : offset + self.chunk_bytes])
@@ -152,18 +178,34 @@ class SttSession:
                 timeout=self.rpc_timeout_s,
             )
         except grpc.aio.AioRpcError as exc:
-            log.warning("could not tell policy that the session on site %s ended: %s", self.site, exc.code().name)
-
+            log.warning(
+                "could not tell policy that the session on site %s ended: %s",
+                self.site,
+                exc.code().name,
+            )
 
     async def _keep_clip(self, audio: bytes) -> None:
         """Hand the session's audio to policy, which stores it with its expiry (gRPC, never the broker)."""
         try:
             reply = await self.policy.KeepClip(
-                policy_pb2.KeepClipRequest(session_id=self.grant.session_id, site=self.site, token=self.grant.token, pcm=audio),
+                policy_pb2.KeepClipRequest(
+                    session_id=self.grant.session_id,
+                    site=self.site,
+                    token=self.grant.token,
+                    pcm=audio,
+                ),
                 timeout=self.rpc_timeout_s,
             )
         except grpc.aio.AioRpcError as exc:
-            log.warning("could not hand the audio clip of a session on site %s to policy: %s", self.site, exc.code().name)
+            log.warning(
+                "could not hand the audio clip of a session on site %s to policy: %s",
+                self.site,
+                exc.code().name,
+            )
             return
         if not reply.kept:
-            log.warning("policy did not keep the audio clip of a session on site %s: %s", self.site, reply.reason)
+            log.warning(
+                "policy did not keep the audio clip of a session on site %s: %s",
+                self.site,
+                reply.reason,
+            )

@@ -20,7 +20,11 @@ from hearth.v1 import common_pb2, wake_pb2, wake_pb2_grpc
 
 log = logging.getLogger(__name__)
 
-DROPPED = Counter("hearth_audio_chunks_dropped_total", "Audio chunks that could not be delivered", ["site", "reason"])
+DROPPED = Counter(
+    "hearth_audio_chunks_dropped_total",
+    "Audio chunks that could not be delivered",
+    ["site", "reason"],
+)
 QUEUE_CHUNKS = 50
 MAX_SEGMENTS = 64
 """Continuity breaks remembered for mapping detections back; older ones lie outside the ring anyway."""
@@ -105,11 +109,18 @@ class WakeLink:
                     self.last_error = ""
                     self.ready.set()
                 elif response.HasField("detection"):
-                    await self.on_detection(response.detection, self.ring_offset(response.detection.end_sample))
+                    await self.on_detection(
+                        response.detection, self.ring_offset(response.detection.end_sample)
+                    )
             return True
         except grpc.aio.AioRpcError as exc:
             if exc.details() != self.last_error:
-                log.warning("wake stream for site %s failed: %s (%s); retrying", self.site, exc.details(), exc.code().name)
+                log.warning(
+                    "wake stream for site %s failed: %s (%s); retrying",
+                    self.site,
+                    exc.details(),
+                    exc.code().name,
+                )
             self.last_error = exc.details() or exc.code().name
             return False
         finally:
@@ -121,7 +132,9 @@ class WakeLink:
             self._queue.get_nowait()
 
     async def _requests(self) -> AsyncIterator[wake_pb2.DetectRequest]:
-        fmt = common_pb2.AudioFormat(sample_rate=SAMPLE_RATE, sample_width=SAMPLE_WIDTH, channels=CHANNELS)
+        fmt = common_pb2.AudioFormat(
+            sample_rate=SAMPLE_RATE, sample_width=SAMPLE_WIDTH, channels=CHANNELS
+        )
         yield wake_pb2.DetectRequest(start=wake_pb2.DetectStart(site=self.site, format=fmt))
         while True:
             item = await self._queue.get()

@@ -18,14 +18,23 @@ def read_wav(path: Path) -> np.ndarray:
     """int16 mono samples at 16 kHz; other rates are resampled, channels averaged, 8/24/32-bit PCM rescaled."""
     try:
         with wave.open(str(path), "rb") as wav:
-            channels, width, rate, frames = wav.getnchannels(), wav.getsampwidth(), wav.getframerate(), wav.getnframes()
+            channels, width, rate, frames = (
+                wav.getnchannels(),
+                wav.getsampwidth(),
+                wav.getframerate(),
+                wav.getnframes(),
+            )
             raw = wav.readframes(frames)
     except FileNotFoundError:
         raise AudioFormatError(f"{path}: no such file") from None
     except (wave.Error, EOFError) as exc:
-        raise AudioFormatError(f"{path} is not a PCM WAV file ({exc}); convert it with: sox IN -r 16000 -c 1 -b 16 OUT.wav") from None
+        raise AudioFormatError(
+            f"{path} is not a PCM WAV file ({exc}); convert it with: sox IN -r 16000 -c 1 -b 16 OUT.wav"
+        ) from None
     if rate < 8000 or rate > 192_000:
-        raise AudioFormatError(f"{path}: sample rate {rate} Hz is not supported (8000 to 192000 Hz)")
+        raise AudioFormatError(
+            f"{path}: sample rate {rate} Hz is not supported (8000 to 192000 Hz)"
+        )
     samples = _to_float(raw, width, path)
     if channels > 1:
         samples = samples.reshape(-1, channels).mean(axis=1)

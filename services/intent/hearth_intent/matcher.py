@@ -40,13 +40,14 @@ from hassil import (
 from hassil import Sequence as HassilSequence
 from hassil.intents import IntentData
 from hassil.numbers import get_rbnf_engine
-from hearth.privacy import PRIVACY_INTENTS
 from home_assistant_intents import (
     get_intents,
     get_languages,
     get_speech_to_phrase_intents,
     get_speech_to_phrase_languages,
 )
+
+from hearth.privacy import PRIVACY_INTENTS
 
 DEFAULT_INTENTS: tuple[str, ...] = (
     "HassTurnOn",
@@ -126,7 +127,9 @@ class IntentMatcher:
         self._intents.slot_lists.update(_home_slot_lists(areas, devices))
         _add_missing_lists(self._intents)
         self._templates = _compile_templates(self._intents, language)
-        self._vocabulary_templates = self._speech_templates(language, areas, devices, domains) or self._templates
+        self._vocabulary_templates = (
+            self._speech_templates(language, areas, devices, domains) or self._templates
+        )
         self._vocabulary_cache: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
         self._warm_up(areas)
 
@@ -154,7 +157,9 @@ class IntentMatcher:
         }
         return IntentMatch(intent=result.intent.name, slots=slots, text=text)
 
-    def recognize_spoken(self, text: str, *, area: str | None = None, max_leading_words: int = 2) -> IntentMatch | None:
+    def recognize_spoken(
+        self, text: str, *, area: str | None = None, max_leading_words: int = 2
+    ) -> IntentMatch | None:
         """Like recognize(), for a transcript from a wake-word session.
 
         The session's pre-roll can carry the tail of the wake phrase ("...tia turn on the
@@ -183,7 +188,11 @@ class IntentMatcher:
         cached = self._vocabulary_cache.get(max_sentences)
         if cached is None:
             sampled = _sample_vocabulary(self._vocabulary_templates, max_sentences)
-            sentences = tuple(s for s in sampled if self._templates is self._vocabulary_templates or self.recognize(s))
+            sentences = tuple(
+                s
+                for s in sampled
+                if self._templates is self._vocabulary_templates or self.recognize(s)
+            )
             words = tuple(sorted({word for sentence in sentences for word in sentence.split()}))
             cached = (sentences, words)
             self._vocabulary_cache[max_sentences] = cached
@@ -229,9 +238,7 @@ def _load_language(language: str) -> dict[str, Any]:
     languages = sorted(get_languages())
     data = get_intents(language) if language in languages else None
     if data is None:
-        raise ValueError(
-            f"Unknown intent language {language!r}; available: {', '.join(languages)}"
-        )
+        raise ValueError(f"Unknown intent language {language!r}; available: {', '.join(languages)}")
     return data
 
 
@@ -468,7 +475,9 @@ class _Template:
     root: _Node
 
 
-def _intent_templates(intents: Intents, language: str, intent_name: str, spoken_only: bool = False) -> list[_Template]:
+def _intent_templates(
+    intents: Intents, language: str, intent_name: str, spoken_only: bool = False
+) -> list[_Template]:
     templates: list[_Template] = []
     for index, block in enumerate(intents.intents[intent_name].data):
         if spoken_only and (block.metadata or {}).get(_NOT_SPOKEN):
@@ -574,11 +583,18 @@ def _sample_template(template: _Template, quota: int, offset: int) -> list[str]:
     return list(found)[:quota]
 
 
-def _compile_templates(intents: Intents, language: str, spoken_only: bool = False) -> dict[str, list[_Template]]:
-    return {name: _intent_templates(intents, language, name, spoken_only) for name in sorted(intents.intents)}
+def _compile_templates(
+    intents: Intents, language: str, spoken_only: bool = False
+) -> dict[str, list[_Template]]:
+    return {
+        name: _intent_templates(intents, language, name, spoken_only)
+        for name in sorted(intents.intents)
+    }
 
 
-def _sample_vocabulary(per_intent: dict[str, list[_Template]], max_sentences: int) -> tuple[str, ...]:
+def _sample_vocabulary(
+    per_intent: dict[str, list[_Template]], max_sentences: int
+) -> tuple[str, ...]:
     capacities = [sum(_count(t.root) for t in templates) for templates in per_intent.values()]
     sentences: set[str] = set()
     for templates, intent_quota in zip(per_intent.values(), _water_fill(capacities, max_sentences)):

@@ -36,7 +36,12 @@ class PrivacyCommands:
             if intent == privacy.WHAT_DID_YOU_HEAR:
                 return await self._what_did_you_hear(site, session_id)
         except grpc.aio.AioRpcError as exc:
-            log.error("privacy command %s for site %s failed: policy said %s", intent, site, exc.code().name)
+            log.error(
+                "privacy command %s for site %s failed: policy said %s",
+                intent,
+                site,
+                exc.code().name,
+            )
             metrics.ERRORS.labels("intent", "privacy_command_failed").inc()
             if intent == privacy.STOP_LISTENING:
                 return "I could not mute this room. Please use the mute button."
@@ -44,12 +49,18 @@ class PrivacyCommands:
         raise ValueError(f"not a privacy command: {intent}")
 
     async def _stop_listening(self, site: str) -> str:
-        await self.policy.SetMute(policy_pb2.SetMuteRequest(site=site, muted=True, changed_by="voice"), timeout=self.timeout)
+        await self.policy.SetMute(
+            policy_pb2.SetMuteRequest(site=site, muted=True, changed_by="voice"),
+            timeout=self.timeout,
+        )
         return "Okay, I have stopped listening in this room. Unmute me with the app or the hearth unmute command."
 
     async def _forget_last(self, site: str, session_id: str) -> str:
         reply = await self.policy.Forget(
-            policy_pb2.ForgetRequest(site=site, last_session=True, requested_by="voice", exclude_session_id=session_id), timeout=self.timeout
+            policy_pb2.ForgetRequest(
+                site=site, last_session=True, requested_by="voice", exclude_session_id=session_id
+            ),
+            timeout=self.timeout,
         )
         return "Deleted what you just said." if reply.deleted else "There was nothing to delete."
 
@@ -57,7 +68,11 @@ class PrivacyCommands:
         midnight = datetime.now().astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
         reply = await self.policy.Forget(
             policy_pb2.ForgetRequest(
-                site=site, range=policy_pb2.TimeRange(since=events.timestamp_from_seconds(midnight.timestamp())), requested_by="voice"
+                site=site,
+                range=policy_pb2.TimeRange(
+                    since=events.timestamp_from_seconds(midnight.timestamp())
+                ),
+                requested_by="voice",
             ),
             timeout=self.timeout,
         )
@@ -67,7 +82,10 @@ class PrivacyCommands:
 
     async def _what_did_you_hear(self, site: str, session_id: str) -> str:
         reply = await self.policy.LastTranscript(
-            policy_pb2.LastTranscriptRequest(site=site, exclude_session_id=session_id, requested_by="voice"), timeout=self.timeout
+            policy_pb2.LastTranscriptRequest(
+                site=site, exclude_session_id=session_id, requested_by="voice"
+            ),
+            timeout=self.timeout,
         )
         if not reply.found:
             return "I am not keeping anything you said in this room."

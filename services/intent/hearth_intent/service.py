@@ -29,7 +29,9 @@ log = logging.getLogger(__name__)
 
 VOCABULARY_HEADROOM_BYTES = 4096
 T = TypeVar("T")
-OUTCOMES = Counter("hearth_intent_results_total", "Transcripts matched or not", ["outcome", "intent"])
+OUTCOMES = Counter(
+    "hearth_intent_results_total", "Transcripts matched or not", ["outcome", "intent"]
+)
 
 
 class IntentService(Service):
@@ -45,8 +47,12 @@ class IntentService(Service):
         self.privacy: PrivacyCommands | None = None
 
     async def setup(self) -> None:
-        self._policy_channel = rpc.open_channel(self.common.endpoints.policy, self.common.grpc_max_message_bytes)
-        self.privacy = PrivacyCommands(policy_pb2_grpc.PolicyStub(self._policy_channel), self.common.rpc_timeout_s)
+        self._policy_channel = rpc.open_channel(
+            self.common.endpoints.policy, self.common.grpc_max_message_bytes
+        )
+        self.privacy = PrivacyCommands(
+            policy_pb2_grpc.PolicyStub(self._policy_channel), self.common.rpc_timeout_s
+        )
         started = time.perf_counter()
         self.matcher = await asyncio.to_thread(self._build_matcher)
         self.vocabulary = await asyncio.to_thread(self._fitting_vocabulary)
@@ -71,23 +77,36 @@ class IntentService(Service):
         while True:
             sentences, words = self.matcher.vocabulary(max_sentences=limit)
             version = hashlib.sha256("\n".join(sentences).encode()).hexdigest()[:16]
-            vocabulary = events_pb2.Vocabulary(language=self.settings.language, sentences=sentences, words=words, version=version)
+            vocabulary = events_pb2.Vocabulary(
+                language=self.settings.language, sentences=sentences, words=words, version=version
+            )
             size = len(events.encode(vocabulary))
             if size <= budget or limit <= 10:
                 return vocabulary
-            log.warning("vocabulary of %d sentences is %d bytes, over the MQTT limit; using fewer sentences", len(sentences), size)
+            log.warning(
+                "vocabulary of %d sentences is %d bytes, over the MQTT limit; using fewer sentences",
+                len(sentences),
+                size,
+            )
             limit = max(10, int(limit * budget / size * 0.95))
 
     def _build_matcher(self) -> IntentMatcher:
         devices = [Device(name=d.name, domain=d.domain, area=d.area) for d in self.settings.devices]
-        return IntentMatcher(self.settings.language, intents=self.settings.intents, areas=self.settings.areas, devices=devices)
+        return IntentMatcher(
+            self.settings.language,
+            intents=self.settings.intents,
+            areas=self.settings.areas,
+            devices=devices,
+        )
 
     def servicers(self) -> Sequence[rpc.AddServicer]:
         api = IntentApi(self)
         return (lambda server: intent_pb2_grpc.add_IntentServicer_to_server(api, server),)
 
     def subscriptions(self) -> Sequence[Sub]:
-        return (Sub(topics.ALL_TRANSCRIPTS, events_pb2.Transcript, self.on_transcript, "transcript"),)
+        return (
+            Sub(topics.ALL_TRANSCRIPTS, events_pb2.Transcript, self.on_transcript, "transcript"),
+        )
 
     def offers(self) -> dict[str, str]:
         return {"language": self.settings.language, "vocabulary": self.vocabulary.version}
@@ -104,13 +123,22 @@ class IntentService(Service):
         latency = events.seconds_since(transcript.header.sent_at)
         if latency is not None:
             metrics.HOP_LATENCY.labels("transcript_to_intent").observe(latency)
-        match, speech = await self.understand(transcript.text, site=site, session_id=transcript.header.session_id)
-        head = events.header(self.name, site=site, session_id=transcript.header.session_id, trace_id=transcript.header.trace_id)
+        match, speech = await self.understand(
+            transcript.text, site=site, session_id=transcript.header.session_id
+        )
+        head = events.header(
+            self.name,
+            site=site,
+            session_id=transcript.header.session_id,
+            trace_id=transcript.header.trace_id,
+        )
         if match is None:
             OUTCOMES.labels("not_recognized", "").inc()
             self.bus.publish(
                 topics.intent_not_recognized(site),
-                events_pb2.IntentNotRecognized(header=head, text=transcript.text, end_of_speech_at=transcript.end_of_speech_at),
+                events_pb2.IntentNotRecognized(
+                    header=head, text=transcript.text, end_of_speech_at=transcript.end_of_speech_at
+                ),
             )
         else:
             OUTCOMES.labels("recognized", match.intent).inc()
@@ -128,15 +156,25 @@ class IntentService(Service):
         felt = events.seconds_since(transcript.end_of_speech_at)
         if felt is not None:
             metrics.HOP_LATENCY.labels("end_of_speech_to_intent").observe(felt)
-        log.info("site %s: %s", site, f"intent {match.intent} with slots {sorted(match.slots)}" if match else "no intent matched")
+        log.info(
+            "site %s: %s",
+            site,
+            f"intent {match.intent} with slots {sorted(match.slots)}"
+            if match
+            else "no intent matched",
+        )
 
-    async def understand(self, text: str, *, site: str, session_id: str = "", spoken: bool = True) -> tuple[IntentMatch | None, str | None]:
+    async def understand(
+        self, text: str, *, site: str, session_id: str = "", spoken: bool = True
+    ) -> tuple[IntentMatch | None, str | None]:
         """Match and run the built-in handler; hassil work runs in a thread so the loop stays responsive."""
         assert self.matcher is not None and self.privacy is not None
         started = time.perf_counter()
         recognize = self.matcher.recognize_spoken if spoken else self.matcher.recognize
         area = self.settings.area_of(site) if site else None
-        match, recognized_at = await asyncio.to_thread(_timed, functools.partial(recognize, text, area=area))
+        match, recognized_at = await asyncio.to_thread(
+            _timed, functools.partial(recognize, text, area=area)
+        )
         metrics.STAGE_DURATION.labels("intent", "match").observe(recognized_at - started)
         if match is None:
             return None, None
@@ -164,18 +202,30 @@ class IntentApi(intent_pb2_grpc.IntentServicer):
     def __init__(self, service: IntentService) -> None:
         self.service = service
 
-    async def Recognize(self, request: intent_pb2.RecognizeRequest, context: grpc.aio.ServicerContext) -> intent_pb2.RecognizeReply:
+    async def Recognize(
+        self, request: intent_pb2.RecognizeRequest, context: grpc.aio.ServicerContext
+    ) -> intent_pb2.RecognizeReply:
         metrics.MESSAGES_IN.labels("intent", "text_query").inc()
         if len(request.text) > 1000:
-            self.service.reject("text_query", "oversized", f"text query of {len(request.text)} characters")
-            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "text queries may be at most 1000 characters")
+            self.service.reject(
+                "text_query", "oversized", f"text query of {len(request.text)} characters"
+            )
+            await context.abort(
+                grpc.StatusCode.INVALID_ARGUMENT, "text queries may be at most 1000 characters"
+            )
         if request.site and request.site not in self.service.common.sites:
-            self.service.reject("text_query", "unknown_site", f"text query for unknown site {request.site!r}")
+            self.service.reject(
+                "text_query", "unknown_site", f"text query for unknown site {request.site!r}"
+            )
             await context.abort(grpc.StatusCode.NOT_FOUND, f"unknown site {request.site!r}")
         match, speech = await self.service.understand(request.text, site=request.site, spoken=False)
         if match is None:
             return intent_pb2.RecognizeReply(recognized=False)
-        return intent_pb2.RecognizeReply(recognized=True, intent=match.intent, slots=match.slots, speech=speech or "")
+        return intent_pb2.RecognizeReply(
+            recognized=True, intent=match.intent, slots=match.slots, speech=speech or ""
+        )
 
-    async def GetVocabulary(self, request: intent_pb2.GetVocabularyRequest, context: grpc.aio.ServicerContext) -> events_pb2.Vocabulary:
+    async def GetVocabulary(
+        self, request: intent_pb2.GetVocabularyRequest, context: grpc.aio.ServicerContext
+    ) -> events_pb2.Vocabulary:
         return self.service.vocabulary

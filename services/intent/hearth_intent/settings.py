@@ -27,7 +27,9 @@ class IntentSettings(ServiceSection):
     """Intents to enable; empty means a default set for a home (lights, devices, timers, time, date, weather)."""
     areas: tuple[str, ...] = DEMO_AREAS
     """Areas of the home, as people say them."""
-    devices: tuple[DeviceSettings, ...] = tuple(DeviceSettings(name=d.name, domain=d.domain, area=d.area) for d in DEMO_DEVICES)
+    devices: tuple[DeviceSettings, ...] = tuple(
+        DeviceSettings(name=d.name, domain=d.domain, area=d.area) for d in DEMO_DEVICES
+    )
     """Named devices; the default describes a small demo home."""
     site_areas: dict[str, str] = {}
     """The area each site is in, so "turn on the lights" means that room's lights; by default a site

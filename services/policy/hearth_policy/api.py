@@ -25,11 +25,17 @@ class PolicyApi(policy_pb2_grpc.PolicyServicer):
 
     # Capture, sessions, mute.
 
-    async def HoldCapture(self, request: policy_pb2.CaptureRequest, context: grpc.aio.ServicerContext) -> AsyncIterator[policy_pb2.CaptureGrant]:
+    async def HoldCapture(
+        self, request: policy_pb2.CaptureRequest, context: grpc.aio.ServicerContext
+    ) -> AsyncIterator[policy_pb2.CaptureGrant]:
         service = self.service
         lease_s = service.settings.lease_s
         metrics.MESSAGES_IN.labels("policy", "capture_request").inc()
-        log.info("capture lease opened for site %r by %s", request.site, request.client or "unknown client")
+        log.info(
+            "capture lease opened for site %r by %s",
+            request.site,
+            request.client or "unknown client",
+        )
         listening = service.listening
         listening[request.site] = listening.get(request.site, 0) + 1
         try:
@@ -48,42 +54,65 @@ class PolicyApi(policy_pb2_grpc.PolicyServicer):
                 del listening[request.site]
             log.info("capture lease closed for site %r", request.site)
 
-    async def RequestSession(self, request: policy_pb2.SessionRequest, context: grpc.aio.ServicerContext) -> policy_pb2.SessionGrant:
+    async def RequestSession(
+        self, request: policy_pb2.SessionRequest, context: grpc.aio.ServicerContext
+    ) -> policy_pb2.SessionGrant:
         metrics.MESSAGES_IN.labels("policy", "session_request").inc()
         return await self.service.request_session(request)
 
-    async def EndSession(self, request: policy_pb2.SessionEndRequest, context: grpc.aio.ServicerContext) -> policy_pb2.SessionEndReply:
+    async def EndSession(
+        self, request: policy_pb2.SessionEndRequest, context: grpc.aio.ServicerContext
+    ) -> policy_pb2.SessionEndReply:
         metrics.MESSAGES_IN.labels("policy", "session_end").inc()
         self.service.close_session(request)
         return policy_pb2.SessionEndReply()
 
-    async def SetMute(self, request: policy_pb2.SetMuteRequest, context: grpc.aio.ServicerContext) -> policy_pb2.MuteReply:
+    async def SetMute(
+        self, request: policy_pb2.SetMuteRequest, context: grpc.aio.ServicerContext
+    ) -> policy_pb2.MuteReply:
         metrics.MESSAGES_IN.labels("policy", "set_mute").inc()
         await self._known_site(request.site, "set_mute", context)
-        record = await self.service.set_mute(request.site, request.muted, request.changed_by or "grpc")
+        record = await self.service.set_mute(
+            request.site, request.muted, request.changed_by or "grpc"
+        )
         return _mute_reply(record)
 
-    async def GetMute(self, request: policy_pb2.GetMuteRequest, context: grpc.aio.ServicerContext) -> policy_pb2.MuteReply:
+    async def GetMute(
+        self, request: policy_pb2.GetMuteRequest, context: grpc.aio.ServicerContext
+    ) -> policy_pb2.MuteReply:
         await self._known_site(request.site, "get_mute", context)
         return _mute_reply(self.service.mute[request.site])
 
-    async def ListSites(self, request: policy_pb2.ListSitesRequest, context: grpc.aio.ServicerContext) -> policy_pb2.ListSitesReply:
-        return policy_pb2.ListSitesReply(sites=[_mute_reply(record) for record in self.service.mute.values()])
+    async def ListSites(
+        self, request: policy_pb2.ListSitesRequest, context: grpc.aio.ServicerContext
+    ) -> policy_pb2.ListSitesReply:
+        return policy_pb2.ListSitesReply(
+            sites=[_mute_reply(record) for record in self.service.mute.values()]
+        )
 
-    async def _known_site(self, site: str, kind: str, context: grpc.aio.ServicerContext, allow_all: bool = False) -> None:
+    async def _known_site(
+        self, site: str, kind: str, context: grpc.aio.ServicerContext, allow_all: bool = False
+    ) -> None:
         if (allow_all and not site) or site in self.service.mute:
             return
         self.service.reject(kind, "unknown_site", f"{kind} for unknown site {site!r}")
-        await context.abort(grpc.StatusCode.NOT_FOUND, f"unknown site {site!r}; known: {', '.join(self.service.common.sites)}")
+        await context.abort(
+            grpc.StatusCode.NOT_FOUND,
+            f"unknown site {site!r}; known: {', '.join(self.service.common.sites)}",
+        )
 
     # Privacy.
 
-    async def Report(self, request: policy_pb2.ReportRequest, context: grpc.aio.ServicerContext) -> policy_pb2.PrivacyReport:
+    async def Report(
+        self, request: policy_pb2.ReportRequest, context: grpc.aio.ServicerContext
+    ) -> policy_pb2.PrivacyReport:
         metrics.MESSAGES_IN.labels("policy", "privacy_report").inc()
         service = self.service
         store = self._store()
         summaries, days, history = await asyncio.gather(
-            asyncio.to_thread(store.summary), asyncio.to_thread(store.days), asyncio.to_thread(store.mute_history)
+            asyncio.to_thread(store.summary),
+            asyncio.to_thread(store.days),
+            asyncio.to_thread(store.mute_history),
         )
         retention = service.retention
         return policy_pb2.PrivacyReport(
@@ -98,33 +127,66 @@ class PolicyApi(policy_pb2_grpc.PolicyServicer):
                 )
                 for s in summaries
             ],
-            next_purge=events.timestamp_from_seconds(service.next_purge_at) if service.next_purge_at else None,
+            next_purge=events.timestamp_from_seconds(service.next_purge_at)
+            if service.next_purge_at
+            else None,
             mute_history=[
-                policy_pb2.MuteChange(site=site, muted=muted, at=events.timestamp_from_seconds(at), changed_by=by) for site, muted, at, by in history
+                policy_pb2.MuteChange(
+                    site=site, muted=muted, at=events.timestamp_from_seconds(at), changed_by=by
+                )
+                for site, muted, at, by in history
             ],
-            days=[policy_pb2.DaySummary(day=d.day, site=d.site, sessions=d.sessions, probable_false_wakes=d.probable_false_wakes) for d in days],
+            days=[
+                policy_pb2.DaySummary(
+                    day=d.day,
+                    site=d.site,
+                    sessions=d.sessions,
+                    probable_false_wakes=d.probable_false_wakes,
+                )
+                for d in days
+            ],
             audit=_head(store.head()),
             store_writable=service.store_writable,
         )
 
-    async def Export(self, request: policy_pb2.ExportRequest, context: grpc.aio.ServicerContext) -> AsyncIterator[policy_pb2.HeldItem]:
+    async def Export(
+        self, request: policy_pb2.ExportRequest, context: grpc.aio.ServicerContext
+    ) -> AsyncIterator[policy_pb2.HeldItem]:
         metrics.MESSAGES_IN.labels("policy", "privacy_export").inc()
         await self._known_site(request.site, "privacy_export", context, allow_all=True)
-        items = await self.service.write_store(lambda store: store.export(request.site or None, request.requested_by or "grpc"), "export")
+        items = await self.service.write_store(
+            lambda store: store.export(request.site or None, request.requested_by or "grpc"),
+            "export",
+        )
         if items is None:
-            await context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED, "the store is full, so the export cannot be audited; free space and retry")
-        log.info("export of %d items (site %s) by %s", len(items or []), request.site or "all", request.requested_by or "grpc")
+            await context.abort(
+                grpc.StatusCode.RESOURCE_EXHAUSTED,
+                "the store is full, so the export cannot be audited; free space and retry",
+            )
+        log.info(
+            "export of %d items (site %s) by %s",
+            len(items or []),
+            request.site or "all",
+            request.requested_by or "grpc",
+        )
         for item in items or []:
             yield _held_item(item)
 
-    async def Forget(self, request: policy_pb2.ForgetRequest, context: grpc.aio.ServicerContext) -> policy_pb2.ForgetReply:
+    async def Forget(
+        self, request: policy_pb2.ForgetRequest, context: grpc.aio.ServicerContext
+    ) -> policy_pb2.ForgetReply:
         metrics.MESSAGES_IN.labels("policy", "privacy_forget").inc()
         await self._known_site(request.site, "privacy_forget", context, allow_all=True)
         scope = await self._scope(request, context)
         actor = request.requested_by or "grpc"
-        result = await self.service.write_store(lambda store: store.forget(request.site or None, scope, actor), "forget")
+        result = await self.service.write_store(
+            lambda store: store.forget(request.site or None, scope, actor), "forget"
+        )
         if result is None:
-            await context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED, "the store is full, so the deletion cannot be audited; nothing was deleted")
+            await context.abort(
+                grpc.StatusCode.RESOURCE_EXHAUSTED,
+                "the store is full, so the deletion cannot be audited; nothing was deleted",
+            )
         assert result is not None
         for retention_class, count in result.deleted_per_class.items():
             pm.FORGOTTEN.labels(retention_class).inc(count)
@@ -132,50 +194,95 @@ class PolicyApi(policy_pb2_grpc.PolicyServicer):
             self.service.storing_resumed("items were deleted")
         await self.service.refresh_held()
         deleted = sum(result.deleted_per_class.values())
-        log.info("forget (%s, site %s) by %s: %d items from %d sessions", request.WhichOneof("scope"), request.site or "all", actor, deleted, result.sessions)
-        return policy_pb2.ForgetReply(deleted=deleted, deleted_per_class=result.deleted_per_class, sessions=result.sessions)
+        log.info(
+            "forget (%s, site %s) by %s: %d items from %d sessions",
+            request.WhichOneof("scope"),
+            request.site or "all",
+            actor,
+            deleted,
+            result.sessions,
+        )
+        return policy_pb2.ForgetReply(
+            deleted=deleted, deleted_per_class=result.deleted_per_class, sessions=result.sessions
+        )
 
-    async def _scope(self, request: policy_pb2.ForgetRequest, context: grpc.aio.ServicerContext) -> ForgetScope:
+    async def _scope(
+        self, request: policy_pb2.ForgetRequest, context: grpc.aio.ServicerContext
+    ) -> ForgetScope:
         which = request.WhichOneof("scope")
         if which == "last_session" and request.last_session:
             return ForgetScope(last_session=True, exclude_session_id=request.exclude_session_id)
         if which == "everything" and request.everything:
             return ForgetScope(everything=True)
         if which == "range":
-            since = request.range.since.ToNanoseconds() / 1e9 if request.range.HasField("since") else 0.0
-            until = request.range.until.ToNanoseconds() / 1e9 if request.range.HasField("until") else None
+            since = (
+                request.range.since.ToNanoseconds() / 1e9
+                if request.range.HasField("since")
+                else 0.0
+            )
+            until = (
+                request.range.until.ToNanoseconds() / 1e9
+                if request.range.HasField("until")
+                else None
+            )
             if until is not None and until < since:
-                await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "the range ends before it starts")
+                await context.abort(
+                    grpc.StatusCode.INVALID_ARGUMENT, "the range ends before it starts"
+                )
             return ForgetScope(since=since, until=until)
-        await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "say what to forget: the last session, a time range, or everything")
+        await context.abort(
+            grpc.StatusCode.INVALID_ARGUMENT,
+            "say what to forget: the last session, a time range, or everything",
+        )
         raise AssertionError("unreachable")
 
-    async def Verify(self, request: policy_pb2.VerifyRequest, context: grpc.aio.ServicerContext) -> policy_pb2.VerifyReply:
+    async def Verify(
+        self, request: policy_pb2.VerifyRequest, context: grpc.aio.ServicerContext
+    ) -> policy_pb2.VerifyReply:
         metrics.MESSAGES_IN.labels("policy", "privacy_verify").inc()
         check = await asyncio.to_thread(self._store().verify)
         self.service.show_chain(check.ok, check.head)
         if not check.ok:
             log.error("audit chain does not verify: %s", check.problem)
             metrics.ERRORS.labels("policy", "audit_chain_broken").inc()
-        return policy_pb2.VerifyReply(ok=check.ok, entries=check.entries, broken_at=check.broken_at, problem=check.problem, head=_head(check.head))
+        return policy_pb2.VerifyReply(
+            ok=check.ok,
+            entries=check.entries,
+            broken_at=check.broken_at,
+            problem=check.problem,
+            head=_head(check.head),
+        )
 
-    async def LastTranscript(self, request: policy_pb2.LastTranscriptRequest, context: grpc.aio.ServicerContext) -> policy_pb2.LastTranscriptReply:
+    async def LastTranscript(
+        self, request: policy_pb2.LastTranscriptRequest, context: grpc.aio.ServicerContext
+    ) -> policy_pb2.LastTranscriptReply:
         metrics.MESSAGES_IN.labels("policy", "last_transcript").inc()
         await self._known_site(request.site, "last_transcript", context)
         actor = request.requested_by or "grpc"
-        item = await self.service.write_store(lambda store: store.last_transcript(request.site, request.exclude_session_id, actor), "read")
+        item = await self.service.write_store(
+            lambda store: store.last_transcript(request.site, request.exclude_session_id, actor),
+            "read",
+        )
         if item is None:
             return policy_pb2.LastTranscriptReply(found=False)
-        return policy_pb2.LastTranscriptReply(found=True, text=item.text, created_at=events.timestamp_from_seconds(item.created_at))
+        return policy_pb2.LastTranscriptReply(
+            found=True, text=item.text, created_at=events.timestamp_from_seconds(item.created_at)
+        )
 
-    async def KeepClip(self, request: policy_pb2.KeepClipRequest, context: grpc.aio.ServicerContext) -> policy_pb2.KeepClipReply:
+    async def KeepClip(
+        self, request: policy_pb2.KeepClipRequest, context: grpc.aio.ServicerContext
+    ) -> policy_pb2.KeepClipReply:
         metrics.MESSAGES_IN.labels("policy", "keep_clip").inc()
         refusal = self.service.keep_clip(request)
         if refusal:
-            self.service.reject("keep_clip", "refused", f"audio clip for site {request.site!r} not kept: {refusal}")
+            self.service.reject(
+                "keep_clip", "refused", f"audio clip for site {request.site!r} not kept: {refusal}"
+            )
             return policy_pb2.KeepClipReply(kept=False, reason=refusal)
         kept = await self.service.store_clip(request)
-        return policy_pb2.KeepClipReply(kept=kept, reason="" if kept else "not kept: a privacy command, or the store is full")
+        return policy_pb2.KeepClipReply(
+            kept=kept, reason="" if kept else "not kept: a privacy command, or the store is full"
+        )
 
     def _store(self) -> PolicyStore:
         assert self.service.store is not None
@@ -183,7 +290,11 @@ class PolicyApi(policy_pb2_grpc.PolicyServicer):
 
 
 def _head(head: AuditHead) -> policy_pb2.AuditHead:
-    return policy_pb2.AuditHead(length=head.length, head=head.hash, at=events.timestamp_from_seconds(head.at) if head.at else None)
+    return policy_pb2.AuditHead(
+        length=head.length,
+        head=head.hash,
+        at=events.timestamp_from_seconds(head.at) if head.at else None,
+    )
 
 
 def _held_item(item: HeldItem) -> policy_pb2.HeldItem:

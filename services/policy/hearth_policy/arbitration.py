@@ -43,11 +43,18 @@ class Arbiter:
             return bid.site
         detected = detected_at or time.time()
         contest = self._contest
-        if contest is None or detected - contest.opened_at > self.window_s or contest.winner is None or contest.winner.done():
+        if (
+            contest is None
+            or detected - contest.opened_at > self.window_s
+            or contest.winner is None
+            or contest.winner.done()
+        ):
             contest = _Contest(opened_at=min(detected, time.time()))
             contest.winner = asyncio.get_running_loop().create_future()
             self._contest = contest
-            asyncio.get_running_loop().call_later(max(0.0, contest.opened_at + self.window_s - time.time()), self._close, contest)
+            asyncio.get_running_loop().call_later(
+                max(0.0, contest.opened_at + self.window_s - time.time()), self._close, contest
+            )
         contest.bids.append(bid)
         assert contest.winner is not None
         return await asyncio.shield(contest.winner)

@@ -57,13 +57,26 @@ class ChainCheck:
 
 def entry_hash(entry: AuditEntry) -> str:
     body = json.dumps(
-        [entry.seq, entry.at, entry.action, entry.retention_class, entry.site, entry.count, entry.actor, entry.detail],
+        [
+            entry.seq,
+            entry.at,
+            entry.action,
+            entry.retention_class,
+            entry.site,
+            entry.count,
+            entry.actor,
+            entry.detail,
+        ],
         separators=(",", ":"),
     )
     return hashlib.sha256(f"{entry.prev}|{body}".encode()).hexdigest()
 
 
-def check_chain(start: AuditHead, entries: Sequence[tuple[AuditEntry, str]], expected_head: AuditHead | None = None) -> ChainCheck:
+def check_chain(
+    start: AuditHead,
+    entries: Sequence[tuple[AuditEntry, str]],
+    expected_head: AuditHead | None = None,
+) -> ChainCheck:
     """Walk the chain from its anchor; name the first entry that does not verify.
 
     `expected_head` is a head seen earlier (by the running service or on the broker): a chain
@@ -74,11 +87,20 @@ def check_chain(start: AuditHead, entries: Sequence[tuple[AuditEntry, str]], exp
         if entry.seq != previous.length + 1:
             if entry.seq > previous.length + 1:
                 missing = previous.length + 1
-                span = f"entries {missing}–{entry.seq - 1} are" if entry.seq - 1 > missing else f"entry {missing} is"
+                span = (
+                    f"entries {missing}–{entry.seq - 1} are"
+                    if entry.seq - 1 > missing
+                    else f"entry {missing} is"
+                )
                 return _broken(missing, f"{span} missing (deleted)", entries, previous)
             return _broken(entry.seq, f"entry {entry.seq} is out of order", entries, previous)
         if entry_hash(entry) != stored_hash:
-            return _broken(entry.seq, f"entry {entry.seq} was edited (its hash does not match its contents)", entries, previous)
+            return _broken(
+                entry.seq,
+                f"entry {entry.seq} was edited (its hash does not match its contents)",
+                entries,
+                previous,
+            )
         if entry.prev != previous.hash:
             return _broken(
                 entry.seq,
@@ -95,10 +117,22 @@ def check_chain(start: AuditHead, entries: Sequence[tuple[AuditEntry, str]], exp
             f"the chain ends at entry {previous.length} but entry {expected_head.length} was seen before: entries were removed from the end",
             previous,
         )
-    if expected_head is not None and expected_head.length == previous.length and expected_head.hash != previous.hash:
-        return ChainCheck(False, len(entries), previous.length, f"entry {previous.length} differs from the head published earlier", previous)
+    if (
+        expected_head is not None
+        and expected_head.length == previous.length
+        and expected_head.hash != previous.hash
+    ):
+        return ChainCheck(
+            False,
+            len(entries),
+            previous.length,
+            f"entry {previous.length} differs from the head published earlier",
+            previous,
+        )
     return ChainCheck(True, len(entries), 0, "", previous)
 
 
-def _broken(seq: int, problem: str, entries: Sequence[tuple[AuditEntry, str]], head: AuditHead) -> ChainCheck:
+def _broken(
+    seq: int, problem: str, entries: Sequence[tuple[AuditEntry, str]], head: AuditHead
+) -> ChainCheck:
     return ChainCheck(False, len(entries), seq, problem, head)

@@ -55,7 +55,9 @@ class SessionLedger:
         if len(self.open_sessions) >= MAX_OPEN:
             oldest = min(self.open_sessions.values(), key=lambda s: s.deadline)
             oldest.deadline = 0.0  # recorded at the next sweep, as it stands
-        self.open_sessions[session_id] = OpenSession(session_id, site, trace_id, expires_at + self.settle_s)
+        self.open_sessions[session_id] = OpenSession(
+            session_id, site, trace_id, expires_at + self.settle_s
+        )
 
     def get(self, session_id: str) -> OpenSession | None:
         return self.open_sessions.get(session_id)
@@ -72,7 +74,8 @@ class SessionLedger:
         ready = [
             s
             for s in self.open_sessions.values()
-            if (s.end_outcome is not None and (s.result_known or s.end_outcome == "cancelled")) or now >= s.deadline
+            if (s.end_outcome is not None and (s.result_known or s.end_outcome == "cancelled"))
+            or now >= s.deadline
         ]
         for session in ready:
             del self.open_sessions[session.session_id]

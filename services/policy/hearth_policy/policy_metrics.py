@@ -9,26 +9,61 @@ from prometheus_client import Counter, Gauge
 
 from hearth_policy.store import RETENTION_CLASSES
 
-SITE_MUTED = Gauge("hearth_site_muted", "1 while the site is muted (policy's record, the authority)", ["site"])
+SITE_MUTED = Gauge(
+    "hearth_site_muted", "1 while the site is muted (policy's record, the authority)", ["site"]
+)
 SESSIONS = Counter(
     "hearth_sessions_total",
     "Sessions by how they ended: intent, not_recognized, timeout, error, cancelled, superseded, refused",
     ["site", "outcome"],
 )
-FALSE_WAKES = Counter("hearth_probable_false_wakes_total", "Sessions that ended with nothing recognised", ["site"])
-ITEMS_HELD = Gauge("hearth_privacy_items_held", "Items held now, per retention class and site", ["class", "site"])
-OLDEST_AGE = Gauge("hearth_privacy_oldest_item_age_seconds", "Age of the oldest item held, per retention class (0 when none)", ["class"])
-PURGED = Counter("hearth_privacy_items_purged_total", "Items removed because they expired", ["class"])
-FORGOTTEN = Counter("hearth_privacy_items_forgotten_total", "Items deleted on request (forget)", ["class"])
+FALSE_WAKES = Counter(
+    "hearth_probable_false_wakes_total", "Sessions that ended with nothing recognised", ["site"]
+)
+ITEMS_HELD = Gauge(
+    "hearth_privacy_items_held", "Items held now, per retention class and site", ["class", "site"]
+)
+OLDEST_AGE = Gauge(
+    "hearth_privacy_oldest_item_age_seconds",
+    "Age of the oldest item held, per retention class (0 when none)",
+    ["class"],
+)
+PURGED = Counter(
+    "hearth_privacy_items_purged_total", "Items removed because they expired", ["class"]
+)
+FORGOTTEN = Counter(
+    "hearth_privacy_items_forgotten_total", "Items deleted on request (forget)", ["class"]
+)
 PURGE_FAILURES = Counter("hearth_privacy_purge_failures_total", "Purges that failed")
-LAST_PURGE = Gauge("hearth_privacy_last_purge_timestamp_seconds", "When the last purge succeeded (Unix time)")
-STORE_WRITABLE = Gauge("hearth_privacy_store_writable", "1 while items can be stored; 0 when the disk or the store's cap is full")
-NOT_STORED = Counter("hearth_privacy_items_not_stored_total", "Items that could not be stored (store full)", ["class"])
+LAST_PURGE = Gauge(
+    "hearth_privacy_last_purge_timestamp_seconds", "When the last purge succeeded (Unix time)"
+)
+STORE_WRITABLE = Gauge(
+    "hearth_privacy_store_writable",
+    "1 while items can be stored; 0 when the disk or the store's cap is full",
+)
+NOT_STORED = Counter(
+    "hearth_privacy_items_not_stored_total",
+    "Items that could not be stored (store full)",
+    ["class"],
+)
 AUDIT_ENTRIES = Counter("hearth_audit_entries_total", "Audit entries appended by this process")
 AUDIT_LENGTH = Gauge("hearth_audit_chain_length", "Sequence number of the audit chain's last entry")
-AUDIT_HEAD = Gauge("hearth_audit_chain_head", "First 12 hex digits of the audit chain head's hash, as a number")
-AUDIT_VALID = Gauge("hearth_audit_chain_valid", "1 when the audit chain verified at the last check, else 0")
-SESSION_OUTCOMES = ("intent", "not_recognized", "timeout", "error", "cancelled", "superseded", "refused")
+AUDIT_HEAD = Gauge(
+    "hearth_audit_chain_head", "First 12 hex digits of the audit chain head's hash, as a number"
+)
+AUDIT_VALID = Gauge(
+    "hearth_audit_chain_valid", "1 when the audit chain verified at the last check, else 0"
+)
+SESSION_OUTCOMES = (
+    "intent",
+    "not_recognized",
+    "timeout",
+    "error",
+    "cancelled",
+    "superseded",
+    "refused",
+)
 
 
 def create_series(sites: tuple[str, ...]) -> None:

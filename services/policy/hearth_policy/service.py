@@ -26,7 +26,15 @@ from hearth_policy.arbitration import Arbiter, Bid
 from hearth_policy.audit import AuditHead
 from hearth_policy.ledger import OpenSession, SessionLedger
 from hearth_policy.settings import PolicySettings
-from hearth_policy.store import RETENTION_CLASSES, ForgetScope, MuteRecord, NewItem, PolicyStore, StoreError, StoreFull
+from hearth_policy.store import (
+    RETENTION_CLASSES,
+    ForgetScope,
+    MuteRecord,
+    NewItem,
+    PolicyStore,
+    StoreError,
+    StoreFull,
+)
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -73,7 +81,9 @@ class PolicyService(Service):
     async def setup(self) -> None:
         self.bus.on_disconnected(self._wake_capture_streams)
         try:
-            self.store = PolicyStore(self.common.data_path / "policy.db", self.settings.max_store_bytes)
+            self.store = PolicyStore(
+                self.common.data_path / "policy.db", self.settings.max_store_bytes
+            )
             check = self.store.verify()
         except StoreError as exc:
             raise StartupError(str(exc)) from exc
@@ -87,9 +97,17 @@ class PolicyService(Service):
         log.info("%d sites known, muted: %s", len(self.mute), ", ".join(muted) or "none")
         self.show_chain(check.ok, check.head)
         if not check.ok:
-            log.error("audit chain does not verify: %s; `hearth privacy verify` shows it, and new entries continue the chain", check.problem)
-        await self.write_store(lambda store: store.record_settings(self.retention.model_dump(), "config"), "setting")
-        self._tasks = [asyncio.create_task(self._retention_loop()), asyncio.create_task(self._ledger_loop())]
+            log.error(
+                "audit chain does not verify: %s; `hearth privacy verify` shows it, and new entries continue the chain",
+                check.problem,
+            )
+        await self.write_store(
+            lambda store: store.record_settings(self.retention.model_dump(), "config"), "setting"
+        )
+        self._tasks = [
+            asyncio.create_task(self._retention_loop()),
+            asyncio.create_task(self._ledger_loop()),
+        ]
 
     async def teardown(self) -> None:
         for task in self._tasks:
@@ -108,8 +126,15 @@ class PolicyService(Service):
         return (
             Sub(topics.ALL_MUTE_SET, events_pb2.MuteCommand, self.on_mute_command, "mute_command"),
             Sub(topics.ALL_TRANSCRIPTS, events_pb2.Transcript, self.on_transcript, "transcript"),
-            Sub(topics.ALL_INTENTS_RECOGNIZED, events_pb2.IntentRecognized, self.on_intent, "intent"),
-            Sub(topics.ALL_INTENTS_NOT_RECOGNIZED, events_pb2.IntentNotRecognized, self.on_not_recognized, "not_recognized"),
+            Sub(
+                topics.ALL_INTENTS_RECOGNIZED, events_pb2.IntentRecognized, self.on_intent, "intent"
+            ),
+            Sub(
+                topics.ALL_INTENTS_NOT_RECOGNIZED,
+                events_pb2.IntentNotRecognized,
+                self.on_not_recognized,
+                "not_recognized",
+            ),
         )
 
     def offers(self) -> dict[str, str]:
@@ -119,7 +144,9 @@ class PolicyService(Service):
         for record in self.mute.values():
             self._publish_mute(record)
         self._publish_head(always=True)
-        await self._wake_capture_streams()  # capture may resume now that mute commands can reach policy
+        await (
+            self._wake_capture_streams()
+        )  # capture may resume now that mute commands can reach policy
 
     async def _wake_capture_streams(self) -> None:
         """Every HoldCapture stream re-reads the state now: on a mute, and when the broker comes or goes."""
@@ -135,7 +162,11 @@ class PolicyService(Service):
             result = await asyncio.to_thread(change, store)
         except StoreFull as exc:
             if self.store_writable:
-                log.error("%s; storing has stopped (%s refused), serving goes on (mute, sessions)", exc, what)
+                log.error(
+                    "%s; storing has stopped (%s refused), serving goes on (mute, sessions)",
+                    exc,
+                    what,
+                )
             self.store_writable = False
             pm.STORE_WRITABLE.set(0)
             metrics.ERRORS.labels(self.name, "store_full").inc()
@@ -155,7 +186,9 @@ class PolicyService(Service):
         if self.store is None:
             return
         head = self.store.head()
-        appended = head.length - (self._published_length if self._published_length is not None else head.length)
+        appended = head.length - (
+            self._published_length if self._published_length is not None else head.length
+        )
         if not appended and not always:
             return
         pm.AUDIT_ENTRIES.inc(max(0, appended))
@@ -166,7 +199,10 @@ class PolicyService(Service):
             self.bus.publish(
                 topics.AUDIT_HEAD,
                 events_pb2.AuditHeadState(
-                    header=events.header(self.name), length=head.length, head=head.hash, at=events.timestamp_from_seconds(head.at) if head.at else None
+                    header=events.header(self.name),
+                    length=head.length,
+                    head=head.hash,
+                    at=events.timestamp_from_seconds(head.at) if head.at else None,
                 ),
                 retain=True,
             )
@@ -191,9 +227,13 @@ class PolicyService(Service):
         self.mute[site] = record
         pm.SITE_MUTED.labels(site).set(int(muted))
         await self._wake_capture_streams()
-        stored = await self.write_store(lambda store: store.set_mute(site, muted, changed_by), "mute")
+        stored = await self.write_store(
+            lambda store: store.set_mute(site, muted, changed_by), "mute"
+        )
         if stored is None:
-            log.error("site %s: the mute change could not be stored; it holds until policy restarts", site)
+            log.error(
+                "site %s: the mute change could not be stored; it holds until policy restarts", site
+            )
         log.info("site %s %s (by %s)", site, "muted" if muted else "unmuted", changed_by)
         self._publish_mute(stored or record)
         return stored or record
@@ -202,7 +242,9 @@ class PolicyService(Service):
         state = events_pb2.MuteState(
             header=events.header(self.name, site=record.site),
             muted=record.muted,
-            changed_at=events.timestamp_from_seconds(record.changed_at) if record.changed_at else None,
+            changed_at=events.timestamp_from_seconds(record.changed_at)
+            if record.changed_at
+            else None,
             changed_by=record.changed_by,
         )
         self.bus.publish(topics.mute_state(record.site), state, retain=True)
@@ -232,9 +274,15 @@ class PolicyService(Service):
         trace_id = request.trace_id or events.new_trace_id()
         refusal = self._session_refusal(site)
         if not refusal:
-            detected = request.detected_at.ToNanoseconds() / 1e9 if request.HasField("detected_at") else None
+            detected = (
+                request.detected_at.ToNanoseconds() / 1e9
+                if request.HasField("detected_at")
+                else None
+            )
             rivals = any(count and other != site for other, count in self.listening.items())
-            winner = await self.arbiter.winner(Bid(site, request.score, request.level_dbfs), detected, rivals)
+            winner = await self.arbiter.winner(
+                Bid(site, request.score, request.level_dbfs), detected, rivals
+            )
             if winner != site:
                 return self._refuse(site, trace_id, f"superseded by {winner}", "superseded")
             refusal = self._session_refusal(site)  # muted while the contest ran
@@ -242,28 +290,38 @@ class PolicyService(Service):
             return self._refuse(site, trace_id, refusal, "refused")
         return self._grant(request, trace_id)
 
-    def _refuse(self, site: str, trace_id: str, reason: str, outcome: str) -> policy_pb2.SessionGrant:
+    def _refuse(
+        self, site: str, trace_id: str, reason: str, outcome: str
+    ) -> policy_pb2.SessionGrant:
         self.bus.publish(
             topics.session_refused(site or "unknown"),
-            events_pb2.SessionRefused(header=events.header(self.name, site=site, trace_id=trace_id), reason=reason),
+            events_pb2.SessionRefused(
+                header=events.header(self.name, site=site, trace_id=trace_id), reason=reason
+            ),
         )
         if site in self.mute:
             pm.SESSIONS.labels(site, outcome).inc()
         log.info("session refused for site %r: %s", site, reason)
-        return policy_pb2.SessionGrant(granted=False, reason=reason, superseded=outcome == "superseded")
+        return policy_pb2.SessionGrant(
+            granted=False, reason=reason, superseded=outcome == "superseded"
+        )
 
     def _grant(self, request: policy_pb2.SessionRequest, trace_id: str) -> policy_pb2.SessionGrant:
         site = request.site
         now = time.time()
         session_id = uuid.uuid4().hex
         expires_at = now + self.settings.session_max_s + self.settings.token_grace_s
-        claims = tokens.SessionClaims(session_id, site, now, expires_at, self.settings.session_max_s)
+        claims = tokens.SessionClaims(
+            session_id, site, now, expires_at, self.settings.session_max_s
+        )
         self.sessions[site] = ActiveSession(session_id, site, trace_id, expires_at)
         self.ledger.open(session_id, site, trace_id, expires_at)
         self.bus.publish(
             topics.session_started(site),
             events_pb2.SessionStarted(
-                header=events.header(self.name, site=site, session_id=session_id, trace_id=trace_id),
+                header=events.header(
+                    self.name, site=site, session_id=session_id, trace_id=trace_id
+                ),
                 wake_word=request.wake_word,
                 max_length_s=self.settings.session_max_s,
                 preroll_s=self.settings.preroll_s,
@@ -296,15 +354,29 @@ class PolicyService(Service):
     def close_session(self, request: policy_pb2.SessionEndRequest) -> None:
         active = self.sessions.get(request.site)
         if active is None or active.session_id != request.session_id:
-            self.reject("session_end", "unknown_session", f"end of a session that is not active on site {request.site!r}")
+            self.reject(
+                "session_end",
+                "unknown_session",
+                f"end of a session that is not active on site {request.site!r}",
+            )
             return
         del self.sessions[request.site]
-        outcome = SESSION_OUTCOMES.get(request.outcome.upper(), events_pb2.SessionEnded.OUTCOME_ERROR)
-        self.ledger.ended(request.session_id, events_pb2.SessionEnded.Outcome.Name(outcome).removeprefix("OUTCOME_").lower())
+        outcome = SESSION_OUTCOMES.get(
+            request.outcome.upper(), events_pb2.SessionEnded.OUTCOME_ERROR
+        )
+        self.ledger.ended(
+            request.session_id,
+            events_pb2.SessionEnded.Outcome.Name(outcome).removeprefix("OUTCOME_").lower(),
+        )
         self.bus.publish(
             topics.session_ended(request.site),
             events_pb2.SessionEnded(
-                header=events.header(self.name, site=request.site, session_id=request.session_id, trace_id=active.trace_id),
+                header=events.header(
+                    self.name,
+                    site=request.site,
+                    session_id=request.session_id,
+                    trace_id=active.trace_id,
+                ),
                 outcome=outcome,  # type: ignore[arg-type]
                 audio_s=request.audio_s,
                 detail=request.detail,
@@ -316,7 +388,11 @@ class PolicyService(Service):
     def _ledger_entry(self, session_id: str, kind: str) -> OpenSession | None:
         entry = self.ledger.get(session_id)
         if entry is None:
-            self.reject(kind, "unknown_session", f"{kind} for a session policy did not grant (or already recorded)")
+            self.reject(
+                kind,
+                "unknown_session",
+                f"{kind} for a session policy did not grant (or already recorded)",
+            )
         return entry
 
     async def on_transcript(self, topic: str, transcript: events_pb2.Transcript) -> None:
@@ -353,18 +429,51 @@ class PolicyService(Service):
     async def _record(self, session: OpenSession) -> None:
         outcome = session.outcome
         pm.SESSIONS.labels(session.site, outcome).inc()
-        items = [NewItem("session", session.site, session.session_id, self.retention.session_s, outcome=outcome)]
+        items = [
+            NewItem(
+                "session",
+                session.site,
+                session.session_id,
+                self.retention.session_s,
+                outcome=outcome,
+            )
+        ]
         if outcome == "not_recognized":
             pm.FALSE_WAKES.labels(session.site).inc()
             if self.retention.keep_unrecognized_transcripts and session.transcript:
-                items.append(NewItem("transcript", session.site, session.session_id, self.retention.transcript_s, text=session.transcript))
+                items.append(
+                    NewItem(
+                        "transcript",
+                        session.site,
+                        session.session_id,
+                        self.retention.transcript_s,
+                        text=session.transcript,
+                    )
+                )
         elif session.intent in privacy.PRIVACY_INTENTS:
             self._privacy_sessions.append(session.session_id)
             await self._drop_clip(session.session_id)
         elif outcome == "intent":
             if session.transcript is not None:
-                items.append(NewItem("transcript", session.site, session.session_id, self.retention.transcript_s, text=session.transcript))
-            items.append(NewItem("intent", session.site, session.session_id, self.retention.intent_s, text=session.intent or "", slots=session.slots))
+                items.append(
+                    NewItem(
+                        "transcript",
+                        session.site,
+                        session.session_id,
+                        self.retention.transcript_s,
+                        text=session.transcript,
+                    )
+                )
+            items.append(
+                NewItem(
+                    "intent",
+                    session.site,
+                    session.session_id,
+                    self.retention.intent_s,
+                    text=session.intent or "",
+                    slots=session.slots,
+                )
+            )
         if await self.write_store(lambda store: store.keep(items), "store") is None:
             for item in items:
                 pm.NOT_STORED.labels(item.retention_class).inc()
@@ -393,10 +502,14 @@ class PolicyService(Service):
 
     async def store_clip(self, request: policy_pb2.KeepClipRequest) -> bool:
         entry = self.ledger.get(request.session_id)
-        if request.session_id in self._privacy_sessions or (entry is not None and entry.intent in privacy.PRIVACY_INTENTS):
+        if request.session_id in self._privacy_sessions or (
+            entry is not None and entry.intent in privacy.PRIVACY_INTENTS
+        ):
             log.info("audio of a privacy command on site %s is not kept", request.site)
             return False
-        item = NewItem("audio", request.site, request.session_id, self.retention.audio_s, audio=request.pcm)
+        item = NewItem(
+            "audio", request.site, request.session_id, self.retention.audio_s, audio=request.pcm
+        )
         stored = await self.write_store(lambda store: store.keep([item]), "store")
         if stored is None:
             pm.NOT_STORED.labels("audio").inc()
@@ -416,7 +529,9 @@ class PolicyService(Service):
     async def purge(self) -> None:
         assert self.store is not None
         try:
-            removed = await self.write_store(lambda store: store.purge(self.retention.audit_s), "purge")
+            removed = await self.write_store(
+                lambda store: store.purge(self.retention.audit_s), "purge"
+            )
         except Exception:
             log.exception("purge failed")
             pm.PURGE_FAILURES.inc()
@@ -431,7 +546,10 @@ class PolicyService(Service):
             if retention_class in RETENTION_CLASSES:
                 pm.PURGED.labels(retention_class).inc(count)
         if any(removed.values()):
-            log.info("purged expired items: %s", ", ".join(f"{n} {c}" for c, n in sorted(removed.items())))
+            log.info(
+                "purged expired items: %s",
+                ", ".join(f"{n} {c}" for c, n in sorted(removed.items())),
+            )
         await self.refresh_held()
 
     async def refresh_held(self) -> None:
@@ -440,5 +558,9 @@ class PolicyService(Service):
         now = time.time()
         for summary in await asyncio.to_thread(self.store.summary):
             for site in self.common.sites:
-                pm.ITEMS_HELD.labels(summary.retention_class, site).set(summary.items_per_site.get(site, 0))
-            pm.OLDEST_AGE.labels(summary.retention_class).set(now - summary.oldest if summary.oldest else 0)
+                pm.ITEMS_HELD.labels(summary.retention_class, site).set(
+                    summary.items_per_site.get(site, 0)
+                )
+            pm.OLDEST_AGE.labels(summary.retention_class).set(
+                now - summary.oldest if summary.oldest else 0
+            )

@@ -179,14 +179,20 @@ class PolicyStore:
                 self._db.execute(f"PRAGMA max_page_count = {self._max_pages}")
             self._head = self._read_head()
         except (sqlite3.DatabaseError, OSError) as exc:
-            raise StoreError(f"policy store {path} is unreadable ({exc}); move it aside to start fresh") from exc
+            raise StoreError(
+                f"policy store {path} is unreadable ({exc}); move it aside to start fresh"
+            ) from exc
 
     def _migrate(self) -> None:
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
-            raise StoreError(f"policy store {self.path} is from a newer Hearth (schema {version} > {SCHEMA_VERSION})")
+            raise StoreError(
+                f"policy store {self.path} is from a newer Hearth (schema {version} > {SCHEMA_VERSION})"
+            )
         for step in range(version + 1, SCHEMA_VERSION + 1):
-            self._db.executescript(f"BEGIN; {MIGRATIONS[step]} PRAGMA user_version = {step}; COMMIT;")
+            self._db.executescript(
+                f"BEGIN; {MIGRATIONS[step]} PRAGMA user_version = {step}; COMMIT;"
+            )
 
     @contextmanager
     def _transaction(self, reserve: bool = True) -> Iterator[sqlite3.Connection]:
@@ -196,7 +202,9 @@ class PolicyStore:
         with self._lock:
             head = self._head
             if self._max_pages is not None:
-                self._db.execute(f"PRAGMA max_page_count = {self._max_pages + (RESERVE_PAGES if reserve else 0)}")
+                self._db.execute(
+                    f"PRAGMA max_page_count = {self._max_pages + (RESERVE_PAGES if reserve else 0)}"
+                )
             try:
                 self._db.execute("BEGIN IMMEDIATE")
                 yield self._db
@@ -205,24 +213,40 @@ class PolicyStore:
                 if self._db.in_transaction:
                     self._db.execute("ROLLBACK")
                 self._head = head
-                if isinstance(exc, sqlite3.OperationalError) and getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+                if (
+                    isinstance(exc, sqlite3.OperationalError)
+                    and getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+                ):
                     raise StoreFull(f"policy store {self.path} is full ({exc})") from exc
                 raise
 
     # Audit.
 
     def _read_head(self) -> AuditHead:
-        row = self._db.execute("SELECT seq, hash, at FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+        row = self._db.execute(
+            "SELECT seq, hash, at FROM audit ORDER BY seq DESC LIMIT 1"
+        ).fetchone()
         if row is not None:
             return AuditHead(row[0], row[1], row[2])
         anchor = self._db.execute("SELECT seq, hash FROM audit_anchor").fetchone()
         return AuditHead(anchor[0], anchor[1], 0.0) if anchor else AuditHead.genesis()
 
-    def _audit(self, db: sqlite3.Connection, action: str, retention_class: str, site: str, count: int, actor: str, detail: str = "") -> None:
+    def _audit(
+        self,
+        db: sqlite3.Connection,
+        action: str,
+        retention_class: str,
+        site: str,
+        count: int,
+        actor: str,
+        detail: str = "",
+    ) -> None:
         """Append one entry; only called inside a transaction, so an entry exists iff its change does."""
         seq = self._head.length + 1
         at = time.time()
-        entry = AuditEntry(seq, at, action, retention_class, site, count, actor, detail, self._head.hash)
+        entry = AuditEntry(
+            seq, at, action, retention_class, site, count, actor, detail, self._head.hash
+        )
         digest = entry_hash(entry)
         db.execute(
             "INSERT INTO audit(seq, at, action, class, site, count, actor, detail, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -240,7 +264,9 @@ class PolicyStore:
         with self._lock:
             remembered = self._head
             anchor = self._db.execute("SELECT seq, hash FROM audit_anchor").fetchone()
-            rows = self._db.execute("SELECT seq, at, action, class, site, count, actor, detail, prev, hash FROM audit ORDER BY seq").fetchall()
+            rows = self._db.execute(
+                "SELECT seq, at, action, class, site, count, actor, detail, prev, hash FROM audit ORDER BY seq"
+            ).fetchall()
         entries = [(AuditEntry(*row[:9]), row[9]) for row in rows]
         start = AuditHead(anchor[0], anchor[1], 0.0) if anchor else AuditHead.genesis()
         return check_chain(start, entries, expected_head=remembered)
@@ -258,7 +284,10 @@ class PolicyStore:
                 return False
             before = json.loads(row[0]) if row else {}
             changed = sorted(k for k in settings if before.get(k) != settings[k])
-            db.execute("INSERT INTO settings(key, value) VALUES ('privacy', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", (value,))
+            db.execute(
+                "INSERT INTO settings(key, value) VALUES ('privacy', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (value,),
+            )
             detail = ", ".join(f"{k}={settings[k]}" for k in changed)
             self._audit(db, "setting", "", "", len(changed), actor, detail)
             return True
@@ -267,7 +296,9 @@ class PolicyStore:
 
     def mute_states(self, sites: tuple[str, ...]) -> dict[str, MuteRecord]:
         with self._lock:
-            rows = self._db.execute("SELECT site, muted, changed_at, changed_by FROM mute").fetchall()
+            rows = self._db.execute(
+                "SELECT site, muted, changed_at, changed_by FROM mute"
+            ).fetchall()
         stored = {row[0]: MuteRecord(row[0], bool(row[1]), row[2], row[3]) for row in rows}
         return {site: stored.get(site, MuteRecord(site, False, 0.0, "default")) for site in sites}
 
@@ -286,7 +317,8 @@ class PolicyStore:
         """(site, muted, at, by), newest first, from the audit entries (they expire with the audit)."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT site, detail, at, actor FROM audit WHERE action = 'mute' ORDER BY seq DESC LIMIT ?", (limit,)
+                "SELECT site, detail, at, actor FROM audit WHERE action = 'mute' ORDER BY seq DESC LIMIT ?",
+                (limit,),
             ).fetchall()
         return [(site, detail == "muted", at, actor) for site, detail, at, actor in rows]
 
@@ -320,18 +352,29 @@ class PolicyStore:
         now = time.time() if now is None else now
         removed: dict[str, int] = {}
         with self._transaction() as db:
-            rows = db.execute("SELECT class, site, COUNT(*) FROM items WHERE expires_at <= ? GROUP BY class, site", (now,)).fetchall()
+            rows = db.execute(
+                "SELECT class, site, COUNT(*) FROM items WHERE expires_at <= ? GROUP BY class, site",
+                (now,),
+            ).fetchall()
             if rows:
                 db.execute("DELETE FROM items WHERE expires_at <= ?", (now,))
             for retention_class, site, count in rows:
                 removed[retention_class] = removed.get(retention_class, 0) + count
                 self._audit(db, "purge", retention_class, site, count, "retention")
-            old = db.execute("SELECT seq, hash FROM audit WHERE at <= ? AND seq < ? ORDER BY seq DESC LIMIT 1", (now - audit_retention_s, self._head.length)).fetchone()
+            old = db.execute(
+                "SELECT seq, hash FROM audit WHERE at <= ? AND seq < ? ORDER BY seq DESC LIMIT 1",
+                (now - audit_retention_s, self._head.length),
+            ).fetchone()
             if old is not None:
                 count = db.execute("DELETE FROM audit WHERE seq <= ?", (old[0],)).rowcount
-                db.execute("INSERT INTO audit_anchor(id, seq, hash) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash", old)
+                db.execute(
+                    "INSERT INTO audit_anchor(id, seq, hash) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+                    old,
+                )
                 removed["audit"] = count
-                self._audit(db, "purge", "audit", "", count, "retention", f"entries up to {old[0]} expired")
+                self._audit(
+                    db, "purge", "audit", "", count, "retention", f"entries up to {old[0]} expired"
+                )
         return removed
 
     def next_expiry(self) -> float | None:
@@ -346,18 +389,29 @@ class PolicyStore:
             where, params = self._forget_filter(db, site, scope)
             if where is None:
                 return ForgetResult({}, 0)
-            rows = db.execute(f"SELECT class, site, COUNT(*) FROM items WHERE {where} GROUP BY class, site", params).fetchall()
-            sessions = db.execute(f"SELECT COUNT(DISTINCT session_id) FROM items WHERE {where}", params).fetchone()[0]
+            rows = db.execute(
+                f"SELECT class, site, COUNT(*) FROM items WHERE {where} GROUP BY class, site",
+                params,
+            ).fetchall()
+            sessions = db.execute(
+                f"SELECT COUNT(DISTINCT session_id) FROM items WHERE {where}", params
+            ).fetchone()[0]
             db.execute(f"DELETE FROM items WHERE {where}", params)
             deleted: dict[str, int] = {}
             for retention_class, item_site, count in rows:
                 deleted[retention_class] = deleted.get(retention_class, 0) + count
-                self._audit(db, "delete", retention_class, item_site, count, actor, _scope_words(scope))
+                self._audit(
+                    db, "delete", retention_class, item_site, count, actor, _scope_words(scope)
+                )
             if not rows:
-                self._audit(db, "delete", "", site or "", 0, actor, _scope_words(scope) + "; nothing held")
+                self._audit(
+                    db, "delete", "", site or "", 0, actor, _scope_words(scope) + "; nothing held"
+                )
         return ForgetResult(deleted, int(sessions))
 
-    def _forget_filter(self, db: sqlite3.Connection, site: str | None, scope: ForgetScope) -> tuple[str | None, list[object]]:
+    def _forget_filter(
+        self, db: sqlite3.Connection, site: str | None, scope: ForgetScope
+    ) -> tuple[str | None, list[object]]:
         clauses: list[str] = []
         params: list[object] = []
         if site:
@@ -371,7 +425,7 @@ class PolicyStore:
             params.append(scope.session_id)
         elif scope.last_session:
             row = db.execute(
-                f"SELECT session_id FROM items WHERE {' AND '.join(clauses + ['session_id != ?']) } ORDER BY created_at DESC LIMIT 1",
+                f"SELECT session_id FROM items WHERE {' AND '.join(clauses + ['session_id != ?'])} ORDER BY created_at DESC LIMIT 1",
                 [*params, scope.exclude_session_id],
             ).fetchone()
             if row is None:
@@ -389,7 +443,10 @@ class PolicyStore:
     def export(self, site: str | None, actor: str) -> list[HeldItem]:
         with self._transaction() as db:
             query = f"SELECT {_ITEM_COLUMNS} FROM items"
-            rows = db.execute(query + (" WHERE site = ?" if site else "") + " ORDER BY created_at", (site,) if site else ()).fetchall()
+            rows = db.execute(
+                query + (" WHERE site = ?" if site else "") + " ORDER BY created_at",
+                (site,) if site else (),
+            ).fetchall()
             self._audit(db, "export", "", site or "", len(rows), actor)
         return [_held_item(row) for row in rows]
 
@@ -405,12 +462,16 @@ class PolicyStore:
 
     def summary(self) -> list[ClassSummary]:
         with self._lock:
-            rows = self._db.execute("SELECT class, site, COUNT(*), MIN(created_at) FROM items GROUP BY class, site").fetchall()
+            rows = self._db.execute(
+                "SELECT class, site, COUNT(*), MIN(created_at) FROM items GROUP BY class, site"
+            ).fetchall()
         per_class: dict[str, ClassSummary] = {}
         for retention_class in RETENTION_CLASSES:
             mine = [r for r in rows if r[0] == retention_class]
             oldest = min((r[3] for r in mine), default=None)
-            per_class[retention_class] = ClassSummary(retention_class, {r[1]: int(r[2]) for r in mine}, oldest)
+            per_class[retention_class] = ClassSummary(
+                retention_class, {r[1]: int(r[2]) for r in mine}, oldest
+            )
         return list(per_class.values())
 
     def days(self) -> list[DayCount]:
@@ -435,7 +496,17 @@ _ITEM_COLUMNS = "class, site, session_id, created_at, expires_at, text, slots, o
 
 def _held_item(row: tuple[Any, ...]) -> HeldItem:
     retention_class, site, session_id, created_at, expires_at, text, slots, outcome, audio = row
-    return HeldItem(retention_class, site, session_id, created_at, expires_at, text, json.loads(slots), outcome, audio)
+    return HeldItem(
+        retention_class,
+        site,
+        session_id,
+        created_at,
+        expires_at,
+        text,
+        json.loads(slots),
+        outcome,
+        audio,
+    )
 
 
 def _scope_words(scope: ForgetScope) -> str:

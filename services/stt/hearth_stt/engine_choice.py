@@ -19,15 +19,23 @@ def choose_engine(settings: SttSettings, data_dir: Path) -> SttEngine:
     vosk_model: Path | None = None
     if name in ("auto", "vosk"):
         try:
-            vosk_model = resolve_vosk_model(settings.language, model_dir, data_dir=data_dir / "models")
+            vosk_model = resolve_vosk_model(
+                settings.language, model_dir, data_dir=data_dir / "models"
+            )
             name = "vosk"
         except ModelNotFoundError:
             if name == "vosk" or not settings.language.startswith("en"):
                 raise
-            log.info("no Vosk model for %r installed; using pocketsphinx's built-in English model", settings.language)
+            log.info(
+                "no Vosk model for %r installed; using pocketsphinx's built-in English model",
+                settings.language,
+            )
             name = "pocketsphinx"
     options = EngineOptions(
-        language=settings.language, mode=settings.mode, model_dir=vosk_model, end_silence_s=settings.end_silence_s
+        language=settings.language,
+        mode=settings.mode,
+        model_dir=vosk_model,
+        end_silence_s=settings.end_silence_s,
     )
     engine = create_engine(name, options)
     engine.load()

@@ -34,7 +34,9 @@ class CatalogEntry:
     name: str
     language: str
     size: int | None  # bytes of the archive
-    sha256: str | None  # None: no published checksum known; pull refuses unless told to skip verification
+    sha256: (
+        str | None
+    )  # None: no published checksum known; pull refuses unless told to skip verification
 
     def url(self, base_url: str = OFFICIAL_BASE_URL) -> str:
         return f"{base_url.rstrip('/')}/{self.name}.zip"
@@ -44,20 +46,48 @@ class CatalogEntry:
 # published alongside the same archives by an independent installer (the
 # official list only carries MD5).  Models without a known sum are marked None.
 CATALOG: tuple[CatalogEntry, ...] = (
-    CatalogEntry("vosk-model-small-en-us-0.15", "en-us", 41_205_931,
-                 "30f26242c4eb449f948e42cb302dd7a686cb29a3423a8367f99ff41780942498"),
-    CatalogEntry("vosk-model-small-ko-0.22", "ko", 86_914_329,
-                 "eea36124087fed26c59996a4761519458e3bd185e8ea9d9865ad8760c4a1d989"),
-    CatalogEntry("vosk-model-small-cn-0.22", "zh", 43_898_754,
-                 "3af8b0e7e0f835ae9d414ce5df580237a3cfb08d586c9fbbb0f7ff29ad5b14ba"),
-    CatalogEntry("vosk-model-small-ja-0.22", "ja", 49_704_573,
-                 "efa092d280153a77615e9e0c7d7283e93e600de3d19d3bec686c57ef19d52eac"),
-    CatalogEntry("vosk-model-small-fr-0.22", "fr", 42_233_323,
-                 "cabf6180e177eb9b3a9a9d43a437bd5e549f3a7d09525e5d69a3fed787be12ad"),
-    CatalogEntry("vosk-model-small-de-0.15", "de", 46_499_967,
-                 "b7e53c90b1f0a38456f4cd62b366ecd58803cd97cd42b06438e2c131713d5e43"),
-    CatalogEntry("vosk-model-small-es-0.42", "es", 39_817_833,
-                 "09b239888f633ef2f0b4e09736e3d9936acfd810bc65d53fad45261762c6511f"),
+    CatalogEntry(
+        "vosk-model-small-en-us-0.15",
+        "en-us",
+        41_205_931,
+        "30f26242c4eb449f948e42cb302dd7a686cb29a3423a8367f99ff41780942498",
+    ),
+    CatalogEntry(
+        "vosk-model-small-ko-0.22",
+        "ko",
+        86_914_329,
+        "eea36124087fed26c59996a4761519458e3bd185e8ea9d9865ad8760c4a1d989",
+    ),
+    CatalogEntry(
+        "vosk-model-small-cn-0.22",
+        "zh",
+        43_898_754,
+        "3af8b0e7e0f835ae9d414ce5df580237a3cfb08d586c9fbbb0f7ff29ad5b14ba",
+    ),
+    CatalogEntry(
+        "vosk-model-small-ja-0.22",
+        "ja",
+        49_704_573,
+        "efa092d280153a77615e9e0c7d7283e93e600de3d19d3bec686c57ef19d52eac",
+    ),
+    CatalogEntry(
+        "vosk-model-small-fr-0.22",
+        "fr",
+        42_233_323,
+        "cabf6180e177eb9b3a9a9d43a437bd5e549f3a7d09525e5d69a3fed787be12ad",
+    ),
+    CatalogEntry(
+        "vosk-model-small-de-0.15",
+        "de",
+        46_499_967,
+        "b7e53c90b1f0a38456f4cd62b366ecd58803cd97cd42b06438e2c131713d5e43",
+    ),
+    CatalogEntry(
+        "vosk-model-small-es-0.42",
+        "es",
+        39_817_833,
+        "09b239888f633ef2f0b4e09736e3d9936acfd810bc65d53fad45261762c6511f",
+    ),
     CatalogEntry("vosk-model-en-us-0.22-lgraph", "en-us", None, None),
 )
 
@@ -148,7 +178,12 @@ def _pip_package_model(language: str) -> tuple[Path | None, list[Path]]:
     return None, looked
 
 
-def resolve_vosk_model(language: str, model_dir: Path | None, data_dir: Path | None = None, setting: str = "stt.model_dir") -> Path:
+def resolve_vosk_model(
+    language: str,
+    model_dir: Path | None,
+    data_dir: Path | None = None,
+    setting: str = "stt.model_dir",
+) -> Path:
     """Find a model: the configured directory, then pip packages, then Hearth's data directory.
 
     ``setting`` names the option that points at a model, for the error message (the wake service has its own).
@@ -177,12 +212,21 @@ def list_models(dest: Path | None = None) -> list[ModelStatus]:
     """The catalog, with what is installed in ``dest`` (for `hearth models list`)."""
     root = Path(dest) if dest is not None else default_models_dir()
     return [
-        ModelStatus(e.name, e.language, e.size, e.sha256 is not None, is_vosk_model(root / e.name), root / e.name)
+        ModelStatus(
+            e.name,
+            e.language,
+            e.size,
+            e.sha256 is not None,
+            is_vosk_model(root / e.name),
+            root / e.name,
+        )
         for e in CATALOG
     ]
 
 
-def _download(url: str, target: Path, expected_size: int | None, progress: bool, timeout: float) -> str:
+def _download(
+    url: str, target: Path, expected_size: int | None, progress: bool, timeout: float
+) -> str:
     """Stream to ``target``; return the SHA-256 of what arrived."""
     digest = hashlib.sha256()
     received = 0
@@ -194,7 +238,11 @@ def _download(url: str, target: Path, expected_size: int | None, progress: bool,
                 digest.update(chunk)
                 received += len(chunk)
                 if progress and total:
-                    print(f"\r{received / total:6.1%} of {total / 1e6:.1f} MB", end="", file=sys.stderr)
+                    print(
+                        f"\r{received / total:6.1%} of {total / 1e6:.1f} MB",
+                        end="",
+                        file=sys.stderr,
+                    )
     except (urllib.error.URLError, OSError, TimeoutError) as exc:
         reason = getattr(exc, "reason", exc)
         raise ModelDownloadError(f"could not reach {url} ({reason})") from exc
@@ -206,7 +254,9 @@ def _download(url: str, target: Path, expected_size: int | None, progress: bool,
 def _safe_member(name: str) -> PurePosixPath:
     path = PurePosixPath(name)
     if path.is_absolute() or ".." in path.parts or "\\" in name or ":" in name.split("/")[0]:
-        raise ModelDownloadError(f"refusing to unpack {name!r}: it points outside the model directory")
+        raise ModelDownloadError(
+            f"refusing to unpack {name!r}: it points outside the model directory"
+        )
     return path
 
 
@@ -215,12 +265,17 @@ def _unpack(archive: Path, staging: Path) -> Path:
     try:
         with zipfile.ZipFile(archive) as zf:
             members = zf.infolist()
-            if len(members) > _MAX_ENTRIES or sum(m.file_size for m in members) > _MAX_UNPACKED_BYTES:
+            if (
+                len(members) > _MAX_ENTRIES
+                or sum(m.file_size for m in members) > _MAX_UNPACKED_BYTES
+            ):
                 raise ModelDownloadError("refusing to unpack: the archive is implausibly large")
             for member in members:
                 relative = _safe_member(member.filename)
                 if (member.external_attr >> 16) & 0o170000 == 0o120000:
-                    raise ModelDownloadError(f"refusing to unpack symbolic link {member.filename!r}")
+                    raise ModelDownloadError(
+                        f"refusing to unpack symbolic link {member.filename!r}"
+                    )
                 target = staging.joinpath(*relative.parts)
                 if member.is_dir():
                     target.mkdir(parents=True, exist_ok=True)
@@ -235,7 +290,9 @@ def _unpack(archive: Path, staging: Path) -> Path:
     children = [c for c in staging.iterdir() if c.is_dir()]
     if len(children) == 1 and is_vosk_model(children[0]):
         return children[0]
-    raise ModelDownloadError("the archive does not contain a Vosk model (no am/final.mdl and conf/model.conf)")
+    raise ModelDownloadError(
+        "the archive does not contain a Vosk model (no am/final.mdl and conf/model.conf)"
+    )
 
 
 def pull_model(

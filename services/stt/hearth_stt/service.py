@@ -21,18 +21,31 @@ from hearth.service import Service, StartupError, Sub
 from hearth.settings import CommonSettings
 from hearth.v1 import events_pb2, stt_pb2, stt_pb2_grpc
 from hearth_stt.engine_choice import choose_engine
-from hearth_stt.engines.base import FinalResult, ModelNotFoundError, SttEngine, Update, Utterance, Vocabulary
+from hearth_stt.engines.base import (
+    FinalResult,
+    ModelNotFoundError,
+    SttEngine,
+    Update,
+    Utterance,
+    Vocabulary,
+)
 from hearth_stt.settings import SttSettings
 
 log = logging.getLogger(__name__)
 
 REFUSED = Counter("hearth_stt_refused_streams_total", "Transcription streams refused", ["reason"])
 REAL_TIME_FACTOR = Histogram(
-    "hearth_stt_real_time_factor", "Decode time divided by audio duration", buckets=(0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0)
+    "hearth_stt_real_time_factor",
+    "Decode time divided by audio duration",
+    buckets=(0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0),
 )
 MODEL_LOAD = Gauge("hearth_stt_model_load_seconds", "Time the speech model took to load")
-MISSING_WORDS = Gauge("hearth_stt_vocabulary_missing_words", "Vocabulary words the speech model cannot recognise")
-VOCABULARY_WORDS = Gauge("hearth_stt_vocabulary_words", "Words in the grammar the recogniser is using")
+MISSING_WORDS = Gauge(
+    "hearth_stt_vocabulary_missing_words", "Vocabulary words the speech model cannot recognise"
+)
+VOCABULARY_WORDS = Gauge(
+    "hearth_stt_vocabulary_words", "Words in the grammar the recogniser is using"
+)
 
 
 @dataclass
@@ -67,12 +80,20 @@ class SttService(Service):
         self.key = tokens.load_or_create_key(self.common.secret_path)
         started = time.perf_counter()
         try:
-            self.engine = await asyncio.to_thread(choose_engine, self.settings, self.common.data_path)
+            self.engine = await asyncio.to_thread(
+                choose_engine, self.settings, self.common.data_path
+            )
         except ModelNotFoundError as exc:
             raise StartupError(str(exc)) from exc
         load_s = time.perf_counter() - started
         MODEL_LOAD.set(load_s)
-        log.info("stt engine %s (%s, %s mode) loaded in %.2f s", self.engine.name, self.engine.language, self.engine.mode, load_s)
+        log.info(
+            "stt engine %s (%s, %s mode) loaded in %.2f s",
+            self.engine.name,
+            self.engine.language,
+            self.engine.mode,
+            load_s,
+        )
 
     def servicers(self) -> Sequence[rpc.AddServicer]:
         api = SttApi(self)
@@ -93,14 +114,22 @@ class SttService(Service):
     async def on_vocabulary(self, _topic: str, message: events_pb2.Vocabulary) -> None:
         assert self.engine is not None
         if message.language != self.engine.language:
-            self.reject("vocabulary", "wrong_language", f"vocabulary for {message.language!r} but stt speaks {self.engine.language!r}")
+            self.reject(
+                "vocabulary",
+                "wrong_language",
+                f"vocabulary for {message.language!r} but stt speaks {self.engine.language!r}",
+            )
             return
         if not message.sentences:
             self.reject("vocabulary", "empty", "vocabulary without sentences")
             return
         if message.version and message.version == self.vocabulary_version:
             return
-        vocabulary = Vocabulary(language=message.language, sentences=tuple(message.sentences), words=tuple(message.words))
+        vocabulary = Vocabulary(
+            language=message.language,
+            sentences=tuple(message.sentences),
+            words=tuple(message.words),
+        )
         started = time.perf_counter()
         report = await asyncio.to_thread(self.engine.set_vocabulary, vocabulary)
         self.vocabulary_version = message.version
@@ -114,7 +143,9 @@ class SttService(Service):
             len(report.missing_words),
             time.perf_counter() - started,
         )
-        await self.publish_status()  # the status now names the vocabulary in use, so tools can tell stt is ready
+        await (
+            self.publish_status()
+        )  # the status now names the vocabulary in use, so tools can tell stt is ready
         if report.missing_words:
             log.warning(
                 "%d vocabulary words are not in the %s model's lexicon and cannot be recognised (see hearth_stt_vocabulary_missing_words)",
@@ -122,13 +153,20 @@ class SttService(Service):
                 self.engine.name,
             )
 
-    def publish_transcript(self, state: StreamState, result: FinalResult, end_of_speech_at: float) -> None:
+    def publish_transcript(
+        self, state: StreamState, result: FinalResult, end_of_speech_at: float
+    ) -> None:
         assert self.engine is not None
         site = state.claims.site
         self.bus.publish(
             topics.transcript(site),
             events_pb2.Transcript(
-                header=events.header(self.name, site=site, session_id=state.claims.session_id, trace_id=state.trace_id),
+                header=events.header(
+                    self.name,
+                    site=site,
+                    session_id=state.claims.session_id,
+                    trace_id=state.trace_id,
+                ),
                 text=result.text,
                 confidence=result.confidence or 0.0,
                 engine=self.engine.name,
@@ -147,7 +185,9 @@ class SttApi(stt_pb2_grpc.SttServicer):
         self.service = service
 
     async def Transcribe(
-        self, request_iterator: AsyncIterator[stt_pb2.TranscribeRequest], context: grpc.aio.ServicerContext
+        self,
+        request_iterator: AsyncIterator[stt_pb2.TranscribeRequest],
+        context: grpc.aio.ServicerContext,
     ) -> AsyncIterator[stt_pb2.TranscribeResponse]:
         service = self.service
         first = await anext(aiter(request_iterator), None)
@@ -162,20 +202,30 @@ class SttApi(stt_pb2_grpc.SttServicer):
             update = await self._accept(state, request.audio.pcm, context)
             if update.partial and update.partial != state.partial:
                 state.partial = update.partial
-                yield stt_pb2.TranscribeResponse(partial=stt_pb2.PartialTranscript(text=update.partial))
+                yield stt_pb2.TranscribeResponse(
+                    partial=stt_pb2.PartialTranscript(text=update.partial)
+                )
             if update.end_of_speech:
                 end_of_speech = True
                 break
             if state.audio_s > state.claims.max_length_s + 1.0:
-                service.reject("audio", "too_long", f"session on site {state.claims.site} exceeded its maximum length")
+                service.reject(
+                    "audio",
+                    "too_long",
+                    f"session on site {state.claims.site} exceeded its maximum length",
+                )
                 break
         yield await self._finish(state, end_of_speech)
 
-    async def _open(self, first: stt_pb2.TranscribeRequest | None, context: grpc.aio.ServicerContext) -> StreamState:
+    async def _open(
+        self, first: stt_pb2.TranscribeRequest | None, context: grpc.aio.ServicerContext
+    ) -> StreamState:
         service = self.service
         assert service.engine is not None
         if first is None or not first.HasField("start"):
-            await self._refuse(context, "missing", "the first message must be TranscribeStart with a session token")
+            await self._refuse(
+                context, "missing", "the first message must be TranscribeStart with a session token"
+            )
         start = first.start  # type: ignore[union-attr]
         try:
             claims = tokens.verify(service.key, start.session_token, start.site)
@@ -183,25 +233,42 @@ class SttApi(stt_pb2_grpc.SttServicer):
         except tokens.TokenError as exc:
             await self._refuse(context, exc.reason, f"session refused: {exc}")
         fmt = start.format
-        if (fmt.sample_rate, fmt.sample_width, fmt.channels) != (pcm.SAMPLE_RATE, pcm.SAMPLE_WIDTH, pcm.CHANNELS):
-            service.reject("transcribe_stream", "bad_format", "audio format is not 16000 Hz 16-bit mono")
-            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "audio must be 16000 Hz, 16-bit, mono")
+        if (fmt.sample_rate, fmt.sample_width, fmt.channels) != (
+            pcm.SAMPLE_RATE,
+            pcm.SAMPLE_WIDTH,
+            pcm.CHANNELS,
+        ):
+            service.reject(
+                "transcribe_stream", "bad_format", "audio format is not 16000 Hz 16-bit mono"
+            )
+            await context.abort(
+                grpc.StatusCode.INVALID_ARGUMENT, "audio must be 16000 Hz, 16-bit, mono"
+            )
         metrics.MESSAGES_IN.labels("stt", "session").inc()
         utterance = await asyncio.to_thread(service.engine.open_utterance)
-        return StreamState(claims=claims, trace_id=start.trace_id or events.new_trace_id(), utterance=utterance)
+        return StreamState(
+            claims=claims, trace_id=start.trace_id or events.new_trace_id(), utterance=utterance
+        )
 
     async def _refuse(self, context: grpc.aio.ServicerContext, reason: str, detail: str) -> None:
         REFUSED.labels(reason).inc()
         self.service.reject("transcribe_stream", reason, detail)
         await context.abort(grpc.StatusCode.PERMISSION_DENIED, detail)
 
-    async def _accept(self, state: StreamState, audio: bytes, context: grpc.aio.ServicerContext) -> Update:
+    async def _accept(
+        self, state: StreamState, audio: bytes, context: grpc.aio.ServicerContext
+    ) -> Update:
         service = self.service
         if len(audio) > service.settings.max_chunk_bytes:
             service.reject("audio_chunk", "oversized", f"audio chunk of {len(audio)} bytes")
-            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, f"audio chunks may be at most {service.settings.max_chunk_bytes} bytes")
+            await context.abort(
+                grpc.StatusCode.INVALID_ARGUMENT,
+                f"audio chunks may be at most {service.settings.max_chunk_bytes} bytes",
+            )
         if state.audio_bytes == 0:
-            metrics.HOP_LATENCY.labels("session_to_stt").observe(max(0.0, time.time() - state.claims.issued_at))
+            metrics.HOP_LATENCY.labels("session_to_stt").observe(
+                max(0.0, time.time() - state.claims.issued_at)
+            )
         state.audio_bytes += len(audio)
         started = time.perf_counter()
         update = await asyncio.to_thread(state.utterance.accept, audio)

@@ -19,7 +19,10 @@ def load_engine(settings: WakeSettings) -> WakeEngine:
         from hearth_wake.engines.embedding import EmbeddingEngine
 
         return EmbeddingEngine.load(
-            settings.model, refractory_s=settings.refractory_s, frames_in_a_row=settings.frames_in_a_row, threads=settings.threads
+            settings.model,
+            refractory_s=settings.refractory_s,
+            frames_in_a_row=settings.frames_in_a_row,
+            threads=settings.threads,
         )
     for entry in entry_points(group=ENTRY_POINT_GROUP):
         if entry.name == settings.engine:

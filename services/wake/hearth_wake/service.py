@@ -26,18 +26,29 @@ from hearth_wake.verifier import TAIL_S, VoskVerifier, load_verifier
 
 log = logging.getLogger(__name__)
 
-DETECTIONS = metrics.Counter("hearth_wake_detections_total", "Wake-word detections", ["engine", "site"])
+DETECTIONS = metrics.Counter(
+    "hearth_wake_detections_total", "Wake-word detections", ["engine", "site"]
+)
 SCORES = metrics.Histogram(
-    "hearth_wake_score", "Scores of wake-word detections", ["engine"], buckets=(0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1.0)
+    "hearth_wake_score",
+    "Scores of wake-word detections",
+    ["engine"],
+    buckets=(0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1.0),
 )
 # Children resolved once: these are touched for every 20 ms chunk of every site.
 CHUNKS_IN = metrics.MESSAGES_IN.labels("wake", "audio_chunk")
 AUDIO_TO_WAKE = metrics.HOP_LATENCY.labels("audio_to_wake")
 INFERENCE = metrics.STAGE_DURATION.labels("wake", "inference")
-MODEL_LOAD = metrics.Gauge("hearth_wake_model_load_seconds", "Time the wake engine and its models took to load")
-LISTENING = metrics.Gauge("hearth_wake_listening_sites", "Sites currently streaming audio to the wake service")
+MODEL_LOAD = metrics.Gauge(
+    "hearth_wake_model_load_seconds", "Time the wake engine and its models took to load"
+)
+LISTENING = metrics.Gauge(
+    "hearth_wake_listening_sites", "Sites currently streaming audio to the wake service"
+)
 VERIFIER_REJECTIONS = metrics.Counter(
-    "hearth_wake_verifier_rejections_total", "Detections the verification pass did not confirm (dropped)", ["site"]
+    "hearth_wake_verifier_rejections_total",
+    "Detections the verification pass did not confirm (dropped)",
+    ["site"],
 )
 VERIFY = metrics.STAGE_DURATION.labels("wake", "verify")
 LEVEL_WINDOW_SAMPLES = pcm.SAMPLE_RATE  # loudness of the last second: roughly the wake phrase
@@ -63,7 +74,9 @@ class WakeService(Service):
         started = time.perf_counter()
         settings = self.settings
         if settings.vosk_model_dir is None:  # look where `hearth models pull` installs first
-            settings = settings.model_copy(update={"vosk_model_dir": self.common.data_path / "models"})
+            settings = settings.model_copy(
+                update={"vosk_model_dir": self.common.data_path / "models"}
+            )
         try:
             self.engine = await asyncio.to_thread(load_engine, settings)
             self.verifier = await asyncio.to_thread(load_verifier, settings, self.engine.wake_words)
@@ -85,8 +98,11 @@ class WakeService(Service):
 
     def offers(self) -> dict[str, str]:
         assert self.engine is not None
-        return {"engine": self.engine.name, "wake_words": ",".join(self.engine.wake_words),
-                "verifier": self.verifier.name if self.verifier else "off"}
+        return {
+            "engine": self.engine.name,
+            "wake_words": ",".join(self.engine.wake_words),
+            "verifier": self.verifier.name if self.verifier else "off",
+        }
 
     def sensitivity_for(self, site: str, requested: float) -> float:
         if requested > 0:
@@ -115,7 +131,13 @@ class SiteStream:
     they are; joined only when a detection needs its loudness or its audio), and detections waiting for
     the verifier."""
 
-    def __init__(self, site: str, engine: WakeEngine, stream: WakeStream, verifier: VoskVerifier | None = None) -> None:
+    def __init__(
+        self,
+        site: str,
+        engine: WakeEngine,
+        stream: WakeStream,
+        verifier: VoskVerifier | None = None,
+    ) -> None:
         self.site = site
         self.engine = engine
         self.stream = stream
@@ -125,7 +147,9 @@ class SiteStream:
         self.pending: list[np.ndarray] = []
         self.pending_samples = 0
         self.consumed = 0  # samples handed to the engine so far
-        self.unverified: list[WakeHit] = []  # detections waiting for TAIL_S more audio before verification
+        self.unverified: list[
+            WakeHit
+        ] = []  # detections waiting for TAIL_S more audio before verification
 
     def take_batch(self, samples: np.ndarray) -> np.ndarray | None:
         """Collect chunks on the event loop; return a batch once there is a hop's worth."""
@@ -158,7 +182,9 @@ class SiteStream:
     def verify(self, hit: WakeHit) -> bool:
         """Runs in a worker thread: a Vosk pass over the detection's audio."""
         assert self.verifier is not None
-        return self.verifier.confirm(hit.wake_word, self.audio_until(hit.end_sample + int(TAIL_S * pcm.SAMPLE_RATE)))
+        return self.verifier.confirm(
+            hit.wake_word, self.audio_until(hit.end_sample + int(TAIL_S * pcm.SAMPLE_RATE))
+        )
 
     def detection(self, hit: WakeHit) -> wake_pb2.Detection:
         return wake_pb2.Detection(
@@ -179,25 +205,39 @@ class WakeApi(wake_pb2_grpc.WakeServicer):
         self.service = service
 
     async def Detect(
-        self, request_iterator: AsyncIterator[wake_pb2.DetectRequest], context: grpc.aio.ServicerContext
+        self,
+        request_iterator: AsyncIterator[wake_pb2.DetectRequest],
+        context: grpc.aio.ServicerContext,
     ) -> AsyncIterator[wake_pb2.DetectResponse]:
         service = self.service
         assert service.engine is not None
         first = await anext(aiter(request_iterator), None)
         if first is None or not first.HasField("start"):
-            service.reject("detect_stream", "no_start", "wake stream did not begin with DetectStart")
-            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "the first message must be DetectStart")
+            service.reject(
+                "detect_stream", "no_start", "wake stream did not begin with DetectStart"
+            )
+            await context.abort(
+                grpc.StatusCode.INVALID_ARGUMENT, "the first message must be DetectStart"
+            )
         start = first.start
         problem = _start_problem(start, service.common.sites)
         if problem:
             service.reject("detect_stream", problem[0], problem[1])
             await context.abort(problem[2], problem[1])
-        site = SiteStream(start.site, service.engine, service.engine.open_stream(service.sensitivity_for(start.site, start.sensitivity)),
-                          service.verifier)
+        site = SiteStream(
+            start.site,
+            service.engine,
+            service.engine.open_stream(service.sensitivity_for(start.site, start.sensitivity)),
+            service.verifier,
+        )
         log.info("site %s listening", start.site)
         LISTENING.inc()
         try:
-            yield wake_pb2.DetectResponse(ready=wake_pb2.DetectReady(engine=service.engine.name, wake_words=service.engine.wake_words))
+            yield wake_pb2.DetectResponse(
+                ready=wake_pb2.DetectReady(
+                    engine=service.engine.name, wake_words=service.engine.wake_words
+                )
+            )
             async for request in request_iterator:
                 if not request.HasField("audio"):
                     continue
@@ -209,11 +249,20 @@ class WakeApi(wake_pb2_grpc.WakeServicer):
             LISTENING.dec()
             log.info("site %s stopped listening", start.site)
 
-    async def _process(self, site: SiteStream, chunk: common_pb2.AudioChunk, context: grpc.aio.ServicerContext) -> list[wake_pb2.Detection]:
+    async def _process(
+        self, site: SiteStream, chunk: common_pb2.AudioChunk, context: grpc.aio.ServicerContext
+    ) -> list[wake_pb2.Detection]:
         service = self.service
         if len(chunk.pcm) > service.settings.max_chunk_bytes:
-            service.reject("audio_chunk", "oversized", f"audio chunk of {len(chunk.pcm)} bytes from site {site.site}")
-            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, f"audio chunks may be at most {service.settings.max_chunk_bytes} bytes")
+            service.reject(
+                "audio_chunk",
+                "oversized",
+                f"audio chunk of {len(chunk.pcm)} bytes from site {site.site}",
+            )
+            await context.abort(
+                grpc.StatusCode.INVALID_ARGUMENT,
+                f"audio chunks may be at most {service.settings.max_chunk_bytes} bytes",
+            )
         CHUNKS_IN.inc()
         latency = events.seconds_since(chunk.captured_at)
         if latency is not None:
@@ -234,16 +283,31 @@ class WakeApi(wake_pb2_grpc.WakeServicer):
                 confirmed.append(site.detection(hit))
             else:
                 VERIFIER_REJECTIONS.labels(site.site).inc()
-                log.info("site %s: the verifier did not confirm a %s detection (score %.2f); dropped", site.site, site.engine.name, hit.score)
+                log.info(
+                    "site %s: the verifier did not confirm a %s detection (score %.2f); dropped",
+                    site.site,
+                    site.engine.name,
+                    hit.score,
+                )
             VERIFY.observe(time.perf_counter() - started)
         return confirmed
 
 
-def _start_problem(start: wake_pb2.DetectStart, sites: tuple[str, ...]) -> tuple[str, str, grpc.StatusCode] | None:
+def _start_problem(
+    start: wake_pb2.DetectStart, sites: tuple[str, ...]
+) -> tuple[str, str, grpc.StatusCode] | None:
     if start.site not in sites:
-        return ("unknown_site", f"unknown site {start.site!r}; known sites: {', '.join(sites)}", grpc.StatusCode.PERMISSION_DENIED)
+        return (
+            "unknown_site",
+            f"unknown site {start.site!r}; known sites: {', '.join(sites)}",
+            grpc.StatusCode.PERMISSION_DENIED,
+        )
     fmt = start.format
-    if (fmt.sample_rate, fmt.sample_width, fmt.channels) != (pcm.SAMPLE_RATE, pcm.SAMPLE_WIDTH, pcm.CHANNELS):
+    if (fmt.sample_rate, fmt.sample_width, fmt.channels) != (
+        pcm.SAMPLE_RATE,
+        pcm.SAMPLE_WIDTH,
+        pcm.CHANNELS,
+    ):
         return (
             "bad_format",
             f"audio must be 16000 Hz, 16-bit, mono; got {fmt.sample_rate} Hz, {fmt.sample_width * 8}-bit, {fmt.channels} channels",

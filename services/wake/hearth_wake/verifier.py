@@ -22,7 +22,14 @@ import numpy as np
 
 from hearth_wake.engines.base import WakeModelError
 from hearth_wake.settings import WakeSettings
-from hearth_wake.vosk_grammar import SAMPLE_RATE, GrammarSpotter, PhraseRecognizer, confidence_needed, normalise_phrase, resolve_model
+from hearth_wake.vosk_grammar import (
+    SAMPLE_RATE,
+    GrammarSpotter,
+    PhraseRecognizer,
+    confidence_needed,
+    normalise_phrase,
+    resolve_model,
+)
 
 WINDOW_S = 3.0
 """Audio decoded per detection: the phrase (1-2 s) with room before it."""
@@ -53,7 +60,7 @@ class VoskVerifier:
 
     def confirm(self, phrase: str, audio: np.ndarray) -> bool:
         """True if the phrase is heard in ``audio`` (the last ``WINDOW_S`` of it) confidently enough; blocking."""
-        samples = np.asarray(audio, dtype=np.int16)[-int(WINDOW_S * SAMPLE_RATE):]
+        samples = np.asarray(audio, dtype=np.int16)[-int(WINDOW_S * SAMPLE_RATE) :]
         with self._lock:
             recognizer = self._pool.pop() if self._pool else None
         if recognizer is None:

@@ -63,7 +63,9 @@ def resolve_model(language: str, model_dir: Path | None) -> Path:
         from hearth_stt.engines.base import SttError
         from hearth_stt.models import resolve_vosk_model
     except ImportError as exc:  # pragma: no cover - the one distribution ships both
-        raise WakeModelError("Vosk wake spotting needs Hearth's stt package: pip install 'hearth[stt]'.") from exc
+        raise WakeModelError(
+            "Vosk wake spotting needs Hearth's stt package: pip install 'hearth[stt]'."
+        ) from exc
     try:
         return resolve_vosk_model(language, model_dir, setting="wake.vosk_model_dir")
     except SttError as exc:
@@ -75,7 +77,9 @@ def load_model(path: Path) -> object:
     try:
         import vosk
     except ImportError as exc:
-        raise WakeModelError("Vosk wake spotting needs the vosk package: pip install 'hearth[stt]'.") from exc
+        raise WakeModelError(
+            "Vosk wake spotting needs the vosk package: pip install 'hearth[stt]'."
+        ) from exc
     key = path.resolve()
     with _models_lock:
         if key not in _models:
@@ -83,7 +87,9 @@ def load_model(path: Path) -> object:
             try:
                 _models[key] = vosk.Model(str(key))
             except Exception as exc:  # vosk raises a bare Exception
-                raise WakeModelError(f"Vosk could not load the model in {path}: is it a complete Vosk model?") from exc
+                raise WakeModelError(
+                    f"Vosk could not load the model in {path}: is it a complete Vosk model?"
+                ) from exc
         return _models[key]
 
 
@@ -133,7 +139,9 @@ def model_vocabulary(model_path: Path) -> list[str]:
         try:
             return fst_output_symbols(grammar_fst)
         except (ValueError, struct.error, UnicodeDecodeError) as exc:
-            log.warning("could not read the word table of %s (%s): no filler words", grammar_fst, exc)
+            log.warning(
+                "could not read the word table of %s (%s): no filler words", grammar_fst, exc
+            )
     return []
 
 
@@ -159,7 +167,9 @@ class Spot:
 class GrammarSpotter:
     """A model plus the grammar that spots the phrases in it; recognisers come from :meth:`recognizer`."""
 
-    def __init__(self, model_path: Path, phrases: Iterable[str], fillers: int | None = None) -> None:
+    def __init__(
+        self, model_path: Path, phrases: Iterable[str], fillers: int | None = None
+    ) -> None:
         self.model_path = model_path
         self.phrases = tuple(dict.fromkeys(normalise_phrase(p) for p in phrases))
         if not self.phrases or not all(self.phrases):
@@ -174,11 +184,17 @@ class GrammarSpotter:
             )
         self.garbage = next((w for w in (VOSK_UNK, *KALDI_UNKS) if self.knows(w)), None)
         count = (0 if self.garbage == VOSK_UNK else DEFAULT_FILLERS) if fillers is None else fillers
-        self.fillers = tuple(filler_words(model_vocabulary(model_path), count, exclude=words)) if count else ()
+        self.fillers = (
+            tuple(filler_words(model_vocabulary(model_path), count, exclude=words)) if count else ()
+        )
         entries = [*self.phrases, *([self.garbage] if self.garbage else []), *self.fillers]
         self.grammar = json.dumps(entries, ensure_ascii=False)
-        log.info("vosk spotting grammar: %d phrase(s), garbage word %s, %d fillers", len(self.phrases),
-                 self.garbage or "none", len(self.fillers))
+        log.info(
+            "vosk spotting grammar: %d phrase(s), garbage word %s, %d fillers",
+            len(self.phrases),
+            self.garbage or "none",
+            len(self.fillers),
+        )
 
     def knows(self, word: str) -> bool:
         return self.model.vosk_model_find_word(word) >= 0  # type: ignore[attr-defined]
@@ -198,7 +214,9 @@ class PhraseRecognizer:
     def __init__(self, rec: object, phrases: tuple[str, ...]) -> None:
         self._rec = rec
         self._phrases = phrases
-        self._decoded_s = 0.0  # Vosk's word times keep counting across utterances: subtract what came before
+        self._decoded_s = (
+            0.0  # Vosk's word times keep counting across utterances: subtract what came before
+        )
 
     def spot(self, audio: np.ndarray) -> list[Spot]:
         """Decode ``audio`` as one utterance and return every occurrence of a phrase in the best hypothesis."""
@@ -207,7 +225,10 @@ class PhraseRecognizer:
         rec.AcceptWaveform(samples.tobytes())  # type: ignore[attr-defined]
         result = json.loads(rec.FinalResult())  # type: ignore[attr-defined]
         start, self._decoded_s = self._decoded_s, self._decoded_s + samples.size / SAMPLE_RATE
-        return [Spot(s.phrase, s.score, max(0.0, s.end_s - start)) for s in find_phrases(result.get("result") or [], self._phrases)]
+        return [
+            Spot(s.phrase, s.score, max(0.0, s.end_s - start))
+            for s in find_phrases(result.get("result") or [], self._phrases)
+        ]
 
 
 def find_phrases(words: list[dict], phrases: tuple[str, ...]) -> list[Spot]:

@@ -26,7 +26,12 @@ def synthesize(text: str, path: Path, voice: str = "en-us", speed: int = 150) ->
     espeak = shutil.which("espeak-ng")
     if espeak is None:
         raise RuntimeError("the demo needs espeak-ng (Debian/Ubuntu: sudo apt install espeak-ng)")
-    subprocess.run([espeak, "-v", voice, "-s", str(speed), "-w", str(path), text], check=True, timeout=60, capture_output=True)
+    subprocess.run(
+        [espeak, "-v", voice, "-s", str(speed), "-w", str(path), text],
+        check=True,
+        timeout=60,
+        capture_output=True,
+    )
 
 
 async def run_demo(common: CommonSettings, site: str | None = None) -> None:

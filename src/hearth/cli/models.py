@@ -16,7 +16,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     pull = sub.add_parser("pull", help="download a Vosk model and verify its checksum")
     pull.add_argument("name", help="catalog name, e.g. vosk-model-small-en-us-0.15")
     pull.add_argument("--dest", type=Path, help="where to install (default: <data_dir>/models)")
-    pull.add_argument("--insecure-skip-verify", action="store_true", help="install a model whose checksum Hearth does not know")
+    pull.add_argument(
+        "--insecure-skip-verify",
+        action="store_true",
+        help="install a model whose checksum Hearth does not know",
+    )
 
 
 def run(args: argparse.Namespace) -> int:

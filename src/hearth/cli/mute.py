@@ -15,7 +15,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, muted: bool) -> int:
     try:
-        reply = call(args, lambda stub, common: stub.SetMute(policy_pb2.SetMuteRequest(site=args.site, muted=muted, changed_by="cli"), timeout=common.rpc_timeout_s))
+        reply = call(
+            args,
+            lambda stub, common: stub.SetMute(
+                policy_pb2.SetMuteRequest(site=args.site, muted=muted, changed_by="cli"),
+                timeout=common.rpc_timeout_s,
+            ),
+        )
     except PolicyUnavailable as exc:
         return fail(exc)
     _show([reply])
@@ -24,7 +30,12 @@ def run(args: argparse.Namespace, muted: bool) -> int:
 
 def run_sites(args: argparse.Namespace) -> int:
     try:
-        reply = call(args, lambda stub, common: stub.ListSites(policy_pb2.ListSitesRequest(), timeout=common.rpc_timeout_s))
+        reply = call(
+            args,
+            lambda stub, common: stub.ListSites(
+                policy_pb2.ListSitesRequest(), timeout=common.rpc_timeout_s
+            ),
+        )
     except PolicyUnavailable as exc:
         return fail(exc)
     _show(reply.sites)

@@ -23,7 +23,10 @@ class PolicyUnavailable(Exception):
     """Said to the user as is; the command exits 2."""
 
 
-def call(args: argparse.Namespace, request: Callable[[policy_pb2_grpc.PolicyStub, CommonSettings], Awaitable[T]]) -> T:
+def call(
+    args: argparse.Namespace,
+    request: Callable[[policy_pb2_grpc.PolicyStub, CommonSettings], Awaitable[T]],
+) -> T:
     try:
         common, _ = load_settings(None, ServiceSection, args.config)
     except SettingsError as exc:
@@ -31,12 +34,17 @@ def call(args: argparse.Namespace, request: Callable[[policy_pb2_grpc.PolicyStub
     return asyncio.run(_call(common, request))
 
 
-async def _call(common: CommonSettings, request: Callable[[policy_pb2_grpc.PolicyStub, CommonSettings], Awaitable[T]]) -> T:
+async def _call(
+    common: CommonSettings,
+    request: Callable[[policy_pb2_grpc.PolicyStub, CommonSettings], Awaitable[T]],
+) -> T:
     async with rpc.open_channel(common.endpoints.policy, common.grpc_max_message_bytes) as channel:
         try:
             return await request(policy_pb2_grpc.PolicyStub(channel), common)
         except grpc.aio.AioRpcError as exc:
-            raise PolicyUnavailable(f"policy at {common.endpoints.policy} said: {exc.details() or exc.code().name}") from exc
+            raise PolicyUnavailable(
+                f"policy at {common.endpoints.policy} said: {exc.details() or exc.code().name}"
+            ) from exc
 
 
 def fail(exc: PolicyUnavailable) -> int:

@@ -21,19 +21,28 @@ from hearth.v1 import policy_pb2
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="privacy_command", required=True)
-    report = sub.add_parser("report", help="what is held per class and site, the next purge, mute history, sessions per day")
+    report = sub.add_parser(
+        "report",
+        help="what is held per class and site, the next purge, mute history, sessions per day",
+    )
     report.add_argument("--json", action="store_true", help="print the report as JSON")
     export = sub.add_parser("export", help="everything held, as JSON")
     export.add_argument("--site", default="", help="only this site")
-    export.add_argument("--output", "-o", type=Path, help="write to this file instead of standard output")
+    export.add_argument(
+        "--output", "-o", type=Path, help="write to this file instead of standard output"
+    )
     forget = sub.add_parser("forget", help="delete the last session, a time range, or everything")
     forget.add_argument("--site", default="", help="only this site (default: every site)")
     scope = forget.add_mutually_exclusive_group(required=True)
     scope.add_argument("--last", action="store_true", help="the most recent session")
     scope.add_argument("--since", help="from this time: ISO 8601 (2026-11-25T08:00) or 'today'")
     scope.add_argument("--all", action="store_true", help="everything")
-    forget.add_argument("--until", help="up to this time (ISO 8601); default now; only with --since")
-    sub.add_parser("verify", help="check the audit chain; exit 1 and say which entry when it is broken")
+    forget.add_argument(
+        "--until", help="up to this time (ISO 8601); default now; only with --since"
+    )
+    sub.add_parser(
+        "verify", help="check the audit chain; exit 1 and say which entry when it is broken"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -54,9 +63,14 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    report: policy_pb2.PrivacyReport = call(args, lambda stub, common: stub.Report(policy_pb2.ReportRequest(), timeout=common.rpc_timeout_s))
+    report: policy_pb2.PrivacyReport = call(
+        args,
+        lambda stub, common: stub.Report(policy_pb2.ReportRequest(), timeout=common.rpc_timeout_s),
+    )
     if args.json:
-        print(json.dumps(MessageToDict(report, always_print_fields_with_no_presence=True), indent=2))
+        print(
+            json.dumps(MessageToDict(report, always_print_fields_with_no_presence=True), indent=2)
+        )
         return 0
     print("Held now:")
     for c in report.classes:
@@ -65,7 +79,9 @@ def _report(args: argparse.Namespace) -> int:
             continue
         oldest = f", oldest {_when(c.oldest)}" if c.HasField("oldest") else ""
         sites = ", ".join(f"{site} {n}" for site, n in sorted(c.items_per_site.items()))
-        print(f"  {c.retention_class:<11} {c.items:>5} items (kept {_duration(c.retention_s)}){oldest}{f'; {sites}' if sites else ''}")
+        print(
+            f"  {c.retention_class:<11} {c.items:>5} items (kept {_duration(c.retention_s)}){oldest}{f'; {sites}' if sites else ''}"
+        )
     if report.HasField("next_purge"):
         print(f"Next purge: {_when(report.next_purge)}")
     if not report.store_writable:
@@ -77,7 +93,9 @@ def _report(args: argparse.Namespace) -> int:
         print("  none held")
     print("Mute changes (latest first):")
     for change in list(report.mute_history)[:10]:
-        print(f"  {_when(change.at)} {change.site:<14} {'muted' if change.muted else 'unmuted'} by {change.changed_by}")
+        print(
+            f"  {_when(change.at)} {change.site:<14} {'muted' if change.muted else 'unmuted'} by {change.changed_by}"
+        )
     if not report.mute_history:
         print("  none")
     print(f"Audit chain: {report.audit.length} entries, head {report.audit.head[:16]}")
@@ -86,10 +104,19 @@ def _report(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     async def collect(stub: Any, common: Any) -> list[policy_pb2.HeldItem]:
-        return [item async for item in stub.Export(policy_pb2.ExportRequest(site=args.site, requested_by="cli"), timeout=common.rpc_timeout_s)]
+        return [
+            item
+            async for item in stub.Export(
+                policy_pb2.ExportRequest(site=args.site, requested_by="cli"),
+                timeout=common.rpc_timeout_s,
+            )
+        ]
 
     items = call(args, collect)
-    document = {"exported_at": datetime.now().astimezone().isoformat(), "items": [_item_json(item) for item in items]}
+    document = {
+        "exported_at": datetime.now().astimezone().isoformat(),
+        "items": [_item_json(item) for item in items],
+    }
     text = json.dumps(document, indent=2, ensure_ascii=False)
     if args.output:
         args.output.write_text(text + "\n", encoding="utf-8")
@@ -132,14 +159,22 @@ def _forget(args: argparse.Namespace) -> int:
             request.range.until.CopyFrom(_timestamp(args.until))
     reply = call(args, lambda stub, common: stub.Forget(request, timeout=common.rpc_timeout_s))
     detail = ", ".join(f"{n} {c}" for c, n in sorted(reply.deleted_per_class.items()))
-    print(f"deleted {reply.deleted} items from {reply.sessions} sessions" + (f" ({detail})" if detail else ""))
+    print(
+        f"deleted {reply.deleted} items from {reply.sessions} sessions"
+        + (f" ({detail})" if detail else "")
+    )
     return 0
 
 
 def _verify(args: argparse.Namespace) -> int:
-    reply = call(args, lambda stub, common: stub.Verify(policy_pb2.VerifyRequest(), timeout=common.rpc_timeout_s))
+    reply = call(
+        args,
+        lambda stub, common: stub.Verify(policy_pb2.VerifyRequest(), timeout=common.rpc_timeout_s),
+    )
     if reply.ok:
-        print(f"audit chain verified: {reply.entries} entries held, {reply.head.length} written, head {reply.head.head[:16]}")
+        print(
+            f"audit chain verified: {reply.entries} entries held, {reply.head.length} written, head {reply.head.head[:16]}"
+        )
         return 0
     print(f"audit chain BROKEN at entry {reply.broken_at}: {reply.problem}")
     return 1
@@ -152,7 +187,9 @@ def _timestamp(text: str) -> Timestamp:
         try:
             moment = datetime.fromisoformat(text)
         except ValueError:
-            raise ValueError(f"{text!r} is not a time: use ISO 8601 such as 2026-11-25T08:00, or 'today'") from None
+            raise ValueError(
+                f"{text!r} is not a time: use ISO 8601 such as 2026-11-25T08:00, or 'today'"
+            ) from None
         if moment.tzinfo is None:
             moment = moment.astimezone()
     return events.timestamp_from_seconds(moment.timestamp())

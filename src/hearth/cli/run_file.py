@@ -29,11 +29,19 @@ EVENTS_TIMEOUT_S = 15.0
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", type=Path, help="WAV file (converted to 16 kHz mono 16-bit if needed)")
+    parser.add_argument(
+        "path", type=Path, help="WAV file (converted to 16 kHz mono 16-bit if needed)"
+    )
     parser.add_argument("--site", help="site to play it at (default: audio.site from the config)")
     parser.add_argument("--json", action="store_true", help="print events as JSON lines")
-    parser.add_argument("--fast", action="store_true", help="send audio as fast as the stack accepts instead of in real time")
-    parser.add_argument("--timeout", type=float, default=120.0, help="give up after this many seconds (default 120)")
+    parser.add_argument(
+        "--fast",
+        action="store_true",
+        help="send audio as fast as the stack accepts instead of in real time",
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=120.0, help="give up after this many seconds (default 120)"
+    )
 
 
 @dataclass
@@ -62,7 +70,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         from hearth_audio.settings import AudioSettings
     except ImportError:
-        print("hearth run-file needs the audio service: pip install 'hearth[audio]'", file=sys.stderr)
+        print(
+            "hearth run-file needs the audio service: pip install 'hearth[audio]'", file=sys.stderr
+        )
         return EXIT_ERROR
     try:
         common, audio = load_settings("audio", AudioSettings, args.config)
@@ -70,7 +80,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"hearth run-file: {exc}", file=sys.stderr)
         return EXIT_ERROR
     site = args.site or audio.site
-    audio = audio.model_copy(update={"site": site, "source": "file", "file": args.path, "realtime": not args.fast})
+    audio = audio.model_copy(
+        update={"site": site, "source": "file", "file": args.path, "realtime": not args.fast}
+    )
     logs.configure("run-file", "warning" if common.log_level != "debug" else "debug")
     try:
         return asyncio.run(asyncio.wait_for(play(common, audio, as_json=args.json), args.timeout))
@@ -79,7 +91,9 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_ERROR
 
 
-async def play(common: CommonSettings, audio: object, *, as_json: bool = False, quiet: bool = False) -> int:
+async def play(
+    common: CommonSettings, audio: object, *, as_json: bool = False, quiet: bool = False
+) -> int:
     """Play audio.file at audio.site through the running stack; returns the exit code."""
     from hearth_audio.pipeline import SitePipeline
     from hearth_audio.settings import AudioSettings
@@ -88,10 +102,18 @@ async def play(common: CommonSettings, audio: object, *, as_json: bool = False, 
 
     assert isinstance(audio, AudioSettings)
     if audio.site not in common.sites:
-        print(f"hearth run-file: unknown site {audio.site!r}; configured sites: {', '.join(common.sites)}", file=sys.stderr)
+        print(
+            f"hearth run-file: unknown site {audio.site!r}; configured sites: {', '.join(common.sites)}",
+            file=sys.stderr,
+        )
         return EXIT_ERROR
     assert audio.file is not None
-    source = FileSource(audio.file, audio.chunk_ms, realtime=audio.realtime, trailing_silence_s=audio.trailing_silence_s)
+    source = FileSource(
+        audio.file,
+        audio.chunk_ms,
+        realtime=audio.realtime,
+        trailing_silence_s=audio.trailing_silence_s,
+    )
     try:
         source.load()
     except AudioFormatError as exc:
@@ -110,22 +132,34 @@ async def play(common: CommonSettings, audio: object, *, as_json: bool = False, 
             return EXIT_ERROR
         await pipeline.capture()
         await pipeline.finish(timeout_s=30.0)
-        await _wait_for_outcomes(observed, [(s.session_id, s.outcome != "ERROR") for s in pipeline.report.sessions])
+        await _wait_for_outcomes(
+            observed, [(s.session_id, s.outcome != "ERROR") for s in pipeline.report.sessions]
+        )
     finally:
         await pipeline.close()
         await bus.disconnect()
     return _verdict(observed, pipeline.report)
 
 
-async def _watch(common: CommonSettings, site: str, observed: Observed, as_json: bool, quiet: bool) -> Bus | None:
+async def _watch(
+    common: CommonSettings, site: str, observed: Observed, as_json: bool, quiet: bool
+) -> Bus | None:
     bus = Bus(common.mqtt, "run-file", client_id=f"hearth-run-file-{os.getpid()}-{site}")
     for kind in SITE_EVENTS:
         if kind.name == "policy.mute":
             continue
-        bus.subscribe(kind.topic(site), kind.message_type, _printer(kind.name, observed, as_json, quiet), kind.name)
+        bus.subscribe(
+            kind.topic(site),
+            kind.message_type,
+            _printer(kind.name, observed, as_json, quiet),
+            kind.name,
+        )
     await bus.connect()
     if not await bus.wait_connected(10.0):
-        print(f"hearth run-file: broker not reachable at {common.mqtt.host}:{common.mqtt.port}; is `hearth up` running?", file=sys.stderr)
+        print(
+            f"hearth run-file: broker not reachable at {common.mqtt.host}:{common.mqtt.port}; is `hearth up` running?",
+            file=sys.stderr,
+        )
         await bus.disconnect()
         return None
     await asyncio.sleep(0.2)  # let the broker confirm the subscriptions before any audio flows
@@ -137,7 +171,10 @@ def _printer(kind: str, observed: Observed, as_json: bool, quiet: bool) -> Handl
         observed.events.append((kind, topic, message))
         observed.changed.set()
         if not quiet:
-            print(as_json_line(kind, topic, message) if as_json else describe(kind, message), flush=True)
+            print(
+                as_json_line(kind, topic, message) if as_json else describe(kind, message),
+                flush=True,
+            )
 
     return handle
 
@@ -163,4 +200,3 @@ def _verdict(observed: Observed, report: PipelineReport) -> int:
     elif report.refusals and not report.sessions:
         print(f"hearth run-file: session refused: {report.refusals[-1]}", file=sys.stderr)
     return EXIT_NOT_RECOGNIZED
-

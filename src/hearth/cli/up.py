@@ -32,8 +32,16 @@ FATAL_START_CODES = (1, 2)  # settings or startup errors: restarting cannot fix 
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--demo", action="store_true", help="no microphone: feed a few synthesized spoken commands through the stack")
-    parser.add_argument("--no-mic", action="store_true", help="run without capturing from a microphone (use `hearth run-file`)")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="no microphone: feed a few synthesized spoken commands through the stack",
+    )
+    parser.add_argument(
+        "--no-mic",
+        action="store_true",
+        help="run without capturing from a microphone (use `hearth run-file`)",
+    )
     parser.add_argument("--quiet", action="store_true", help="print events only, not service logs")
 
 
@@ -49,7 +57,9 @@ class Supervised:
 
 
 class Launcher:
-    def __init__(self, common: CommonSettings, config: Path | None, args: argparse.Namespace) -> None:
+    def __init__(
+        self, common: CommonSettings, config: Path | None, args: argparse.Namespace
+    ) -> None:
         self.common = common
         self.config = config
         self.args = args
@@ -90,7 +100,9 @@ class Launcher:
         deadline = time.monotonic() + 10
         while not _port_open(self.common.mqtt.port):
             if self.broker.returncode is not None or time.monotonic() > deadline:
-                raise broker.BrokerError(f"mosquitto did not start on port {self.common.mqtt.port} (is the port in use?)")
+                raise broker.BrokerError(
+                    f"mosquitto did not start on port {self.common.mqtt.port} (is the port in use?)"
+                )
             await asyncio.sleep(0.1)
 
     async def _keep_broker(self) -> None:
@@ -107,7 +119,10 @@ class Launcher:
                 print(f"hearth: {exc}; retrying", flush=True)
                 await asyncio.sleep(2)
             else:
-                print(f"hearth: broker listening again on 127.0.0.1:{self.common.mqtt.port}", flush=True)
+                print(
+                    f"hearth: broker listening again on 127.0.0.1:{self.common.mqtt.port}",
+                    flush=True,
+                )
 
     async def supervise(self, item: Supervised, env: Mapping[str, str]) -> None:
         """Run one service; restart it with backoff if it dies after the stack came up."""
@@ -128,14 +143,22 @@ class Launcher:
             if self.stopping:
                 return
             if not self.up.is_set() and code in FATAL_START_CODES:
-                self.failed = f"{item.spec.name} could not start (exit code {code}):\n    " + "\n    ".join(item.tail[-6:])
+                self.failed = (
+                    f"{item.spec.name} could not start (exit code {code}):\n    "
+                    + "\n    ".join(item.tail[-6:])
+                )
                 self.up.set()
                 return
-            print(f"hearth: {item.spec.name} exited with code {code}; restarting in {backoff:.0f} s", flush=True)
+            print(
+                f"hearth: {item.spec.name} exited with code {code}; restarting in {backoff:.0f} s",
+                flush=True,
+            )
             await asyncio.sleep(backoff)
             backoff = min(RESTART_MAX_S, backoff * 2)
 
-    async def _pipe_output(self, name: str, process: asyncio.subprocess.Process, item: Supervised | None) -> None:
+    async def _pipe_output(
+        self, name: str, process: asyncio.subprocess.Process, item: Supervised | None
+    ) -> None:
         assert process.stdout is not None
         async for raw in process.stdout:
             line = raw.decode(errors="replace").rstrip()
@@ -151,8 +174,15 @@ class Launcher:
         was_online = item.online
         item.online = status.state == events_pb2.ServiceStatus.STATE_ONLINE
         if self.up.is_set() and item.online and not was_online:
-            print(f"hearth: {item.spec.name} is back: grpc {status.grpc_address or '-'}, metrics {status.metrics_url}", flush=True)
-        item.grpc, item.metrics, item.offers = status.grpc_address, status.metrics_url, dict(status.offers)
+            print(
+                f"hearth: {item.spec.name} is back: grpc {status.grpc_address or '-'}, metrics {status.metrics_url}",
+                flush=True,
+            )
+        item.grpc, item.metrics, item.offers = (
+            status.grpc_address,
+            status.metrics_url,
+            dict(status.offers),
+        )
         if self.ready() and not self.up.is_set():
             self.up.set()
 
@@ -170,14 +200,18 @@ class Launcher:
         lines = ["hearth: the assistant is up", f"  {'service':<8} {'grpc':<22} metrics"]
         for item in self.services.values():
             lines.append(f"  {item.spec.name:<8} {item.grpc or '-':<22} {item.metrics}")
-        lines.append("  metrics: Prometheus and Grafana set-up in deploy/, see docs/observability.md")
+        lines.append(
+            "  metrics: Prometheus and Grafana set-up in deploy/, see docs/observability.md"
+        )
         lines.append(f"  watch events: mosquitto_sub -p {self.common.mqtt.port} -t 'hearth/#' -v")
         lines.append("  Ctrl-C stops everything.")
         return "\n".join(lines)
 
     async def stop(self) -> None:
         self.stopping = True
-        processes = [s.process for s in self.services.values() if s.process and s.process.returncode is None]
+        processes = [
+            s.process for s in self.services.values() if s.process and s.process.returncode is None
+        ]
         for process in processes:
             process.send_signal(signal.SIGTERM)
         await _reap(processes, STOP_TIMEOUT_S)
@@ -189,7 +223,9 @@ class Launcher:
 async def _reap(processes: list[asyncio.subprocess.Process], timeout_s: float) -> None:
     if not processes:
         return
-    _, pending = await asyncio.wait([asyncio.create_task(p.wait()) for p in processes], timeout=timeout_s)
+    _, pending = await asyncio.wait(
+        [asyncio.create_task(p.wait()) for p in processes], timeout=timeout_s
+    )
     if pending:
         for process in processes:
             if process.returncode is None:
@@ -226,13 +262,19 @@ async def _up(common: CommonSettings, args: argparse.Namespace) -> int:
         loop.add_signal_handler(sig, stop.set)
     await launcher.start_broker()
     bus = Bus(common.mqtt, "up")
-    bus.subscribe(f"{topics.ROOT}/status/+/+", events_pb2.ServiceStatus, launcher.on_status, "status")
+    bus.subscribe(
+        f"{topics.ROOT}/status/+/+", events_pb2.ServiceStatus, launcher.on_status, "status"
+    )
     for kind in SITE_EVENTS:
         for site in common.sites:
-            bus.subscribe(kind.topic(site), kind.message_type, _bind(launcher.on_event, kind.name), kind.name)
+            bus.subscribe(
+                kind.topic(site), kind.message_type, _bind(launcher.on_event, kind.name), kind.name
+            )
     await bus.connect()
     env = launcher.service_env()
-    tasks = [asyncio.create_task(launcher.supervise(item, env)) for item in launcher.services.values()]
+    tasks = [
+        asyncio.create_task(launcher.supervise(item, env)) for item in launcher.services.values()
+    ]
     try:
         started = await _first(launcher.up.wait(), stop.wait(), START_TIMEOUT_S)
         if launcher.failed:
@@ -241,7 +283,10 @@ async def _up(common: CommonSettings, args: argparse.Namespace) -> int:
         if not started:
             if not stop.is_set():
                 missing = [name for name, s in launcher.services.items() if not s.online]
-                print(f"hearth up: services not online after {START_TIMEOUT_S:.0f} s: {', '.join(missing)}", file=sys.stderr)
+                print(
+                    f"hearth up: services not online after {START_TIMEOUT_S:.0f} s: {', '.join(missing)}",
+                    file=sys.stderr,
+                )
                 return 1
             return 0
         print(launcher.summary(), flush=True)
@@ -270,7 +315,9 @@ async def _first(up: Awaitable[object], stop: Awaitable[object], timeout_s: floa
     """True when the stack came up; False on stop or timeout."""
     up_task = asyncio.ensure_future(up)
     stop_task = asyncio.ensure_future(stop)
-    done, pending = await asyncio.wait({up_task, stop_task}, timeout=timeout_s, return_when=asyncio.FIRST_COMPLETED)
+    done, pending = await asyncio.wait(
+        {up_task, stop_task}, timeout=timeout_s, return_when=asyncio.FIRST_COMPLETED
+    )
     for task in pending:
         task.cancel()
     return up_task in done

@@ -11,23 +11,51 @@ from pathlib import Path
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="wake_command", required=True)
-    train = sub.add_parser("train", help="train a model for a wake phrase (offline, espeak-ng voices)")
+    train = sub.add_parser(
+        "train", help="train a model for a wake phrase (offline, espeak-ng voices)"
+    )
     train.add_argument("phrase", help='the wake phrase, e.g. "hey hestia"')
     train.add_argument("--output", type=Path, help="model file to write (default: <phrase>.npz)")
     train.add_argument("--seed", type=int, default=0, help="same seed, same model")
-    train.add_argument("--profile", choices=("default", "tiny"), default="default", help="`tiny` is a quick smoke run")
+    train.add_argument(
+        "--profile",
+        choices=("default", "tiny"),
+        default="default",
+        help="`tiny` is a quick smoke run",
+    )
     train.add_argument("--workers", type=int, default=1, help="parallel synthesis workers")
-    enroll = sub.add_parser("enroll", help="fine-tune a wake model on 3-10 recordings of your own voice saying the phrase")
-    enroll.add_argument("samples", nargs="*", type=Path, help="WAV files, each the wake phrase alone (16-bit PCM)")
-    enroll.add_argument("--record", type=int, metavar="N",
-                        help="record N takes (3-10) with the microphone command in the config (audio.mic_command)")
-    enroll.add_argument("--keep", type=Path, metavar="DIR",
-                        help="with --record: keep the takes in DIR (default: deleted when enrollment ends)")
-    enroll.add_argument("--output", type=Path, required=True, help="model file to write; point wake.model at it")
-    enroll.add_argument("--model", type=Path, help="model to start from (default: the shipped hey hestia)")
+    enroll = sub.add_parser(
+        "enroll",
+        help="fine-tune a wake model on 3-10 recordings of your own voice saying the phrase",
+    )
+    enroll.add_argument(
+        "samples", nargs="*", type=Path, help="WAV files, each the wake phrase alone (16-bit PCM)"
+    )
+    enroll.add_argument(
+        "--record",
+        type=int,
+        metavar="N",
+        help="record N takes (3-10) with the microphone command in the config (audio.mic_command)",
+    )
+    enroll.add_argument(
+        "--keep",
+        type=Path,
+        metavar="DIR",
+        help="with --record: keep the takes in DIR (default: deleted when enrollment ends)",
+    )
+    enroll.add_argument(
+        "--output", type=Path, required=True, help="model file to write; point wake.model at it"
+    )
+    enroll.add_argument(
+        "--model", type=Path, help="model to start from (default: the shipped hey hestia)"
+    )
     enroll.add_argument("--seed", type=int, default=0, help="same seed and samples, same model")
-    enroll.add_argument("--profile", choices=("default", "quick"), default="default",
-                        help="`quick` renders fewer checks (under a minute)")
+    enroll.add_argument(
+        "--profile",
+        choices=("default", "quick"),
+        default="default",
+        help="`quick` renders fewer checks (under a minute)",
+    )
     enroll.add_argument("--workers", type=int, default=1, help="parallel synthesis workers")
 
 
@@ -37,10 +65,19 @@ def run(args: argparse.Namespace) -> int:
     try:
         from hearth_wake.training import train_model
     except ImportError:
-        print("hearth wake train needs the wake service: pip install 'hearth[wake]'", file=sys.stderr)
+        print(
+            "hearth wake train needs the wake service: pip install 'hearth[wake]'", file=sys.stderr
+        )
         return 2
     output = args.output or Path(args.phrase.strip().lower().replace(" ", "_") + ".npz")
-    report = train_model(args.phrase, output, seed=args.seed, profile=args.profile, progress=True, workers=args.workers)
+    report = train_model(
+        args.phrase,
+        output,
+        seed=args.seed,
+        profile=args.profile,
+        progress=True,
+        workers=args.workers,
+    )
     print(f"wrote {output}")
     print(report)
     return 0
@@ -52,33 +89,51 @@ def _enroll(args: argparse.Namespace) -> int:
         from hearth_wake.training.enroll import EnrollmentError, enroll
         from hearth_wake.training.synth import SynthesisError
     except ImportError:
-        print("hearth wake enroll needs the wake service: pip install 'hearth[wake]'", file=sys.stderr)
+        print(
+            "hearth wake enroll needs the wake service: pip install 'hearth[wake]'", file=sys.stderr
+        )
         return 2
     if args.samples and args.record is not None:
-        print("hearth wake enroll: give either recordings (WAV files) or --record N, not both", file=sys.stderr)
+        print(
+            "hearth wake enroll: give either recordings (WAV files) or --record N, not both",
+            file=sys.stderr,
+        )
         return 2
     if not args.samples and args.record is None:
-        print("hearth wake enroll: give 3-10 recordings (WAV files) of the phrase, or --record N to record them",
-              file=sys.stderr)
+        print(
+            "hearth wake enroll: give 3-10 recordings (WAV files) of the phrase, or --record N to record them",
+            file=sys.stderr,
+        )
         return 2
     try:
         with tempfile.TemporaryDirectory(prefix="hearth-enroll-") as private:
             samples = list(args.samples) or _record(args, args.keep or Path(private))
-            report = enroll(samples, args.output, base_model=args.model, seed=args.seed,
-                            profile=args.profile, progress=True, workers=args.workers)
+            report = enroll(
+                samples,
+                args.output,
+                base_model=args.model,
+                seed=args.seed,
+                profile=args.profile,
+                progress=True,
+                workers=args.workers,
+            )
     except (EnrollmentError, WakeModelError, SynthesisError) as exc:
         print(f"hearth wake enroll: {exc}", file=sys.stderr)
         return 2
     print(report.table())
     print(f"wrote {args.output} ({report.seconds:.0f} s)")
     if report.after.recorded_detected <= report.before.recorded_detected:
-        print("enrollment did not improve detection of your recordings; record them again closer to the "
-              "microphone, in the room you will use, and keep the old model.")
+        print(
+            "enrollment did not improve detection of your recordings; record them again closer to the "
+            "microphone, in the room you will use, and keep the old model."
+        )
     lost = report.before.others_detected - report.after.others_detected
     if lost > 0:
-        print(f"note: other voices are heard less well ({report.before.others_detected} -> "
-              f"{report.after.others_detected} of {report.after.others_total} synthetic clips); in a shared "
-              "household, compare both models before switching.")
+        print(
+            f"note: other voices are heard less well ({report.before.others_detected} -> "
+            f"{report.after.others_detected} of {report.after.others_total} synthetic clips); in a shared "
+            "household, compare both models before switching."
+        )
     print(f"to use it, set in your config:  wake: {{model: {args.output.resolve()}}}")
     return 0
 
@@ -93,12 +148,16 @@ def _record(args: argparse.Namespace, directory: Path) -> list[Path]:
     from hearth_wake.training.record import Microphone, record_takes
 
     if not MIN_SAMPLES <= args.record <= MAX_SAMPLES:
-        raise EnrollmentError(f"--record takes {MIN_SAMPLES} to {MAX_SAMPLES} recordings, got {args.record}.")
+        raise EnrollmentError(
+            f"--record takes {MIN_SAMPLES} to {MAX_SAMPLES} recordings, got {args.record}."
+        )
     try:
         _, audio = load_settings("audio", AudioSettings, args.config)
     except SettingsError as exc:
         raise EnrollmentError(str(exc)) from exc
     phrase = load_classifier(args.model or DEFAULT_MODEL).phrase
-    print(f"Recording {args.record} takes with {' '.join(audio.mic_command)}. Say \"{phrase}\" once per take, "
-          "as you would to Hearth, from where you usually stand.")
+    print(
+        f'Recording {args.record} takes with {" ".join(audio.mic_command)}. Say "{phrase}" once per take, '
+        "as you would to Hearth, from where you usually stand."
+    )
     return record_takes(Microphone(audio.mic_command), args.record, directory, phrase)

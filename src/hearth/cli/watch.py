@@ -27,13 +27,17 @@ SITE_EVENTS: tuple[EventKind, ...] = (
     EventKind("session.ended", topics.session_ended, events_pb2.SessionEnded),
     EventKind("stt.transcript", topics.transcript, events_pb2.Transcript),
     EventKind("intent.recognized", topics.intent_recognized, events_pb2.IntentRecognized),
-    EventKind("intent.not_recognized", topics.intent_not_recognized, events_pb2.IntentNotRecognized),
+    EventKind(
+        "intent.not_recognized", topics.intent_not_recognized, events_pb2.IntentNotRecognized
+    ),
     EventKind("policy.mute", topics.mute_state, events_pb2.MuteState),
 )
 
 
 def as_dict(kind: str, topic: str, message: Message) -> dict[str, object]:
-    body = json_format.MessageToDict(message, preserving_proto_field_name=True, always_print_fields_with_no_presence=True)
+    body = json_format.MessageToDict(
+        message, preserving_proto_field_name=True, always_print_fields_with_no_presence=True
+    )
     return {"event": kind, "topic": topic, **body}
 
 
@@ -56,9 +60,13 @@ _DETAILS: dict[str, Callable[[Message], str]] = {
     "wake.detected": lambda m: f"{m.wake_word!r} score {m.score:.2f} via {m.engine}",
     "session.started": lambda m: f"up to {m.max_length_s:.0f} s",
     "session.refused": lambda m: m.reason,
-    "session.ended": lambda m: f"{events_pb2.SessionEnded.Outcome.Name(m.outcome).removeprefix('OUTCOME_').lower()}, {m.audio_s:.1f} s of audio",
+    "session.ended": lambda m: (
+        f"{events_pb2.SessionEnded.Outcome.Name(m.outcome).removeprefix('OUTCOME_').lower()}, {m.audio_s:.1f} s of audio"
+    ),
     "stt.transcript": lambda m: f"{m.text!r} ({m.engine}, {m.mode})",
-    "intent.recognized": lambda m: f"{m.intent} {_slots(m)}" + (f" → {m.speech!r}" if m.speech else ""),
+    "intent.recognized": lambda m: (
+        f"{m.intent} {_slots(m)}" + (f" → {m.speech!r}" if m.speech else "")
+    ),
     "intent.not_recognized": lambda m: f"no intent for {m.text!r}",
     "policy.mute": lambda m: "muted" if m.muted else "listening",
 }

@@ -82,7 +82,13 @@ class SttError(Exception):
 class ModelNotFoundError(SttError):
     """No speech model for the configured language was found on this machine."""
 
-    def __init__(self, language: str, searched: Sequence[Path], suggestion: str | None, setting: str = "stt.model_dir") -> None:
+    def __init__(
+        self,
+        language: str,
+        searched: Sequence[Path],
+        suggestion: str | None,
+        setting: str = "stt.model_dir",
+    ) -> None:
         self.language = language
         self.searched = tuple(searched)
         self.suggestion = suggestion
@@ -119,9 +125,13 @@ class EngineOptions:
         if self.mode not in MODES:
             raise ValueError(f"stt mode must be one of {MODES}, got {self.mode!r}")
         if not 0.1 <= self.end_silence_s <= 10.0:
-            raise ValueError(f"stt end_silence_s must be between 0.1 and 10 seconds, got {self.end_silence_s}")
+            raise ValueError(
+                f"stt end_silence_s must be between 0.1 and 10 seconds, got {self.end_silence_s}"
+            )
         if self.max_alternatives < 0:
-            raise ValueError(f"stt max_alternatives must not be negative, got {self.max_alternatives}")
+            raise ValueError(
+                f"stt max_alternatives must not be negative, got {self.max_alternatives}"
+            )
 
 
 def normalise_sentence(sentence: str) -> str:
@@ -172,7 +182,9 @@ def create_engine(name: str, options: EngineOptions) -> SttEngine:
     raise ValueError(f"unknown stt engine {name!r}: choose 'vosk' or 'pocketsphinx'")
 
 
-def vocabulary_report(vocabulary: Vocabulary, in_lexicon: Callable[[str], bool]) -> VocabularyReport:
+def vocabulary_report(
+    vocabulary: Vocabulary, in_lexicon: Callable[[str], bool]
+) -> VocabularyReport:
     """Which of the vocabulary's words the model can say; the others are dropped and reported."""
     words = sorted({w for s in vocabulary.sentences for w in s.split()} | set(vocabulary.words))
     missing = tuple(w for w in words if not in_lexicon(w))
@@ -182,5 +194,7 @@ def vocabulary_report(vocabulary: Vocabulary, in_lexicon: Callable[[str], bool])
 def speakable_sentences(vocabulary: Vocabulary, missing: Iterable[str]) -> list[str]:
     """The sentences with unsayable words removed, lowercased, deduplicated, in their original order."""
     dropped = set(missing)
-    kept = (" ".join(w for w in s.lower().split() if w not in dropped) for s in vocabulary.sentences)
+    kept = (
+        " ".join(w for w in s.lower().split() if w not in dropped) for s in vocabulary.sentences
+    )
     return list(dict.fromkeys(s for s in kept if s))

@@ -36,10 +36,10 @@ from hearth_stt.engines.base import (
     Utterance,
     Vocabulary,
     VocabularyReport,
-    speakable_sentences,
-    vocabulary_report,
     choose_in_vocabulary,
     normalise_sentence,
+    speakable_sentences,
+    vocabulary_report,
 )
 from hearth_stt.engines.language_model import build_arpa
 
@@ -75,7 +75,10 @@ class VadEndpointer:
         """Consume audio; True once the end of speech has been seen."""
         self._buffer += pcm
         while len(self._buffer) >= self._frame_bytes and not self.ended:
-            frame, self._buffer = self._buffer[: self._frame_bytes], self._buffer[self._frame_bytes :]
+            frame, self._buffer = (
+                self._buffer[: self._frame_bytes],
+                self._buffer[self._frame_bytes :],
+            )
             self._step(self._vad.is_speech(frame))
         return self.ended
 
@@ -156,12 +159,18 @@ class PocketsphinxUtterance(Utterance):
         grammar = self._search.lm_path is not None and bool(self._search.sentences)
         already_in_vocabulary = grammar and normalise_sentence(hyp.hypstr) in self._search.sentences
         if limit > 1 and not already_in_vocabulary:  # the n-best search costs more than the decode
-            hypotheses += [h.hypstr for h in itertools.islice(self._decoder.nbest(), limit) if h.hypstr]
+            hypotheses += [
+                h.hypstr for h in itertools.islice(self._decoder.nbest(), limit) if h.hypstr
+            ]
         if grammar:
             chosen, rest = choose_in_vocabulary(hypotheses, self._search.sentences)
         else:
             chosen, rest = choose_in_vocabulary(hypotheses, ())
-        confidence = self._decoder.get_logmath().exp(hyp.prob) if chosen == normalise_sentence(hyp.hypstr) else None
+        confidence = (
+            self._decoder.get_logmath().exp(hyp.prob)
+            if chosen == normalise_sentence(hyp.hypstr)
+            else None
+        )
         return FinalResult(text=chosen, confidence=confidence, alternatives=rest)
 
 
@@ -225,7 +234,12 @@ class PocketsphinxEngine(SttEngine):
             self._search = search
             self._pool.clear()
         self._fill_pool()
-        log.info("pocketsphinx grammar: %d sentences, %d words, %d missing", len(search.sentences), report.accepted_words, len(missing))
+        log.info(
+            "pocketsphinx grammar: %d sentences, %d words, %d missing",
+            len(search.sentences),
+            report.accepted_words,
+            len(missing),
+        )
         return report
 
     def _compile(self, vocabulary: Vocabulary, missing: set[str]) -> _Search:
@@ -252,7 +266,9 @@ class PocketsphinxEngine(SttEngine):
         # (see _release): they carry some adaptation from one session to the next, which helped
         # accuracy on the test voices (15 vs 11 of 20 commands against fresh decoders), so a
         # transcript can depend on what the same stt process heard before.
-        return Decoder(hmm=self._hmm, dict=self._dict, lm=lm, loglevel="FATAL", fwdflat=False, cmn="batch")
+        return Decoder(
+            hmm=self._hmm, dict=self._dict, lm=lm, loglevel="FATAL", fwdflat=False, cmn="batch"
+        )
 
     def _fill_pool(self) -> None:
         with self._lock:

@@ -31,11 +31,11 @@ from hearth_stt.engines.base import (
     Utterance,
     Vocabulary,
     VocabularyReport,
-    speakable_sentences,
-    vocabulary_report,
     choose_in_vocabulary,
     normalise_sentence,
     posterior,
+    speakable_sentences,
+    vocabulary_report,
 )
 from hearth_stt.models import resolve_vosk_model
 
@@ -64,7 +64,9 @@ def _scaled_endpoint_conf(text: str, end_silence_s: float) -> str:
         m = _RULE.match(line)
         if m and m.group(1) in ("2", "3", "4"):
             seen.add(m.group(1))
-            line = f"--endpoint.rule{m.group(1)}.min-trailing-silence={float(m.group(2)) * scale:.3f}"
+            line = (
+                f"--endpoint.rule{m.group(1)}.min-trailing-silence={float(m.group(2)) * scale:.3f}"
+            )
         out.append(line)
     defaults = {"2": 0.5, "3": 1.0, "4": 2.0}
     for rule, value in defaults.items():
@@ -94,7 +96,9 @@ def _overlay_model(model: Path, end_silence_s: float, into: Path) -> Path:
 class _Grammar:
     """One vocabulary, compiled for Vosk; a new instance replaces the old atomically."""
 
-    def __init__(self, generation: int, sentences: tuple[str, ...], grammar_json: str | None) -> None:
+    def __init__(
+        self, generation: int, sentences: tuple[str, ...], grammar_json: str | None
+    ) -> None:
         self.generation = generation
         self.sentences = frozenset(sentences)
         self.json = grammar_json
@@ -134,7 +138,9 @@ class VoskUtterance(Utterance):
 def _texts(result: dict) -> list[tuple[str, float]]:
     """(text, score) pairs from a Vosk result, with or without alternatives; [unk] dropped."""
     if "alternatives" in result:
-        pairs = [(a.get("text", ""), float(a.get("confidence", 0.0))) for a in result["alternatives"]]
+        pairs = [
+            (a.get("text", ""), float(a.get("confidence", 0.0))) for a in result["alternatives"]
+        ]
     else:
         pairs = [(result.get("text", ""), 0.0)]
     cleaned = [(" ".join(w for w in t.split() if w != UNK), s) for t, s in pairs]
@@ -176,14 +182,18 @@ class VoskEngine(SttEngine):
 
         vosk.SetLogLevel(-1)
         self._vosk = vosk
-        self.model_path = resolve_vosk_model(self.language, self.options.model_dir, self.options.data_dir)
+        self.model_path = resolve_vosk_model(
+            self.language, self.options.model_dir, self.options.data_dir
+        )
         overlay = tempfile.TemporaryDirectory(prefix="hearth-vosk-")
         weakref.finalize(self, overlay.cleanup)
         path = _overlay_model(self.model_path, self.options.end_silence_s, Path(overlay.name))
         try:
             self._model = vosk.Model(str(path))
         except Exception as exc:  # vosk raises a bare Exception
-            raise SttError(f"Vosk could not load the model in {self.model_path}: is it a complete Vosk model?") from exc
+            raise SttError(
+                f"Vosk could not load the model in {self.model_path}: is it a complete Vosk model?"
+            ) from exc
         self._fill_pool()
         log.info("vosk model loaded from %s (mode %s)", self.model_path, self.mode)
 
@@ -207,7 +217,12 @@ class VoskEngine(SttEngine):
             self._grammar = grammar
             self._pool.clear()
         self._fill_pool()
-        log.info("vosk grammar: %d sentences, %d words, %d missing", len(grammar.sentences), report.accepted_words, len(missing))
+        log.info(
+            "vosk grammar: %d sentences, %d words, %d missing",
+            len(grammar.sentences),
+            report.accepted_words,
+            len(missing),
+        )
         return report
 
     def _compile(self, vocabulary: Vocabulary, missing: set[str]) -> _Grammar:
@@ -218,7 +233,9 @@ class VoskEngine(SttEngine):
             return _Grammar(self._grammar.generation + 1, (), None)
         if self.in_lexicon(UNK):
             phrases.append(UNK)  # lets out-of-domain speech come out as [unk] instead of a command
-        return _Grammar(self._grammar.generation + 1, tuple(sentences), json.dumps(phrases, ensure_ascii=False))
+        return _Grammar(
+            self._grammar.generation + 1, tuple(sentences), json.dumps(phrases, ensure_ascii=False)
+        )
 
     def _new_recognizer(self, grammar: _Grammar) -> object:
         vosk = self._vosk

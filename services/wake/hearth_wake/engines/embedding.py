@@ -12,7 +12,14 @@ from pathlib import Path
 
 import numpy as np
 
-from hearth_wake.engines.base import WakeEngine, WakeHit, WakeModelError, WakeStream, check_pcm, checked_sensitivity
+from hearth_wake.engines.base import (
+    WakeEngine,
+    WakeHit,
+    WakeModelError,
+    WakeStream,
+    check_pcm,
+    checked_sensitivity,
+)
 from hearth_wake.engines.speech_embedding import (
     HOP_SAMPLES,
     SAMPLE_RATE,

@@ -46,17 +46,23 @@ class PocketsphinxEngine(WakeEngine):
         try:
             from pocketsphinx import Decoder, get_model_path
         except ImportError as exc:
-            raise WakeModelError("The pocketsphinx wake engine needs the pocketsphinx package: "
-                                 "pip install 'hearth[wake]'.") from exc
+            raise WakeModelError(
+                "The pocketsphinx wake engine needs the pocketsphinx package: "
+                "pip install 'hearth[wake]'."
+            ) from exc
         root = Path(get_model_path()) / "en-us"
         self.hmm, self.dictionary = root / "en-us", root / "cmudict-en-us.dict"
         if not (self.hmm.is_dir() and self.dictionary.is_file()):
-            raise WakeModelError(f"PocketSphinx's English model is missing under {root}; reinstall pocketsphinx.")
+            raise WakeModelError(
+                f"PocketSphinx's English model is missing under {root}; reinstall pocketsphinx."
+            )
         self.phrase = " ".join(phrase.lower().split())
         if not self.phrase:
             raise WakeModelError("The pocketsphinx wake engine needs a phrase (wake.keyphrase).")
         with _LOCK:
-            lexicon = Decoder(hmm=str(self.hmm), dict=str(self.dictionary), lm=None, loglevel="FATAL")
+            lexicon = Decoder(
+                hmm=str(self.hmm), dict=str(self.dictionary), lm=None, loglevel="FATAL"
+            )
             unknown = [word for word in self.phrase.split() if lexicon.lookup_word(word) is None]
         if unknown:
             raise WakeModelError(
@@ -70,8 +76,15 @@ class PocketsphinxEngine(WakeEngine):
         from pocketsphinx import Decoder
 
         with _LOCK:
-            return Decoder(hmm=str(self.hmm), dict=str(self.dictionary), lm=None, keyphrase=self.phrase,
-                           kws_threshold=threshold, cmn="batch", loglevel="FATAL")
+            return Decoder(
+                hmm=str(self.hmm),
+                dict=str(self.dictionary),
+                lm=None,
+                keyphrase=self.phrase,
+                kws_threshold=threshold,
+                cmn="batch",
+                loglevel="FATAL",
+            )
 
     def open_stream(self, sensitivity: float | None = None) -> PocketsphinxStream:
         return PocketsphinxStream(self, self.decoder(kws_threshold(sensitivity)))
@@ -93,8 +106,14 @@ class PocketsphinxStream(SegmentedStream):
             decoder.end_utt()  # type: ignore[attr-defined]
             ends = [seg.end_frame for seg in (decoder.seg() or ())]  # type: ignore[attr-defined]
         # PocketSphinx's keyphrase search gives no calibrated confidence: a hit is a hit.
-        return [WakeHit(wake_word=self._engine.phrase, score=1.0, end_sample=segment.first_sample + (end + 1) * FRAME)
-                for end in ends]
+        return [
+            WakeHit(
+                wake_word=self._engine.phrase,
+                score=1.0,
+                end_sample=segment.first_sample + (end + 1) * FRAME,
+            )
+            for end in ends
+        ]
 
 
 def load(settings: WakeSettings) -> PocketsphinxEngine:

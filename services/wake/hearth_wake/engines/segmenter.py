@@ -70,7 +70,9 @@ class EnergySegmenter:
         self._frames.append(frame)
         self._consumed += FRAME
         level = float(np.sqrt(np.mean(frame.astype(np.float64) ** 2)))
-        loud = level > max(MIN_LEVEL, FLOOR_RATIO * (self._floor if self._floor is not None else 0.0))
+        loud = level > max(
+            MIN_LEVEL, FLOOR_RATIO * (self._floor if self._floor is not None else 0.0)
+        )
         if not loud:  # track the room's noise floor on quiet frames only
             self._floor = level if self._floor is None else 0.95 * self._floor + 0.05 * level
         if not self._active:

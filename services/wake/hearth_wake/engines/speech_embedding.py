@@ -78,12 +78,18 @@ class SpeechEmbedding:
 
     def embed_long(self, samples: np.ndarray, frames_per_call: int = 750) -> np.ndarray:
         """Embed a long recording in bounded pieces so memory stays flat."""
-        total = 0 if samples.shape[0] < WINDOW_SAMPLES else 1 + (samples.shape[0] - WINDOW_SAMPLES) // HOP_SAMPLES
+        total = (
+            0
+            if samples.shape[0] < WINDOW_SAMPLES
+            else 1 + (samples.shape[0] - WINDOW_SAMPLES) // HOP_SAMPLES
+        )
         parts = []
         for first in range(0, total, frames_per_call):
             count = min(frames_per_call, total - first)
             start = first * HOP_SAMPLES
-            parts.append(self.embed(samples[start : start + WINDOW_SAMPLES + (count - 1) * HOP_SAMPLES]))
+            parts.append(
+                self.embed(samples[start : start + WINDOW_SAMPLES + (count - 1) * HOP_SAMPLES])
+            )
         if not parts:
             return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
         return np.concatenate(parts)

@@ -21,7 +21,12 @@ from __future__ import annotations
 from hearth_wake.engines.base import WakeEngine, WakeHit, checked_sensitivity
 from hearth_wake.engines.segmenter import SAMPLE_RATE, Segment, SegmentedStream
 from hearth_wake.settings import WakeSettings
-from hearth_wake.vosk_grammar import GrammarSpotter, PhraseRecognizer, confidence_needed, resolve_model
+from hearth_wake.vosk_grammar import (
+    GrammarSpotter,
+    PhraseRecognizer,
+    confidence_needed,
+    resolve_model,
+)
 
 
 class VoskEngine(WakeEngine):
@@ -35,7 +40,9 @@ class VoskEngine(WakeEngine):
         self.refractory_samples = int(round(refractory_s * SAMPLE_RATE))
 
     def open_stream(self, sensitivity: float | None = None) -> VoskStream:
-        return VoskStream(self, self.spotter.recognizer(), confidence_needed(checked_sensitivity(sensitivity)))
+        return VoskStream(
+            self, self.spotter.recognizer(), confidence_needed(checked_sensitivity(sensitivity))
+        )
 
 
 class VoskStream(SegmentedStream):
@@ -47,9 +54,16 @@ class VoskStream(SegmentedStream):
         self.needed = needed
 
     def decode(self, segment: Segment) -> list[WakeHit]:
-        return [WakeHit(wake_word=spot.phrase, score=spot.score,
-                        end_sample=segment.first_sample + min(segment.audio.size, int(round(spot.end_s * SAMPLE_RATE))))
-                for spot in self._recognizer.spot(segment.audio) if spot.score >= self.needed]
+        return [
+            WakeHit(
+                wake_word=spot.phrase,
+                score=spot.score,
+                end_sample=segment.first_sample
+                + min(segment.audio.size, int(round(spot.end_s * SAMPLE_RATE))),
+            )
+            for spot in self._recognizer.spot(segment.audio)
+            if spot.score >= self.needed
+        ]
 
 
 def load(settings: WakeSettings) -> VoskEngine:

@@ -20,8 +20,17 @@ from hearth_wake.engines.speech_embedding import EMBEDDING_DIM
 FORMAT_NAME = "hearth-wake-embedding"
 FORMAT_VERSION = 1
 ARRAY_KEYS = ("feature_mean", "feature_std", "w1", "b1", "w2", "b2")
-REQUIRED_METADATA = ("format", "format_version", "phrase", "threshold", "window_frames", "embedding_sha256")
-_RETRAIN_HINT = "replace it with the model shipped with Hearth or retrain it (`python -m hearth_wake.training`)"
+REQUIRED_METADATA = (
+    "format",
+    "format_version",
+    "phrase",
+    "threshold",
+    "window_frames",
+    "embedding_sha256",
+)
+_RETRAIN_HINT = (
+    "replace it with the model shipped with Hearth or retrain it (`python -m hearth_wake.training`)"
+)
 
 
 @dataclass(frozen=True)
@@ -78,7 +87,9 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
 def load_classifier(path: Path) -> WakeClassifier:
     """Load and validate a model file, explaining exactly what is wrong if it is unusable."""
     if not path.is_file():
-        raise WakeModelError(f"Wake model file {path} does not exist; check the path in the wake settings.")
+        raise WakeModelError(
+            f"Wake model file {path} does not exist; check the path in the wake settings."
+        )
     arrays = _read_npz(path)
     metadata = _parse_metadata(path, arrays)
     model = WakeClassifier(**{key: arrays[key] for key in ARRAY_KEYS}, metadata=metadata)
@@ -106,12 +117,16 @@ def _parse_metadata(path: Path, arrays: dict[str, np.ndarray]) -> dict[str, Any]
     try:
         metadata = json.loads(str(arrays["metadata"]))
     except (json.JSONDecodeError, TypeError) as exc:
-        raise WakeModelError(f"Wake model file {path} has unreadable metadata ({exc}); {_RETRAIN_HINT}.") from exc
+        raise WakeModelError(
+            f"Wake model file {path} has unreadable metadata ({exc}); {_RETRAIN_HINT}."
+        ) from exc
     if not isinstance(metadata, dict):
         raise WakeModelError(f"Wake model file {path} has malformed metadata; {_RETRAIN_HINT}.")
     missing = [key for key in REQUIRED_METADATA if key not in metadata]
     if missing:
-        raise WakeModelError(f"Wake model file {path} metadata lacks {', '.join(missing)}; {_RETRAIN_HINT}.")
+        raise WakeModelError(
+            f"Wake model file {path} metadata lacks {', '.join(missing)}; {_RETRAIN_HINT}."
+        )
     if metadata["format"] != FORMAT_NAME or metadata["format_version"] != FORMAT_VERSION:
         raise WakeModelError(
             f"Wake model file {path} has format {metadata['format']!r} v{metadata['format_version']}, "
@@ -119,7 +134,9 @@ def _parse_metadata(path: Path, arrays: dict[str, np.ndarray]) -> dict[str, Any]
         )
     threshold = metadata["threshold"]
     if not isinstance(threshold, (int, float)) or not 0.0 < float(threshold) < 1.0:
-        raise WakeModelError(f"Wake model file {path} has an invalid threshold {threshold!r}; {_RETRAIN_HINT}.")
+        raise WakeModelError(
+            f"Wake model file {path} has an invalid threshold {threshold!r}; {_RETRAIN_HINT}."
+        )
     return metadata
 
 
@@ -142,5 +159,9 @@ def _check_shapes(path: Path, model: WakeClassifier) -> None:
                 f"for {frames} frames of {EMBEDDING_DIM}-dim embeddings; the file is damaged or "
                 f"was made for another engine; {_RETRAIN_HINT}."
             )
-    if not all(np.all(np.isfinite(getattr(model, key))) for key in ARRAY_KEYS) or np.any(model.feature_std <= 0):
-        raise WakeModelError(f"Wake model file {path} contains invalid numbers (NaN/inf); {_RETRAIN_HINT}.")
+    if not all(np.all(np.isfinite(getattr(model, key))) for key in ARRAY_KEYS) or np.any(
+        model.feature_std <= 0
+    ):
+        raise WakeModelError(
+            f"Wake model file {path} contains invalid numbers (NaN/inf); {_RETRAIN_HINT}."
+        )

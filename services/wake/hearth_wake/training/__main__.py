@@ -25,8 +25,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
-    report = train_model(args.phrase, args.output, seed=args.seed, profile=args.profile,
-                         progress=not args.quiet, workers=args.workers)
+    report = train_model(
+        args.phrase,
+        args.output,
+        seed=args.seed,
+        profile=args.profile,
+        progress=not args.quiet,
+        workers=args.workers,
+    )
     print(json.dumps(asdict(report), default=str, indent=2))
     return 0
 

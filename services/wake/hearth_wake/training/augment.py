@@ -14,7 +14,9 @@ SAMPLE_RATE = 16000
 
 def background(n: int, rng: np.random.Generator) -> np.ndarray:
     """A stationary background: near-silence, white/pink/brown noise, mains hum or a fan-like drone."""
-    kind = rng.choice(["quiet", "white", "pink", "brown", "hum", "drone"], p=[0.25, 0.15, 0.25, 0.15, 0.1, 0.1])
+    kind = rng.choice(
+        ["quiet", "white", "pink", "brown", "hum", "drone"], p=[0.25, 0.15, 0.25, 0.15, 0.1, 0.1]
+    )
     if kind == "quiet":
         return rng.normal(0.0, 1.0, n).astype(np.float32)
     if kind == "hum":
@@ -89,7 +91,9 @@ def speech_rms(speech: np.ndarray, floor: float = 60.0) -> float:
     return rms(speech[loud]) if np.any(loud) else 1.0
 
 
-def mix_at_snr(signal: np.ndarray, noise: np.ndarray, snr_db: float, speech_rms: float) -> np.ndarray:
+def mix_at_snr(
+    signal: np.ndarray, noise: np.ndarray, snr_db: float, speech_rms: float
+) -> np.ndarray:
     """Add noise scaled relative to the speech level (not the clip level, which includes silence)."""
     scale = speech_rms / (rms(noise) * 10.0 ** (snr_db / 20.0))
     return signal + noise * scale

@@ -20,7 +20,10 @@ POSITIVE_KINDS = ("pos_alone", "pos_command", "pos_inside")
 NEGATIVE_KINDS = ("neg_confusable", "neg_speech", "neg_noise", "neg_stream")
 _CONTEXT = WINDOW_SAMPLES - HOP_SAMPLES
 RESAMPLE_SHARE = 0.5  # of clips played slightly faster or slower ...
-RESAMPLE_RANGE = (0.9, 1.1)  # ... by this factor: pitch, formants and tempo move together, like another speaker
+RESAMPLE_RANGE = (
+    0.9,
+    1.1,
+)  # ... by this factor: pitch, formants and tempo move together, like another speaker
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,9 @@ def render(job: ClipJob) -> tuple[np.ndarray, int]:
 
 def embed_clip(job: ClipJob, embedding: SpeechEmbedding) -> ClipFrames:
     audio, phrase_end = render(job)
-    padded = np.concatenate([np.zeros(_CONTEXT, dtype=np.float32), audio.astype(np.float32) / 32768.0])
+    padded = np.concatenate(
+        [np.zeros(_CONTEXT, dtype=np.float32), audio.astype(np.float32) / 32768.0]
+    )
     frames = embedding.embed_long(padded)
     return ClipFrames(job.kind, job.group, frames, phrase_end, audio.size / SAMPLE_RATE)
 
@@ -85,7 +90,9 @@ def _speech(job: ClipJob, rng: np.random.Generator) -> tuple[np.ndarray, int]:
     return synthesize(_negative_text(job.phrase, rng), voice), -1
 
 
-def _other_speaker(speech: np.ndarray, phrase_end: int, rng: np.random.Generator) -> tuple[np.ndarray, int]:
+def _other_speaker(
+    speech: np.ndarray, phrase_end: int, rng: np.random.Generator
+) -> tuple[np.ndarray, int]:
     """Sometimes play the speech a little faster or slower (and the phrase end with it)."""
     if rng.random() >= RESAMPLE_SHARE:
         return speech, phrase_end
@@ -94,8 +101,10 @@ def _other_speaker(speech: np.ndarray, phrase_end: int, rng: np.random.Generator
     return played, (int(round(phrase_end / factor)) if phrase_end >= 0 else -1)
 
 
-def _phrase_then_command(phrase: str, voice: Voice, rng: np.random.Generator) -> tuple[np.ndarray, int]:
-    """"hey hestia, <command>" spoken in one breath when the pause is findable, else joined."""
+def _phrase_then_command(
+    phrase: str, voice: Voice, rng: np.random.Generator
+) -> tuple[np.ndarray, int]:
+    """ "hey hestia, <command>" spoken in one breath when the pause is findable, else joined."""
     alone = synthesize(phrase, voice)
     command = texts.command(rng)
     if rng.random() < 0.6:
@@ -158,7 +167,9 @@ def _room(speech: np.ndarray, marks: list[int], rng: np.random.Generator) -> tup
     track = np.concatenate([np.zeros(lead, np.float32), speech, np.zeros(tail, np.float32)])
     track = augment.in_a_room(track, speech_rms, rng)
     if rng.random() < 0.1:
-        track = augment.mix_at_snr(track, augment.distractor(track.size, rng), rng.uniform(5.0, 25.0), speech_rms)
+        track = augment.mix_at_snr(
+            track, augment.distractor(track.size, rng), rng.uniform(5.0, 25.0), speech_rms
+        )
     return augment.to_int16(track, rng.uniform(-40.0, -14.0), speech_rms), lead
 
 

@@ -72,7 +72,9 @@ def window_end_samples(count: int) -> np.ndarray:
 def _label(clip: ClipFrames) -> tuple[np.ndarray, np.ndarray]:
     count = clip.frames.shape[0]
     if clip.phrase_end < 0:
-        return np.zeros(count, np.int8), np.full(count, NEGATIVE_WEIGHTS.get(clip.kind, 1.0), np.float32)
+        return np.zeros(count, np.int8), np.full(
+            count, NEGATIVE_WEIGHTS.get(clip.kind, 1.0), np.float32
+        )
     rel = (window_end_samples(count) - clip.phrase_end) / SAMPLE_RATE
     labels = np.zeros(count, np.int8)
     labels[(rel >= -IGNORE_BEFORE_S) & (rel <= IGNORE_AFTER_S)] = -1

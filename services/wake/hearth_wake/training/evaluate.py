@@ -30,21 +30,35 @@ class HeldOut:
         return float(np.mean(self.positive_best >= threshold))
 
     def false_accepts(self, threshold: float, refractory_frames: int) -> int:
-        return sum(count_activations(logits, threshold, refractory_frames) for logits in self.negative_logits)
+        return sum(
+            count_activations(logits, threshold, refractory_frames)
+            for logits in self.negative_logits
+        )
 
     def false_accepts_per_hour(self, threshold: float, refractory_frames: int) -> float:
         return self.false_accepts(threshold, refractory_frames) / max(self.negative_hours, 1e-9)
 
 
-def score_split(data: FrameSet, logits_of: LogitFn, frames_in_a_row: int = 1, batch: int = 4096) -> HeldOut:
+def score_split(
+    data: FrameSet, logits_of: LogitFn, frames_in_a_row: int = 1, batch: int = 4096
+) -> HeldOut:
     """Per-clip figures as the engine would decide with ``frames_in_a_row``."""
     ids = np.arange(data.ends.size)
-    logits = np.concatenate([logits_of(data.windows(ids[i : i + batch])) for i in range(0, ids.size, batch)])
+    logits = np.concatenate(
+        [logits_of(data.windows(ids[i : i + batch])) for i in range(0, ids.size, batch)]
+    )
     best, negatives, seconds = [], [], 0.0
     for number, clip in enumerate(data.clips):
         clip_logits = logits[data.clip_windows(number)]
         if clip.phrase_end >= 0:
-            best.append(float(np.max(in_a_row(clip_logits[detection_region(clip)], frames_in_a_row), initial=-np.inf)))
+            best.append(
+                float(
+                    np.max(
+                        in_a_row(clip_logits[detection_region(clip)], frames_in_a_row),
+                        initial=-np.inf,
+                    )
+                )
+            )
         else:
             negatives.append(in_a_row(clip_logits, frames_in_a_row))
             seconds += clip.seconds

@@ -70,7 +70,9 @@ def train(
     if initial is None:
         weights = init_weights(inputs, settings.hidden, rng)
     else:
-        weights = MLPWeights(*(np.array(getattr(initial, k), dtype=np.float32) for k in ("w1", "b1", "w2", "b2")))
+        weights = MLPWeights(
+            *(np.array(getattr(initial, k), dtype=np.float32) for k in ("w1", "b1", "w2", "b2"))
+        )
     adam = _Adam(weights, settings.learning_rate, settings.weight_decay)
     probs = negative_weights / negative_weights.sum()
     n_pos = max(1, int(settings.batch * settings.positive_share))
@@ -80,19 +82,27 @@ def train(
     for epoch in range(settings.epochs):
         losses = []
         for step in range(steps):
-            adam.lr = settings.learning_rate * 0.5 * (1 + np.cos(np.pi * (epoch * steps + step) / total))
-            ids = np.concatenate([rng.choice(positives, n_pos), rng.choice(negatives, n_neg, p=probs)])
+            adam.lr = (
+                settings.learning_rate * 0.5 * (1 + np.cos(np.pi * (epoch * steps + step) / total))
+            )
+            ids = np.concatenate(
+                [rng.choice(positives, n_pos), rng.choice(negatives, n_neg, p=probs)]
+            )
             labels = np.concatenate([np.ones(n_pos, np.float32), np.zeros(n_neg, np.float32)])
             x = features(ids)
             if settings.input_dropout > 0:
-                x = x * (rng.random(x.shape, dtype=np.float32) >= settings.input_dropout) / (1 - settings.input_dropout)
+                x = (
+                    x
+                    * (rng.random(x.shape, dtype=np.float32) >= settings.input_dropout)
+                    / (1 - settings.input_dropout)
+                )
             losses.append(_step(weights, adam, x, labels))
         if on_epoch is not None:
             on_epoch(epoch, float(np.mean(losses)))
     return weights
 
 
-def _step(weights: MLPWeights, adam: "_Adam", x: np.ndarray, y: np.ndarray) -> float:
+def _step(weights: MLPWeights, adam: _Adam, x: np.ndarray, y: np.ndarray) -> float:
     pre = x @ weights.w1 + weights.b1
     hidden = np.maximum(pre, 0.0)
     logit = hidden @ weights.w2 + weights.b2[0]
@@ -100,7 +110,8 @@ def _step(weights: MLPWeights, adam: "_Adam", x: np.ndarray, y: np.ndarray) -> f
     loss = float(np.mean(np.logaddexp(0.0, logit) - y * logit))
     d_logit = ((p - y) / y.size).astype(np.float32)
     grads = MLPWeights(
-        w1=None, b1=None,  # type: ignore[arg-type]
+        w1=None,
+        b1=None,  # type: ignore[arg-type]
         w2=hidden.T @ d_logit,
         b2=np.array([d_logit.sum()], np.float32),
     )
@@ -122,7 +133,9 @@ class _Adam:
         self.m = {k: np.zeros_like(getattr(weights, k)) for k in names}
         self.v = {k: np.zeros_like(getattr(weights, k)) for k in names}
 
-    def update(self, weights: MLPWeights, grads: MLPWeights, b1: float = 0.9, b2: float = 0.999) -> None:
+    def update(
+        self, weights: MLPWeights, grads: MLPWeights, b1: float = 0.9, b2: float = 0.999
+    ) -> None:
         self.t += 1
         for key in self.m:
             g = getattr(grads, key).astype(np.float32)

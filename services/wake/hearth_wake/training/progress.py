@@ -24,7 +24,9 @@ class Progress:
             filled = int(self.width * self.done / self.total)
             bar = "#" * filled + "." * (self.width - filled)
             elapsed = now - self._started
-            sys.stderr.write(f"\r{self.label:<22} [{bar}] {self.done}/{self.total} {elapsed:5.0f}s {note}\033[K")
+            sys.stderr.write(
+                f"\r{self.label:<22} [{bar}] {self.done}/{self.total} {elapsed:5.0f}s {note}\033[K"
+            )
             if self.done == self.total:
                 sys.stderr.write("\n")
             sys.stderr.flush()

@@ -10,7 +10,12 @@ from pathlib import Path
 
 import numpy as np
 
-from hearth_wake.engines.speech_embedding import EMBEDDING_DIM, HOP_SAMPLES, SAMPLE_RATE, SpeechEmbedding
+from hearth_wake.engines.speech_embedding import (
+    EMBEDDING_DIM,
+    HOP_SAMPLES,
+    SAMPLE_RATE,
+    SpeechEmbedding,
+)
 from hearth_wake.engines.wake_model import FORMAT_NAME, FORMAT_VERSION, WakeClassifier, sigmoid
 from hearth_wake.training import dataset, evaluate, mlp, speakers
 from hearth_wake.training.clips import ClipFrames, ClipJob, embed_clip
@@ -59,32 +64,94 @@ class Profile:
 PROFILES: dict[str, Profile] = {
     "tiny": Profile(
         clips={
-            "train": {"pos_alone": 60, "pos_command": 40, "pos_inside": 20, "neg_confusable": 60,
-                      "neg_speech": 50, "neg_noise": 20, "neg_stream": 2},
-            "calibration": {"pos_alone": 12, "pos_command": 8, "neg_confusable": 12, "neg_noise": 4, "neg_stream": 1},
-            "evaluation": {"pos_alone": 12, "pos_command": 8, "neg_confusable": 12, "neg_noise": 4, "neg_stream": 1},
+            "train": {
+                "pos_alone": 60,
+                "pos_command": 40,
+                "pos_inside": 20,
+                "neg_confusable": 60,
+                "neg_speech": 50,
+                "neg_noise": 20,
+                "neg_stream": 2,
+            },
+            "calibration": {
+                "pos_alone": 12,
+                "pos_command": 8,
+                "neg_confusable": 12,
+                "neg_noise": 4,
+                "neg_stream": 1,
+            },
+            "evaluation": {
+                "pos_alone": 12,
+                "pos_command": 8,
+                "neg_confusable": 12,
+                "neg_noise": 4,
+                "neg_stream": 1,
+            },
         },
         stream_seconds=30.0,
         settings=mlp.TrainSettings(hidden=16, epochs=3, negatives_per_epoch=20_000),
-        mining=Mining(epochs=1, hard_negative_share=0.02, boost=20.0, missed_positive_repeats=3, learning_rate=5e-4),
+        mining=Mining(
+            epochs=1,
+            hard_negative_share=0.02,
+            boost=20.0,
+            missed_positive_repeats=3,
+            learning_rate=5e-4,
+        ),
     ),
     "default": Profile(
         clips={
-            "train": {"pos_alone": 2400, "pos_command": 1800, "pos_inside": 800, "neg_confusable": 2500,
-                      "neg_speech": 2000, "neg_noise": 500, "neg_stream": 40},
-            "calibration": {"pos_alone": 250, "pos_command": 200, "pos_inside": 100, "neg_confusable": 400,
-                            "neg_noise": 50, "neg_stream": 120},
-            "evaluation": {"pos_alone": 300, "pos_command": 250, "pos_inside": 100, "neg_confusable": 300,
-                           "neg_noise": 50, "neg_stream": 50},
+            "train": {
+                "pos_alone": 2400,
+                "pos_command": 1800,
+                "pos_inside": 800,
+                "neg_confusable": 2500,
+                "neg_speech": 2000,
+                "neg_noise": 500,
+                "neg_stream": 40,
+            },
+            "calibration": {
+                "pos_alone": 250,
+                "pos_command": 200,
+                "pos_inside": 100,
+                "neg_confusable": 400,
+                "neg_noise": 50,
+                "neg_stream": 120,
+            },
+            "evaluation": {
+                "pos_alone": 300,
+                "pos_command": 250,
+                "pos_inside": 100,
+                "neg_confusable": 300,
+                "neg_noise": 50,
+                "neg_stream": 50,
+            },
         },
         stream_seconds=60.0,
         settings=mlp.TrainSettings(hidden=64, epochs=12, negatives_per_epoch=240_000),
-        mining=Mining(epochs=6, hard_negative_share=0.02, boost=30.0, missed_positive_repeats=4, learning_rate=5e-4),
+        mining=Mining(
+            epochs=6,
+            hard_negative_share=0.02,
+            boost=30.0,
+            missed_positive_repeats=4,
+            learning_rate=5e-4,
+        ),
     ),
 }
 _GROUP_IDS = {"train": 0, "calibration": 1, "evaluation": 2}
-_KIND_IDS = {k: i for i, k in enumerate(
-    ("pos_alone", "pos_command", "pos_inside", "neg_confusable", "neg_speech", "neg_noise", "neg_stream"))}
+_KIND_IDS = {
+    k: i
+    for i, k in enumerate(
+        (
+            "pos_alone",
+            "pos_command",
+            "pos_inside",
+            "neg_confusable",
+            "neg_speech",
+            "neg_noise",
+            "neg_stream",
+        )
+    )
+}
 
 
 @dataclass(frozen=True)
@@ -129,29 +196,43 @@ def train_model(
     if not phrase:
         raise ValueError("The wake phrase is empty.")
     if profile not in PROFILES:
-        raise ValueError(f"Unknown training profile {profile!r}; choose one of {', '.join(PROFILES)}.")
+        raise ValueError(
+            f"Unknown training profile {profile!r}; choose one of {', '.join(PROFILES)}."
+        )
     if not espeak_available():
-        raise SynthesisError("espeak-ng is not installed; install it (Debian: `apt-get install espeak-ng`).")
+        raise SynthesisError(
+            "espeak-ng is not installed; install it (Debian: `apt-get install espeak-ng`)."
+        )
     plan = PROFILES[profile]
     embedding = SpeechEmbedding(threads=1)
     clips = _render_all(_jobs(phrase, seed, plan), workers, progress)
-    splits = {g: dataset.build([c for c in clips if c.group == g], embedding.silence_frame, WINDOW_FRAMES)
-              for g in _GROUP_IDS}
+    splits = {
+        g: dataset.build([c for c in clips if c.group == g], embedding.silence_frame, WINDOW_FRAMES)
+        for g in _GROUP_IDS
+    }
     classifier = _fit(splits["train"], plan, seed, progress)
     refractory = int(round(REFRACTORY_S * SAMPLE_RATE / HOP_SAMPLES))
     calibration = evaluate.score_split(splits["calibration"], classifier.logits, FRAMES_IN_A_ROW)
     evaluation = evaluate.score_split(splits["evaluation"], classifier.logits, FRAMES_IN_A_ROW)
-    logit_threshold = evaluate.choose_threshold(calibration, TARGET_FALSE_ACCEPTS_PER_HOUR, refractory)
+    logit_threshold = evaluate.choose_threshold(
+        calibration, TARGET_FALSE_ACCEPTS_PER_HOUR, refractory
+    )
     train = splits["train"]
     report = TrainReport(
-        phrase=phrase, output=Path(output), seed=seed, profile=profile, recipe_version=RECIPE_VERSION,
+        phrase=phrase,
+        output=Path(output),
+        seed=seed,
+        profile=profile,
+        recipe_version=RECIPE_VERSION,
         threshold=float(sigmoid(np.float64(logit_threshold))),
         detection_rate=evaluation.detection_rate(logit_threshold),
         false_accepts_per_hour=evaluation.false_accepts_per_hour(logit_threshold, refractory),
         evaluation_positive_clips=int(evaluation.positive_best.size),
         evaluation_negative_hours=evaluation.negative_hours,
         calibration_detection_rate=calibration.detection_rate(logit_threshold),
-        calibration_false_accepts_per_hour=calibration.false_accepts_per_hour(logit_threshold, refractory),
+        calibration_false_accepts_per_hour=calibration.false_accepts_per_hour(
+            logit_threshold, refractory
+        ),
         calibration_negative_hours=calibration.negative_hours,
         train_clips=len(train.clips),
         train_positive_windows=int(np.sum(train.labels == 1)),
@@ -218,9 +299,13 @@ def _fit(train: dataset.FrameSet, plan: Profile, seed: int, progress: bool) -> W
     positives = np.flatnonzero(train.labels == 1)
     negatives = np.flatnonzero(train.labels == 0)
     if positives.size == 0 or negatives.size == 0:
-        raise RuntimeError("Training produced no positive or no negative windows; check espeak-ng output.")
+        raise RuntimeError(
+            "Training produced no positive or no negative windows; check espeak-ng output."
+        )
     settings, mining = plan.settings, plan.mining
-    bar = Progress("training classifier", settings.epochs + (mining.epochs if mining else 0), progress)
+    bar = Progress(
+        "training classifier", settings.epochs + (mining.epochs if mining else 0), progress
+    )
 
     def features(ids: np.ndarray) -> np.ndarray:
         windows = (train.windows(ids) - mean) / std
@@ -228,30 +313,64 @@ def _fit(train: dataset.FrameSet, plan: Profile, seed: int, progress: bool) -> W
 
     rng = np.random.default_rng([seed, 7])
     weights = mlp.train(
-        features, positives, negatives, train.weights[negatives], WINDOW_FRAMES * EMBEDDING_DIM, settings,
-        rng, on_epoch=lambda epoch, loss: bar.advance(note=f"loss {loss:.4f}"),
+        features,
+        positives,
+        negatives,
+        train.weights[negatives],
+        WINDOW_FRAMES * EMBEDDING_DIM,
+        settings,
+        rng,
+        on_epoch=lambda epoch, loss: bar.advance(note=f"loss {loss:.4f}"),
     )
     if mining is not None:
         logits = _score_windows(weights, features, train.ends.size)
-        hard_positives, negative_weights = _hard_examples(train, logits, positives, negatives, mining)
-        weights = mlp.train(
-            features, hard_positives, negatives, negative_weights, WINDOW_FRAMES * EMBEDDING_DIM,
-            replace(settings, epochs=mining.epochs, learning_rate=mining.learning_rate), rng,
-            on_epoch=lambda epoch, loss: bar.advance(note=f"hard examples, loss {loss:.4f}"), initial=weights,
+        hard_positives, negative_weights = _hard_examples(
+            train, logits, positives, negatives, mining
         )
-    return WakeClassifier(mean, std, weights.w1, weights.b1, weights.w2, weights.b2, metadata={
-        "format": FORMAT_NAME, "format_version": FORMAT_VERSION, "window_frames": WINDOW_FRAMES, "threshold": 0.5,
-        "phrase": "", "embedding_sha256": "",
-    })
+        weights = mlp.train(
+            features,
+            hard_positives,
+            negatives,
+            negative_weights,
+            WINDOW_FRAMES * EMBEDDING_DIM,
+            replace(settings, epochs=mining.epochs, learning_rate=mining.learning_rate),
+            rng,
+            on_epoch=lambda epoch, loss: bar.advance(note=f"hard examples, loss {loss:.4f}"),
+            initial=weights,
+        )
+    return WakeClassifier(
+        mean,
+        std,
+        weights.w1,
+        weights.b1,
+        weights.w2,
+        weights.b2,
+        metadata={
+            "format": FORMAT_NAME,
+            "format_version": FORMAT_VERSION,
+            "window_frames": WINDOW_FRAMES,
+            "threshold": 0.5,
+            "phrase": "",
+            "embedding_sha256": "",
+        },
+    )
 
 
-def _score_windows(weights: mlp.MLPWeights, features: mlp.BatchFn, count: int, batch: int = 8192) -> np.ndarray:
+def _score_windows(
+    weights: mlp.MLPWeights, features: mlp.BatchFn, count: int, batch: int = 8192
+) -> np.ndarray:
     ids = np.arange(count)
-    return np.concatenate([weights.logits(features(ids[i : i + batch])) for i in range(0, count, batch)])
+    return np.concatenate(
+        [weights.logits(features(ids[i : i + batch])) for i in range(0, count, batch)]
+    )
 
 
 def _hard_examples(
-    train: dataset.FrameSet, logits: np.ndarray, positives: np.ndarray, negatives: np.ndarray, mining: Mining
+    train: dataset.FrameSet,
+    logits: np.ndarray,
+    positives: np.ndarray,
+    negatives: np.ndarray,
+    mining: Mining,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Positive ids with missed clips repeated, and negative sampling weights with the top scorers boosted."""
     negative_weights = train.weights[negatives].astype(np.float64)
@@ -263,7 +382,9 @@ def _hard_examples(
     clip_bests = best[np.unique(positive_clip)]
     cut = np.quantile(clip_bests, 0.2)  # the fifth of positive clips the first pass scored lowest
     missed = positives[best[positive_clip] <= cut]
-    return np.concatenate([positives, np.repeat(missed, mining.missed_positive_repeats)]), negative_weights
+    return np.concatenate(
+        [positives, np.repeat(missed, mining.missed_positive_repeats)]
+    ), negative_weights
 
 
 def _write(classifier: WakeClassifier, report: TrainReport, output: Path) -> None:

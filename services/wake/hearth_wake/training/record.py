@@ -34,18 +34,29 @@ class Microphone:
 
     def __init__(self, command: Sequence[str]) -> None:
         if not command:
-            raise EnrollmentError("audio.mic_command is empty: set the command that records your microphone.")
+            raise EnrollmentError(
+                "audio.mic_command is empty: set the command that records your microphone."
+            )
         self.command = tuple(command)
 
     def record(self, seconds: float) -> bytes:
         wanted = int(seconds * SAMPLE_RATE) * 2
         try:
-            process = subprocess.Popen(self.command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            process = subprocess.Popen(
+                self.command,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
         except OSError as exc:
-            raise EnrollmentError(f"Cannot start the microphone command {self.command[0]!r}: {exc.strerror}.") from exc
+            raise EnrollmentError(
+                f"Cannot start the microphone command {self.command[0]!r}: {exc.strerror}."
+            ) from exc
         assert process.stdout is not None and process.stderr is not None
         chunks: list[bytes] = []
-        reader = threading.Thread(target=_read_into, args=(process.stdout, wanted, chunks), daemon=True)
+        reader = threading.Thread(
+            target=_read_into, args=(process.stdout, wanted, chunks), daemon=True
+        )
         reader.start()
         reader.join(seconds + START_TIMEOUT_S)
         process.terminate()
@@ -58,10 +69,15 @@ class Microphone:
         if len(data) < wanted:
             detail = process.stderr.read(2000).decode(errors="replace").strip().splitlines()
             hint = f": {detail[-1]}" if detail else ""
-            busy = " If Hearth is listening on this microphone, mute the site first (hearth mute SITE)." \
-                if "busy" in hint.lower() else ""
-            raise EnrollmentError(f"The microphone command {' '.join(self.command)!r} delivered "
-                                  f"{len(data) / BYTES_PER_SECOND:.1f} s of the {seconds:.1f} s asked for{hint}.{busy}")
+            busy = (
+                " If Hearth is listening on this microphone, mute the site first (hearth mute SITE)."
+                if "busy" in hint.lower()
+                else ""
+            )
+            raise EnrollmentError(
+                f"The microphone command {' '.join(self.command)!r} delivered "
+                f"{len(data) / BYTES_PER_SECOND:.1f} s of the {seconds:.1f} s asked for{hint}.{busy}"
+            )
         return data[:wanted]
 
 
@@ -92,7 +108,7 @@ def record_takes(
         path = directory / f"take{number}.wav"
         for attempt in range(1, ATTEMPTS + 1):
             time.sleep(pause_s)
-            say(f"take {number} of {count}: say \"{phrase}\" now ({seconds:.0f} s)")
+            say(f'take {number} of {count}: say "{phrase}" now ({seconds:.0f} s)')
             _write_wav(path, microphone.record(seconds))
             try:
                 check_sample(path)

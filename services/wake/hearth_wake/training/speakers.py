@@ -49,8 +49,13 @@ def variant_text(index: int) -> str:
         "female": (rng.uniform(1.0, 1.16), rng.uniform(140, 220), rng.uniform(40, 110)),
         "child": (rng.uniform(1.12, 1.26), rng.uniform(220, 300), rng.uniform(50, 120)),
     }[kind]
-    lines = ["language variant", f"name {name(index)}", f"gender {'female' if kind != 'male' else 'male'}", "",
-             f"pitch {int(base)} {int(base + spread)}"]
+    lines = [
+        "language variant",
+        f"name {name(index)}",
+        f"gender {'female' if kind != 'male' else 'male'}",
+        "",
+        f"pitch {int(base)} {int(base + spread)}",
+    ]
     for formant in range(9):
         freq = 100.0 * tract * rng.uniform(0.95, 1.05) if formant <= 5 else 100.0
         height = rng.uniform(80, 120) if formant <= 5 else 100.0
@@ -88,10 +93,14 @@ def use_data_path(path: Path) -> None:
 
 def _system_data() -> Path:
     """Where espeak-ng keeps its data ("Data at: ..." in its version line)."""
-    version = subprocess.run(["espeak-ng", "--version"], capture_output=True, text=True, timeout=10).stdout
+    version = subprocess.run(
+        ["espeak-ng", "--version"], capture_output=True, text=True, timeout=10
+    ).stdout
     found = re.search(r"Data at:\s*(\S+)", version)
     if not found or not (Path(found.group(1)) / "voices").is_dir():
-        raise RuntimeError(f"espeak-ng's data directory was not found in {version.strip()!r}; synthetic speakers need it.")
+        raise RuntimeError(
+            f"espeak-ng's data directory was not found in {version.strip()!r}; synthetic speakers need it."
+        )
     return Path(found.group(1))
 
 

@@ -26,7 +26,9 @@ def espeak_available() -> bool:
 def synthesize(text: str, voice: Voice) -> np.ndarray:
     """Speak ``text`` and return trimmed 16 kHz int16 samples."""
     if not espeak_available():
-        raise SynthesisError("espeak-ng is not installed; install it (Debian: `apt-get install espeak-ng`).")
+        raise SynthesisError(
+            "espeak-ng is not installed; install it (Debian: `apt-get install espeak-ng`)."
+        )
     try:
         result = subprocess.run(
             ["espeak-ng", *voice.args(), "--stdout", text],
@@ -35,9 +37,13 @@ def synthesize(text: str, voice: Voice) -> np.ndarray:
             check=True,
         )
     except subprocess.TimeoutExpired as exc:
-        raise SynthesisError(f"espeak-ng took longer than {SYNTH_TIMEOUT_S:.0f} s for voice {voice.name}.") from exc
+        raise SynthesisError(
+            f"espeak-ng took longer than {SYNTH_TIMEOUT_S:.0f} s for voice {voice.name}."
+        ) from exc
     except subprocess.CalledProcessError as exc:
-        raise SynthesisError(f"espeak-ng failed for voice {voice.name}: {exc.stderr.decode(errors='replace')[:200]}") from exc
+        raise SynthesisError(
+            f"espeak-ng failed for voice {voice.name}: {exc.stderr.decode(errors='replace')[:200]}"
+        ) from exc
     samples, rate = _read_wav(result.stdout)
     return trim(resample(samples, rate, SAMPLE_RATE))
 
@@ -58,7 +64,9 @@ def resample(samples: np.ndarray, rate_in: int, rate_out: int) -> np.ndarray:
     n_out = int(round(samples.size * rate_out / rate_in))
     spectrum = np.fft.rfft(samples)
     keep = n_out // 2 + 1
-    spectrum = spectrum[:keep] if spectrum.size >= keep else np.pad(spectrum, (0, keep - spectrum.size))
+    spectrum = (
+        spectrum[:keep] if spectrum.size >= keep else np.pad(spectrum, (0, keep - spectrum.size))
+    )
     return (np.fft.irfft(spectrum, n_out) * (n_out / samples.size)).astype(np.float32)
 
 

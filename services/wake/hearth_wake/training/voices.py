@@ -26,8 +26,25 @@ ENGLISH_ACCENTS = ("en-us", "en-gb", "en-gb-scotland", "en-gb-x-gbclan", "en-gb-
 # (their letter-to-sound rules, vowels and rhythm). A household is rarely all native speakers.
 # Spanish, French and Portuguese drop the h ("ey estia"), as many speakers do: without them the
 # model never heard the phrase without its h and missed h-dropping accents almost entirely.
-FOREIGN_ACCENTS = ("de", "nl", "sv", "nb", "da", "cs", "fi", "ro", "hr", "id", "af", "cy", "sk", "et",
-                   "es", "fr-fr", "pt-br")
+FOREIGN_ACCENTS = (
+    "de",
+    "nl",
+    "sv",
+    "nb",
+    "da",
+    "cs",
+    "fi",
+    "ro",
+    "hr",
+    "id",
+    "af",
+    "cy",
+    "sk",
+    "et",
+    "es",
+    "fr-fr",
+    "pt-br",
+)
 ACCENTS = (*ENGLISH_ACCENTS, *FOREIGN_ACCENTS)
 FOREIGN_SHARE = 0.4  # of training speakers
 # Never used by the recipe: the benchmark's unseen accents.
@@ -40,10 +57,46 @@ HELD_OUT_SPEED_BANDS = ((95, 105), (135, 145), (175, 185), (215, 225), (250, 261
 HELD_OUT_PITCH_BANDS = ((8, 14), (35, 41), (62, 68), (88, 94))
 
 TRAIN_VARIANTS = (
-    "m1", "m3", "m4", "m7", "m8", "f1", "f5", "klatt", "klatt4", "Andy", "Annie", "Alex", "Lee", "Michael",
-    "Gene", "adam", "anika", "aunty", "benjamin", "boris", "caleb", "david", "ed", "edward", "grandma",
-    "grandpa", "iven", "iven3", "john", "max", "norbert", "pablo", "quincy", "robert", "sandro", "steph",
-    "travis", "victor", "zac", "croak",
+    "m1",
+    "m3",
+    "m4",
+    "m7",
+    "m8",
+    "f1",
+    "f5",
+    "klatt",
+    "klatt4",
+    "Andy",
+    "Annie",
+    "Alex",
+    "Lee",
+    "Michael",
+    "Gene",
+    "adam",
+    "anika",
+    "aunty",
+    "benjamin",
+    "boris",
+    "caleb",
+    "david",
+    "ed",
+    "edward",
+    "grandma",
+    "grandpa",
+    "iven",
+    "iven3",
+    "john",
+    "max",
+    "norbert",
+    "pablo",
+    "quincy",
+    "robert",
+    "sandro",
+    "steph",
+    "travis",
+    "victor",
+    "zac",
+    "croak",
 )
 CALIBRATION_VARIANTS = ("m2", "f3", "klatt2", "linda", "iven2", "Mike")
 EVALUATION_VARIANTS = ("m5", "f2", "klatt3", "paul", "rob", "shelby", "steph3", "belinda")
@@ -99,7 +152,9 @@ def held_out_value(bands: tuple[tuple[int, int], ...], rng: np.random.Generator)
     return int(rng.integers(low, high))
 
 
-def _outside(span: tuple[int, int], bands: tuple[tuple[int, int], ...], rng: np.random.Generator) -> int:
+def _outside(
+    span: tuple[int, int], bands: tuple[tuple[int, int], ...], rng: np.random.Generator
+) -> int:
     while True:
         value = int(rng.integers(*span))
         if not in_bands(value, bands):
