@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from tests import timeouts
+from tests.speech import espeak_wav
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -48,13 +49,7 @@ def free_port() -> int:
 
 def speak(text: str, path: Path, voice: str = "en-us", speed: int = 150, pitch: int = 50) -> Path:
     """Real synthesized speech (espeak-ng writes 22.05 kHz mono WAV; Hearth converts it)."""
-    subprocess.run(
-        ["espeak-ng", "-v", voice, "-s", str(speed), "-p", str(pitch), "-w", str(path), text],
-        check=True,
-        timeout=timeouts.SYNTH_S,
-        capture_output=True,
-    )
-    return path
+    return espeak_wav(text, path, voice, speed, pitch)
 
 
 def stack_config(tmp: Path, **sections: dict[str, Any]) -> dict[str, Any]:

@@ -1,13 +1,13 @@
-"""Real speech for the stt tests: espeak-ng synthesizes, sox converts to 16 kHz s16le mono."""
+"""Real speech for the stt tests (tests/speech.py makes it) and how the tests feed an engine."""
 
 from __future__ import annotations
 
-import subprocess
 import time
 
 import numpy as np
 
 from hearth_stt.engines.base import FinalResult, Utterance
+from tests.speech import espeak_pcm
 
 RATE = 16000
 CHUNK = 3200  # 100 ms, what the audio service sends
@@ -15,36 +15,7 @@ CHUNK = 3200  # 100 ms, what the audio service sends
 
 def synthesize(text: str, voice: str, speed: int = 150) -> bytes:
     """Speech as 16 kHz mono s16le PCM, made now (never shipped as a fixture)."""
-    wav = subprocess.run(
-        ["espeak-ng", "-v", voice, "-s", str(speed), "--stdout", text],
-        capture_output=True,
-        check=True,
-        timeout=30,
-    ).stdout
-    return subprocess.run(
-        [
-            "sox",
-            "-R",
-            "-t",
-            "wav",
-            "-",
-            "-r",
-            str(RATE),
-            "-c",
-            "1",
-            "-b",
-            "16",
-            "-e",
-            "signed-integer",
-            "-t",
-            "raw",
-            "-",
-        ],
-        input=wav,
-        capture_output=True,
-        check=True,
-        timeout=30,
-    ).stdout
+    return espeak_pcm(text, voice, speed)
 
 
 def quiet(seconds: float, level: int = 20, seed: int = 0) -> bytes:

@@ -8,7 +8,8 @@ from collections.abc import Callable
 
 import pytest
 
-from hearth_stt.engines import EngineOptions, ModelNotFoundError, Vocabulary, create_engine
+from hearth.models import ModelNotFoundError
+from hearth_stt.engines import EngineOptions, Vocabulary, create_engine
 from hearth_stt.engines.pocketsphinx_engine import PocketsphinxEngine
 from tests.stt.speech import quiet, stream, timed_finish
 

@@ -7,7 +7,6 @@ training, calibration or its own evaluation), so these are unseen speakers.
 from __future__ import annotations
 
 import shutil
-import subprocess
 import time
 import zipfile
 from pathlib import Path
@@ -19,6 +18,7 @@ from hearth_wake.engines import WakeHit, WakeModelError, speech_embedding
 from hearth_wake.engines.embedding import DEFAULT_MODEL, EmbeddingEngine
 from hearth_wake.training import train_model
 from hearth_wake.training.voices import GROUP_VARIANTS, TEST_ONLY_VARIANTS
+from tests.speech import espeak_samples
 
 pytestmark = pytest.mark.skipif(
     shutil.which("espeak-ng") is None or shutil.which("sox") is None,
@@ -50,36 +50,8 @@ def engine() -> EmbeddingEngine:
 
 
 def speak(text: str, voice: str, directory: Path, speed: int = 175) -> np.ndarray:
-    """Synthesize with espeak-ng (175 words/min is its default) into a temp WAV, convert to 16 kHz mono int16 with sox."""
-    wav, raw = directory / "speech.wav", directory / "speech.raw"
-    subprocess.run(
-        ["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(wav), text],
-        check=True,
-        timeout=30,
-        capture_output=True,
-    )
-    subprocess.run(
-        [
-            "sox",
-            "-R",
-            str(wav),
-            "-r",
-            str(RATE),
-            "-c",
-            "1",
-            "-b",
-            "16",
-            "-e",
-            "signed",
-            "-t",
-            "raw",
-            str(raw),
-        ],
-        check=True,
-        timeout=30,
-        capture_output=True,
-    )
-    return np.frombuffer(raw.read_bytes(), dtype="<i2").copy()
+    """espeak-ng speech (175 words/min is its default) as 16 kHz mono int16."""
+    return espeak_samples(text, voice, speed)
 
 
 def with_room(speech: np.ndarray, seed: int) -> np.ndarray:

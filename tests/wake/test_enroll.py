@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from hearth import espeak as hearth_espeak
 from hearth_wake.engines.embedding import EmbeddingEngine
 from hearth_wake.training.enroll import EnrollmentError, check_samples, read_sample
 from hearth_wake.training.record import Microphone, record_takes
@@ -54,13 +55,8 @@ OTHER_TALK = (
 
 def espeak(text: str, speed: int, pitch: int) -> np.ndarray:
     """espeak-ng's own output: 22.05 kHz int16 (what a recording app might hand the owner)."""
-    result = subprocess.run(
-        ["espeak-ng", "-v", OWNER, "-s", str(speed), "-p", str(pitch), "--stdout", text],
-        check=True,
-        capture_output=True,
-        timeout=30,
-    )
-    return np.frombuffer(result.stdout[44 : len(result.stdout) // 2 * 2], dtype="<i2").copy()
+    wav = hearth_espeak.speak(text, hearth_espeak.voice_arguments(OWNER, speed, pitch))
+    return hearth_espeak.wav_samples(wav)[0].copy()
 
 
 def espeak16(text: str, speed: int, pitch: int) -> np.ndarray:

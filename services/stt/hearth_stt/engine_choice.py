@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from hearth_stt.engines.base import EngineOptions, ModelNotFoundError, SttEngine, create_engine
-from hearth_stt.models import resolve_vosk_model
+from hearth.models import ModelNotFoundError, resolve_vosk_model
+from hearth_stt.engines.base import EngineOptions, SttEngine, create_engine
 from hearth_stt.settings import SttSettings
 
 log = logging.getLogger(__name__)

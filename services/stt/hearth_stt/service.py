@@ -17,13 +17,13 @@ import grpc
 from prometheus_client import Counter, Gauge, Histogram
 
 from hearth import events, metrics, pcm, rpc, tokens, topics
+from hearth.models import ModelNotFoundError
 from hearth.service import Service, StartupError, Sub
 from hearth.settings import CommonSettings
 from hearth.v1 import events_pb2, stt_pb2, stt_pb2_grpc
 from hearth_stt.engine_choice import choose_engine
 from hearth_stt.engines.base import (
     FinalResult,
-    ModelNotFoundError,
     SttEngine,
     Update,
     Utterance,

@@ -33,6 +33,7 @@ from typing import BinaryIO
 
 import numpy as np
 
+from hearth.models import ModelError, resolve_vosk_model
 from hearth_wake.engines.base import WakeModelError
 
 log = logging.getLogger(__name__)
@@ -58,17 +59,10 @@ def normalise_phrase(phrase: str) -> str:
 
 
 def resolve_model(language: str, model_dir: Path | None) -> Path:
-    """The Vosk model for the language, found exactly as the stt service finds its own, or a WakeModelError."""
-    try:
-        from hearth_stt.engines.base import SttError
-        from hearth_stt.models import resolve_vosk_model
-    except ImportError as exc:  # pragma: no cover - the one distribution ships both
-        raise WakeModelError(
-            "Vosk wake spotting needs Hearth's stt package: pip install 'hearth[stt]'."
-        ) from exc
+    """The Vosk model for the language, found exactly as the stt service finds its own."""
     try:
         return resolve_vosk_model(language, model_dir, setting="wake.vosk_model_dir")
-    except SttError as exc:
+    except ModelError as exc:
         raise WakeModelError(str(exc)) from exc
 
 

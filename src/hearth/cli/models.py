@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from hearth import models
 from hearth.service import ServiceSection
 from hearth.settings import SettingsError, load_settings
 
@@ -25,11 +26,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        from hearth_stt import models
-    except ImportError:
-        print("hearth models needs the stt service: pip install 'hearth[stt]'", file=sys.stderr)
-        return 2
-    try:
         common, _ = load_settings(None, ServiceSection, args.config)
     except SettingsError as exc:
         print(f"hearth models: {exc}", file=sys.stderr)
@@ -44,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     try:
         path = models.pull_model(args.name, dest, insecure_skip_verify=args.insecure_skip_verify)
-    except models.SttError as exc:
+    except models.ModelError as exc:
         print(f"hearth models pull: {exc}", file=sys.stderr)
         return 2
     print(f"installed {args.name} at {path}")

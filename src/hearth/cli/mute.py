@@ -13,7 +13,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("site", help="the site (room) to change")
 
 
-def run(args: argparse.Namespace, muted: bool) -> int:
+def run_mute(args: argparse.Namespace) -> int:
+    return _set(args, muted=True)
+
+
+def run_unmute(args: argparse.Namespace) -> int:
+    return _set(args, muted=False)
+
+
+def _set(args: argparse.Namespace, muted: bool) -> int:
     try:
         reply = call(
             args,

@@ -156,15 +156,38 @@ class Launcher:
             await asyncio.sleep(backoff)
             backoff = min(RESTART_MAX_S, backoff * 2)
 
+    async def run_demo(self, env: Mapping[str, str]) -> None:
+        """`hearth demo` in its own process (it belongs to the audio service, which the base does
+        not import); its lines are shown as they come."""
+        config = ["--config", str(self.config.resolve())] if self.config is not None else []
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "hearth",
+            *config,
+            "demo",
+            env=dict(env),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+            start_new_session=True,
+        )
+        await self._pipe_output("demo", process, None, always=True)
+        await process.wait()
+
     async def _pipe_output(
-        self, name: str, process: asyncio.subprocess.Process, item: Supervised | None
+        self,
+        name: str,
+        process: asyncio.subprocess.Process,
+        item: Supervised | None,
+        always: bool = False,
     ) -> None:
+        """Show a child's lines (unless --quiet; the demo's always); keep a service's last ones."""
         assert process.stdout is not None
         async for raw in process.stdout:
             line = raw.decode(errors="replace").rstrip()
             if item is not None:
                 item.tail = (item.tail + [line])[-20:]
-            if not self.args.quiet:
+            if always or not self.args.quiet:
                 print(line if name != "broker" else f"broker: {line}", flush=True)
 
     async def on_status(self, topic: str, status: events_pb2.ServiceStatus) -> None:
@@ -291,9 +314,7 @@ async def _up(common: CommonSettings, args: argparse.Namespace) -> int:
             return 0
         print(launcher.summary(), flush=True)
         if args.demo:
-            from hearth.cli.demo import run_demo
-
-            asyncio.create_task(run_demo(common))
+            tasks.append(asyncio.create_task(launcher.run_demo(env)))
         await stop.wait()
         print("hearth: stopping", flush=True)
         return 0

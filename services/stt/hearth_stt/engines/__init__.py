@@ -3,7 +3,6 @@
 from hearth_stt.engines.base import (
     EngineOptions,
     FinalResult,
-    ModelNotFoundError,
     SttEngine,
     SttError,
     Update,
@@ -16,7 +15,6 @@ from hearth_stt.engines.base import (
 __all__ = [
     "EngineOptions",
     "FinalResult",
-    "ModelNotFoundError",
     "SttEngine",
     "SttError",
     "Update",

@@ -79,30 +79,6 @@ class SttError(Exception):
     """An engine could not do what was asked; the message is meant for the home-server owner."""
 
 
-class ModelNotFoundError(SttError):
-    """No speech model for the configured language was found on this machine."""
-
-    def __init__(
-        self,
-        language: str,
-        searched: Sequence[Path],
-        suggestion: str | None,
-        setting: str = "stt.model_dir",
-    ) -> None:
-        self.language = language
-        self.searched = tuple(searched)
-        self.suggestion = suggestion
-        where = ", ".join(str(p) for p in self.searched) or "(nowhere: no search path configured)"
-        if suggestion:
-            hint = f"Install one with `hearth models pull {suggestion}`, or set {setting} to a model directory."
-        else:
-            hint = (
-                "Hearth's catalog has no model for this language (see `hearth models list`); "
-                f"download a Vosk model for it yourself and set {setting} to its directory."
-            )
-        super().__init__(f"No speech model for language {language!r}. Looked in: {where}. {hint}")
-
-
 MODES = ("grammar", "open")
 
 

@@ -25,11 +25,11 @@ import threading
 import weakref
 from pathlib import Path
 
+from hearth.models import ModelNotFoundError
 from hearth_stt.engines.base import (
     SAMPLE_RATE,
     EngineOptions,
     FinalResult,
-    ModelNotFoundError,
     SttEngine,
     SttError,
     Update,

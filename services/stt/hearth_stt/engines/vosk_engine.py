@@ -21,6 +21,7 @@ import threading
 import weakref
 from pathlib import Path
 
+from hearth.models import resolve_vosk_model
 from hearth_stt.engines.base import (
     SAMPLE_RATE,
     EngineOptions,
@@ -37,7 +38,6 @@ from hearth_stt.engines.base import (
     speakable_sentences,
     vocabulary_report,
 )
-from hearth_stt.models import resolve_vosk_model
 
 log = logging.getLogger(__name__)
 

@@ -8,6 +8,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from hearth.cli.commands import Command
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="wake_command", required=True)
@@ -161,3 +163,6 @@ def _record(args: argparse.Namespace, directory: Path) -> list[Path]:
         "as you would to Hearth, from where you usually stand."
     )
     return record_takes(Microphone(audio.mic_command), args.record, directory, phrase)
+
+
+WAKE = Command("wake", "wake words: train a model, enroll your voice", add_arguments, run)

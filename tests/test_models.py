@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from hearth_stt import models
-from hearth_stt.engines.base import ModelNotFoundError
-from hearth_stt.models import (
+from hearth import models
+from hearth.models import (
     CatalogEntry,
     ModelDownloadError,
+    ModelNotFoundError,
     is_vosk_model,
     list_models,
     pull_model,

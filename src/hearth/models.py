@@ -1,4 +1,5 @@
-"""Finding Vosk models on disk, and installing official ones with `hearth models pull`.
+"""Speech models every service finds the same way: on disk, in pip packages, or installed with
+`hearth models pull` (the stt service, the wake service's Vosk engine and verifier all use this).
 
 Hearth never downloads at run time: a service that lacks a model fails with a
 message telling the owner which command installs one.  `pull_model` is the only
@@ -18,15 +19,45 @@ import tempfile
 import urllib.error
 import urllib.request
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-
-from hearth_stt.engines.base import ModelNotFoundError, SttError
 
 OFFICIAL_BASE_URL = "https://alphacephei.com/vosk/models"
 _CHUNK = 1 << 16
 _MAX_UNPACKED_BYTES = 8 << 30
 _MAX_ENTRIES = 20000
+
+
+class ModelError(Exception):
+    """A model is missing, broken or could not be installed; the message is meant for the owner."""
+
+
+class ModelNotFoundError(ModelError):
+    """No speech model for the configured language was found on this machine."""
+
+    def __init__(
+        self,
+        language: str,
+        searched: Sequence[Path],
+        suggestion: str | None,
+        setting: str = "stt.model_dir",
+    ) -> None:
+        self.language = language
+        self.searched = tuple(searched)
+        self.suggestion = suggestion
+        where = ", ".join(str(p) for p in self.searched) or "(nowhere: no search path configured)"
+        if suggestion:
+            hint = (
+                f"Install one with `hearth models pull {suggestion}`, "
+                f"or set {setting} to a model directory."
+            )
+        else:
+            hint = (
+                "Hearth's catalog has no model for this language (see `hearth models list`); "
+                f"download a Vosk model for it yourself and set {setting} to its directory."
+            )
+        super().__init__(f"No speech model for language {language!r}. Looked in: {where}. {hint}")
 
 
 @dataclass(frozen=True)
@@ -92,7 +123,7 @@ CATALOG: tuple[CatalogEntry, ...] = (
 )
 
 
-class ModelDownloadError(SttError):
+class ModelDownloadError(ModelError):
     """`hearth models pull` could not fetch, verify or install a model."""
 
 

@@ -11,7 +11,6 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from google.protobuf.message import Message
 
@@ -19,9 +18,10 @@ from hearth import logs
 from hearth.bus import Bus, Handler
 from hearth.cli.watch import SITE_EVENTS, as_json_line, describe
 from hearth.settings import CommonSettings, SettingsError, load_settings
-
-if TYPE_CHECKING:
-    from hearth_audio.pipeline import PipelineReport
+from hearth_audio.pipeline import PipelineReport, SitePipeline
+from hearth_audio.settings import AudioSettings
+from hearth_audio.sources import FileSource
+from hearth_audio.wav import AudioFormatError
 
 EXIT_RECOGNIZED, EXIT_NOT_RECOGNIZED, EXIT_ERROR = 0, 1, 2
 READY_TIMEOUT_S = 20.0
@@ -68,13 +68,6 @@ def _session_of(message: Message) -> str:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        from hearth_audio.settings import AudioSettings
-    except ImportError:
-        print(
-            "hearth run-file needs the audio service: pip install 'hearth[audio]'", file=sys.stderr
-        )
-        return EXIT_ERROR
-    try:
         common, audio = load_settings("audio", AudioSettings, args.config)
     except SettingsError as exc:
         print(f"hearth run-file: {exc}", file=sys.stderr)
@@ -92,15 +85,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def play(
-    common: CommonSettings, audio: object, *, as_json: bool = False, quiet: bool = False
+    common: CommonSettings, audio: AudioSettings, *, as_json: bool = False, quiet: bool = False
 ) -> int:
     """Play audio.file at audio.site through the running stack; returns the exit code."""
-    from hearth_audio.pipeline import SitePipeline
-    from hearth_audio.settings import AudioSettings
-    from hearth_audio.sources import FileSource
-    from hearth_audio.wav import AudioFormatError
-
-    assert isinstance(audio, AudioSettings)
     if audio.site not in common.sites:
         print(
             f"hearth run-file: unknown site {audio.site!r}; configured sites: {', '.join(common.sites)}",

@@ -1,0 +1,48 @@
+"""Test speech: espeak-ng through Hearth's one wrapper (hearth.espeak), converted to Hearth's
+16 kHz mono s16le with sox, made at test time (never shipped as a fixture)."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import numpy as np
+
+from hearth import espeak
+from tests import timeouts
+
+RATE = 16_000
+
+
+def to_16k_pcm(wav: bytes) -> bytes:
+    """A WAV (any rate; espeak-ng's piped header is fine) as 16 kHz mono s16le PCM."""
+    return subprocess.run(
+        ["sox", "-R", "-t", "wav", "-", "-r", str(RATE), "-c", "1", "-b", "16"]
+        + ["-e", "signed-integer", "-t", "raw", "-"],
+        input=wav,
+        capture_output=True,
+        check=True,
+        timeout=timeouts.SYNTH_S,
+    ).stdout
+
+
+def espeak_pcm(
+    text: str, voice: str = "en-us", speed: int | None = None, pitch: int | None = None
+) -> bytes:
+    """``text`` spoken by espeak-ng, as 16 kHz PCM bytes."""
+    arguments = espeak.voice_arguments(voice, speed, pitch)
+    return to_16k_pcm(espeak.speak(text, arguments, timeouts.SYNTH_S))
+
+
+def espeak_samples(text: str, voice: str = "en-us", speed: int | None = None) -> np.ndarray:
+    """``text`` spoken by espeak-ng, as 16 kHz int16 samples."""
+    return np.frombuffer(espeak_pcm(text, voice, speed), dtype="<i2").copy()
+
+
+def espeak_wav(
+    text: str, path: Path, voice: str = "en-us", speed: int = 150, pitch: int = 50
+) -> Path:
+    """A WAV file as espeak-ng makes it (22.05 kHz): what `hearth run-file` is given in the tests."""
+    return espeak.speak_to_file(
+        text, path, espeak.voice_arguments(voice, speed, pitch), timeouts.SYNTH_S
+    )
