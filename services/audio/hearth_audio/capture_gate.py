@@ -13,23 +13,13 @@ import time
 from collections.abc import Awaitable, Callable
 
 import grpc
-from prometheus_client import Gauge
 
 from hearth.v1 import policy_pb2, policy_pb2_grpc
+from hearth_audio import audio_metrics
 
 log = logging.getLogger(__name__)
 
 WATCHDOG_INTERVAL_S = 0.1
-MUTED = Gauge(
-    "hearth_audio_muted",
-    "1 while policy refuses this site's capture because it is muted (the audio service's view)",
-    ["site"],
-)
-CAPTURE_ALLOWED = Gauge(
-    "hearth_audio_capture_allowed",
-    "1 while the site holds a live capture lease from policy",
-    ["site"],
-)
 
 
 class CaptureGate:
@@ -50,8 +40,8 @@ class CaptureGate:
         self.reason = "waiting for policy"
         self.changed = asyncio.Event()
         self._granted = False
-        self._muted = MUTED.labels(site)
-        self._allowed = CAPTURE_ALLOWED.labels(site)
+        self._muted = audio_metrics.MUTED.labels(site)
+        self._allowed = audio_metrics.CAPTURE_ALLOWED.labels(site)
 
     @property
     def allowed(self) -> bool:

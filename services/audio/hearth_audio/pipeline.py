@@ -15,11 +15,11 @@ from collections import deque
 from dataclasses import dataclass, field
 
 import grpc
-from prometheus_client import Counter, Gauge
 
 from hearth import pcm, rpc
 from hearth.settings import CommonSettings
 from hearth.v1 import policy_pb2, policy_pb2_grpc, stt_pb2_grpc, wake_pb2, wake_pb2_grpc
+from hearth_audio import audio_metrics
 from hearth_audio.capture_gate import CaptureGate
 from hearth_audio.preroll import AudioRing
 from hearth_audio.settings import AudioSettings
@@ -29,17 +29,7 @@ from hearth_audio.wake_link import WakeLink
 
 log = logging.getLogger(__name__)
 
-CAPTURED_SECONDS = Counter(
-    "hearth_audio_captured_seconds_total", "Seconds of audio captured", ["site"]
-)
-CAPTURE_FAILURES = Counter(
-    "hearth_audio_capture_failures_total", "Unexpected capture errors (capture restarts)", ["site"]
-)
-SOURCE_FAILURES = Counter(
-    "hearth_audio_source_failures_total", "Microphone or file source failures", ["site"]
-)
 SOURCE_BACKOFF_MAX_S = 60.0
-CAPTURING = Gauge("hearth_audio_capturing", "1 while the site's microphone is open", ["site"])
 RING_SECONDS = 15.0
 """Audio kept for pre-roll and for what arrives while policy is asked; never sent unless a session opens."""
 
@@ -93,7 +83,7 @@ class SitePipeline:
         )
         self._tasks: list[asyncio.Task[None]] = []
         self._source_backoff = 0.0
-        self._captured_seconds = CAPTURED_SECONDS.labels(self.site)
+        self._captured_seconds = audio_metrics.CAPTURED_SECONDS.labels(self.site)
 
     async def start(self) -> None:
         self._tasks = [asyncio.create_task(self.gate.run()), asyncio.create_task(self.wake.run())]
@@ -120,7 +110,7 @@ class SitePipeline:
                 return
             except Exception:
                 log.exception("site %s: capture failed; restarting it", self.site)
-                CAPTURE_FAILURES.labels(self.site).inc()
+                audio_metrics.CAPTURE_FAILURES.labels(self.site).inc()
                 await self.source.close()
                 await asyncio.sleep(self.settings.retry_s)
 
@@ -132,11 +122,11 @@ class SitePipeline:
             except SourceError as exc:
                 await self._source_failed(exc)
                 continue
-            CAPTURING.labels(self.site).set(1)
+            audio_metrics.CAPTURING.labels(self.site).set(1)
             try:
                 ended = await self._read_while_allowed()
             finally:
-                CAPTURING.labels(self.site).set(0)
+                audio_metrics.CAPTURING.labels(self.site).set(0)
                 await self.source.close()
             if ended:
                 self.source_ended.set()
@@ -166,7 +156,7 @@ class SitePipeline:
             SOURCE_BACKOFF_MAX_S, max(self.settings.retry_s, self._source_backoff * 2)
         )
         log.error("site %s: %s; retrying in %.0f s", self.site, exc, self._source_backoff)
-        SOURCE_FAILURES.labels(self.site).inc()
+        audio_metrics.SOURCE_FAILURES.labels(self.site).inc()
         await asyncio.sleep(self._source_backoff)
 
     async def _handle_chunk(self, chunk: bytes) -> None:
@@ -180,9 +170,8 @@ class SitePipeline:
     async def _on_revoked(self, reason: str) -> None:
         """Mute or a lost lease: close the device now, forget buffered audio, end any session."""
         await self.source.close()
-        CAPTURING.labels(self.site).set(
-            0
-        )  # before the gate reports the mute, so no scrape sees both at 1
+        # Before the gate reports the mute, so no scrape sees both at 1.
+        audio_metrics.CAPTURING.labels(self.site).set(0)
         self.ring.clear()
         if self.session is not None:
             self.session.cancel(reason)

@@ -9,16 +9,13 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import grpc
-from prometheus_client import Counter
 
 from hearth import pcm
 from hearth.v1 import common_pb2, policy_pb2, policy_pb2_grpc, stt_pb2, stt_pb2_grpc
+from hearth_audio import audio_metrics
 
 log = logging.getLogger(__name__)
 
-SESSIONS = Counter(
-    "hearth_audio_sessions_total", "Sessions the audio service ran, by outcome", ["site", "outcome"]
-)
 FINAL_GRACE_S = 10.0
 """How long after the audio ends stt may take to return the final transcript."""
 _STOP = b""
@@ -76,7 +73,7 @@ class SttSession:
 
     async def run(self) -> SessionResult:
         result = await self._transcribe()
-        SESSIONS.labels(self.site, result.outcome.lower()).inc()
+        audio_metrics.SESSIONS.labels(self.site, result.outcome.lower()).inc()
         await self._report(result)
         if self.clip:
             await self._keep_clip(b"".join(self.clip))

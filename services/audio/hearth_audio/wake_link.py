@@ -12,19 +12,14 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import grpc
-from prometheus_client import Counter
 
 from hearth import events
 from hearth.pcm import CHANNELS, SAMPLE_RATE, SAMPLE_WIDTH
 from hearth.v1 import common_pb2, wake_pb2, wake_pb2_grpc
+from hearth_audio import audio_metrics
 
 log = logging.getLogger(__name__)
 
-DROPPED = Counter(
-    "hearth_audio_chunks_dropped_total",
-    "Audio chunks that could not be delivered",
-    ["site", "reason"],
-)
 QUEUE_CHUNKS = 50
 MAX_SEGMENTS = 64
 """Continuity breaks remembered for mapping detections back; older ones lie outside the ring anyway."""
@@ -62,11 +57,11 @@ class WakeLink:
             if self.backpressure:
                 await self.ready.wait()
             else:
-                DROPPED.labels(self.site, "wake_unavailable").inc()
+                audio_metrics.DROPPED.labels(self.site, "wake_unavailable").inc()
                 self._continuous = False
                 return
         if self._queue.full() and not self.backpressure:
-            DROPPED.labels(self.site, "wake_behind").inc()
+            audio_metrics.DROPPED.labels(self.site, "wake_behind").inc()
             self._continuous = False
             return
         if not self._continuous:

@@ -1,0 +1,92 @@
+"""The layers point one way (docs/architecture.md, "What may import what"):
+
+- the base package `hearth` imports no service;
+- a service imports the base and itself, never another service;
+- the wake runtime never imports its training package; training may use the wake engines' public
+  modules (never a name that starts with an underscore).
+
+Imports inside functions count too: a lazy import is still a dependency.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support import REPO
+
+SERVICES = ("hearth_audio", "hearth_wake", "hearth_stt", "hearth_intent", "hearth_policy", "hearth_tts")
+TRAINING = "hearth_wake_train"
+ALLOWED: dict[str, set[str]] = {
+    "hearth": {"hearth"},
+    **{service: {"hearth", service} for service in SERVICES},
+    TRAINING: {"hearth", TRAINING, "hearth_wake"},
+}
+
+
+def packages() -> dict[str, Path]:
+    """Every first-party package and its directory."""
+    found = {"hearth": REPO / "src" / "hearth"}
+    for root in (REPO / "services", REPO / "training"):
+        for init in sorted(root.glob("*/hearth_*/__init__.py")):
+            found[init.parent.name] = init.parent
+    return found
+
+
+def imports(directory: Path) -> Iterator[tuple[Path, int, str]]:
+    """(file, line, imported module) for every absolute import under a directory."""
+    for path in sorted(directory.rglob("*.py")):
+        if "v1" in path.relative_to(directory).parts[:1]:
+            continue  # generated protocol code
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    yield path, node.lineno, alias.name
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                yield path, node.lineno, node.module
+                for alias in node.names:
+                    yield path, node.lineno, f"{node.module}.{alias.name}"
+
+
+def first_party(module: str) -> str | None:
+    top = module.split(".")[0]
+    return top if top == "hearth" or top.startswith("hearth_") else None
+
+
+def test_every_package_is_known() -> None:
+    assert set(packages()) <= set(ALLOWED), "a new package needs its place in the layering"
+
+
+@pytest.mark.parametrize("package", sorted(packages()))
+def test_package_imports_only_what_its_layer_allows(package: str) -> None:
+    wrong = [
+        f"{path.relative_to(REPO)}:{line} imports {module}"
+        for path, line, module in imports(packages()[package])
+        if (top := first_party(module)) is not None and top not in ALLOWED[package]
+    ]
+    assert not wrong, f"{package} may import only {sorted(ALLOWED[package])}:\n" + "\n".join(wrong)
+
+
+def test_training_uses_only_public_names_of_the_wake_runtime() -> None:
+    directory = packages().get(TRAINING)
+    if directory is None:
+        pytest.fail("the training package is missing")
+    private = [
+        f"{path.relative_to(REPO)}:{line} imports {module}"
+        for path, line, module in imports(directory)
+        if module.startswith("hearth_wake.")
+        and any(part.startswith("_") for part in module.split("."))
+    ]
+    assert not private, "\n".join(private)
+
+
+def test_the_checker_sees_a_forbidden_import(tmp_path: Path) -> None:
+    """The check itself can fail: a base module importing a service is found."""
+    bad = tmp_path / "bad.py"
+    bad.write_text("def later():\n    from hearth_stt.engines import base\n")
+    found = [module for _, _, module in imports(tmp_path) if first_party(module)]
+    assert "hearth_stt.engines" in found
