@@ -53,8 +53,7 @@ class MuteControl:
         await self.set_mute(site, command.muted, "mqtt")
 
     async def set_mute(self, site: str, muted: bool, changed_by: str) -> MuteRecord:
-        """Mute takes effect in memory first (capture stops even if the disk is full), then is
-        stored."""
+        """In memory first (capture stops even if the disk is full), then stored, then published."""
         record = MuteRecord(site, muted, time.time(), changed_by)
         self.records[site] = record
         pm.SITE_MUTED.labels(site).set(int(muted))
@@ -100,8 +99,7 @@ class MuteControl:
         return ""
 
     async def wake_capture_streams(self) -> None:
-        """Every capture stream re-reads the state now: on a mute, and when the broker comes or
-        goes."""
+        """Every capture stream re-reads the state: on a mute, and when the broker comes or goes."""
         async with self._changed:
             self._changed.notify_all()
 
