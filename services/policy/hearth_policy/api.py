@@ -11,94 +11,111 @@ import grpc
 
 from hearth import events, metrics
 from hearth.v1 import policy_pb2, policy_pb2_grpc
+from hearth_policy import SERVICE, Reject
 from hearth_policy import policy_metrics as pm
 from hearth_policy.audit import AuditHead
-from hearth_policy.service import PolicyService
-from hearth_policy.store import ForgetScope, HeldItem, MuteRecord, PolicyStore
+from hearth_policy.mute import MuteControl
+from hearth_policy.recorder import SessionRecorder
+from hearth_policy.retention import Retention
+from hearth_policy.sessions import SessionDesk
+from hearth_policy.store import ForgetScope, HeldItem, MuteRecord
+from hearth_policy.store_writer import StoreWriter
 
 log = logging.getLogger(__name__)
 
 
 class PolicyApi(policy_pb2_grpc.PolicyServicer):
-    def __init__(self, service: PolicyService) -> None:
-        self.service = service
+    """Each call goes to the object of its concern; the API keeps no state of its own."""
+
+    def __init__(
+        self,
+        *,
+        lease_s: float,
+        mute: MuteControl,
+        sessions: SessionDesk,
+        recorder: SessionRecorder,
+        retention: Retention,
+        writer: StoreWriter,
+        reject: Reject,
+    ) -> None:
+        self.lease_s = lease_s
+        """How long a capture grant holds; grants are renewed three times as often."""
+        self.mute = mute
+        self.sessions = sessions
+        self.recorder = recorder
+        self.retention = retention
+        self.writer = writer
+        self.reject = reject
 
     # Capture, sessions, mute.
 
     async def HoldCapture(
         self, request: policy_pb2.CaptureRequest, context: grpc.aio.ServicerContext
     ) -> AsyncIterator[policy_pb2.CaptureGrant]:
-        service = self.service
-        lease_s = service.settings.lease_s
-        metrics.MESSAGES_IN.labels("policy", "capture_request").inc()
+        lease_s = self.lease_s
+        metrics.MESSAGES_IN.labels(SERVICE, "capture_request").inc()
         log.info(
             "capture lease opened for site %r by %s",
             request.site,
             request.client or "unknown client",
         )
-        listening = service.listening
-        listening[request.site] = listening.get(request.site, 0) + 1
         try:
-            while not context.done():
-                reason = service.capture_refusal(request.site)
-                yield policy_pb2.CaptureGrant(
-                    allowed=not reason,
-                    reason=reason,
-                    lease_expires_at=events.timestamp_from_seconds(time.time() + lease_s),
-                    lease_s=lease_s,
-                )
-                await service.wait_mute_change(lease_s / 3)
+            with self.mute.listening(request.site):
+                while not context.done():
+                    reason = self.mute.capture_refusal(request.site)
+                    yield policy_pb2.CaptureGrant(
+                        allowed=not reason,
+                        reason=reason,
+                        lease_expires_at=events.timestamp_from_seconds(time.time() + lease_s),
+                        lease_s=lease_s,
+                    )
+                    await self.mute.wait_for_change(lease_s / 3)
         finally:
-            listening[request.site] -= 1
-            if not listening[request.site]:
-                del listening[request.site]
             log.info("capture lease closed for site %r", request.site)
 
     async def RequestSession(
         self, request: policy_pb2.SessionRequest, context: grpc.aio.ServicerContext
     ) -> policy_pb2.SessionGrant:
-        metrics.MESSAGES_IN.labels("policy", "session_request").inc()
-        return await self.service.request_session(request)
+        metrics.MESSAGES_IN.labels(SERVICE, "session_request").inc()
+        return await self.sessions.request_session(request)
 
     async def EndSession(
         self, request: policy_pb2.SessionEndRequest, context: grpc.aio.ServicerContext
     ) -> policy_pb2.SessionEndReply:
-        metrics.MESSAGES_IN.labels("policy", "session_end").inc()
-        self.service.close_session(request)
+        metrics.MESSAGES_IN.labels(SERVICE, "session_end").inc()
+        self.sessions.close_session(request)
         return policy_pb2.SessionEndReply()
 
     async def SetMute(
         self, request: policy_pb2.SetMuteRequest, context: grpc.aio.ServicerContext
     ) -> policy_pb2.MuteReply:
-        metrics.MESSAGES_IN.labels("policy", "set_mute").inc()
+        metrics.MESSAGES_IN.labels(SERVICE, "set_mute").inc()
         await self._known_site(request.site, "set_mute", context)
-        record = await self.service.set_mute(
-            request.site, request.muted, request.changed_by or "grpc"
-        )
+        record = await self.mute.set_mute(request.site, request.muted, request.changed_by or "grpc")
         return _mute_reply(record)
 
     async def GetMute(
         self, request: policy_pb2.GetMuteRequest, context: grpc.aio.ServicerContext
     ) -> policy_pb2.MuteReply:
         await self._known_site(request.site, "get_mute", context)
-        return _mute_reply(self.service.mute[request.site])
+        return _mute_reply(self.mute.records[request.site])
 
     async def ListSites(
         self, request: policy_pb2.ListSitesRequest, context: grpc.aio.ServicerContext
     ) -> policy_pb2.ListSitesReply:
         return policy_pb2.ListSitesReply(
-            sites=[_mute_reply(record) for record in self.service.mute.values()]
+            sites=[_mute_reply(record) for record in self.mute.records.values()]
         )
 
     async def _known_site(
         self, site: str, kind: str, context: grpc.aio.ServicerContext, allow_all: bool = False
     ) -> None:
-        if (allow_all and not site) or site in self.service.mute:
+        if (allow_all and not site) or self.mute.knows(site):
             return
-        self.service.reject(kind, "unknown_site", f"{kind} for unknown site {site!r}")
+        self.reject(kind, "unknown_site", f"{kind} for unknown site {site!r}")
         await context.abort(
             grpc.StatusCode.NOT_FOUND,
-            f"unknown site {site!r}; known: {', '.join(self.service.common.sites)}",
+            f"unknown site {site!r}; known: {', '.join(self.mute.records)}",
         )
 
     # Privacy.
@@ -106,15 +123,14 @@ class PolicyApi(policy_pb2_grpc.PolicyServicer):
     async def Report(
         self, request: policy_pb2.ReportRequest, context: grpc.aio.ServicerContext
     ) -> policy_pb2.PrivacyReport:
-        metrics.MESSAGES_IN.labels("policy", "privacy_report").inc()
-        service = self.service
-        store = self._store()
+        metrics.MESSAGES_IN.labels(SERVICE, "privacy_report").inc()
+        store = self.writer.store
         summaries, days, history = await asyncio.gather(
             asyncio.to_thread(store.summary),
             asyncio.to_thread(store.days),
             asyncio.to_thread(store.mute_history),
         )
-        retention = service.retention
+        retention = self.retention.settings
         return policy_pb2.PrivacyReport(
             classes=[
                 policy_pb2.ClassReport(
@@ -127,8 +143,8 @@ class PolicyApi(policy_pb2_grpc.PolicyServicer):
                 )
                 for s in summaries
             ],
-            next_purge=events.timestamp_from_seconds(service.next_purge_at)
-            if service.next_purge_at
+            next_purge=events.timestamp_from_seconds(self.retention.next_purge_at)
+            if self.retention.next_purge_at
             else None,
             mute_history=[
                 policy_pb2.MuteChange(
@@ -146,15 +162,15 @@ class PolicyApi(policy_pb2_grpc.PolicyServicer):
                 for d in days
             ],
             audit=_head(store.head()),
-            store_writable=service.store_writable,
+            store_writable=self.writer.writable,
         )
 
     async def Export(
         self, request: policy_pb2.ExportRequest, context: grpc.aio.ServicerContext
     ) -> AsyncIterator[policy_pb2.HeldItem]:
-        metrics.MESSAGES_IN.labels("policy", "privacy_export").inc()
+        metrics.MESSAGES_IN.labels(SERVICE, "privacy_export").inc()
         await self._known_site(request.site, "privacy_export", context, allow_all=True)
-        items = await self.service.write_store(
+        items = await self.writer.write(
             lambda store: store.export(request.site or None, request.requested_by or "grpc"),
             "export",
         )
@@ -175,11 +191,11 @@ class PolicyApi(policy_pb2_grpc.PolicyServicer):
     async def Forget(
         self, request: policy_pb2.ForgetRequest, context: grpc.aio.ServicerContext
     ) -> policy_pb2.ForgetReply:
-        metrics.MESSAGES_IN.labels("policy", "privacy_forget").inc()
+        metrics.MESSAGES_IN.labels(SERVICE, "privacy_forget").inc()
         await self._known_site(request.site, "privacy_forget", context, allow_all=True)
         scope = await self._scope(request, context)
         actor = request.requested_by or "grpc"
-        result = await self.service.write_store(
+        result = await self.writer.write(
             lambda store: store.forget(request.site or None, scope, actor), "forget"
         )
         if result is None:
@@ -191,8 +207,8 @@ class PolicyApi(policy_pb2_grpc.PolicyServicer):
         for retention_class, count in result.deleted_per_class.items():
             pm.FORGOTTEN.labels(retention_class).inc(count)
         if result.deleted_per_class:
-            self.service.storing_resumed("items were deleted")
-        await self.service.refresh_held()
+            self.writer.storing_resumed("items were deleted")
+        await self.retention.refresh_held()
         deleted = sum(result.deleted_per_class.values())
         log.info(
             "forget (%s, site %s) by %s: %d items from %d sessions",
@@ -239,12 +255,12 @@ class PolicyApi(policy_pb2_grpc.PolicyServicer):
     async def Verify(
         self, request: policy_pb2.VerifyRequest, context: grpc.aio.ServicerContext
     ) -> policy_pb2.VerifyReply:
-        metrics.MESSAGES_IN.labels("policy", "privacy_verify").inc()
-        check = await asyncio.to_thread(self._store().verify)
-        self.service.show_chain(check.ok, check.head)
+        metrics.MESSAGES_IN.labels(SERVICE, "privacy_verify").inc()
+        check = await asyncio.to_thread(self.writer.store.verify)
+        self.writer.show_chain(check.ok, check.head)
         if not check.ok:
             log.error("audit chain does not verify: %s", check.problem)
-            metrics.ERRORS.labels("policy", "audit_chain_broken").inc()
+            metrics.ERRORS.labels(SERVICE, "audit_chain_broken").inc()
         return policy_pb2.VerifyReply(
             ok=check.ok,
             entries=check.entries,
@@ -256,10 +272,10 @@ class PolicyApi(policy_pb2_grpc.PolicyServicer):
     async def LastTranscript(
         self, request: policy_pb2.LastTranscriptRequest, context: grpc.aio.ServicerContext
     ) -> policy_pb2.LastTranscriptReply:
-        metrics.MESSAGES_IN.labels("policy", "last_transcript").inc()
+        metrics.MESSAGES_IN.labels(SERVICE, "last_transcript").inc()
         await self._known_site(request.site, "last_transcript", context)
         actor = request.requested_by or "grpc"
-        item = await self.service.write_store(
+        item = await self.writer.write(
             lambda store: store.last_transcript(request.site, request.exclude_session_id, actor),
             "read",
         )
@@ -272,21 +288,17 @@ class PolicyApi(policy_pb2_grpc.PolicyServicer):
     async def KeepClip(
         self, request: policy_pb2.KeepClipRequest, context: grpc.aio.ServicerContext
     ) -> policy_pb2.KeepClipReply:
-        metrics.MESSAGES_IN.labels("policy", "keep_clip").inc()
-        refusal = self.service.keep_clip(request)
+        metrics.MESSAGES_IN.labels(SERVICE, "keep_clip").inc()
+        refusal = self.recorder.clip_refusal(request)
         if refusal:
-            self.service.reject(
+            self.reject(
                 "keep_clip", "refused", f"audio clip for site {request.site!r} not kept: {refusal}"
             )
             return policy_pb2.KeepClipReply(kept=False, reason=refusal)
-        kept = await self.service.store_clip(request)
+        kept = await self.recorder.store_clip(request)
         return policy_pb2.KeepClipReply(
             kept=kept, reason="" if kept else "not kept: a privacy command, or the store is full"
         )
-
-    def _store(self) -> PolicyStore:
-        assert self.service.store is not None
-        return self.service.store
 
 
 def _head(head: AuditHead) -> policy_pb2.AuditHead:

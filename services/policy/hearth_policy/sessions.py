@@ -1,0 +1,174 @@
+"""Granting, refusing and closing sessions: one at a time per site, none on a muted site, and one
+site per command when several hear it (arbitration).
+
+A granted session gets a signed token that speech-to-text and the clip store check; the ledger
+is told of every session opened and closed, so what it produced can be recorded later.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from dataclasses import dataclass
+
+from hearth import events, metrics, tokens, topics
+from hearth.bus import Bus
+from hearth.v1 import events_pb2, policy_pb2
+from hearth_policy import SERVICE, Reject
+from hearth_policy import policy_metrics as pm
+from hearth_policy.arbitration import Arbiter, Bid
+from hearth_policy.ledger import SessionLedger
+from hearth_policy.mute import MuteControl
+from hearth_policy.settings import PolicySettings
+
+log = logging.getLogger(__name__)
+
+SESSION_OUTCOMES = {
+    name.removeprefix("OUTCOME_"): value
+    for name, value in events_pb2.SessionEnded.Outcome.items()
+    if name != "OUTCOME_UNSPECIFIED"
+}
+
+
+@dataclass
+class ActiveSession:
+    session_id: str
+    site: str
+    trace_id: str
+    expires_at: float
+
+
+class SessionDesk:
+    def __init__(
+        self,
+        settings: PolicySettings,
+        key: bytes,
+        mute: MuteControl,
+        ledger: SessionLedger,
+        bus: Bus,
+        reject: Reject,
+    ) -> None:
+        self.settings = settings
+        self.key = key
+        """Signs the session tokens."""
+        self.mute = mute
+        self.ledger = ledger
+        self.bus = bus
+        self.reject = reject
+        self.arbiter = Arbiter(settings.arbitration_window_s)
+        self.active: dict[str, ActiveSession] = {}
+        """The session in progress per site."""
+
+    async def request_session(self, request: policy_pb2.SessionRequest) -> policy_pb2.SessionGrant:
+        site = request.site
+        trace_id = request.trace_id or events.new_trace_id()
+        refusal = self.refusal(site)
+        if not refusal:
+            detected = (
+                request.detected_at.ToNanoseconds() / 1e9
+                if request.HasField("detected_at")
+                else None
+            )
+            rivals = self.mute.others_listening(site)
+            winner = await self.arbiter.winner(
+                Bid(site, request.score, request.level_dbfs), detected, rivals
+            )
+            if winner != site:
+                return self._refuse(site, trace_id, f"superseded by {winner}", "superseded")
+            refusal = self.refusal(site)  # muted while the contest ran
+        if refusal:
+            return self._refuse(site, trace_id, refusal, "refused")
+        return self._grant(request, trace_id)
+
+    def refusal(self, site: str, now: float | None = None) -> str:
+        """Why the site may not have a session now; empty when it may."""
+        record = self.mute.records.get(site)
+        if record is None:
+            return f"unknown site {site!r}"
+        if record.muted:
+            return "site is muted"
+        active = self.active.get(site)
+        if active is not None and active.expires_at > (time.time() if now is None else now):
+            return "a session is already in progress on this site"
+        return ""
+
+    def _refuse(
+        self, site: str, trace_id: str, reason: str, outcome: str
+    ) -> policy_pb2.SessionGrant:
+        self.bus.publish(
+            topics.session_refused(site or "unknown"),
+            events_pb2.SessionRefused(
+                header=events.header(SERVICE, site=site, trace_id=trace_id), reason=reason
+            ),
+        )
+        if self.mute.knows(site):
+            pm.SESSIONS.labels(site, outcome).inc()
+        log.info("session refused for site %r: %s", site, reason)
+        return policy_pb2.SessionGrant(
+            granted=False, reason=reason, superseded=outcome == "superseded"
+        )
+
+    def _grant(self, request: policy_pb2.SessionRequest, trace_id: str) -> policy_pb2.SessionGrant:
+        site = request.site
+        settings = self.settings
+        now = time.time()
+        session_id = uuid.uuid4().hex
+        expires_at = now + settings.session_max_s + settings.token_grace_s
+        claims = tokens.SessionClaims(session_id, site, now, expires_at, settings.session_max_s)
+        self.active[site] = ActiveSession(session_id, site, trace_id, expires_at)
+        self.ledger.open(session_id, site, trace_id, expires_at)
+        self.bus.publish(
+            topics.session_started(site),
+            events_pb2.SessionStarted(
+                header=events.header(SERVICE, site=site, session_id=session_id, trace_id=trace_id),
+                wake_word=request.wake_word,
+                max_length_s=settings.session_max_s,
+                preroll_s=settings.preroll_s,
+                expires_at=events.timestamp_from_seconds(expires_at),
+            ),
+        )
+        latency = events.seconds_since(request.detected_at)
+        if latency is not None:
+            metrics.HOP_LATENCY.labels("wake_to_session").observe(latency)
+        return policy_pb2.SessionGrant(
+            granted=True,
+            session_id=session_id,
+            token=tokens.sign(self.key, claims),
+            max_length_s=settings.session_max_s,
+            preroll_s=settings.preroll_s,
+            expires_at=events.timestamp_from_seconds(expires_at),
+            keep_audio=settings.retention.audio_s > 0,
+        )
+
+    def close_session(self, request: policy_pb2.SessionEndRequest) -> None:
+        active = self.active.get(request.site)
+        if active is None or active.session_id != request.session_id:
+            self.reject(
+                "session_end",
+                "unknown_session",
+                f"end of a session that is not active on site {request.site!r}",
+            )
+            return
+        del self.active[request.site]
+        outcome = SESSION_OUTCOMES.get(
+            request.outcome.upper(), events_pb2.SessionEnded.OUTCOME_ERROR
+        )
+        self.ledger.ended(
+            request.session_id,
+            events_pb2.SessionEnded.Outcome.Name(outcome).removeprefix("OUTCOME_").lower(),
+        )
+        self.bus.publish(
+            topics.session_ended(request.site),
+            events_pb2.SessionEnded(
+                header=events.header(
+                    SERVICE,
+                    site=request.site,
+                    session_id=request.session_id,
+                    trace_id=active.trace_id,
+                ),
+                outcome=outcome,  # type: ignore[arg-type]
+                audio_s=request.audio_s,
+                detail=request.detail,
+            ),
+        )
