@@ -18,7 +18,14 @@ import pytest
 
 from tests.support import REPO
 
-SERVICES = ("hearth_audio", "hearth_wake", "hearth_stt", "hearth_intent", "hearth_policy", "hearth_tts")
+SERVICES = (
+    "hearth_audio",
+    "hearth_wake",
+    "hearth_stt",
+    "hearth_intent",
+    "hearth_policy",
+    "hearth_tts",
+)
 TRAINING = "hearth_wake_train"
 ALLOWED: dict[str, set[str]] = {
     "hearth": {"hearth"},

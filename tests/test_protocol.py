@@ -54,7 +54,7 @@ def test_malformed_payloads_raise_without_quoting_them(payload: bytes) -> None:
 
 
 def test_topics_carry_the_site() -> None:
-    assert topics.site_of(topics.transcript("kitchen")) == "kitchen"
-    assert topics.site_of(topics.mute_set("office")) == "office"
-    assert topics.site_of(topics.VOCABULARY) is None
+    assert topics.site_of(topics.TRANSCRIPT.topic("kitchen")) == "kitchen"
+    assert topics.site_of(topics.MUTE_COMMAND.topic("office")) == "office"
+    assert topics.site_of(topics.VOCABULARY.topic()) is None
     assert topics.site_of(topics.status("wake", "host")) is None

@@ -26,6 +26,7 @@ from paho.mqtt.properties import Properties
 
 from hearth import events, metrics
 from hearth.settings import MqttSettings
+from hearth.topics import EventKind
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,12 @@ class Subscription:
     message_type: type[Message]
     handler: Handler
     kind: str
+    """The `kind` label of the message counters."""
+
+    @classmethod
+    def to(cls, event: EventKind[Message], handler: Handler, kind: str) -> Subscription:
+        """Every site's events of one kind from the catalogue (its filter and message type)."""
+        return cls(event.filter, event.message_type, handler, kind)
 
 
 @dataclass(frozen=True)

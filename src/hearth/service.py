@@ -74,9 +74,9 @@ class Service(ABC):
         """MQTT topics this service consumes."""
         return ()
 
-    def offers(self) -> dict[str, str]:
+    def offers(self) -> events_pb2.Offers:
         """What the service announces in its retained status (engines, languages, wake words)."""
-        return {}
+        return events_pb2.Offers()
 
     async def on_bus_connected(self) -> None:
         """Republish retained state after every (re)connect; the status is already handled."""

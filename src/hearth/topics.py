@@ -1,82 +1,139 @@
-"""MQTT topics: every topic Hearth uses, built in one place and versioned (docs/protocol.md lists them).
+"""The event catalogue: every MQTT topic Hearth uses, the message it carries, which service
+publishes it and whether it is retained. docs/protocol.md lists the same.
 
-The site is part of the topic, not only the payload, so broker ACLs can later confine a
-satellite to its own site's topics.
+One entry per kind of event serves everyone: a service publishes with ``KIND.topic(site)``, a
+subscription names the kind (``Subscription.to(KIND, handler, label)``: its filter and message type
+come from here), `hearth up` and `hearth run-file` show the kinds marked ``shown``, and the broker
+ACL of the deployment follows the producers.
+
+The site is part of the topic, not only the payload, so broker ACLs can confine a satellite to its
+own site's topics.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from google.protobuf.message import Message
+
+from hearth.v1 import events_pb2
+
 ROOT = "hearth/v1"
+ANY_SERVICE = "*"
+"""Producer of events every service publishes (its own status)."""
+PEOPLE = "people"
+"""Producer of requests people and their tools make (the CLI, a button, an automation)."""
+
+MessageT = TypeVar("MessageT", bound=Message)
+_PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+
+
+@dataclass(frozen=True)
+class EventKind(Generic[MessageT]):
+    """One kind of event: where it travels and what it carries."""
+
+    name: str
+    """Dotted name people see (`hearth up`, `hearth run-file --json`): "wake.detected"."""
+    pattern: str
+    """Topic below ROOT, with placeholders filled in order: "wake/{site}/detected"."""
+    message_type: type[MessageT]
+    """The protobuf message of the payload (in its JSON mapping)."""
+    producer: str
+    """The service that publishes it (ANY_SERVICE, or PEOPLE for requests from outside)."""
+    retained: bool = False
+    """State, not an event: the broker keeps the last one for new subscribers."""
+    shown: bool = False
+    """Shown to people watching one site (`hearth up`, `hearth run-file`)."""
+
+    def topic(self, *values: str) -> str:
+        """The topic for these placeholder values (usually the site)."""
+        parts = iter(values)
+        topic = _PLACEHOLDER.sub(lambda _: next(parts), self.pattern)
+        if next(parts, None) is not None:
+            raise ValueError(f"{self.name} takes {self.pattern.count('{')} topic values")
+        return f"{ROOT}/{topic}"
+
+    @property
+    def filter(self) -> str:
+        """The subscription filter for every value of every placeholder (every site)."""
+        return f"{ROOT}/{_PLACEHOLDER.sub('+', self.pattern)}"
+
+    @property
+    def per_site(self) -> bool:
+        return "{site}" in self.pattern
+
+
+SERVICE_STATUS = EventKind(
+    "status", "status/{service}/{instance}", events_pb2.ServiceStatus, ANY_SERVICE, retained=True
+)
+WAKE_DETECTED = EventKind(
+    "wake.detected", "wake/{site}/detected", events_pb2.WakeDetected, "wake", shown=True
+)
+SESSION_STARTED = EventKind(
+    "session.started", "session/{site}/started", events_pb2.SessionStarted, "policy", shown=True
+)
+SESSION_REFUSED = EventKind(
+    "session.refused", "session/{site}/refused", events_pb2.SessionRefused, "policy", shown=True
+)
+SESSION_ENDED = EventKind(
+    "session.ended", "session/{site}/ended", events_pb2.SessionEnded, "policy", shown=True
+)
+TRANSCRIPT = EventKind(
+    "stt.transcript", "stt/{site}/transcript", events_pb2.Transcript, "stt", shown=True
+)
+INTENT_RECOGNIZED = EventKind(
+    "intent.recognized",
+    "intent/{site}/recognized",
+    events_pb2.IntentRecognized,
+    "intent",
+    shown=True,
+)
+INTENT_NOT_RECOGNIZED = EventKind(
+    "intent.not_recognized",
+    "intent/{site}/not_recognized",
+    events_pb2.IntentNotRecognized,
+    "intent",
+    shown=True,
+)
+VOCABULARY = EventKind(
+    "intent.vocabulary", "intent/vocabulary", events_pb2.Vocabulary, "intent", retained=True
+)
+"""The sentences the stt grammar follows."""
+MUTE_STATE = EventKind(
+    "policy.mute", "policy/{site}/mute", events_pb2.MuteState, "policy", retained=True, shown=True
+)
+MUTE_COMMAND = EventKind(
+    "policy.mute_set", "policy/{site}/mute/set", events_pb2.MuteCommand, PEOPLE
+)
+"""A request to mute or unmute a site (a button, an automation); policy decides."""
+AUDIT_HEAD = EventKind(
+    "audit.head", "audit/head", events_pb2.AuditHeadState, "policy", retained=True
+)
+"""The privacy audit chain's length and head hash."""
+
+CATALOGUE: tuple[EventKind[Message], ...] = (
+    SERVICE_STATUS,
+    WAKE_DETECTED,
+    SESSION_STARTED,
+    SESSION_REFUSED,
+    SESSION_ENDED,
+    TRANSCRIPT,
+    INTENT_RECOGNIZED,
+    INTENT_NOT_RECOGNIZED,
+    VOCABULARY,
+    MUTE_STATE,
+    MUTE_COMMAND,
+    AUDIT_HEAD,
+)
+SHOWN: tuple[EventKind[Message], ...] = tuple(kind for kind in CATALOGUE if kind.shown)
+"""The per-site events people watch, in the order a command travels."""
 
 
 def status(service: str, instance: str) -> str:
-    """Retained service status with a last will (ServiceStatus)."""
-    return f"{ROOT}/status/{service}/{instance}"
-
-
-def wake_detected(site: str) -> str:
-    """WakeDetected."""
-    return f"{ROOT}/wake/{site}/detected"
-
-
-def session_started(site: str) -> str:
-    """SessionStarted."""
-    return f"{ROOT}/session/{site}/started"
-
-
-def session_refused(site: str) -> str:
-    """SessionRefused."""
-    return f"{ROOT}/session/{site}/refused"
-
-
-def session_ended(site: str) -> str:
-    """SessionEnded."""
-    return f"{ROOT}/session/{site}/ended"
-
-
-def transcript(site: str) -> str:
-    """Transcript (final)."""
-    return f"{ROOT}/stt/{site}/transcript"
-
-
-def intent_recognized(site: str) -> str:
-    """IntentRecognized."""
-    return f"{ROOT}/intent/{site}/recognized"
-
-
-def intent_not_recognized(site: str) -> str:
-    """IntentNotRecognized."""
-    return f"{ROOT}/intent/{site}/not_recognized"
-
-
-VOCABULARY = f"{ROOT}/intent/vocabulary"
-"""Retained Vocabulary that the stt grammar follows."""
-
-
-def mute_state(site: str) -> str:
-    """Retained MuteState."""
-    return f"{ROOT}/policy/{site}/mute"
-
-
-def mute_set(site: str) -> str:
-    """MuteCommand: a request to mute or unmute a site."""
-    return f"{ROOT}/policy/{site}/mute/set"
-
-
-AUDIT_HEAD = f"{ROOT}/audit/head"
-"""Retained AuditHeadState: the privacy audit chain's length and head hash."""
-
-
-def error(service: str) -> str:
-    """ServiceError."""
-    return f"{ROOT}/error/{service}"
-
-
-# Subscription filters.
-ALL_TRANSCRIPTS = f"{ROOT}/stt/+/transcript"
-ALL_MUTE_SET = f"{ROOT}/policy/+/mute/set"
-ALL_INTENTS_RECOGNIZED = f"{ROOT}/intent/+/recognized"
-ALL_INTENTS_NOT_RECOGNIZED = f"{ROOT}/intent/+/not_recognized"
+    """A service's retained status topic (with its last will)."""
+    return SERVICE_STATUS.topic(service, instance)
 
 
 def site_of(topic: str) -> str | None:
@@ -87,4 +144,4 @@ def site_of(topic: str) -> str | None:
     return None
 
 
-_SITE_DOMAINS = frozenset({"wake", "session", "stt", "intent", "policy"})
+_SITE_DOMAINS = frozenset(kind.pattern.split("/")[0] for kind in CATALOGUE if kind.per_site)

@@ -47,7 +47,7 @@ def test_a_mute_holds_in_memory_and_is_published_when_the_store_is_full(tmp_path
     record = asyncio.run(mute.set_mute("kitchen", True, "test"))
     assert record.muted and mute.capture_refusal("kitchen") == "muted"
     assert not full.writable
-    assert bus.topics() == [topics.mute_state("kitchen")]
+    assert bus.topics() == [topics.MUTE_STATE.topic("kitchen")]
 
 
 def test_a_mute_command_for_an_unknown_site_is_rejected(tmp_path: Path) -> None:
@@ -59,7 +59,11 @@ def test_a_mute_command_for_an_unknown_site_is_rejected(tmp_path: Path) -> None:
         as_bus(bus),
         rejections,
     )
-    asyncio.run(mute.on_mute_command(topics.mute_set("garage"), events_pb2.MuteCommand(muted=True)))
+    asyncio.run(
+        mute.on_mute_command(
+            topics.MUTE_COMMAND.topic("garage"), events_pb2.MuteCommand(muted=True)
+        )
+    )
     assert rejections.seen == [("mute_command", "unknown_site")]
     assert bus.published == []
 

@@ -101,7 +101,7 @@ def _one_command(policy: _Policy, bus: mqtt.Client, text: str) -> None:
     assert grant.granted, grant.reason
     head = events.header("test", site="kitchen", session_id=grant.session_id)
     bus.publish(
-        topics.transcript("kitchen"),
+        topics.TRANSCRIPT.topic("kitchen"),
         events.encode(events_pb2.Transcript(header=head, text=text)),
         qos=1,
     ).wait_for_publish()
@@ -109,7 +109,7 @@ def _one_command(policy: _Policy, bus: mqtt.Client, text: str) -> None:
         header=head, intent="HassTurnOn", text=text, slots={"name": "kitchen light"}
     )
     bus.publish(
-        topics.intent_recognized("kitchen"), events.encode(recognized), qos=1
+        topics.INTENT_RECOGNIZED.topic("kitchen"), events.encode(recognized), qos=1
     ).wait_for_publish()
     policy.stub.EndSession(
         policy_pb2.SessionEndRequest(

@@ -38,7 +38,10 @@ def test_a_site_gets_one_session_at_a_time(tmp_path: Path) -> None:
     assert first.granted and first.token
     second = asyncio.run(desk.request_session(_request("kitchen")))
     assert not second.granted and "already in progress" in second.reason
-    assert bus.topics() == [topics.session_started("kitchen"), topics.session_refused("kitchen")]
+    assert bus.topics() == [
+        topics.SESSION_STARTED.topic("kitchen"),
+        topics.SESSION_REFUSED.topic("kitchen"),
+    ]
     desk.close_session(
         policy_pb2.SessionEndRequest(
             site="kitchen", session_id=first.session_id, outcome="cancelled"

@@ -32,6 +32,6 @@ def test_each_write_that_appends_to_the_audit_publishes_the_head(tmp_path: Path)
 
     record = asyncio.run(guard.write(mute, "mute"))
     assert record is not None and record.muted
-    assert bus.topics() == [topics.AUDIT_HEAD]
+    assert bus.topics() == [topics.AUDIT_HEAD.topic()]
     asyncio.run(guard.write(lambda store: store.head(), "read"))
-    assert bus.topics() == [topics.AUDIT_HEAD], "nothing appended, nothing published"
+    assert bus.topics() == [topics.AUDIT_HEAD.topic()], "nothing appended, nothing published"

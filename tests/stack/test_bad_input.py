@@ -47,9 +47,9 @@ def _assert_next_command_works(stack: Stack, say, *site: str) -> None:
 @pytest.mark.parametrize(
     ("service", "kind", "topic"),
     [
-        ("policy", "mute_command", topics.mute_set("kitchen")),
-        ("intent", "transcript", topics.transcript("kitchen")),
-        ("stt", "vocabulary", topics.VOCABULARY),
+        ("policy", "mute_command", topics.MUTE_COMMAND.topic("kitchen")),
+        ("intent", "transcript", topics.TRANSCRIPT.topic("kitchen")),
+        ("stt", "vocabulary", topics.VOCABULARY.topic()),
     ],
 )
 @pytest.mark.parametrize(
@@ -87,17 +87,17 @@ def test_malformed_event_on_every_consumed_topic(
 def test_oversized_event_is_rejected_unread(english_stack: Stack, say) -> None:
     mark = english_stack.mark()
     limit = 1_048_576  # mqtt.max_payload_bytes; the broker itself refuses packets a little larger
-    _publish(english_stack, topics.transcript("kitchen"), b"{" + b" " * limit + b"}")
+    _publish(english_stack, topics.TRANSCRIPT.topic("kitchen"), b"{" + b" " * limit + b"}")
     english_stack.wait_for_log(r"intent: rejected an oversized message", after=mark)
     _assert_next_command_works(english_stack, say)
 
 
 def test_services_stay_up_after_malformed_events(english_stack: Stack, say) -> None:
     for topic in (
-        topics.mute_set("kitchen"),
-        topics.transcript("kitchen"),
-        topics.VOCABULARY,
-        topics.mute_set("attic"),
+        topics.MUTE_COMMAND.topic("kitchen"),
+        topics.TRANSCRIPT.topic("kitchen"),
+        topics.VOCABULARY.topic(),
+        topics.MUTE_COMMAND.topic("attic"),
     ):
         _publish(english_stack, topic, b"\x00\xff garbage")
     _assert_next_command_works(english_stack, say)

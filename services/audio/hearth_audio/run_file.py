@@ -14,9 +14,9 @@ from pathlib import Path
 
 from google.protobuf.message import Message
 
-from hearth import logs
+from hearth import logs, topics
 from hearth.bus import Bus, Handler
-from hearth.cli.watch import SITE_EVENTS, as_json_line, describe
+from hearth.cli.watch import as_json_line, describe
 from hearth.settings import CommonSettings, SettingsError, load_settings
 from hearth_audio.pipeline import PipelineReport, SitePipeline
 from hearth_audio.settings import AudioSettings
@@ -132,7 +132,7 @@ async def _watch(
     common: CommonSettings, site: str, observed: Observed, as_json: bool, quiet: bool
 ) -> Bus | None:
     bus = Bus(common.mqtt, "run-file", client_id=f"hearth-run-file-{os.getpid()}-{site}")
-    for kind in SITE_EVENTS:
+    for kind in topics.SHOWN:
         if kind.name == "policy.mute":
             continue
         bus.subscribe(

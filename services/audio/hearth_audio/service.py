@@ -8,6 +8,7 @@ import logging
 
 from hearth.service import Service, StartupError
 from hearth.settings import CommonSettings
+from hearth.v1 import events_pb2
 from hearth_audio.pipeline import SitePipeline
 from hearth_audio.settings import AudioSettings
 from hearth_audio.sources import AudioSource, FileSource, MicSource
@@ -60,8 +61,10 @@ class AudioService(Service):
         await self.pipeline.start()
         self._capture = asyncio.create_task(self.pipeline.capture())
 
-    def offers(self) -> dict[str, str]:
-        return {"site": self.settings.site, "source": self.settings.source}
+    def offers(self) -> events_pb2.Offers:
+        return events_pb2.Offers(
+            audio=events_pb2.AudioOffers(site=self.settings.site, source=self.settings.source)
+        )
 
     async def teardown(self) -> None:
         if self._capture is not None:

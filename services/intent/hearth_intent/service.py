@@ -104,16 +104,18 @@ class IntentService(Service):
         return (lambda server: intent_pb2_grpc.add_IntentServicer_to_server(api, server),)
 
     def subscriptions(self) -> Sequence[Sub]:
-        return (
-            Sub(topics.ALL_TRANSCRIPTS, events_pb2.Transcript, self.on_transcript, "transcript"),
-        )
+        return (Sub.to(topics.TRANSCRIPT, self.on_transcript, "transcript"),)
 
-    def offers(self) -> dict[str, str]:
-        return {"language": self.settings.language, "vocabulary": self.vocabulary.version}
+    def offers(self) -> events_pb2.Offers:
+        return events_pb2.Offers(
+            intent=events_pb2.IntentOffers(
+                language=self.settings.language, vocabulary=self.vocabulary.version
+            )
+        )
 
     async def on_bus_connected(self) -> None:
         self.vocabulary.header.CopyFrom(events.header(self.name))
-        self.bus.publish(topics.VOCABULARY, self.vocabulary, retain=True)
+        self.bus.publish(topics.VOCABULARY.topic(), self.vocabulary, retain=True)
 
     async def on_transcript(self, topic: str, transcript: events_pb2.Transcript) -> None:
         site = topics.site_of(topic) or transcript.header.site
@@ -135,7 +137,7 @@ class IntentService(Service):
         if match is None:
             OUTCOMES.labels("not_recognized", "").inc()
             self.bus.publish(
-                topics.intent_not_recognized(site),
+                topics.INTENT_NOT_RECOGNIZED.topic(site),
                 events_pb2.IntentNotRecognized(
                     header=head, text=transcript.text, end_of_speech_at=transcript.end_of_speech_at
                 ),
@@ -143,7 +145,7 @@ class IntentService(Service):
         else:
             OUTCOMES.labels("recognized", match.intent).inc()
             self.bus.publish(
-                topics.intent_recognized(site),
+                topics.INTENT_RECOGNIZED.topic(site),
                 events_pb2.IntentRecognized(
                     header=head,
                     intent=match.intent,

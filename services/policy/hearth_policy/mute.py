@@ -79,7 +79,7 @@ class MuteControl:
             else None,
             changed_by=record.changed_by,
         )
-        self.bus.publish(topics.mute_state(record.site), state, retain=True)
+        self.bus.publish(topics.MUTE_STATE.topic(record.site), state, retain=True)
 
     def publish_all(self) -> None:
         for record in self.records.values():

@@ -111,31 +111,28 @@ class PolicyService(Service):
     def subscriptions(self) -> Sequence[Sub]:
         recorder = self.recorder
         return (
-            Sub(
-                topics.ALL_MUTE_SET,
-                events_pb2.MuteCommand,
+            Sub.to(
+                topics.MUTE_COMMAND,
                 self.mute.on_mute_command,
                 "mute_command",
             ),
-            Sub(
-                topics.ALL_TRANSCRIPTS, events_pb2.Transcript, recorder.on_transcript, "transcript"
-            ),
-            Sub(
-                topics.ALL_INTENTS_RECOGNIZED,
-                events_pb2.IntentRecognized,
+            Sub.to(topics.TRANSCRIPT, recorder.on_transcript, "transcript"),
+            Sub.to(
+                topics.INTENT_RECOGNIZED,
                 recorder.on_intent,
                 "intent",
             ),
-            Sub(
-                topics.ALL_INTENTS_NOT_RECOGNIZED,
-                events_pb2.IntentNotRecognized,
+            Sub.to(
+                topics.INTENT_NOT_RECOGNIZED,
                 recorder.on_not_recognized,
                 "not_recognized",
             ),
         )
 
-    def offers(self) -> dict[str, str]:
-        return {"sites": ",".join(self.common.sites), "lease_s": str(self.settings.lease_s)}
+    def offers(self) -> events_pb2.Offers:
+        return events_pb2.Offers(
+            policy=events_pb2.PolicyOffers(sites=self.common.sites, lease_s=self.settings.lease_s)
+        )
 
     async def on_bus_connected(self) -> None:
         self.mute.publish_all()

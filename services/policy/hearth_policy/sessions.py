@@ -97,7 +97,7 @@ class SessionDesk:
         self, site: str, trace_id: str, reason: str, outcome: str
     ) -> policy_pb2.SessionGrant:
         self.bus.publish(
-            topics.session_refused(site or "unknown"),
+            topics.SESSION_REFUSED.topic(site or "unknown"),
             events_pb2.SessionRefused(
                 header=events.header(SERVICE, site=site, trace_id=trace_id), reason=reason
             ),
@@ -119,7 +119,7 @@ class SessionDesk:
         self.active[site] = ActiveSession(session_id, site, trace_id, expires_at)
         self.ledger.open(session_id, site, trace_id, expires_at)
         self.bus.publish(
-            topics.session_started(site),
+            topics.SESSION_STARTED.topic(site),
             events_pb2.SessionStarted(
                 header=events.header(SERVICE, site=site, session_id=session_id, trace_id=trace_id),
                 wake_word=request.wake_word,
@@ -159,7 +159,7 @@ class SessionDesk:
             events_pb2.SessionEnded.Outcome.Name(outcome).removeprefix("OUTCOME_").lower(),
         )
         self.bus.publish(
-            topics.session_ended(request.site),
+            topics.SESSION_ENDED.topic(request.site),
             events_pb2.SessionEnded(
                 header=events.header(
                     SERVICE,

@@ -68,7 +68,7 @@ class StoreWriter:
         pm.AUDIT_HEAD.set(head.as_number)
         if self.bus.connected:
             self.bus.publish(
-                topics.AUDIT_HEAD,
+                topics.AUDIT_HEAD.topic(),
                 events_pb2.AuditHeadState(
                     header=events.header(SERVICE),
                     length=head.length,

@@ -100,16 +100,18 @@ class SttService(Service):
         return (lambda server: stt_pb2_grpc.add_SttServicer_to_server(api, server),)
 
     def subscriptions(self) -> Sequence[Sub]:
-        return (Sub(topics.VOCABULARY, events_pb2.Vocabulary, self.on_vocabulary, "vocabulary"),)
+        return (Sub.to(topics.VOCABULARY, self.on_vocabulary, "vocabulary"),)
 
-    def offers(self) -> dict[str, str]:
+    def offers(self) -> events_pb2.Offers:
         assert self.engine is not None
-        return {
-            "engine": self.engine.name,
-            "language": self.engine.language,
-            "mode": self.engine.mode,
-            "vocabulary": self.vocabulary_version,
-        }
+        return events_pb2.Offers(
+            stt=events_pb2.SttOffers(
+                engine=self.engine.name,
+                language=self.engine.language,
+                mode=self.engine.mode,
+                vocabulary=self.vocabulary_version,
+            )
+        )
 
     async def on_vocabulary(self, _topic: str, message: events_pb2.Vocabulary) -> None:
         assert self.engine is not None
@@ -159,7 +161,7 @@ class SttService(Service):
         assert self.engine is not None
         site = state.claims.site
         self.bus.publish(
-            topics.transcript(site),
+            topics.TRANSCRIPT.topic(site),
             events_pb2.Transcript(
                 header=events.header(
                     self.name,

@@ -96,13 +96,15 @@ class WakeService(Service):
         api = WakeApi(self)
         return (lambda server: wake_pb2_grpc.add_WakeServicer_to_server(api, server),)
 
-    def offers(self) -> dict[str, str]:
+    def offers(self) -> events_pb2.Offers:
         assert self.engine is not None
-        return {
-            "engine": self.engine.name,
-            "wake_words": ",".join(self.engine.wake_words),
-            "verifier": self.verifier.name if self.verifier else "off",
-        }
+        return events_pb2.Offers(
+            wake=events_pb2.WakeOffers(
+                engine=self.engine.name,
+                wake_words=self.engine.wake_words,
+                verifier=self.verifier.name if self.verifier else "off",
+            )
+        )
 
     def sensitivity_for(self, site: str, requested: float) -> float:
         if requested > 0:
@@ -114,7 +116,7 @@ class WakeService(Service):
         DETECTIONS.labels(self.engine.name, site).inc()
         SCORES.labels(self.engine.name).observe(detection.score)
         self.bus.publish(
-            topics.wake_detected(site),
+            topics.WAKE_DETECTED.topic(site),
             events_pb2.WakeDetected(
                 header=events.header(self.name, site=site, trace_id=detection.trace_id),
                 wake_word=detection.wake_word,

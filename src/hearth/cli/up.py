@@ -19,7 +19,7 @@ from google.protobuf.message import Message
 
 from hearth import broker, logs, topics
 from hearth.bus import Bus, Handler
-from hearth.cli.watch import SITE_EVENTS, describe
+from hearth.cli.watch import describe
 from hearth.service import ServiceSection
 from hearth.settings import CommonSettings, SettingsError, load_settings
 from hearth.topology import STACK, ServiceSpec
@@ -52,7 +52,7 @@ class Supervised:
     online: bool = False
     grpc: str = ""
     metrics: str = ""
-    offers: dict[str, str] = field(default_factory=dict)
+    offers: events_pb2.Offers = field(default_factory=events_pb2.Offers)
     tail: list[str] = field(default_factory=list)
 
 
@@ -204,7 +204,7 @@ class Launcher:
         item.grpc, item.metrics, item.offers = (
             status.grpc_address,
             status.metrics_url,
-            dict(status.offers),
+            status.offers,
         )
         if self.ready() and not self.up.is_set():
             self.up.set()
@@ -213,8 +213,8 @@ class Launcher:
         """Every service online, and in grammar mode stt is using the vocabulary intent publishes."""
         if not all(s.online for s in self.services.values()):
             return False
-        stt, intent = self.services["stt"].offers, self.services["intent"].offers
-        return stt.get("mode") != "grammar" or stt.get("vocabulary") == intent.get("vocabulary")
+        stt, intent = self.services["stt"].offers.stt, self.services["intent"].offers.intent
+        return stt.mode != "grammar" or stt.vocabulary == intent.vocabulary
 
     async def on_event(self, kind: str, message: Message) -> None:
         print(f"event  {describe(kind, message)}", flush=True)
@@ -286,9 +286,9 @@ async def _up(common: CommonSettings, args: argparse.Namespace) -> int:
     await launcher.start_broker()
     bus = Bus(common.mqtt, "up")
     bus.subscribe(
-        f"{topics.ROOT}/status/+/+", events_pb2.ServiceStatus, launcher.on_status, "status"
+        topics.SERVICE_STATUS.filter, events_pb2.ServiceStatus, launcher.on_status, "status"
     )
-    for kind in SITE_EVENTS:
+    for kind in topics.SHOWN:
         for site in common.sites:
             bus.subscribe(
                 kind.topic(site), kind.message_type, _bind(launcher.on_event, kind.name), kind.name

@@ -1,37 +1,15 @@
-"""Watching the bus: which message each topic carries, and a one-line readable form of each event."""
+"""Watching the bus: a one-line readable form of each event people watch (topics.SHOWN)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import Any
 
 from google.protobuf import json_format
 from google.protobuf.message import Message
 
-from hearth import topics
 from hearth.v1 import events_pb2
-
-
-@dataclass(frozen=True)
-class EventKind:
-    name: str
-    topic: Callable[[str], str]
-    message_type: type[Message]
-
-
-SITE_EVENTS: tuple[EventKind, ...] = (
-    EventKind("wake.detected", topics.wake_detected, events_pb2.WakeDetected),
-    EventKind("session.started", topics.session_started, events_pb2.SessionStarted),
-    EventKind("session.refused", topics.session_refused, events_pb2.SessionRefused),
-    EventKind("session.ended", topics.session_ended, events_pb2.SessionEnded),
-    EventKind("stt.transcript", topics.transcript, events_pb2.Transcript),
-    EventKind("intent.recognized", topics.intent_recognized, events_pb2.IntentRecognized),
-    EventKind(
-        "intent.not_recognized", topics.intent_not_recognized, events_pb2.IntentNotRecognized
-    ),
-    EventKind("policy.mute", topics.mute_state, events_pb2.MuteState),
-)
 
 
 def as_dict(kind: str, topic: str, message: Message) -> dict[str, object]:
@@ -56,7 +34,7 @@ def _slots(message: events_pb2.IntentRecognized) -> str:
     return " ".join(f"{k}={v}" for k, v in sorted(message.slots.items()))
 
 
-_DETAILS: dict[str, Callable[[Message], str]] = {
+_DETAILS: dict[str, Callable[[Any], str]] = {
     "wake.detected": lambda m: f"{m.wake_word!r} score {m.score:.2f} via {m.engine}",
     "session.started": lambda m: f"up to {m.max_length_s:.0f} s",
     "session.refused": lambda m: m.reason,

@@ -12,7 +12,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class ServiceStatus(_message.Message):
-    __slots__ = ("service", "instance", "state", "version", "grpc_address", "metrics_url", "offers", "since")
+    __slots__ = ("service", "instance", "state", "version", "grpc_address", "metrics_url", "since", "offers")
     class State(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = ()
         STATE_UNSPECIFIED: _ClassVar[ServiceStatus.State]
@@ -21,30 +21,83 @@ class ServiceStatus(_message.Message):
     STATE_UNSPECIFIED: ServiceStatus.State
     STATE_ONLINE: ServiceStatus.State
     STATE_OFFLINE: ServiceStatus.State
-    class OffersEntry(_message.Message):
-        __slots__ = ("key", "value")
-        KEY_FIELD_NUMBER: _ClassVar[int]
-        VALUE_FIELD_NUMBER: _ClassVar[int]
-        key: str
-        value: str
-        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
     SERVICE_FIELD_NUMBER: _ClassVar[int]
     INSTANCE_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
     GRPC_ADDRESS_FIELD_NUMBER: _ClassVar[int]
     METRICS_URL_FIELD_NUMBER: _ClassVar[int]
-    OFFERS_FIELD_NUMBER: _ClassVar[int]
     SINCE_FIELD_NUMBER: _ClassVar[int]
+    OFFERS_FIELD_NUMBER: _ClassVar[int]
     service: str
     instance: str
     state: ServiceStatus.State
     version: str
     grpc_address: str
     metrics_url: str
-    offers: _containers.ScalarMap[str, str]
     since: _timestamp_pb2.Timestamp
-    def __init__(self, service: _Optional[str] = ..., instance: _Optional[str] = ..., state: _Optional[_Union[ServiceStatus.State, str]] = ..., version: _Optional[str] = ..., grpc_address: _Optional[str] = ..., metrics_url: _Optional[str] = ..., offers: _Optional[_Mapping[str, str]] = ..., since: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    offers: Offers
+    def __init__(self, service: _Optional[str] = ..., instance: _Optional[str] = ..., state: _Optional[_Union[ServiceStatus.State, str]] = ..., version: _Optional[str] = ..., grpc_address: _Optional[str] = ..., metrics_url: _Optional[str] = ..., since: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., offers: _Optional[_Union[Offers, _Mapping]] = ...) -> None: ...
+
+class Offers(_message.Message):
+    __slots__ = ("audio", "wake", "stt", "intent", "policy")
+    AUDIO_FIELD_NUMBER: _ClassVar[int]
+    WAKE_FIELD_NUMBER: _ClassVar[int]
+    STT_FIELD_NUMBER: _ClassVar[int]
+    INTENT_FIELD_NUMBER: _ClassVar[int]
+    POLICY_FIELD_NUMBER: _ClassVar[int]
+    audio: AudioOffers
+    wake: WakeOffers
+    stt: SttOffers
+    intent: IntentOffers
+    policy: PolicyOffers
+    def __init__(self, audio: _Optional[_Union[AudioOffers, _Mapping]] = ..., wake: _Optional[_Union[WakeOffers, _Mapping]] = ..., stt: _Optional[_Union[SttOffers, _Mapping]] = ..., intent: _Optional[_Union[IntentOffers, _Mapping]] = ..., policy: _Optional[_Union[PolicyOffers, _Mapping]] = ...) -> None: ...
+
+class AudioOffers(_message.Message):
+    __slots__ = ("site", "source")
+    SITE_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    site: str
+    source: str
+    def __init__(self, site: _Optional[str] = ..., source: _Optional[str] = ...) -> None: ...
+
+class WakeOffers(_message.Message):
+    __slots__ = ("engine", "wake_words", "verifier")
+    ENGINE_FIELD_NUMBER: _ClassVar[int]
+    WAKE_WORDS_FIELD_NUMBER: _ClassVar[int]
+    VERIFIER_FIELD_NUMBER: _ClassVar[int]
+    engine: str
+    wake_words: _containers.RepeatedScalarFieldContainer[str]
+    verifier: str
+    def __init__(self, engine: _Optional[str] = ..., wake_words: _Optional[_Iterable[str]] = ..., verifier: _Optional[str] = ...) -> None: ...
+
+class SttOffers(_message.Message):
+    __slots__ = ("engine", "language", "mode", "vocabulary")
+    ENGINE_FIELD_NUMBER: _ClassVar[int]
+    LANGUAGE_FIELD_NUMBER: _ClassVar[int]
+    MODE_FIELD_NUMBER: _ClassVar[int]
+    VOCABULARY_FIELD_NUMBER: _ClassVar[int]
+    engine: str
+    language: str
+    mode: str
+    vocabulary: str
+    def __init__(self, engine: _Optional[str] = ..., language: _Optional[str] = ..., mode: _Optional[str] = ..., vocabulary: _Optional[str] = ...) -> None: ...
+
+class IntentOffers(_message.Message):
+    __slots__ = ("language", "vocabulary")
+    LANGUAGE_FIELD_NUMBER: _ClassVar[int]
+    VOCABULARY_FIELD_NUMBER: _ClassVar[int]
+    language: str
+    vocabulary: str
+    def __init__(self, language: _Optional[str] = ..., vocabulary: _Optional[str] = ...) -> None: ...
+
+class PolicyOffers(_message.Message):
+    __slots__ = ("sites", "lease_s")
+    SITES_FIELD_NUMBER: _ClassVar[int]
+    LEASE_S_FIELD_NUMBER: _ClassVar[int]
+    sites: _containers.RepeatedScalarFieldContainer[str]
+    lease_s: float
+    def __init__(self, sites: _Optional[_Iterable[str]] = ..., lease_s: _Optional[float] = ...) -> None: ...
 
 class WakeDetected(_message.Message):
     __slots__ = ("header", "wake_word", "engine", "score", "level_dbfs", "detected_at")
