@@ -20,8 +20,9 @@ from hearth.service import Service, Sub
 from hearth.settings import CommonSettings
 from hearth.v1 import events_pb2, intent_pb2, intent_pb2_grpc, policy_pb2_grpc
 from hearth_intent.answers import answer
+from hearth_intent.home import Device
 from hearth_intent.intent_metrics import OUTCOMES
-from hearth_intent.matcher import Device, IntentMatch, IntentMatcher
+from hearth_intent.matcher import IntentMatch, IntentMatcher
 from hearth_intent.privacy_commands import PrivacyCommands
 from hearth_intent.settings import IntentSettings
 
