@@ -10,7 +10,9 @@ from unicode_rbnf import RbnfEngine
 
 from hearth.privacy import PRIVACY_INTENTS
 from hearth_intent.demo_home import DEMO_AREAS, DEMO_DEVICES
-from hearth_intent.matcher import DEFAULT_INTENTS, Device, IntentMatch, IntentMatcher
+from hearth_intent.home import Device
+from hearth_intent.intent_data import DEFAULT_INTENTS
+from hearth_intent.matcher import IntentMatch, IntentMatcher
 
 
 @pytest.fixture(scope="module")

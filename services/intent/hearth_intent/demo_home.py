@@ -6,7 +6,7 @@ comparable across machines and releases.
 
 from __future__ import annotations
 
-from hearth_intent.matcher import Device
+from hearth_intent.home import Device
 
 DEMO_AREAS: tuple[str, ...] = ("kitchen", "bedroom", "living room", "office")
 

@@ -14,14 +14,15 @@ from datetime import datetime
 from typing import TypeVar
 
 import grpc
-from prometheus_client import Counter
 
 from hearth import events, metrics, privacy, rpc, topics
 from hearth.service import Service, Sub
 from hearth.settings import CommonSettings
 from hearth.v1 import events_pb2, intent_pb2, intent_pb2_grpc, policy_pb2_grpc
 from hearth_intent.answers import answer
-from hearth_intent.matcher import Device, IntentMatch, IntentMatcher
+from hearth_intent.home import Device
+from hearth_intent.intent_metrics import OUTCOMES
+from hearth_intent.matcher import IntentMatch, IntentMatcher
 from hearth_intent.privacy_commands import PrivacyCommands
 from hearth_intent.settings import IntentSettings
 
@@ -29,9 +30,6 @@ log = logging.getLogger(__name__)
 
 VOCABULARY_HEADROOM_BYTES = 4096
 T = TypeVar("T")
-OUTCOMES = Counter(
-    "hearth_intent_results_total", "Transcripts matched or not", ["outcome", "intent"]
-)
 
 
 class IntentService(Service):
