@@ -1,4 +1,5 @@
-"""Shared fixtures: synthesized speech and a real English stack (`hearth up` with Mosquitto and five services)."""
+"""Shared fixtures: synthesized speech and a real English stack (`hearth up` with Mosquitto and
+five services)."""
 
 from __future__ import annotations
 

@@ -42,7 +42,8 @@ def espeak_samples(text: str, voice: str = "en-us", speed: int | None = None) ->
 def espeak_wav(
     text: str, path: Path, voice: str = "en-us", speed: int = 150, pitch: int = 50
 ) -> Path:
-    """A WAV file as espeak-ng makes it (22.05 kHz): what `hearth run-file` is given in the tests."""
+    """A WAV file as espeak-ng makes it (22.05 kHz): what `hearth run-file` is given in the
+    tests."""
     return espeak.speak_to_file(
         text, path, espeak.voice_arguments(voice, speed, pitch), timeouts.SYNTH_S
     )

@@ -145,18 +145,21 @@ class Stack:
             return len(self.lines)
 
     def metrics_url(self, service: str) -> str:
-        """Where the service's metrics are now: from the start-up table, or from the latest "is back" line
-        after `hearth up` restarted it (with metrics_port 0 a restarted service gets a new port)."""
+        """Where the service's metrics are now: from the start-up table, or from the latest "is
+        back" line after `hearth up` restarted it (with metrics_port 0 a restarted service gets a
+        new port)."""
         self.wait_for_log(rf"^\s+{service}\s+\S+\s+(http://\S+/metrics)")
         pattern = re.compile(
-            rf"^\s+{service}\s+\S+\s+(http://\S+/metrics)|hearth: {service} is back: .*metrics (http://\S+/metrics)"
+            rf"^\s+{service}\s+\S+\s+(http://\S+/metrics)|hearth: {service} is back: .*metrics "
+            r"(http://\S+/metrics)"
         )
         with self._lock:
             found = [m for m in map(pattern.search, self.lines) if m]
         return next(url for url in found[-1].groups() if url)
 
     def metric(self, of_service: str, name: str, **labels: str) -> float:
-        """Sum of the samples of one metric (from one service's /metrics) whose labels include the given ones."""
+        """Sum of the samples of one metric (from one service's /metrics) whose labels include
+        the given ones."""
         text = (
             urllib.request.urlopen(self.metrics_url(of_service), timeout=timeouts.RPC_S)
             .read()
@@ -297,7 +300,8 @@ class EventWatcher:
                         return payload
             time.sleep(0.05)
         raise AssertionError(
-            f"no event on *{topic_suffix} within {timeout} s; saw {[t for t, _ in self.events[-20:]]}"
+            f"no event on *{topic_suffix} within {timeout} s; saw "
+            f"{[t for t, _ in self.events[-20:]]}"
         )
 
     def mark(self) -> int:
@@ -330,7 +334,8 @@ def _parent(pid: int) -> int:
 
 
 def process_gone(pid: int) -> bool:
-    """Gone, or a zombie (it has exited and released every file and device; only its exit status remains)."""
+    """Gone, or a zombie (it has exited and released every file and device; only its exit status
+    remains)."""
     try:
         with open(f"/proc/{pid}/stat") as handle:
             return handle.read().rsplit(")", 1)[1].split()[0] == "Z"
@@ -350,7 +355,8 @@ class Broker:
         store = tmp / "store"
         store.mkdir()
         self.conf.write_text(
-            f"listener {self.port} 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location {store}/\nuser root\n"
+            f"listener {self.port} 127.0.0.1\nallow_anonymous true\npersistence "
+            f"true\npersistence_location {store}/\nuser root\n"
         )
         self.process: subprocess.Popen[bytes] | None = None
 

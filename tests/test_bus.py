@@ -1,5 +1,5 @@
-"""The bus against a real Mosquitto: an event published while the broker is down is delivered after it
-comes back (nothing accepted is lost), and bad payloads never reach a handler."""
+"""The bus against a real Mosquitto: an event published while the broker is down is delivered
+after it comes back (nothing accepted is lost), and bad payloads never reach a handler."""
 
 from __future__ import annotations
 

@@ -85,7 +85,8 @@ def _import_services() -> None:
 
 
 def registered() -> dict[str, tuple[str, ...]]:
-    """Exposed name (counters with _total) → label names, for every Hearth metric in the default registry."""
+    """Exposed name (counters with _total) → label names, for every Hearth metric in the default
+    registry."""
     _import_services()
     found: dict[str, tuple[str, ...]] = {}
     for collector in list(REGISTRY._collector_to_names):

@@ -1,4 +1,5 @@
-"""deploy/prometheus is valid for Prometheus itself, and every alert behaves as its unit tests say."""
+"""deploy/prometheus is valid for Prometheus itself, and every alert behaves as its unit tests
+say."""
 
 from __future__ import annotations
 

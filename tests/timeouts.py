@@ -1,4 +1,5 @@
-"""Every wait in the tests is bounded by one of these, kept in one place so CI tuning happens here."""
+"""Every wait in the tests is bounded by one of these, kept in one place so CI tuning happens
+here."""
 
 STACK_START_S = 240.0
 """`hearth up` until every service reports online (model loading on a slow 2-core machine)."""
@@ -11,7 +12,8 @@ RPC_S = 10.0
 EVENT_S = 15.0
 """A log line, metric or MQTT event we expect to appear."""
 SPOKEN_COMMANDS_S = 90.0
-"""A command looped by the test microphone, heard and understood (the loop of three commands takes ~20 s)."""
+"""A command looped by the test microphone, heard and understood (the loop of three commands
+takes ~20 s)."""
 MUTED_FOR_S = 4.0
 """How long a site stays muted (then unmuted) so that several 1 s scrapes see each state."""
 PROMETHEUS_START_S = 30.0
@@ -19,4 +21,5 @@ PROMETHEUS_START_S = 30.0
 PROMETHEUS_SCRAPE_S = 30.0
 """Until what the services counted shows in Prometheus (1 s scrapes)."""
 PROMETHEUS_RULES_S = 3.0
-"""A few 1 s rule evaluations after the last sample we wait for, so recording rules have caught up."""
+"""A few 1 s rule evaluations after the last sample we wait for, so recording rules have caught
+up."""

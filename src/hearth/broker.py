@@ -22,7 +22,8 @@ def find_mosquitto() -> str:
         if found:
             return found
     raise BrokerError(
-        "mosquitto is not installed; install it (Debian/Ubuntu: sudo apt install mosquitto) and try again"
+        "mosquitto is not installed; install it (Debian/Ubuntu: sudo apt install mosquitto) and "
+        "try again"
     )
 
 
@@ -68,5 +69,6 @@ def _broker_user() -> str:
 def check_local(common: CommonSettings) -> None:
     if common.mqtt.host not in ("127.0.0.1", "localhost", "::1"):
         raise BrokerError(
-            f"mqtt.host is {common.mqtt.host}: `hearth up` runs its own broker on this machine only (use 127.0.0.1)"
+            f"mqtt.host is {common.mqtt.host}: `hearth up` runs its own broker on this machine "
+            "only (use 127.0.0.1)"
         )

@@ -54,7 +54,8 @@ class LastWill:
 
 
 class Bus:
-    """One broker connection per service. Subscriptions survive reconnects; handlers run on the event loop."""
+    """One broker connection per service. Subscriptions survive reconnects; handlers run on the
+    event loop."""
 
     def __init__(self, settings: MqttSettings, service: str, client_id: str | None = None) -> None:
         self._settings = settings
@@ -119,7 +120,8 @@ class Bus:
             self._client.subscribe(sub.topic_filter, qos=1)
 
     async def connect(self) -> None:
-        """Start connecting in the background; returns at once (the network thread keeps retrying)."""
+        """Start connecting in the background; returns at once (the network thread keeps
+        retrying)."""
         self._loop = asyncio.get_running_loop()
         props = Properties(PacketTypes.CONNECT)
         props.SessionExpiryInterval = 0
@@ -138,7 +140,8 @@ class Bus:
     def publish(
         self, topic: str, message: Message, *, retain: bool = False, kind: str | None = None
     ) -> None:
-        """QoS 1; safe from any thread. While disconnected the message is queued and sent after reconnect."""
+        """QoS 1; safe from any thread. While disconnected the message is queued and sent after
+        reconnect."""
         payload = events.encode(message)
         if len(payload) > self._settings.max_payload_bytes:
             metrics.ERRORS.labels(self._service, "publish_oversized").inc()

@@ -32,7 +32,8 @@ def available() -> bool:
 def voice_arguments(
     voice: str = "en-us", speed: int | None = None, pitch: int | None = None
 ) -> list[str]:
-    """espeak-ng's options for a voice, words per minute and pitch (0-99); None keeps its default."""
+    """espeak-ng's options for a voice, words per minute and pitch (0-99); None keeps its
+    default."""
     arguments = ["-v", voice]
     if speed is not None:
         arguments += ["-s", str(speed)]

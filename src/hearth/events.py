@@ -45,7 +45,8 @@ def new_trace_id() -> str:
 def header(
     producer: str, site: str = "", session_id: str = "", trace_id: str = ""
 ) -> common_pb2.EventHeader:
-    """A fresh header stamped now; pass the trace id on so one command can be followed across hops."""
+    """A fresh header stamped now; pass the trace id on so one command can be followed across
+    hops."""
     return common_pb2.EventHeader(
         site=site,
         session_id=session_id,
@@ -56,7 +57,8 @@ def header(
 
 
 def encode(message: Message) -> bytes:
-    """JSON mapping, field names as in the .proto, so `mosquitto_sub` shows what docs/protocol.md describes."""
+    """JSON mapping, field names as in the .proto, so `mosquitto_sub` shows what docs/protocol.md
+    describes."""
     return json_format.MessageToJson(
         message,
         preserving_proto_field_name=True,
@@ -66,7 +68,8 @@ def encode(message: Message) -> bytes:
 
 
 def decode(payload: bytes, message_type: type[MessageT]) -> MessageT:
-    """Parse a JSON payload into message_type; unknown fields are tolerated so newer producers don't break us."""
+    """Parse a JSON payload into message_type; unknown fields are tolerated so newer producers
+    don't break us."""
     try:
         text = payload.decode("utf-8")
     except UnicodeDecodeError:

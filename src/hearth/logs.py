@@ -1,4 +1,5 @@
-"""Logging: one readable line per event, to stderr, so `hearth up` and docker logs show the same thing.
+"""Logging: one readable line per event, to stderr, so `hearth up` and docker logs show the same
+thing.
 
 Privacy rule for every logger in Hearth: log counts, sizes, durations and reasons, never
 audio or the words somebody said.

@@ -3,8 +3,9 @@
 Labels stay bounded: service, kind, reason, hop, site (sites are a configured list).
 Never a transcript, a session id or anybody's words. docs/metrics.md lists every metric.
 
-Every process also exports prometheus_client's default process collector (process_cpu_seconds_total,
-process_resident_memory_bytes, process_start_time_seconds, ...): the Services dashboard relies on it.
+Every process also exports prometheus_client's default process collector
+(process_cpu_seconds_total, process_resident_memory_bytes, process_start_time_seconds, ...): the
+Services dashboard relies on it.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ HOPS = (
     "intent_to_handler",
     "end_of_speech_to_intent",
 )
-"""Every value of the hop label, in the order a command travels; the last one is the latency users feel."""
+"""Every value of the hop label, in the order a command travels; the last one is the latency
+users feel."""
 
 LATENCY_BUCKETS = (
     0.001,
@@ -75,6 +77,7 @@ SERVICE_INFO = Info("hearth_service", "Which Hearth service this process is")
 
 
 def serve_metrics(host: str, port: int) -> int:
-    """Start the /metrics endpoint in a background thread; returns the bound port (port 0 picks a free one)."""
+    """Start the /metrics endpoint in a background thread; returns the bound port (port 0 picks a
+    free one)."""
     server, _thread = start_http_server(port, addr=host)
     return int(server.server_port)

@@ -217,7 +217,8 @@ def resolve_vosk_model(
 ) -> Path:
     """Find a model: the configured directory, then pip packages, then Hearth's data directory.
 
-    ``setting`` names the option that points at a model, for the error message (the wake service has its own).
+    ``setting`` names the option that points at a model, for the error message (the wake service
+    has its own).
     """
     searched: list[Path] = []
     if model_dir is not None:
@@ -354,7 +355,8 @@ def pull_model(
             sha256 = _download(url, archive, entry.size, progress, timeout)
         except ModelDownloadError as exc:
             raise ModelDownloadError(
-                f"{exc}; copy the model directory to {final} (or anywhere) and set stt.model_dir to it"
+                f"{exc}; copy the model directory to {final} (or anywhere) and set stt.model_dir "
+                "to it"
             ) from exc
         if entry.sha256 is not None and sha256 != entry.sha256:
             raise ModelDownloadError(

@@ -1,4 +1,5 @@
-"""Small PCM helpers shared by the audio and wake services (16 kHz mono signed 16-bit is Hearth's format)."""
+"""Small PCM helpers shared by the audio and wake services (16 kHz mono signed 16-bit is Hearth's
+format)."""
 
 from __future__ import annotations
 
@@ -13,13 +14,15 @@ BYTES_PER_SECOND = SAMPLE_RATE * SAMPLE_WIDTH * CHANNELS
 
 
 def to_samples(pcm: bytes) -> np.ndarray:
-    """int16 view of little-endian PCM; an odd trailing byte is dropped rather than failing the stream."""
+    """int16 view of little-endian PCM; an odd trailing byte is dropped rather than failing the
+    stream."""
     usable = len(pcm) - (len(pcm) % SAMPLE_WIDTH)
     return np.frombuffer(pcm[:usable], dtype="<i2")
 
 
 def level_dbfs(samples: np.ndarray) -> float:
-    """RMS level relative to full scale; -96 for silence. Used to pick the site that heard a command best."""
+    """RMS level relative to full scale; -96 for silence. Used to pick the site that heard a
+    command best."""
     if samples.size == 0:
         return -96.0
     rms = float(np.sqrt(np.mean(np.square(samples.astype(np.float64)))))

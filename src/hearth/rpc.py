@@ -1,4 +1,5 @@
-"""gRPC helpers: servers with the standard health service and size limits, channels with the same limits.
+"""gRPC helpers: servers with the standard health service and size limits, channels with the same
+limits.
 
 Every hop between services has a deadline (CommonSettings.rpc_timeout_s for unary calls);
 streams are bounded by the session length instead.
@@ -17,11 +18,13 @@ from grpc_health.v1._async import HealthServicer
 log = logging.getLogger(__name__)
 
 AddServicer = Callable[[grpc.aio.Server], None]
-"""Registers one servicer on a server, e.g. lambda s: wake_pb2_grpc.add_WakeServicer_to_server(impl, s)."""
+"""Registers one servicer on a server, e.g. lambda s:
+wake_pb2_grpc.add_WakeServicer_to_server(impl, s)."""
 
 
 def message_limits(max_message_bytes: int) -> list[tuple[str, Any]]:
-    """Oversized messages are refused by the transport with RESOURCE_EXHAUSTED before any handler sees them."""
+    """Oversized messages are refused by the transport with RESOURCE_EXHAUSTED before any handler
+    sees them."""
     return [
         ("grpc.max_receive_message_length", max_message_bytes),
         ("grpc.max_send_message_length", max_message_bytes),
@@ -29,7 +32,8 @@ def message_limits(max_message_bytes: int) -> list[tuple[str, Any]]:
 
 
 def keepalive_options() -> list[tuple[str, Any]]:
-    """Notice a dead peer within seconds even on an idle stream (a stalled policy must end capture)."""
+    """Notice a dead peer within seconds even on an idle stream (a stalled policy must end
+    capture)."""
     return [
         ("grpc.keepalive_time_ms", 5_000),
         ("grpc.keepalive_timeout_ms", 3_000),
@@ -100,7 +104,8 @@ async def start_server(
 
 
 def open_channel(address: str, max_message_bytes: int) -> grpc.aio.Channel:
-    """A channel to another Hearth service, with the same size limits and keepalives as the servers."""
+    """A channel to another Hearth service, with the same size limits and keepalives as the
+    servers."""
     return grpc.aio.insecure_channel(
         address, options=message_limits(max_message_bytes) + keepalive_options()
     )

@@ -37,7 +37,8 @@ class ServiceSection(Frozen):
     metrics_port: int = Field(0, ge=0, le=65535)
     """Port of the /metrics endpoint; 0 picks a free one."""
     grpc_listen: str | None = None
-    """host:port the gRPC server binds to; default: the port of this service's endpoint, on 127.0.0.1."""
+    """host:port the gRPC server binds to; default: the port of this service's endpoint, on
+    127.0.0.1."""
     instance: str = Field(default_factory=socket.gethostname)
     """Distinguishes two processes of the same service in status topics and logs."""
 
@@ -64,7 +65,8 @@ class Service(ABC):
     # Handlers a service implements.
 
     async def setup(self) -> None:
-        """Load models and open stores; runs before anything is served. Blocking work goes to a thread."""
+        """Load models and open stores; runs before anything is served. Blocking work goes to a
+        thread."""
 
     def servicers(self) -> Sequence[rpc.AddServicer]:
         """gRPC servicers to register; none means no gRPC server."""
@@ -187,7 +189,8 @@ def service_main(
     build: Callable[[CommonSettings, SectionT], Service],
     argv: Sequence[str] | None = None,
 ) -> int:
-    """Entry point shared by every service: parse settings once, configure logging, run until a signal."""
+    """Entry point shared by every service: parse settings once, configure logging, run until a
+    signal."""
     parser = argparse.ArgumentParser(prog=f"hearth-{name}", description=f"Hearth {name} service")
     parser.add_argument(
         "--config",
@@ -225,4 +228,5 @@ async def _run_until_signalled(service: Service) -> int:
 
 
 class StartupError(Exception):
-    """Something the owner must fix before the service can run (a missing model, a corrupt store)."""
+    """Something the owner must fix before the service can run (a missing model, a corrupt
+    store)."""

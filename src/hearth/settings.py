@@ -26,7 +26,8 @@ class SettingsError(Exception):
 
 
 class Frozen(BaseModel):
-    """Base of every settings object: immutable, and unknown keys are errors (typos must not pass)."""
+    """Base of every settings object: immutable, and unknown keys are errors (typos must not
+    pass)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -35,7 +36,8 @@ class MqttSettings(Frozen):
     host: str = "127.0.0.1"
     """Broker host name or address."""
     port: int = Field(1884, ge=1, le=65535)
-    """Broker port; Hearth's own Mosquitto listens on 1884 so it never collides with another broker."""
+    """Broker port; Hearth's own Mosquitto listens on 1884 so it never collides with another
+    broker."""
     username: str | None = None
     """Broker user name; each service gets its own once the deployment secures the broker."""
     password_file: Path | None = None
@@ -45,8 +47,9 @@ class MqttSettings(Frozen):
     keepalive_s: int = Field(15, ge=5, le=600)
     """MQTT keepalive; also how fast the broker notices a dead service and sends its last will."""
     max_payload_bytes: int = Field(1_048_576, ge=1024)
-    """Larger payloads are rejected unread, and never published: events are small (the vocabulary is the
-    largest), audio never travels on MQTT. Hearth's own broker refuses anything much larger."""
+    """Larger payloads are rejected unread, and never published: events are small (the vocabulary
+    is the largest), audio never travels on MQTT. Hearth's own broker refuses anything much
+    larger."""
     reconnect_max_s: float = Field(10.0, gt=0)
     """Longest wait between reconnection attempts (backoff doubles from one second up to this)."""
 
@@ -78,7 +81,8 @@ class CommonSettings(Frozen):
     endpoints: Endpoints = Endpoints()
     """The gRPC services."""
     session_secret_file: Path | None = None
-    """Key that signs session tokens (shared by policy and stt); default <data_dir>/secrets/session.key."""
+    """Key that signs session tokens (shared by policy and stt); default
+    <data_dir>/secrets/session.key."""
     grpc_max_message_bytes: int = Field(1_048_576, ge=65_536)
     """gRPC messages larger than this are refused by the transport (audio chunks are a few kB)."""
     rpc_timeout_s: float = Field(5.0, gt=0)
@@ -92,7 +96,8 @@ class CommonSettings(Frozen):
         for site in sites:
             if not re.match(SITE_NAME_PATTERN, site):
                 raise ValueError(
-                    f"site {site!r} must be lowercase letters, digits, '_' or '-' (it is used in MQTT topics)"
+                    f"site {site!r} must be lowercase letters, digits, '_' or '-' (it is used in "
+                    "MQTT topics)"
                 )
         return sites
 
@@ -113,7 +118,8 @@ class CommonSettings(Frozen):
 
 
 def read_config_file(path: Path | None) -> dict[str, Any]:
-    """Read the YAML file; a missing file given explicitly is an error, no file at all means defaults."""
+    """Read the YAML file; a missing file given explicitly is an error, no file at all means
+    defaults."""
     if path is None:
         return {}
     try:
@@ -132,7 +138,8 @@ def read_config_file(path: Path | None) -> dict[str, Any]:
 
 
 def apply_env_overrides(data: dict[str, Any], environ: Mapping[str, str]) -> dict[str, Any]:
-    """Overlay HEARTH__SECTION__FIELD=value variables; values are YAML scalars so lists and booleans work."""
+    """Overlay HEARTH__SECTION__FIELD=value variables; values are YAML scalars so lists and
+    booleans work."""
     merged: dict[str, Any] = _deep_copy(data)
     for name, raw in sorted(environ.items()):
         if not name.startswith(ENV_PREFIX):
@@ -183,7 +190,8 @@ def load_settings(
     config_path: Path | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> tuple[CommonSettings, ModelT]:
-    """Load the common settings and one service's section; raises SettingsError with every problem listed."""
+    """Load the common settings and one service's section; raises SettingsError with every
+    problem listed."""
     environ = os.environ if environ is None else environ
     if config_path is None and environ.get(CONFIG_ENV):
         config_path = Path(environ[CONFIG_ENV])

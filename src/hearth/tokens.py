@@ -80,7 +80,8 @@ def sign(key: bytes, claims: SessionClaims) -> str:
 
 
 def verify(key: bytes, token: str, site: str, now: float | None = None) -> SessionClaims:
-    """Check signature, site binding and expiry; raises TokenError. Single use is TokenLedger's job."""
+    """Check signature, site binding and expiry; raises TokenError. Single use is TokenLedger's
+    job."""
     now = time.time() if now is None else now
     if not token:
         raise TokenError("missing", "no session token")
@@ -110,7 +111,8 @@ def verify(key: bytes, token: str, site: str, now: float | None = None) -> Sessi
 
 
 class TokenLedger:
-    """Remembers used session ids until their tokens expire, so each token opens exactly one stream."""
+    """Remembers used session ids until their tokens expire, so each token opens exactly one
+    stream."""
 
     def __init__(self) -> None:
         self._used: dict[str, float] = {}

@@ -93,7 +93,8 @@ class _Policy:
 
 
 def _one_command(policy: _Policy, bus: mqtt.Client, text: str) -> None:
-    """A session as the audio, stt and intent services would make it: granted, heard, understood, ended."""
+    """A session as the audio, stt and intent services would make it: granted, heard, understood,
+    ended."""
     grant = policy.stub.RequestSession(
         policy_pb2.SessionRequest(site="kitchen", wake_word="hey hestia", score=0.9),
         timeout=timeouts.RPC_S,

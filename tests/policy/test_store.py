@@ -1,5 +1,6 @@
-"""The policy store against real SQLite files: retention, forgetting, the audit chain, a full store,
-and a corrupt file. Pure storage logic; the running service is tested in tests/stack/test_privacy.py."""
+"""The policy store against real SQLite files: retention, forgetting, the audit chain, a full
+store, and a corrupt file. Pure storage logic; the running service is tested in
+tests/stack/test_privacy.py."""
 
 from __future__ import annotations
 
@@ -108,9 +109,12 @@ def _tamper(path: Path, sql: str) -> None:
         ("UPDATE audit SET count = 99 WHERE seq = 3", "entry 3 was edited"),
         ("DELETE FROM audit WHERE seq = 3", "entry 3 is missing"),
         (
-            "UPDATE audit SET action = (SELECT action FROM audit WHERE seq = 2), hash = (SELECT hash FROM audit WHERE seq = 2),"
-            " prev = (SELECT prev FROM audit WHERE seq = 2), at = (SELECT at FROM audit WHERE seq = 2),"
-            " class = (SELECT class FROM audit WHERE seq = 2), site = (SELECT site FROM audit WHERE seq = 2) WHERE seq = 4",
+            "UPDATE audit SET action = (SELECT action FROM audit WHERE seq = 2), hash = (SELECT "
+            "hash FROM audit WHERE seq = 2),"
+            " prev = (SELECT prev FROM audit WHERE seq = 2), at = (SELECT at FROM audit WHERE seq "
+            "= 2),"
+            " class = (SELECT class FROM audit WHERE seq = 2), site = (SELECT site FROM audit "
+            "WHERE seq = 2) WHERE seq = 4",
             "entry 4",
         ),
         ("DELETE FROM audit WHERE seq = (SELECT MAX(seq) FROM audit)", "removed from the end"),
@@ -179,7 +183,8 @@ def test_version_one_store_is_migrated_keeping_mute(tmp_path: Path) -> None:
     path = tmp_path / "policy.db"
     db = sqlite3.connect(path)
     db.executescript(
-        "CREATE TABLE mute (site TEXT PRIMARY KEY, muted INTEGER NOT NULL, changed_at REAL NOT NULL, changed_by TEXT NOT NULL);"
+        "CREATE TABLE mute (site TEXT PRIMARY KEY, muted INTEGER NOT NULL, changed_at REAL NOT "
+        "NULL, changed_by TEXT NOT NULL);"
         "INSERT INTO mute VALUES ('kitchen', 1, 1.0, 'cli'); PRAGMA user_version = 1;"
     )
     db.close()

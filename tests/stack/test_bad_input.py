@@ -1,4 +1,5 @@
-"""Bad input gets a clear log line and a metric, the service stays up, and the next command still works."""
+"""Bad input gets a clear log line and a metric, the service stays up, and the next command still
+works."""
 
 from __future__ import annotations
 
@@ -199,7 +200,8 @@ def test_stt_refuses_audio_without_a_valid_session(english_stack: Stack, case: s
         english_stack.metric("stt", "hearth_stt_refused_streams_total", reason=reason) == before + 1
     )
     english_stack.wait_for_log(
-        r"stt: rejected transcribe_stream: session refused|stt: rejected transcribe_stream: the first message"
+        r"stt: rejected transcribe_stream: session refused|stt: rejected transcribe_stream: the "
+        r"first message"
     )
 
 

@@ -123,7 +123,8 @@ def test_without_wake_word_nothing_reaches_stt(english_stack: Stack, say) -> Non
 
 @pytest.mark.stack
 def test_by_default_no_audio_is_kept_and_words_expire_in_a_day(english_stack: Stack, say) -> None:
-    """The defaults are the promise in the README: no audio, transcripts 24 hours, intents 7 days."""
+    """The defaults are the promise in the README: no audio, transcripts 24 hours, intents 7
+    days."""
     result = english_stack.run_file(
         say("hey hestia, turn on the office fan"), "--site", "kitchen", "--fast"
     )

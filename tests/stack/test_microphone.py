@@ -36,7 +36,8 @@ LEASE_S = 3.0
 """policy.lease_s's default: how long capture may outlive a silent or absent policy."""
 MUTE_CLOSES_WITHIN_S = 0.2
 PROCESS_EXIT_S = 0.5
-"""Margin for the microphone command to exit after the audio service stops it (terminate, then kill)."""
+"""Margin for the microphone command to exit after the audio service stops it (terminate, then
+kill)."""
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +103,8 @@ def _wait_for_mic(present: bool, timeout: float = timeouts.EVENT_S) -> bool:
 
 
 def test_raw_audio_never_reaches_the_broker(mic_stack: Stack) -> None:
-    """Everything published while the microphone streams and a session runs is a small JSON event."""
+    """Everything published while the microphone streams and a session runs is a small JSON
+    event."""
     watcher = EventWatcher(mic_stack, topic_filter="#")
     try:
         watcher.wait_for("/session/kitchen/ended", timeout=timeouts.EVENT_S * 2)
@@ -146,7 +148,8 @@ class _Vanishing:
 
 
 def _rfc3339(text: str) -> float:
-    """Seconds since the epoch of a protobuf JSON timestamp (nanoseconds trimmed to what datetime holds)."""
+    """Seconds since the epoch of a protobuf JSON timestamp (nanoseconds trimmed to what datetime
+    holds)."""
     head, _, rest = text.rstrip("Z").partition(".")
     return datetime.fromisoformat(f"{head}.{(rest + '000000')[:6]}+00:00").timestamp()
 
@@ -202,7 +205,8 @@ def test_capture_stops_when_policy_dies(mic_stack: Stack) -> None:
 
 
 def test_capture_stops_when_policy_stalls(mic_stack: Stack) -> None:
-    """A policy that is alive but answers nothing (a hung process, a stalled connection): the lease runs out."""
+    """A policy that is alive but answers nothing (a hung process, a stalled connection): the
+    lease runs out."""
     policy = mic_stack.service_pid("policy")
     _capture_stops_within_the_lease(
         mic_stack, lambda: os.kill(policy, signal.SIGSTOP), lambda: os.kill(policy, signal.SIGCONT)
@@ -210,7 +214,8 @@ def test_capture_stops_when_policy_stalls(mic_stack: Stack) -> None:
 
 
 def test_capture_stops_when_the_broker_goes_away(mic_stack: Stack) -> None:
-    """Without the broker, mute commands sent over MQTT cannot reach policy, so policy stops granting."""
+    """Without the broker, mute commands sent over MQTT cannot reach policy, so policy stops
+    granting."""
     mark = mic_stack.mark()
     _capture_stops_within_the_lease(
         mic_stack,

@@ -1,11 +1,12 @@
-"""A real Prometheus scrapes a real stack while a microphone hears spoken commands: every target is up,
-every dashboard query is accepted, the panels show data, every hop is measured, and nobody's words or
-session ids end up in a metric.
+"""A real Prometheus scrapes a real stack while a microphone hears spoken commands: every target
+is up, every dashboard query is accepted, the panels show data, every hop is measured, and
+nobody's words or session ids end up in a metric.
 
-The stack is `hearth up` with the audio service capturing from tests/tools/looping_mic.py, which plays
-three synthesized commands (two that match an intent, one that does not) over and over. Prometheus is
-Debian's binary, on a free port with its own data directory, running deploy/prometheus/prometheus.yml
-with each job's target pointed at the port `hearth up` printed for that service.
+The stack is `hearth up` with the audio service capturing from tests/tools/looping_mic.py, which
+plays three synthesized commands (two that match an intent, one that does not) over and over.
+Prometheus is Debian's binary, on a free port with its own data directory, running
+deploy/prometheus/prometheus.yml with each job's target pointed at the port `hearth up` printed
+for that service.
 """
 
 from __future__ import annotations
@@ -187,7 +188,8 @@ def observed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Observed]:
             )
         watcher.wait_for("/intent/kitchen/not_recognized", timeout=timeouts.SPOKEN_COMMANDS_S)
         _mute_for_a_while(stack)
-        # What the services counted has reached Prometheus, and the 1 s rule evaluations have run on it.
+        # What the services counted has reached Prometheus, and the 1 s rule evaluations have run on
+        # it.
         _wait_for_value(
             url, 'sum(hearth_intent_results_total{outcome="recognized"})', RECOGNIZED_WANTED
         )
@@ -308,7 +310,8 @@ def test_mute_shows_and_the_microphone_was_closed_while_muted(observed: Observed
     assert was_closed and float(was_closed[0]["value"][1]) == 0
     open_while_muted = query(
         observed,
-        f"max_over_time((max by (site) (hearth_audio_capturing) * on (site) max by (site) (hearth_audio_muted)){window})",
+        "max_over_time((max by (site) (hearth_audio_capturing) * on (site) max by (site) "
+        f"(hearth_audio_muted)){window})",
     )
     assert open_while_muted and all(float(r["value"][1]) == 0 for r in open_while_muted), (
         open_while_muted

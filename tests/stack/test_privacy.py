@@ -1,5 +1,6 @@
-"""Privacy you can prove, against the real stack: what is kept and when it goes, forgetting by voice
-and by command, the audit chain finding tampering, and one session when several sites hear a command.
+"""Privacy you can prove, against the real stack: what is kept and when it goes, forgetting by
+voice and by command, the audit chain finding tampering, and one session when several sites hear
+a command.
 
 The stack keeps transcripts for a few seconds (so expiry can be watched) and has opted in to
 keeping audio clips (so the opt-in path is exercised); the defaults are checked in
@@ -69,8 +70,8 @@ def _export(stack: Stack) -> list[dict[str, Any]]:
 def _held(
     stack: Stack, session_id: str, wait_for: set[str] | None = None
 ) -> dict[str, dict[str, Any]]:
-    """The items held for one session by class; waits until `wait_for` classes are there (policy records
-    a session once its end and its intent have both arrived)."""
+    """The items held for one session by class; waits until `wait_for` classes are there (policy
+    records a session once its end and its intent have both arrived)."""
     deadline = time.monotonic() + timeouts.EVENT_S
     while True:
         held = {item["class"]: item for item in _export(stack) if item["session_id"] == session_id}
@@ -131,7 +132,8 @@ def test_delete_what_i_just_said_forgets_the_previous_session_only(
 ) -> None:
     kept = _command(privacy_stack, say, "hey hestia, turn off the bedroom light")
     _held(privacy_stack, kept["header"]["session_id"], {"transcript", "intent"})
-    # Any command that is heard will do; pocketsphinx hears this one most reliably from espeak-ng ("what time is
+    # Any command that is heard will do; pocketsphinx hears this one most reliably from espeak-ng
+    # ("what time is
     # it" sometimes comes out as "what i it" on this stack: docs/benchmarks.md).
     regretted = _command(privacy_stack, say, "hey hestia, turn on the kitchen lights")
     _held(privacy_stack, regretted["header"]["session_id"], {"transcript", "intent"})
@@ -225,7 +227,8 @@ def test_forget_from_the_command_line(privacy_stack: Stack, say: Callable[..., P
         if privacy_stack.metric("policy", "hearth_privacy_items_purged_total") == purged_before:
             break
     assert before > 0
-    # Two forgets at once: between them every item is deleted exactly once (transcripts here expire in
+    # Two forgets at once: between them every item is deleted exactly once (transcripts here expire
+    # in
     # seconds, so the purge may take some first).
     first, second = (
         privacy_stack.hearth_async("privacy", "forget", "--since", "today") for _ in range(2)

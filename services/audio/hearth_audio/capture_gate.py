@@ -104,7 +104,8 @@ class CaptureGate:
             await self.on_revoked(reason)
 
     async def _watchdog(self) -> None:
-        """A stalled stream delivers nothing and raises nothing: the lease running out must still stop capture."""
+        """A stalled stream delivers nothing and raises nothing: the lease running out must still
+        stop capture."""
         while True:
             await asyncio.sleep(WATCHDOG_INTERVAL_S)
             if self._granted and time.monotonic() >= self.deadline:

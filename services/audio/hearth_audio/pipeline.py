@@ -31,7 +31,8 @@ log = logging.getLogger(__name__)
 
 SOURCE_BACKOFF_MAX_S = 60.0
 RING_SECONDS = 15.0
-"""Audio kept for pre-roll and for what arrives while policy is asked; never sent unless a session opens."""
+"""Audio kept for pre-roll and for what arrives while policy is asked; never sent unless a
+session opens."""
 
 
 REPORT_LENGTH = 100
@@ -97,7 +98,8 @@ class SitePipeline:
                 return None
         if not self.gate.allowed:
             return f"capture not granted: {self.gate.reason}"
-        return f"wake service not reachable at {self.common.endpoints.wake}: {self.wake.last_error or 'no answer'}"
+        problem = self.wake.last_error or "no answer"
+        return f"wake service not reachable at {self.common.endpoints.wake}: {problem}"
 
     async def capture(self) -> None:
         """Capture until the source ends for good; pauses while capture is not granted.
@@ -150,8 +152,8 @@ class SitePipeline:
         return False
 
     async def _source_failed(self, exc: SourceError) -> None:
-        """A missing or failing microphone is retried with backoff (retry_s doubling to a minute), so an
-        unplugged device gives a log line now and then, not a stream of them."""
+        """A missing or failing microphone is retried with backoff (retry_s doubling to a
+        minute), so an unplugged device gives a log line now and then, not a stream of them."""
         self._source_backoff = min(
             SOURCE_BACKOFF_MAX_S, max(self.settings.retry_s, self._source_backoff * 2)
         )
@@ -214,7 +216,8 @@ class SitePipeline:
     ) -> None:
         preroll_s = min(self.settings.preroll_s, grant.preroll_s)
         start = ring_offset - int(preroll_s * pcm.SAMPLE_RATE)
-        # Backlog and live feed are taken together, with no await between, so no chunk is lost or doubled.
+        # Backlog and live feed are taken together, with no await between, so no chunk is lost or
+        # doubled.
         self.session = SttSession(
             self.stt,
             self.policy,

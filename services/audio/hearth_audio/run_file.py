@@ -52,7 +52,8 @@ class Observed:
     changed: asyncio.Event = field(default_factory=asyncio.Event)
 
     def session_done(self, session_id: str, transcribed: bool) -> bool:
-        """A session is over for the watcher when its end and, if stt transcribed it, its intent arrived.
+        """A session is over for the watcher when its end and, if stt transcribed it, its intent
+        arrived.
 
         Events come from different services over different connections, so the session's end
         (from policy) can arrive before the transcript and intent it followed."""
@@ -90,7 +91,8 @@ async def play(
     """Play audio.file at audio.site through the running stack; returns the exit code."""
     if audio.site not in common.sites:
         print(
-            f"hearth run-file: unknown site {audio.site!r}; configured sites: {', '.join(common.sites)}",
+            f"hearth run-file: unknown site {audio.site!r}; configured sites: "
+            f"{', '.join(common.sites)}",
             file=sys.stderr,
         )
         return EXIT_ERROR
@@ -144,7 +146,8 @@ async def _watch(
     await bus.connect()
     if not await bus.wait_connected(10.0):
         print(
-            f"hearth run-file: broker not reachable at {common.mqtt.host}:{common.mqtt.port}; is `hearth up` running?",
+            f"hearth run-file: broker not reachable at {common.mqtt.host}:{common.mqtt.port}; is "
+            "`hearth up` running?",
             file=sys.stderr,
         )
         await bus.disconnect()
@@ -167,7 +170,8 @@ def _printer(kind: str, observed: Observed, as_json: bool, quiet: bool) -> Handl
 
 
 async def _wait_for_outcomes(observed: Observed, sessions: list[tuple[str, bool]]) -> None:
-    """Every session ends in a session.ended and, when stt returned a transcript, an intent event."""
+    """Every session ends in a session.ended and, when stt returned a transcript, an intent
+    event."""
     deadline = time.monotonic() + EVENTS_TIMEOUT_S
     while not all(observed.session_done(sid, transcribed) for sid, transcribed in sessions):
         remaining = deadline - time.monotonic()

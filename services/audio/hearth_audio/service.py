@@ -1,4 +1,5 @@
-"""The audio service: runs one site's pipeline (capture → wake → session → stt) as a Hearth service."""
+"""The audio service: runs one site's pipeline (capture → wake → session → stt) as a Hearth
+service."""
 
 from __future__ import annotations
 
@@ -49,7 +50,8 @@ class AudioService(Service):
     async def setup(self) -> None:
         if self.settings.site not in self.common.sites:
             raise StartupError(
-                f"audio.site {self.settings.site!r} is not one of the configured sites: {', '.join(self.common.sites)}"
+                f"audio.site {self.settings.site!r} is not one of the configured sites: "
+                f"{', '.join(self.common.sites)}"
             )
         source = build_source(self.settings)
         if source is None:

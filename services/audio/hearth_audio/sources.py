@@ -23,11 +23,13 @@ log = logging.getLogger(__name__)
 
 
 class SourceError(Exception):
-    """The source failed (the microphone command exited, the file is unreadable); the message says why."""
+    """The source failed (the microphone command exited, the file is unreadable); the message
+    says why."""
 
 
 class AudioSource(ABC):
-    """Yields chunks of 16 kHz mono int16 PCM. open/close may be called many times (mute, unmute)."""
+    """Yields chunks of 16 kHz mono int16 PCM. open/close may be called many times (mute,
+    unmute)."""
 
     chunk_bytes: int
 
@@ -102,7 +104,8 @@ class MicSource(AudioSource):
 
 
 class FileSource(AudioSource):
-    """Plays a WAV file as a microphone would: in real time, then silence, so stt can hear the end."""
+    """Plays a WAV file as a microphone would: in real time, then silence, so stt can hear the
+    end."""
 
     def __init__(
         self, path: Path, chunk_ms: int, *, realtime: bool, trailing_silence_s: float

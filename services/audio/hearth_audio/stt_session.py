@@ -1,5 +1,6 @@
-"""One session's stream to speech-to-text: the token first, then pre-roll, then live audio, until stt
-hears the end of the utterance or the session's maximum length is reached. Then policy is told."""
+"""One session's stream to speech-to-text: the token first, then pre-roll, then live audio, until
+stt hears the end of the utterance or the session's maximum length is reached. Then policy is
+told."""
 
 from __future__ import annotations
 
@@ -182,7 +183,8 @@ class SttSession:
             )
 
     async def _keep_clip(self, audio: bytes) -> None:
-        """Hand the session's audio to policy, which stores it with its expiry (gRPC, never the broker)."""
+        """Hand the session's audio to policy, which stores it with its expiry (gRPC, never the
+        broker)."""
         try:
             reply = await self.policy.KeepClip(
                 policy_pb2.KeepClipRequest(

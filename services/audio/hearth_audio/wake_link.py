@@ -22,12 +22,14 @@ log = logging.getLogger(__name__)
 
 QUEUE_CHUNKS = 50
 MAX_SEGMENTS = 64
-"""Continuity breaks remembered for mapping detections back; older ones lie outside the ring anyway."""
+"""Continuity breaks remembered for mapping detections back; older ones lie outside the ring
+anyway."""
 _END = object()
 
 
 class WakeLink:
-    """Keeps one Detect stream open (reopening it after failures) and maps detections back to ring offsets."""
+    """Keeps one Detect stream open (reopening it after failures) and maps detections back to
+    ring offsets."""
 
     def __init__(
         self,
@@ -52,7 +54,8 @@ class WakeLink:
         self.last_error = ""
 
     async def offer(self, pcm: bytes, ring_offset: int) -> None:
-        """Send a chunk if the stream is up; with backpressure (files) wait for room, else drop when full."""
+        """Send a chunk if the stream is up; with backpressure (files) wait for room, else drop
+        when full."""
         if not self.ready.is_set():
             if self.backpressure:
                 await self.ready.wait()

@@ -1,4 +1,5 @@
-"""Reading WAV files into Hearth's format (16 kHz, mono, 16-bit), converting what can be converted."""
+"""Reading WAV files into Hearth's format (16 kHz, mono, 16-bit), converting what can be
+converted."""
 
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ from hearth.pcm import SAMPLE_RATE
 
 
 class AudioFormatError(ValueError):
-    """The file cannot be turned into 16 kHz mono 16-bit audio; the message says what it is instead."""
+    """The file cannot be turned into 16 kHz mono 16-bit audio; the message says what it is
+    instead."""
 
 
 def read_wav(path: Path) -> np.ndarray:
-    """int16 mono samples at 16 kHz; other rates are resampled, channels averaged, 8/24/32-bit PCM rescaled."""
+    """int16 mono samples at 16 kHz; other rates are resampled, channels averaged, 8/24/32-bit
+    PCM rescaled."""
     try:
         with wave.open(str(path), "rb") as wav:
             channels, width, rate, frames = (
@@ -29,7 +32,8 @@ def read_wav(path: Path) -> np.ndarray:
         raise AudioFormatError(f"{path}: no such file") from None
     except (wave.Error, EOFError) as exc:
         raise AudioFormatError(
-            f"{path} is not a PCM WAV file ({exc}); convert it with: sox IN -r 16000 -c 1 -b 16 OUT.wav"
+            f"{path} is not a PCM WAV file ({exc}); convert it with: sox IN -r 16000 -c 1 -b 16 "
+            "OUT.wav"
         ) from None
     if rate < 8000 or rate > 192_000:
         raise AudioFormatError(
@@ -59,7 +63,8 @@ def _to_float(raw: bytes, width: int, path: Path) -> np.ndarray:
 
 
 def resample(samples: np.ndarray, rate_in: int, rate_out: int) -> np.ndarray:
-    """Band-limited resampling (windowed sinc low-pass, then interpolation): good enough for speech."""
+    """Band-limited resampling (windowed sinc low-pass, then interpolation): good enough for
+    speech."""
     if rate_in == rate_out or samples.size == 0:
         return samples
     if rate_out < rate_in:

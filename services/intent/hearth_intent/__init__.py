@@ -1,1 +1,2 @@
-"""The intent service: transcripts in, intents out, and the vocabulary that the stt grammar follows."""
+"""The intent service: transcripts in, intents out, and the vocabulary that the stt grammar
+follows."""

@@ -53,7 +53,10 @@ class PrivacyCommands:
             policy_pb2.SetMuteRequest(site=site, muted=True, changed_by="voice"),
             timeout=self.timeout,
         )
-        return "Okay, I have stopped listening in this room. Unmute me with the app or the hearth unmute command."
+        return (
+            "Okay, I have stopped listening in this room. "
+            "Unmute me with the app or the hearth unmute command."
+        )
 
     async def _forget_last(self, site: str, session_id: str) -> str:
         reply = await self.policy.Forget(
@@ -78,7 +81,8 @@ class PrivacyCommands:
         )
         if not reply.deleted:
             return "There was nothing from today to delete."
-        return f"Deleted everything from today in this room: {reply.sessions} {'command' if reply.sessions == 1 else 'commands'}."
+        commands = "command" if reply.sessions == 1 else "commands"
+        return f"Deleted everything from today in this room: {reply.sessions} {commands}."
 
     async def _what_did_you_hear(self, site: str, session_id: str) -> str:
         reply = await self.policy.LastTranscript(

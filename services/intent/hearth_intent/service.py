@@ -68,7 +68,8 @@ class IntentService(Service):
             await self._policy_channel.close()
 
     def _fitting_vocabulary(self) -> events_pb2.Vocabulary:
-        """The largest vocabulary (up to the configured bound) whose event fits in one MQTT message."""
+        """The largest vocabulary (up to the configured bound) whose event fits in one MQTT
+        message."""
         assert self.matcher is not None
         budget = self.common.mqtt.max_payload_bytes - VOCABULARY_HEADROOM_BYTES
         limit = self.settings.max_vocabulary_sentences
@@ -82,7 +83,8 @@ class IntentService(Service):
             if size <= budget or limit <= 10:
                 return vocabulary
             log.warning(
-                "vocabulary of %d sentences is %d bytes, over the MQTT limit; using fewer sentences",
+                "vocabulary of %d sentences is %d bytes, over the MQTT limit; using fewer "
+                "sentences",
                 len(sentences),
                 size,
             )
@@ -167,7 +169,8 @@ class IntentService(Service):
     async def understand(
         self, text: str, *, site: str, session_id: str = "", spoken: bool = True
     ) -> tuple[IntentMatch | None, str | None]:
-        """Match and run the built-in handler; hassil work runs in a thread so the loop stays responsive."""
+        """Match and run the built-in handler; hassil work runs in a thread so the loop stays
+        responsive."""
         assert self.matcher is not None and self.privacy is not None
         started = time.perf_counter()
         recognize = self.matcher.recognize_spoken if spoken else self.matcher.recognize
@@ -185,13 +188,15 @@ class IntentService(Service):
             speech = answer(match, datetime.now().astimezone(), self.settings.language)
         done = time.perf_counter()
         metrics.STAGE_DURATION.labels("intent", "handler").observe(done - started)
-        # The hop includes the hand-back from the matcher's thread to the loop, which the handler stage does not.
+        # The hop includes the hand-back from the matcher's thread to the loop, which the handler
+        # stage does not.
         metrics.HOP_LATENCY.labels("intent_to_handler").observe(done - recognized_at)
         return match, speech
 
 
 def _timed(call: Callable[[], T]) -> tuple[T, float]:
-    """Run call and note when it finished (perf_counter), so a hop can start at the moment of recognition."""
+    """Run call and note when it finished (perf_counter), so a hop can start at the moment of
+    recognition."""
     result = call()
     return result, time.perf_counter()
 

@@ -104,7 +104,8 @@ def check_chain(
         if entry.prev != previous.hash:
             return _broken(
                 entry.seq,
-                f"entry {entry.seq} does not follow entry {previous.length}: an entry was rewritten or entries were reordered",
+                f"entry {entry.seq} does not follow entry {previous.length}: an entry was "
+                "rewritten or entries were reordered",
                 entries,
                 previous,
             )
@@ -114,7 +115,8 @@ def check_chain(
             False,
             len(entries),
             previous.length + 1,
-            f"the chain ends at entry {previous.length} but entry {expected_head.length} was seen before: entries were removed from the end",
+            f"the chain ends at entry {previous.length} but entry {expected_head.length} was seen "
+            "before: entries were removed from the end",
             previous,
         )
     if (

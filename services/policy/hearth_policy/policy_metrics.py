@@ -14,7 +14,8 @@ SITE_MUTED = Gauge(
 )
 SESSIONS = Counter(
     "hearth_sessions_total",
-    "Sessions by how they ended: intent, not_recognized, timeout, error, cancelled, superseded, refused",
+    "Sessions by how they ended: intent, not_recognized, timeout, error, cancelled, superseded, "
+    "refused",
     ["site", "outcome"],
 )
 FALSE_WAKES = Counter(

@@ -51,7 +51,8 @@ class PolicySettings(ServiceSection):
     retention: RetentionSettings = RetentionSettings()
     """What is kept and for how long."""
     max_store_bytes: int = Field(1 << 30, ge=64 * 1024)
-    """Cap on the privacy store's size; when it (or the disk) is full, storing stops and serving goes on."""
+    """Cap on the privacy store's size; when it (or the disk) is full, storing stops and serving
+    goes on."""
     session_settle_s: float = Field(5.0, ge=0.5, le=60)
     """How long after a session ends its transcript and intent may still arrive before the session
     is recorded without them."""

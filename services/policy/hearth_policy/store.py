@@ -74,7 +74,8 @@ session log (when a site woke and how it ended; no words)."""
 
 
 class StoreError(Exception):
-    """The store cannot be used; policy refuses to start rather than guess (mute must fail closed)."""
+    """The store cannot be used; policy refuses to start rather than guess (mute must fail
+    closed)."""
 
 
 class StoreFull(StoreError):
@@ -187,7 +188,8 @@ class PolicyStore:
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise StoreError(
-                f"policy store {self.path} is from a newer Hearth (schema {version} > {SCHEMA_VERSION})"
+                f"policy store {self.path} is from a newer Hearth (schema {version} > "
+                f"{SCHEMA_VERSION})"
             )
         for step in range(version + 1, SCHEMA_VERSION + 1):
             self._db.executescript(
@@ -241,7 +243,8 @@ class PolicyStore:
         actor: str,
         detail: str = "",
     ) -> None:
-        """Append one entry; only called inside a transaction, so an entry exists iff its change does."""
+        """Append one entry; only called inside a transaction, so an entry exists iff its change
+        does."""
         seq = self._head.length + 1
         at = time.time()
         entry = AuditEntry(
@@ -249,7 +252,8 @@ class PolicyStore:
         )
         digest = entry_hash(entry)
         db.execute(
-            "INSERT INTO audit(seq, at, action, class, site, count, actor, detail, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO audit(seq, at, action, class, site, count, actor, detail, prev, hash) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (seq, at, action, retention_class, site, count, actor, detail, entry.prev, digest),
         )
         self._head = AuditHead(seq, digest, at)
@@ -265,7 +269,8 @@ class PolicyStore:
             remembered = self._head
             anchor = self._db.execute("SELECT seq, hash FROM audit_anchor").fetchone()
             rows = self._db.execute(
-                "SELECT seq, at, action, class, site, count, actor, detail, prev, hash FROM audit ORDER BY seq"
+                "SELECT seq, at, action, class, site, count, actor, detail, prev, hash FROM audit "
+                "ORDER BY seq"
             ).fetchall()
         entries = [(AuditEntry(*row[:9]), row[9]) for row in rows]
         start = AuditHead(anchor[0], anchor[1], 0.0) if anchor else AuditHead.genesis()
@@ -285,7 +290,8 @@ class PolicyStore:
             before = json.loads(row[0]) if row else {}
             changed = sorted(k for k in settings if before.get(k) != settings[k])
             db.execute(
-                "INSERT INTO settings(key, value) VALUES ('privacy', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                "INSERT INTO settings(key, value) VALUES ('privacy', ?) ON CONFLICT(key) DO UPDATE "
+                "SET value = excluded.value",
                 (value,),
             )
             detail = ", ".join(f"{k}={settings[k]}" for k in changed)
@@ -307,17 +313,20 @@ class PolicyStore:
         with self._transaction() as db:
             db.execute(
                 "INSERT INTO mute(site, muted, changed_at, changed_by) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT(site) DO UPDATE SET muted=excluded.muted, changed_at=excluded.changed_at, changed_by=excluded.changed_by",
+                "ON CONFLICT(site) DO UPDATE SET muted=excluded.muted, "
+                "changed_at=excluded.changed_at, changed_by=excluded.changed_by",
                 (site, int(muted), record.changed_at, changed_by),
             )
             self._audit(db, "mute", "", site, 1, changed_by, "muted" if muted else "unmuted")
         return record
 
     def mute_history(self, limit: int = 50) -> list[tuple[str, bool, float, str]]:
-        """(site, muted, at, by), newest first, from the audit entries (they expire with the audit)."""
+        """(site, muted, at, by), newest first, from the audit entries (they expire with the
+        audit)."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT site, detail, at, actor FROM audit WHERE action = 'mute' ORDER BY seq DESC LIMIT ?",
+                "SELECT site, detail, at, actor FROM audit WHERE action = 'mute' ORDER BY seq DESC "
+                "LIMIT ?",
                 (limit,),
             ).fetchall()
         return [(site, detail == "muted", at, actor) for site, detail, at, actor in rows]
@@ -330,7 +339,8 @@ class PolicyStore:
         with self._transaction(reserve=False) as db:
             for item in items:
                 db.execute(
-                    "INSERT INTO items(class, site, session_id, created_at, expires_at, text, slots, outcome, audio) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO items(class, site, session_id, created_at, expires_at, text, "
+                    "slots, outcome, audio) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         item.retention_class,
                         item.site,
@@ -347,13 +357,14 @@ class PolicyStore:
         return len(items)
 
     def purge(self, audit_retention_s: float, now: float | None = None) -> dict[str, int]:
-        """Remove expired items (and audit entries older than the audit's retention, keeping an anchor
-        so the rest of the chain still verifies); returns what was removed per class."""
+        """Remove expired items (and audit entries older than the audit's retention, keeping an
+        anchor so the rest of the chain still verifies); returns what was removed per class."""
         now = time.time() if now is None else now
         removed: dict[str, int] = {}
         with self._transaction() as db:
             rows = db.execute(
-                "SELECT class, site, COUNT(*) FROM items WHERE expires_at <= ? GROUP BY class, site",
+                "SELECT class, site, COUNT(*) FROM items WHERE expires_at <= ? GROUP BY class, "
+                "site",
                 (now,),
             ).fetchall()
             if rows:
@@ -368,7 +379,8 @@ class PolicyStore:
             if old is not None:
                 count = db.execute("DELETE FROM audit WHERE seq <= ?", (old[0],)).rowcount
                 db.execute(
-                    "INSERT INTO audit_anchor(id, seq, hash) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+                    "INSERT INTO audit_anchor(id, seq, hash) VALUES (1, ?, ?) ON CONFLICT(id) DO "
+                    "UPDATE SET seq = excluded.seq, hash = excluded.hash",
                     old,
                 )
                 removed["audit"] = count
@@ -383,8 +395,8 @@ class PolicyStore:
         return row[0]
 
     def forget(self, site: str | None, scope: ForgetScope, actor: str) -> ForgetResult:
-        """Delete what the scope names; the deletion and its audit entries are one transaction, so two
-        forgets (or a forget and a purge) at once each see a consistent store."""
+        """Delete what the scope names; the deletion and its audit entries are one transaction,
+        so two forgets (or a forget and a purge) at once each see a consistent store."""
         with self._transaction() as db:
             where, params = self._forget_filter(db, site, scope)
             if where is None:
@@ -425,7 +437,8 @@ class PolicyStore:
             params.append(scope.session_id)
         elif scope.last_session:
             row = db.execute(
-                f"SELECT session_id FROM items WHERE {' AND '.join(clauses + ['session_id != ?'])} ORDER BY created_at DESC LIMIT 1",
+                f"SELECT session_id FROM items WHERE {' AND '.join(clauses + ['session_id != ?'])} "
+                "ORDER BY created_at DESC LIMIT 1",
                 [*params, scope.exclude_session_id],
             ).fetchone()
             if row is None:
@@ -454,7 +467,8 @@ class PolicyStore:
         with self._transaction() as db:
             row = db.execute(
                 f"SELECT {_ITEM_COLUMNS} FROM items "
-                "WHERE class = 'transcript' AND site = ? AND session_id != ? ORDER BY created_at DESC LIMIT 1",
+                "WHERE class = 'transcript' AND site = ? AND session_id != ? ORDER BY created_at "
+                "DESC LIMIT 1",
                 (site, exclude_session_id),
             ).fetchone()
             self._audit(db, "read", "transcript", site, 1 if row else 0, actor)
@@ -479,7 +493,8 @@ class PolicyStore:
         with self._lock:
             rows = self._db.execute(
                 "SELECT date(created_at, 'unixepoch', 'localtime') AS day, site, COUNT(*), "
-                f"SUM(outcome IN ({','.join('?' * len(FALSE_WAKE_OUTCOMES))})) FROM items WHERE class = 'session' "
+                f"SUM(outcome IN ({','.join('?' * len(FALSE_WAKE_OUTCOMES))})) FROM items WHERE "
+                "class = 'session' "
                 "GROUP BY day, site ORDER BY day, site",
                 FALSE_WAKE_OUTCOMES,
             ).fetchall()

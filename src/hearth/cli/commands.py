@@ -26,7 +26,8 @@ class Command:
     help: str
     """One line for `hearth --help`."""
     add_arguments: Callable[[argparse.ArgumentParser], None]
-    """Declares the command's arguments; must not import anything heavy (it runs for every command)."""
+    """Declares the command's arguments; must not import anything heavy (it runs for every
+    command)."""
     run: Callable[[argparse.Namespace], int]
     """Does the work and returns the exit code; imports what it needs itself."""
 

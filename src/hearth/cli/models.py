@@ -1,4 +1,5 @@
-"""`hearth models list|pull NAME`: the Vosk models this machine has, and fetching one with its checksum checked."""
+"""`hearth models list|pull NAME`: the Vosk models this machine has, and fetching one with its
+checksum checked."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""`hearth mute SITE` / `hearth unmute SITE` / `hearth sites`: ask policy, the single authority on mute."""
+"""`hearth mute SITE` / `hearth unmute SITE` / `hearth sites`: ask policy, the single authority
+on mute."""
 
 from __future__ import annotations
 

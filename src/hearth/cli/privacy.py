@@ -80,7 +80,8 @@ def _report(args: argparse.Namespace) -> int:
         oldest = f", oldest {_when(c.oldest)}" if c.HasField("oldest") else ""
         sites = ", ".join(f"{site} {n}" for site, n in sorted(c.items_per_site.items()))
         print(
-            f"  {c.retention_class:<11} {c.items:>5} items (kept {_duration(c.retention_s)}){oldest}{f'; {sites}' if sites else ''}"
+            f"  {c.retention_class:<11} {c.items:>5} items (kept "
+            f"{_duration(c.retention_s)}){oldest}{f'; {sites}' if sites else ''}"
         )
     if report.HasField("next_purge"):
         print(f"Next purge: {_when(report.next_purge)}")
@@ -94,7 +95,8 @@ def _report(args: argparse.Namespace) -> int:
     print("Mute changes (latest first):")
     for change in list(report.mute_history)[:10]:
         print(
-            f"  {_when(change.at)} {change.site:<14} {'muted' if change.muted else 'unmuted'} by {change.changed_by}"
+            f"  {_when(change.at)} {change.site:<14} {'muted' if change.muted else 'unmuted'} by "
+            f"{change.changed_by}"
         )
     if not report.mute_history:
         print("  none")
@@ -173,7 +175,8 @@ def _verify(args: argparse.Namespace) -> int:
     )
     if reply.ok:
         print(
-            f"audit chain verified: {reply.entries} entries held, {reply.head.length} written, head {reply.head.head[:16]}"
+            f"audit chain verified: {reply.entries} entries held, {reply.head.length} written, "
+            f"head {reply.head.head[:16]}"
         )
         return 0
     print(f"audit chain BROKEN at entry {reply.broken_at}: {reply.problem}")

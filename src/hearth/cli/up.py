@@ -1,5 +1,6 @@
-"""`hearth up`: run the whole assistant on this machine — Mosquitto and the five services — print what
-happens, and stop everything cleanly on Ctrl-C. Services that die are restarted with backoff."""
+"""`hearth up`: run the whole assistant on this machine — Mosquitto and the five services — print
+what happens, and stop everything cleanly on Ctrl-C. Services that die are restarted with
+backoff."""
 
 from __future__ import annotations
 
@@ -80,7 +81,8 @@ class Launcher:
         return env
 
     async def start_broker(self) -> None:
-        """Start Mosquitto and wait for its port; then keep it running (a broker restart must not end the stack)."""
+        """Start Mosquitto and wait for its port; then keep it running (a broker restart must not
+        end the stack)."""
         await self._spawn_broker()
         asyncio.create_task(self._keep_broker())
         print(f"hearth: broker listening on 127.0.0.1:{self.common.mqtt.port}", flush=True)
@@ -135,7 +137,8 @@ class Launcher:
                 env=dict(env),
                 stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.STDOUT,
-                start_new_session=True,  # stopped by `hearth up` in order, not all at once by the terminal's Ctrl-C
+                # Stopped by `hearth up` in order, not all at once by the terminal's Ctrl-C.
+                start_new_session=True,
             )
             await self._pipe_output(item.spec.name, item.process, item)
             code = await item.process.wait()
@@ -198,7 +201,8 @@ class Launcher:
         item.online = status.state == events_pb2.ServiceStatus.STATE_ONLINE
         if self.up.is_set() and item.online and not was_online:
             print(
-                f"hearth: {item.spec.name} is back: grpc {status.grpc_address or '-'}, metrics {status.metrics_url}",
+                f"hearth: {item.spec.name} is back: grpc {status.grpc_address or '-'}, metrics "
+                f"{status.metrics_url}",
                 flush=True,
             )
         item.grpc, item.metrics, item.offers = (
@@ -210,7 +214,8 @@ class Launcher:
             self.up.set()
 
     def ready(self) -> bool:
-        """Every service online, and in grammar mode stt is using the vocabulary intent publishes."""
+        """Every service online, and in grammar mode stt is using the vocabulary intent
+        publishes."""
         if not all(s.online for s in self.services.values()):
             return False
         stt, intent = self.services["stt"].offers.stt, self.services["intent"].offers.intent
@@ -307,7 +312,8 @@ async def _up(common: CommonSettings, args: argparse.Namespace) -> int:
             if not stop.is_set():
                 missing = [name for name, s in launcher.services.items() if not s.online]
                 print(
-                    f"hearth up: services not online after {START_TIMEOUT_S:.0f} s: {', '.join(missing)}",
+                    f"hearth up: services not online after {START_TIMEOUT_S:.0f} s: "
+                    f"{', '.join(missing)}",
                     file=sys.stderr,
                 )
                 return 1

@@ -24,7 +24,8 @@ def as_json_line(kind: str, topic: str, message: Message) -> str:
 
 
 def describe(kind: str, message: Message) -> str:
-    """What happened, for a person watching `hearth up`; transcripts are shown because the owner asked to watch."""
+    """What happened, for a person watching `hearth up`; transcripts are shown because the owner
+    asked to watch."""
     site = message.header.site if message.DESCRIPTOR.fields_by_name.get("header") else ""  # type: ignore[attr-defined]
     detail = _DETAILS.get(kind, lambda m: "")(message)
     return f"{site or '-':<12} {kind:<22} {detail}".rstrip()
@@ -39,7 +40,8 @@ _DETAILS: dict[str, Callable[[Any], str]] = {
     "session.started": lambda m: f"up to {m.max_length_s:.0f} s",
     "session.refused": lambda m: m.reason,
     "session.ended": lambda m: (
-        f"{events_pb2.SessionEnded.Outcome.Name(m.outcome).removeprefix('OUTCOME_').lower()}, {m.audio_s:.1f} s of audio"
+        f"{events_pb2.SessionEnded.Outcome.Name(m.outcome).removeprefix('OUTCOME_').lower()}, "
+        f"{m.audio_s:.1f} s of audio"
     ),
     "stt.transcript": lambda m: f"{m.text!r} ({m.engine}, {m.mode})",
     "intent.recognized": lambda m: (
