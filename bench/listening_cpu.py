@@ -64,7 +64,7 @@ def speech_without_wake_word(workdir: Path, seconds: float) -> Path:
     pieces: list[np.ndarray] = []
     rate = 0
     pauses = np.random.default_rng(7).uniform(0.4, 1.6, len(SENTENCES))
-    for index, (sentence, pause) in enumerate(zip(SENTENCES, pauses)):
+    for index, (sentence, pause) in enumerate(zip(SENTENCES, pauses, strict=True)):
         path = speak(sentence, workdir / f"talk{index:02d}.wav")
         with wave.open(str(path), "rb") as wav:
             rate = wav.getframerate()

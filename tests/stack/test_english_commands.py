@@ -74,7 +74,7 @@ def test_whole_chain_of_events_in_order_with_one_trace(english_stack: Stack, say
     for kind in CHAIN + ["session.ended"]:
         assert kind in kinds, f"missing {kind} in {[e['event'] for e in events]}"
     sent = [kinds[kind]["header"]["sent_at"] for kind in CHAIN]
-    assert sent == sorted(sent), f"events out of order: {list(zip(CHAIN, sent))}"
+    assert sent == sorted(sent), f"events out of order: {list(zip(CHAIN, sent, strict=True))}"
     assert (
         kinds["session.ended"]["header"]["sent_at"] > kinds["stt.transcript"]["header"]["sent_at"]
     )
