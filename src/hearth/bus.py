@@ -209,7 +209,7 @@ class Bus:
     def _on_message(self, _client: mqtt.Client, _userdata: Any, msg: mqtt.MQTTMessage) -> None:
         for sub in self._subscriptions:
             if mqtt.topic_matches_sub(sub.topic_filter, msg.topic):
-                self._dispatch(sub, msg.topic, msg.payload, msg.retain)
+                self._dispatch(sub, msg.topic, bytes(msg.payload), msg.retain)
 
     def _dispatch(self, sub: Subscription, topic: str, payload: bytes, retained: bool) -> None:
         if retained and not payload:

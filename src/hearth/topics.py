@@ -26,7 +26,7 @@ ANY_SERVICE = "*"
 PEOPLE = "people"
 """Producer of requests people and their tools make (the CLI, a button, an automation)."""
 
-MessageT = TypeVar("MessageT", bound=Message)
+MessageT = TypeVar("MessageT", bound=Message, covariant=True)
 _PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 
 

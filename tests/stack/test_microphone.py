@@ -180,7 +180,7 @@ def test_mute_closes_the_microphone_within_200_ms_and_capture_stops_counting(
 
 
 def _capture_stops_within_the_lease(
-    mic_stack: Stack, fault: Callable[[], None], heal: Callable[[], None]
+    mic_stack: Stack, fault: Callable[[], object], heal: Callable[[], object]
 ) -> None:
     vanishing = _Vanishing(_mic_pid())
     started = time.time()

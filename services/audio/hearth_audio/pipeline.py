@@ -267,4 +267,4 @@ class SitePipeline:
                 await asyncio.wait_for(self.session_task, 3.0)
         await self.source.close()
         for channel in self._channels:
-            await channel.close()
+            await channel.close(None)

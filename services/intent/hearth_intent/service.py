@@ -65,7 +65,7 @@ class IntentService(Service):
 
     async def teardown(self) -> None:
         if self._policy_channel is not None:
-            await self._policy_channel.close()
+            await self._policy_channel.close(None)
 
     def _fitting_vocabulary(self) -> events_pb2.Vocabulary:
         """The largest vocabulary (up to the configured bound) whose event fits in one MQTT

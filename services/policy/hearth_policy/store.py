@@ -276,10 +276,6 @@ class PolicyStore:
         start = AuditHead(anchor[0], anchor[1], 0.0) if anchor else AuditHead.genesis()
         return check_chain(start, entries, expected_head=remembered)
 
-    def audit_entries(self) -> int:
-        with self._lock:
-            return int(self._db.execute("SELECT COUNT(*) FROM audit").fetchone()[0])
-
     def record_settings(self, settings: dict[str, object], actor: str) -> bool:
         """Audit a change of the privacy settings since the last start; True when they changed."""
         value = json.dumps(settings, sort_keys=True)
@@ -388,11 +384,6 @@ class PolicyStore:
                     db, "purge", "audit", "", count, "retention", f"entries up to {old[0]} expired"
                 )
         return removed
-
-    def next_expiry(self) -> float | None:
-        with self._lock:
-            row = self._db.execute("SELECT MIN(expires_at) FROM items").fetchone()
-        return row[0]
 
     def forget(self, site: str | None, scope: ForgetScope, actor: str) -> ForgetResult:
         """Delete what the scope names; the deletion and its audit entries are one transaction,
