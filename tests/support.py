@@ -100,7 +100,7 @@ class Stack:
             capture_output=True,
             text=True,
             timeout=timeout,
-            env=_env(),
+            env=child_env(),
         )
 
     def hearth_async(self, *args: str) -> subprocess.Popen[str]:
@@ -110,7 +110,7 @@ class Stack:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
-            env=_env(),
+            env=child_env(),
         )
 
     def run_file(self, wav: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -200,7 +200,8 @@ class Stack:
         return self.process.returncode
 
 
-def _env() -> dict[str, str]:
+def child_env() -> dict[str, str]:
+    """The environment a child process of a test gets: none of the caller's Hearth settings."""
     env = dict(os.environ)
     env.pop("HEARTH_CONFIG", None)
     for key in list(env):
@@ -226,7 +227,7 @@ def start_stack(tmp: Path, config: dict[str, Any], mic: bool = False) -> Stack:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        env=_env(),
+        env=child_env(),
         start_new_session=True,
     )
     stack = Stack(config_path, config, process)

@@ -23,3 +23,5 @@ PROMETHEUS_SCRAPE_S = 30.0
 PROMETHEUS_RULES_S = 3.0
 """A few 1 s rule evaluations after the last sample we wait for, so recording rules have caught
 up."""
+INSTALL_S = 600.0
+"""One `pip install` into a new virtualenv (from PyPI or pip's cache)."""
