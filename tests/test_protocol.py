@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 import sys
 from pathlib import Path
 
@@ -58,3 +59,30 @@ def test_topics_carry_the_site() -> None:
     assert topics.site_of(topics.MUTE_COMMAND.topic("office")) == "office"
     assert topics.site_of(topics.VOCABULARY.topic()) is None
     assert topics.site_of(topics.status("wake", "host")) is None
+
+
+def test_the_protocol_doc_lists_the_catalogue() -> None:
+    """docs/protocol.md's topic table says what the catalogue says, row for row."""
+    text = (REPO / "docs" / "protocol.md").read_text()
+    rows = {
+        cells[0].strip("` "): cells
+        for line in text.splitlines()
+        if line.startswith("| `hearth/v1/")
+        for cells in [[cell.strip() for cell in line.strip("|").split("|")]]
+    }
+    documented = set(rows)
+    for kind in topics.CATALOGUE:
+        topic = "hearth/v1/" + re.sub(r"\{([a-z_]+)\}", r"<\1>", kind.pattern)
+        assert topic in rows, f"{kind.name}: {topic} is not in docs/protocol.md"
+        cells = rows[topic]
+        assert cells[1] == f"`{kind.message_type.DESCRIPTOR.name}`", cells
+        assert cells[2].startswith("yes" if kind.retained else "no"), cells
+        documented.discard(topic)
+    assert not documented, f"documented but not in the catalogue: {documented}"
+
+
+def test_a_kind_fills_its_placeholders_in_order() -> None:
+    assert topics.status("wake", "host") == "hearth/v1/status/wake/host"
+    assert topics.SERVICE_STATUS.filter == "hearth/v1/status/+/+"
+    with pytest.raises(ValueError):
+        topics.TRANSCRIPT.topic("kitchen", "extra")

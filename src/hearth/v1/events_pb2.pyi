@@ -250,16 +250,6 @@ class MuteCommand(_message.Message):
     muted: bool
     def __init__(self, header: _Optional[_Union[_common_pb2.EventHeader, _Mapping]] = ..., muted: _Optional[bool] = ...) -> None: ...
 
-class ServiceError(_message.Message):
-    __slots__ = ("header", "kind", "message")
-    HEADER_FIELD_NUMBER: _ClassVar[int]
-    KIND_FIELD_NUMBER: _ClassVar[int]
-    MESSAGE_FIELD_NUMBER: _ClassVar[int]
-    header: _common_pb2.EventHeader
-    kind: str
-    message: str
-    def __init__(self, header: _Optional[_Union[_common_pb2.EventHeader, _Mapping]] = ..., kind: _Optional[str] = ..., message: _Optional[str] = ...) -> None: ...
-
 class AuditHeadState(_message.Message):
     __slots__ = ("header", "length", "head", "at")
     HEADER_FIELD_NUMBER: _ClassVar[int]
