@@ -23,25 +23,29 @@ import logging
 import tempfile
 import threading
 import weakref
+from dataclasses import dataclass
 from pathlib import Path
 
 from hearth.models import ModelNotFoundError
+from hearth.pcm import SAMPLE_RATE
+from hearth.registry import EngineSpec
 from hearth_stt.engines.base import (
-    SAMPLE_RATE,
-    EngineOptions,
     FinalResult,
     SttEngine,
-    SttError,
     Update,
     Utterance,
     Vocabulary,
     VocabularyReport,
+)
+from hearth_stt.engines.errors import SttError
+from hearth_stt.engines.language_model import build_arpa
+from hearth_stt.engines.options import RecognitionOptions
+from hearth_stt.engines.sentences import (
     choose_in_vocabulary,
     normalise_sentence,
     speakable_sentences,
     vocabulary_report,
 )
-from hearth_stt.engines.language_model import build_arpa
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +56,13 @@ decodes gave different transcripts for the same audio): every call into it holds
 Decoding runs at about 0.06 of real time, so sites queue for milliseconds."""
 LM_DISCOUNT = 0.2  # measured best of 0.5/0.2/0.1/0.05 on the espeak-ng set
 MIN_SPEECH_S = 0.15  # shorter bursts (clicks, breaths) do not count as speech
+
+
+@dataclass(frozen=True)
+class PocketsphinxOptions(RecognitionOptions):
+    # A PocketSphinx model root (en-us/, cmudict-en-us.dict, en-us.lm.bin); default: the bundled
+    # English model.
+    model_dir: Path | None = None
 
 
 class VadEndpointer:
@@ -177,7 +188,7 @@ class PocketsphinxUtterance(Utterance):
 class PocketsphinxEngine(SttEngine):
     name = "pocketsphinx"
 
-    def __init__(self, options: EngineOptions) -> None:
+    def __init__(self, options: PocketsphinxOptions) -> None:
         self.options = options
         self.language = options.language
         self.mode = options.mode
@@ -296,3 +307,13 @@ class PocketsphinxEngine(SttEngine):
         with self._lock:
             if search is self._search and len(self._pool) < self.options.pool_size:
                 self._pool.append(decoder)
+
+
+def load_engine(options: PocketsphinxOptions) -> PocketsphinxEngine:
+    """Build and load the engine (blocking: reads the model)."""
+    engine = PocketsphinxEngine(options)
+    engine.load()
+    return engine
+
+
+POCKETSPHINX = EngineSpec(name="pocketsphinx", options_type=PocketsphinxOptions, load=load_engine)

@@ -19,19 +19,23 @@ import re
 import tempfile
 import threading
 import weakref
+from dataclasses import dataclass
 from pathlib import Path
 
 from hearth.models import resolve_vosk_model
+from hearth.pcm import SAMPLE_RATE
+from hearth.registry import EngineSpec
 from hearth_stt.engines.base import (
-    SAMPLE_RATE,
-    EngineOptions,
     FinalResult,
     SttEngine,
-    SttError,
     Update,
     Utterance,
     Vocabulary,
     VocabularyReport,
+)
+from hearth_stt.engines.errors import SttError
+from hearth_stt.engines.options import RecognitionOptions
+from hearth_stt.engines.sentences import (
     choose_in_vocabulary,
     normalise_sentence,
     posterior,
@@ -46,7 +50,15 @@ _RULE = re.compile(r"^--endpoint\.rule(\d)\.min-trailing-silence=([0-9.]+)\s*$")
 _DEFAULT_RULE2 = 0.5
 
 
-def _scaled_endpoint_conf(text: str, end_silence_s: float) -> str:
+@dataclass(frozen=True)
+class VoskOptions(RecognitionOptions):
+    # A model directory or a directory of models (see `resolve_vosk_model`), searched first.
+    model_dir: Path | None = None
+    # Extra place `resolve_vosk_model` may look, after model_dir and pip-installed models.
+    data_dir: Path | None = None
+
+
+def scaled_endpoint_conf(text: str, end_silence_s: float) -> str:
     """Scale rules 2-4 (trailing silence after speech) so rule 2 equals ``end_silence_s``.
 
     Rule 1 (silence with nothing decoded) is left alone: it ends empty sessions,
@@ -89,7 +101,7 @@ def _overlay_model(model: Path, end_silence_s: float, into: Path) -> Path:
                 (conf / child.name).symlink_to(child.resolve())
     source = original / "model.conf"
     text = source.read_text(encoding="utf-8") if source.is_file() else ""
-    (conf / "model.conf").write_text(_scaled_endpoint_conf(text, end_silence_s), encoding="utf-8")
+    (conf / "model.conf").write_text(scaled_endpoint_conf(text, end_silence_s), encoding="utf-8")
     return into
 
 
@@ -165,7 +177,7 @@ def _final(result: dict, grammar: _Grammar) -> FinalResult:
 class VoskEngine(SttEngine):
     name = "vosk"
 
-    def __init__(self, options: EngineOptions) -> None:
+    def __init__(self, options: VoskOptions) -> None:
         self.options = options
         self.language = options.language
         self.mode = options.mode
@@ -274,3 +286,13 @@ class VoskEngine(SttEngine):
         with self._lock:
             if grammar is self._grammar and len(self._pool) < self.options.pool_size:
                 self._pool.append((rec, grammar.generation))
+
+
+def load_engine(options: VoskOptions) -> VoskEngine:
+    """Build and load the engine (blocking: reads the model)."""
+    engine = VoskEngine(options)
+    engine.load()
+    return engine
+
+
+VOSK = EngineSpec(name="vosk", options_type=VoskOptions, load=load_engine)
