@@ -25,6 +25,7 @@ import threading
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from hearth.models import ModelNotFoundError
 from hearth.pcm import SAMPLE_RATE
@@ -116,7 +117,7 @@ class _Search:
 
 
 class PocketsphinxUtterance(Utterance):
-    def __init__(self, engine: PocketsphinxEngine, decoder: object, search: _Search) -> None:
+    def __init__(self, engine: PocketsphinxEngine, decoder: Any, search: _Search) -> None:
         self._engine = engine
         self._decoder = decoder
         self._search = search
@@ -153,7 +154,7 @@ class PocketsphinxUtterance(Utterance):
             self._engine._release(self._decoder, self._search)
 
     def _decode_all(self) -> FinalResult:
-        """The streaming pass only feeds partials; the whole utterance decoded at once is more accurate."""
+        """The streaming pass only feeds partials: the whole utterance at once decodes better."""
         self._decoder.end_utt()
         if self._audio:
             self._decoder.start_utt()
@@ -193,9 +194,9 @@ class PocketsphinxEngine(SttEngine):
         self.language = options.language
         self.mode = options.mode
         self._lock = threading.Lock()
-        self._pool: list[object] = []
+        self._pool: list[Any] = []
         self._search = _Search(0, None, ())
-        self._lexicon: object | None = None
+        self._lexicon: Any | None = None
         self._hmm: str | None = None
         self._dict: str | None = None
         self._open_lm: str | None = None
@@ -264,13 +265,12 @@ class PocketsphinxEngine(SttEngine):
         path.write_text(arpa, encoding="utf-8")
         return _Search(generation, str(path), tuple(sentences))
 
-    def _new_decoder(self, search: _Search) -> object:
-
+    def _new_decoder(self, search: _Search) -> Any:
         lm = search.lm_path or self._open_lm
         with _SPHINX_LOCK:
             return self._build_decoder(lm)
 
-    def _build_decoder(self, lm: str) -> object:
+    def _build_decoder(self, lm: str | None) -> Any:
         from pocketsphinx import Decoder
 
         # Batch CMN normalises each utterance by its own cepstral mean. Decoders are still reused
@@ -303,7 +303,7 @@ class PocketsphinxEngine(SttEngine):
             decoder = self._new_decoder(search)
         return PocketsphinxUtterance(self, decoder, search)
 
-    def _release(self, decoder: object, search: _Search) -> None:
+    def _release(self, decoder: Any, search: _Search) -> None:
         with self._lock:
             if search is self._search and len(self._pool) < self.options.pool_size:
                 self._pool.append(decoder)

@@ -21,6 +21,7 @@ import threading
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from hearth.models import resolve_vosk_model
 from hearth.pcm import SAMPLE_RATE
@@ -117,7 +118,7 @@ class _Grammar:
 
 
 class VoskUtterance(Utterance):
-    def __init__(self, engine: VoskEngine, recognizer: object, grammar: _Grammar) -> None:
+    def __init__(self, engine: VoskEngine, recognizer: Any, grammar: _Grammar) -> None:
         self._engine = engine
         self._rec = recognizer
         self._grammar = grammar
@@ -181,10 +182,10 @@ class VoskEngine(SttEngine):
         self.options = options
         self.language = options.language
         self.mode = options.mode
-        self._model: object | None = None
-        self._vosk: object | None = None
+        self._model: Any | None = None
+        self._vosk: Any = None  # the vosk module, imported by load()
         self._lock = threading.Lock()
-        self._pool: list[tuple[object, int]] = []
+        self._pool: list[tuple[Any, int]] = []
         self._grammar = _Grammar(0, (), None)
         self.vocabulary: Vocabulary | None = None
         self.model_path: Path | None = None
@@ -209,7 +210,7 @@ class VoskEngine(SttEngine):
         self._fill_pool()
         log.info("vosk model loaded from %s (mode %s)", self.model_path, self.mode)
 
-    def _require_model(self) -> object:
+    def _require_model(self) -> Any:
         if self._model is None:
             raise SttError("the Vosk engine is not loaded yet; call load() first")
         return self._model
@@ -249,7 +250,7 @@ class VoskEngine(SttEngine):
             self._grammar.generation + 1, tuple(sentences), json.dumps(phrases, ensure_ascii=False)
         )
 
-    def _new_recognizer(self, grammar: _Grammar) -> object:
+    def _new_recognizer(self, grammar: _Grammar) -> Any:
         vosk = self._vosk
         if grammar.json is not None:
             rec = vosk.KaldiRecognizer(self._model, SAMPLE_RATE, grammar.json)
@@ -280,7 +281,7 @@ class VoskEngine(SttEngine):
             rec = self._new_recognizer(grammar)
         return VoskUtterance(self, rec, grammar)
 
-    def _release(self, rec: object, grammar: _Grammar) -> None:
+    def _release(self, rec: Any, grammar: _Grammar) -> None:
         """Keep a finished recognizer for reuse: its lazily composed graph is warm."""
         rec.Reset()
         with self._lock:
