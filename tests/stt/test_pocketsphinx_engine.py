@@ -9,8 +9,9 @@ from collections.abc import Callable
 import pytest
 
 from hearth.models import ModelNotFoundError
-from hearth_stt.engines import EngineOptions, Vocabulary, create_engine
-from hearth_stt.engines.pocketsphinx_engine import PocketsphinxEngine
+from hearth_stt.engines import Vocabulary
+from hearth_stt.engines.pocketsphinx_engine import PocketsphinxEngine, PocketsphinxOptions
+from hearth_stt.engines.registry import STT_ENGINES
 from tests.stt.speech import quiet, stream, timed_finish
 
 COMMANDS = (
@@ -70,8 +71,8 @@ def vocabulary(sentences: tuple[str, ...] = COMMANDS) -> Vocabulary:
 
 @pytest.fixture(scope="module")
 def engine() -> PocketsphinxEngine:
-    eng = create_engine("pocketsphinx", EngineOptions(language="en", mode="grammar"))
-    eng.load()
+    eng = STT_ENGINES.get("pocketsphinx").load(PocketsphinxOptions(language="en", mode="grammar"))
+    assert isinstance(eng, PocketsphinxEngine)
     eng.set_vocabulary(vocabulary())
     return eng
 
@@ -141,7 +142,7 @@ def test_silence_alone_is_not_end_of_speech(engine: PocketsphinxEngine) -> None:
 
 
 def test_missing_words_are_reported(engine: PocketsphinxEngine) -> None:
-    eng = create_engine("pocketsphinx", EngineOptions(language="en", pool_size=1))
+    eng = PocketsphinxEngine(PocketsphinxOptions(language="en", pool_size=1))
     eng.load()
     report = eng.set_vocabulary(vocabulary(("turn on the zorblax", "open the garage door")))
     assert report.missing_words == ("zorblax",)
@@ -159,7 +160,7 @@ def test_open_utterance_is_fast_when_warm(engine: PocketsphinxEngine) -> None:
 
 
 def test_open_mode_uses_the_general_model(speech: Callable[[str, str], bytes]) -> None:
-    eng = create_engine("pocketsphinx", EngineOptions(language="en", mode="open", pool_size=1))
+    eng = PocketsphinxEngine(PocketsphinxOptions(language="en", mode="open", pool_size=1))
     eng.load()
     eng.set_vocabulary(vocabulary())  # recorded only
     utterance = eng.open_utterance()
@@ -168,6 +169,6 @@ def test_open_mode_uses_the_general_model(speech: Callable[[str, str], bytes]) -
 
 
 def test_other_languages_need_a_model() -> None:
-    eng = create_engine("pocketsphinx", EngineOptions(language="ko"))
+    eng = PocketsphinxEngine(PocketsphinxOptions(language="ko"))
     with pytest.raises(ModelNotFoundError, match="'ko'"):
         eng.load()

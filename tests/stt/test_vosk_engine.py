@@ -8,8 +8,9 @@ from collections.abc import Callable
 
 import pytest
 
-from hearth_stt.engines import EngineOptions, Vocabulary, create_engine
-from hearth_stt.engines.vosk_engine import VoskEngine, _scaled_endpoint_conf
+from hearth_stt.engines import Vocabulary
+from hearth_stt.engines.registry import STT_ENGINES
+from hearth_stt.engines.vosk_engine import VoskEngine, VoskOptions, scaled_endpoint_conf
 from tests.stt.speech import quiet, stream, timed_finish
 
 SENTENCES = (
@@ -36,8 +37,8 @@ def vocabulary(sentences: tuple[str, ...] = SENTENCES) -> Vocabulary:
 
 @pytest.fixture(scope="module")
 def engine() -> VoskEngine:
-    eng = create_engine("vosk", EngineOptions(language="ko", mode="grammar"))
-    eng.load()
+    eng = STT_ENGINES.get("vosk").load(VoskOptions(language="ko", mode="grammar"))
+    assert isinstance(eng, VoskEngine)
     report = eng.set_vocabulary(vocabulary())
     assert report.missing_words == ()
     return eng
@@ -78,7 +79,7 @@ def test_end_of_speech_follows_the_configured_silence(
     utterance = engine.open_utterance()
     short, partials = stream(utterance, pcm)
     utterance.finish()
-    slow = create_engine("vosk", EngineOptions(language="ko", end_silence_s=1.6, pool_size=1))
+    slow = VoskEngine(VoskOptions(language="ko", end_silence_s=1.6, pool_size=1))
     slow.load()
     slow.set_vocabulary(vocabulary())
     utterance = slow.open_utterance()
@@ -98,7 +99,7 @@ def test_silence_alone_is_not_end_of_speech(engine: VoskEngine) -> None:
 
 
 def test_words_outside_the_lexicon_are_reported() -> None:
-    eng = create_engine("vosk", EngineOptions(language="ko", pool_size=1))
+    eng = VoskEngine(VoskOptions(language="ko", pool_size=1))
     eng.load()
     report = eng.set_vocabulary(vocabulary(("거실 불 켜", "kitchen 블라쿵쿵 꺼")))
     assert report.missing_words == ("kitchen", "블라쿵쿵")
@@ -116,7 +117,7 @@ def test_open_utterance_is_fast_when_warm(engine: VoskEngine) -> None:
 
 
 def test_open_mode_transcribes_freely(speech: Callable[[str, str], bytes]) -> None:
-    eng = create_engine("vosk", EngineOptions(language="ko", mode="open", pool_size=1))
+    eng = VoskEngine(VoskOptions(language="ko", mode="open", pool_size=1))
     eng.load()
     eng.set_vocabulary(vocabulary())  # recorded, not enforced
     utterance = eng.open_utterance()
@@ -129,8 +130,11 @@ def test_open_mode_transcribes_freely(speech: Callable[[str, str], bytes]) -> No
 
 
 def test_endpoint_rules_are_scaled() -> None:
-    conf = "--beam=10.0\n--endpoint.rule2.min-trailing-silence=0.5\n--endpoint.rule3.min-trailing-silence=1.0\n"
-    scaled = _scaled_endpoint_conf(conf, 1.0)
+    conf = (
+        "--beam=10.0\n--endpoint.rule2.min-trailing-silence=0.5\n"
+        "--endpoint.rule3.min-trailing-silence=1.0\n"
+    )
+    scaled = scaled_endpoint_conf(conf, 1.0)
     assert "--endpoint.rule2.min-trailing-silence=1.000" in scaled
     assert "--endpoint.rule3.min-trailing-silence=2.000" in scaled
     assert "--endpoint.rule4.min-trailing-silence=4.000" in scaled

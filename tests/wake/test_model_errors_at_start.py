@@ -18,12 +18,18 @@ import pytest
 
 from hearth_wake.engines import WakeModelError
 from hearth_wake.engines.embedding import DEFAULT_MODEL, EmbeddingEngine
+from hearth_wake.engines.registry import ENTRY_POINT_GROUP
+from tests.test_registry import install_plugin
 
 START_TIMEOUT_S = 60
 
 
-def start_wake(config: Path, tmp: Path, **settings: str) -> subprocess.CompletedProcess[str]:
+def start_wake(
+    config: Path, tmp: Path, python_path: Path | None = None, **settings: str
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("HEARTH")}
+    if python_path is not None:  # where a plug-in engine is "installed"
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(python_path), env.get("PYTHONPATH")]))
     env.update({f"HEARTH__WAKE__{key.upper()}": value for key, value in settings.items()})
     env["HEARTH__WAKE__METRICS_PORT"] = "0"
     return subprocess.run(
@@ -93,3 +99,62 @@ def test_missing_model_and_unknown_engine_stop_the_service(tmp_path: Path, confi
     result = start_wake(config, tmp_path, engine="snowboy")
     assert result.returncode == 1 and "unknown wake engine 'snowboy'" in result.stderr
     assert "embedding" in result.stderr  # it lists what is available
+
+
+SILENT_ENGINE = """
+from dataclasses import dataclass
+
+from hearth.registry import EngineSpec
+from hearth_wake.engines import WakeEngine
+
+
+@dataclass(frozen=True)
+class SilentOptions:
+    phrase: str = "hey silence"
+    patience_s: float = 1.0
+
+
+class SilentEngine(WakeEngine):
+    name = "silent"
+
+    def __init__(self, options: SilentOptions) -> None:
+        self.wake_words = (options.phrase,)
+
+    def open_stream(self, sensitivity=None):
+        raise NotImplementedError
+
+
+SILENT = EngineSpec(name="silent", options_type=SilentOptions, load=SilentEngine)
+"""
+
+
+def test_a_plugin_engines_options_are_checked_at_start(tmp_path: Path) -> None:
+    plugins = install_plugin(
+        tmp_path / "site",
+        "hearth-silent",
+        ENTRY_POINT_GROUP,
+        {"silent": "hearth_silent:SILENT"},
+        SILENT_ENGINE,
+    )
+    config = tmp_path / "hearth.yaml"
+    config.write_text(
+        "mqtt:\n  host: 127.0.0.1\n  port: 9\n"
+        "wake:\n  engine: silent\n  engine_options: {phrase: hey quiet, patience_s: long}\n"
+    )
+    result = start_wake(config, tmp_path, python_path=plugins)
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert "wake.engine_options for engine 'silent': patience_s" in result.stderr
+    config.write_text(
+        "mqtt:\n  host: 127.0.0.1\n  port: 9\nwake:\n  engine: silent\n"
+        "  engine_options: {phrse: hey quiet}\n"
+    )
+    result = start_wake(config, tmp_path, python_path=plugins)
+    assert result.returncode == 1 and "has no option 'phrse'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_engine_options_for_a_built_in_engine_stop_the_service(tmp_path: Path) -> None:
+    config = tmp_path / "hearth.yaml"
+    config.write_text("mqtt:\n  host: 127.0.0.1\n  port: 9\nwake:\n  engine_options: {a: 1}\n")
+    result = start_wake(config, tmp_path)
+    assert result.returncode == 1 and "wake.engine_options is for plug-in engines" in result.stderr

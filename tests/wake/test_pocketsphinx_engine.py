@@ -13,7 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from hearth_wake.engine_loader import load_engine
+from hearth.registry import UnknownEngineError
+from hearth_wake.engine_choice import load_engine
 from hearth_wake.engines import WakeModelError
 from hearth_wake.engines.pocketsphinx_kws import FRAME, PocketsphinxEngine, kws_threshold
 from hearth_wake.settings import WakeSettings
@@ -44,9 +45,9 @@ def engine() -> PocketsphinxEngine:
     return loaded
 
 
-def test_loaded_through_the_entry_point_group(engine: PocketsphinxEngine) -> None:
+def test_loaded_through_the_registry(engine: PocketsphinxEngine) -> None:
     assert engine.name == "pocketsphinx" and engine.wake_words == ("hey hestia",)
-    with pytest.raises(WakeModelError, match="unknown wake engine 'nonesuch'.*pocketsphinx"):
+    with pytest.raises(UnknownEngineError, match="unknown wake engine 'nonesuch'.*pocketsphinx"):
         load_engine(WakeSettings(engine="nonesuch"))
 
 

@@ -17,9 +17,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from hearth_wake.engine_loader import load_engine
+from hearth_wake.engine_choice import load_engine
 from hearth_wake.engines import WakeHit, WakeModelError
-from hearth_wake.engines.vosk_kws import VoskEngine
+from hearth_wake.engines.registry import WAKE_ENGINES
+from hearth_wake.engines.vosk_kws import VoskEngine, VoskKwsOptions
 from hearth_wake.service import SiteStream
 from hearth_wake.settings import WakeSettings
 from hearth_wake.verifier import TAIL_S, VoskVerifier
@@ -76,12 +77,12 @@ def chunked(
 
 @pytest.fixture(scope="module")
 def engine() -> VoskEngine:
-    loaded = load_engine(WakeSettings(engine="vosk", keyphrase=PHRASE, language="ko"))
+    loaded = WAKE_ENGINES.get("vosk").load(VoskKwsOptions(keyphrase=PHRASE, language="ko"))
     assert isinstance(loaded, VoskEngine)
     return loaded
 
 
-def test_loaded_through_the_entry_point_group_with_a_filler_grammar(engine: VoskEngine) -> None:
+def test_loaded_through_the_registry_with_a_filler_grammar(engine: VoskEngine) -> None:
     assert engine.name == "vosk" and engine.wake_words == (PHRASE,)
     spotter = engine.spotter
     # The Korean model's own files: no [unk]; Kaldi's <UNK> is there; the words come from graph/Gr.fst.

@@ -1,4 +1,5 @@
-"""Which speech engine to run: the configured one, or for `auto` the best that is installed."""
+"""Which speech engine to run and with what options: the configured one, or for `auto` the best
+that is installed. This is where the service's settings become one engine's options."""
 
 from __future__ import annotations
 
@@ -6,7 +7,10 @@ import logging
 from pathlib import Path
 
 from hearth.models import ModelNotFoundError, resolve_vosk_model
-from hearth_stt.engines.base import EngineOptions, SttEngine, create_engine
+from hearth_stt.engines.base import SttEngine
+from hearth_stt.engines.pocketsphinx_engine import PocketsphinxOptions
+from hearth_stt.engines.registry import STT_ENGINES
+from hearth_stt.engines.vosk_engine import VoskOptions
 from hearth_stt.settings import SttSettings
 
 log = logging.getLogger(__name__)
@@ -31,12 +35,16 @@ def choose_engine(settings: SttSettings, data_dir: Path) -> SttEngine:
                 settings.language,
             )
             name = "pocketsphinx"
-    options = EngineOptions(
-        language=settings.language,
-        mode=settings.mode,
-        model_dir=vosk_model,
-        end_silence_s=settings.end_silence_s,
-    )
-    engine = create_engine(name, options)
-    engine.load()
-    return engine
+    options: VoskOptions | PocketsphinxOptions
+    if name == "vosk":
+        options = VoskOptions(
+            language=settings.language,
+            mode=settings.mode,
+            end_silence_s=settings.end_silence_s,
+            model_dir=vosk_model,
+        )
+    else:
+        options = PocketsphinxOptions(
+            language=settings.language, mode=settings.mode, end_silence_s=settings.end_silence_s
+        )
+    return STT_ENGINES.get(name).load(options)

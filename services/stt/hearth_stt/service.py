@@ -14,10 +14,10 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 
 import grpc
-from prometheus_client import Counter, Gauge, Histogram
 
 from hearth import events, metrics, pcm, rpc, tokens, topics
 from hearth.models import ModelNotFoundError
+from hearth.registry import RegistryError
 from hearth.service import Service, StartupError, Sub
 from hearth.settings import CommonSettings
 from hearth.v1 import events_pb2, stt_pb2, stt_pb2_grpc
@@ -30,22 +30,15 @@ from hearth_stt.engines.base import (
     Vocabulary,
 )
 from hearth_stt.settings import SttSettings
+from hearth_stt.stt_metrics import (
+    MISSING_WORDS,
+    MODEL_LOAD,
+    REAL_TIME_FACTOR,
+    REFUSED,
+    VOCABULARY_WORDS,
+)
 
 log = logging.getLogger(__name__)
-
-REFUSED = Counter("hearth_stt_refused_streams_total", "Transcription streams refused", ["reason"])
-REAL_TIME_FACTOR = Histogram(
-    "hearth_stt_real_time_factor",
-    "Decode time divided by audio duration",
-    buckets=(0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0),
-)
-MODEL_LOAD = Gauge("hearth_stt_model_load_seconds", "Time the speech model took to load")
-MISSING_WORDS = Gauge(
-    "hearth_stt_vocabulary_missing_words", "Vocabulary words the speech model cannot recognise"
-)
-VOCABULARY_WORDS = Gauge(
-    "hearth_stt_vocabulary_words", "Words in the grammar the recogniser is using"
-)
 
 
 @dataclass
@@ -83,7 +76,7 @@ class SttService(Service):
             self.engine = await asyncio.to_thread(
                 choose_engine, self.settings, self.common.data_path
             )
-        except ModelNotFoundError as exc:
+        except (ModelNotFoundError, RegistryError) as exc:
             raise StartupError(str(exc)) from exc
         load_s = time.perf_counter() - started
         MODEL_LOAD.set(load_s)

@@ -16,40 +16,28 @@ import grpc
 import numpy as np
 
 from hearth import events, metrics, pcm, rpc, topics
+from hearth.registry import RegistryError
 from hearth.service import Service, StartupError
 from hearth.settings import CommonSettings
 from hearth.v1 import common_pb2, events_pb2, wake_pb2, wake_pb2_grpc
-from hearth_wake.engine_loader import load_engine
-from hearth_wake.engines.base import WakeEngine, WakeHit, WakeModelError, WakeStream
+from hearth_wake.engine_choice import load_engine, load_verifier
+from hearth_wake.engines import WakeEngine, WakeHit, WakeModelError, WakeStream
 from hearth_wake.settings import WakeSettings
-from hearth_wake.verifier import TAIL_S, VoskVerifier, load_verifier
+from hearth_wake.verifier import TAIL_S, VoskVerifier
+from hearth_wake.wake_metrics import (
+    DETECTIONS,
+    LISTENING,
+    MODEL_LOAD,
+    SCORES,
+    VERIFIER_REJECTIONS,
+)
 
 log = logging.getLogger(__name__)
 
-DETECTIONS = metrics.Counter(
-    "hearth_wake_detections_total", "Wake-word detections", ["engine", "site"]
-)
-SCORES = metrics.Histogram(
-    "hearth_wake_score",
-    "Scores of wake-word detections",
-    ["engine"],
-    buckets=(0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1.0),
-)
 # Children resolved once: these are touched for every 20 ms chunk of every site.
 CHUNKS_IN = metrics.MESSAGES_IN.labels("wake", "audio_chunk")
 AUDIO_TO_WAKE = metrics.HOP_LATENCY.labels("audio_to_wake")
 INFERENCE = metrics.STAGE_DURATION.labels("wake", "inference")
-MODEL_LOAD = metrics.Gauge(
-    "hearth_wake_model_load_seconds", "Time the wake engine and its models took to load"
-)
-LISTENING = metrics.Gauge(
-    "hearth_wake_listening_sites", "Sites currently streaming audio to the wake service"
-)
-VERIFIER_REJECTIONS = metrics.Counter(
-    "hearth_wake_verifier_rejections_total",
-    "Detections the verification pass did not confirm (dropped)",
-    ["site"],
-)
 VERIFY = metrics.STAGE_DURATION.labels("wake", "verify")
 LEVEL_WINDOW_SAMPLES = pcm.SAMPLE_RATE  # loudness of the last second: roughly the wake phrase
 BATCH_SAMPLES = 1280
@@ -72,15 +60,13 @@ class WakeService(Service):
 
     async def setup(self) -> None:
         started = time.perf_counter()
-        settings = self.settings
-        if settings.vosk_model_dir is None:  # look where `hearth models pull` installs first
-            settings = settings.model_copy(
-                update={"vosk_model_dir": self.common.data_path / "models"}
-            )
+        settings, data_dir = self.settings, self.common.data_path
         try:
-            self.engine = await asyncio.to_thread(load_engine, settings)
-            self.verifier = await asyncio.to_thread(load_verifier, settings, self.engine.wake_words)
-        except WakeModelError as exc:
+            self.engine = await asyncio.to_thread(load_engine, settings, data_dir)
+            self.verifier = await asyncio.to_thread(
+                load_verifier, settings, data_dir, self.engine.wake_words
+            )
+        except (WakeModelError, RegistryError) as exc:
             raise StartupError(str(exc)) from exc
         load_s = time.perf_counter() - started
         MODEL_LOAD.set(load_s)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -15,6 +15,10 @@ class WakeSettings(ServiceSection):
     """Port of the /metrics endpoint."""
     engine: str = "embedding"
     """Wake-word engine: `embedding` (default), `pocketsphinx`, `vosk`, or one registered in the `hearth.wake_engines` entry-point group."""
+    engine_options: dict[str, Any] = {}
+    """Options of a plug-in engine, checked against the options type it declares when the service
+    starts (an unknown or invalid field stops it, named); built-in engines take the settings
+    below instead, e.g. {model_path: /srv/snowboy/hestia.pmdl}."""
     model: Path | None = None
     """Wake-word model file; empty means the shipped "hey hestia" model."""
     keyphrase: str = Field("hey hestia", min_length=1, max_length=100)

@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
-from hearth_wake.engines.base import WakeModelError
-from hearth_wake.settings import WakeSettings
+from hearth.pcm import SAMPLE_RATE
+from hearth_wake.engines.errors import WakeModelError
 from hearth_wake.vosk_grammar import (
-    SAMPLE_RATE,
     GrammarSpotter,
     PhraseRecognizer,
     confidence_needed,
@@ -35,6 +36,14 @@ WINDOW_S = 3.0
 """Audio decoded per detection: the phrase (1-2 s) with room before it."""
 TAIL_S = 0.3
 """Audio waited for after a detection before verifying it, so the phrase is heard to its end."""
+
+
+@dataclass(frozen=True)
+class VoskVerifierOptions:
+    language: str = "en"  # picks the Vosk model
+    model_dir: Path | None = None  # a model directory or a directory of models, searched first
+    fillers: int | None = None  # as for the vosk engine: None = none when the model has [unk]
+    sensitivity: float = 0.5  # higher confirms more easily
 
 
 class VoskVerifier:
@@ -49,17 +58,18 @@ class VoskVerifier:
         self._lock = threading.Lock()
 
     @classmethod
-    def load(cls, settings: WakeSettings, phrases: Iterable[str]) -> VoskVerifier:
+    def load(cls, options: VoskVerifierOptions, phrases: Iterable[str]) -> VoskVerifier:
         """Build the verifier for the primary engine's phrases (blocking: model loading)."""
-        model_path = resolve_model(settings.language, settings.vosk_model_dir)
+        model_path = resolve_model(options.language, options.model_dir)
         try:
-            spotter = GrammarSpotter(model_path, phrases, fillers=settings.vosk_fillers)
+            spotter = GrammarSpotter(model_path, phrases, fillers=options.fillers)
         except WakeModelError as exc:
             raise WakeModelError(f"wake.verify: {exc}") from exc
-        return cls(spotter, settings.verify_sensitivity)
+        return cls(spotter, options.sensitivity)
 
     def confirm(self, phrase: str, audio: np.ndarray) -> bool:
-        """True if the phrase is heard in ``audio`` (the last ``WINDOW_S`` of it) confidently enough; blocking."""
+        """True if the phrase is heard in ``audio`` (its last ``WINDOW_S``) confidently enough;
+        blocking."""
         samples = np.asarray(audio, dtype=np.int16)[-int(WINDOW_S * SAMPLE_RATE) :]
         with self._lock:
             recognizer = self._pool.pop() if self._pool else None
@@ -72,10 +82,3 @@ class VoskVerifier:
                 self._pool.append(recognizer)
         wanted = normalise_phrase(phrase)
         return any(spot.phrase == wanted and spot.score >= self.needed for spot in spots)
-
-
-def load_verifier(settings: WakeSettings, phrases: Iterable[str]) -> VoskVerifier | None:
-    """The configured verifier, or None when `wake.verify` is off."""
-    if settings.verify == "off":
-        return None
-    return VoskVerifier.load(settings, phrases)

@@ -34,11 +34,11 @@ from typing import BinaryIO
 import numpy as np
 
 from hearth.models import ModelError, resolve_vosk_model
-from hearth_wake.engines.base import WakeModelError
+from hearth.pcm import SAMPLE_RATE
+from hearth_wake.engines.errors import WakeModelError
 
 log = logging.getLogger(__name__)
 
-SAMPLE_RATE = 16000
 VOSK_UNK = "[unk]"
 """Vosk's trained garbage word; with it, the phrase plus [unk] rejects other speech (Vosk's own advice)."""
 KALDI_UNKS = ("<unk>", "<UNK>")

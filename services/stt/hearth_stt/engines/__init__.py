@@ -1,19 +1,16 @@
-"""Speech-to-text engines behind one small interface (see ``base``)."""
+"""Speech-to-text engines behind one small interface (``base``), found by name (``registry``)."""
 
 from hearth_stt.engines.base import (
-    EngineOptions,
     FinalResult,
     SttEngine,
-    SttError,
     Update,
     Utterance,
     Vocabulary,
     VocabularyReport,
-    create_engine,
 )
+from hearth_stt.engines.errors import SttError
 
 __all__ = [
-    "EngineOptions",
     "FinalResult",
     "SttEngine",
     "SttError",
@@ -21,5 +18,4 @@ __all__ = [
     "Utterance",
     "Vocabulary",
     "VocabularyReport",
-    "create_engine",
 ]

@@ -23,25 +23,30 @@ import logging
 import tempfile
 import threading
 import weakref
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from hearth.models import ModelNotFoundError
+from hearth.pcm import SAMPLE_RATE
+from hearth.registry import EngineSpec
 from hearth_stt.engines.base import (
-    SAMPLE_RATE,
-    EngineOptions,
     FinalResult,
     SttEngine,
-    SttError,
     Update,
     Utterance,
     Vocabulary,
     VocabularyReport,
+)
+from hearth_stt.engines.errors import SttError
+from hearth_stt.engines.language_model import build_arpa
+from hearth_stt.engines.options import RecognitionOptions
+from hearth_stt.engines.sentences import (
     choose_in_vocabulary,
     normalise_sentence,
     speakable_sentences,
     vocabulary_report,
 )
-from hearth_stt.engines.language_model import build_arpa
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +57,13 @@ decodes gave different transcripts for the same audio): every call into it holds
 Decoding runs at about 0.06 of real time, so sites queue for milliseconds."""
 LM_DISCOUNT = 0.2  # measured best of 0.5/0.2/0.1/0.05 on the espeak-ng set
 MIN_SPEECH_S = 0.15  # shorter bursts (clicks, breaths) do not count as speech
+
+
+@dataclass(frozen=True)
+class PocketsphinxOptions(RecognitionOptions):
+    # A PocketSphinx model root (en-us/, cmudict-en-us.dict, en-us.lm.bin); default: the bundled
+    # English model.
+    model_dir: Path | None = None
 
 
 class VadEndpointer:
@@ -105,7 +117,7 @@ class _Search:
 
 
 class PocketsphinxUtterance(Utterance):
-    def __init__(self, engine: PocketsphinxEngine, decoder: object, search: _Search) -> None:
+    def __init__(self, engine: PocketsphinxEngine, decoder: Any, search: _Search) -> None:
         self._engine = engine
         self._decoder = decoder
         self._search = search
@@ -142,7 +154,7 @@ class PocketsphinxUtterance(Utterance):
             self._engine._release(self._decoder, self._search)
 
     def _decode_all(self) -> FinalResult:
-        """The streaming pass only feeds partials; the whole utterance decoded at once is more accurate."""
+        """The streaming pass only feeds partials: the whole utterance at once decodes better."""
         self._decoder.end_utt()
         if self._audio:
             self._decoder.start_utt()
@@ -177,14 +189,14 @@ class PocketsphinxUtterance(Utterance):
 class PocketsphinxEngine(SttEngine):
     name = "pocketsphinx"
 
-    def __init__(self, options: EngineOptions) -> None:
+    def __init__(self, options: PocketsphinxOptions) -> None:
         self.options = options
         self.language = options.language
         self.mode = options.mode
         self._lock = threading.Lock()
-        self._pool: list[object] = []
+        self._pool: list[Any] = []
         self._search = _Search(0, None, ())
-        self._lexicon: object | None = None
+        self._lexicon: Any | None = None
         self._hmm: str | None = None
         self._dict: str | None = None
         self._open_lm: str | None = None
@@ -253,13 +265,12 @@ class PocketsphinxEngine(SttEngine):
         path.write_text(arpa, encoding="utf-8")
         return _Search(generation, str(path), tuple(sentences))
 
-    def _new_decoder(self, search: _Search) -> object:
-
+    def _new_decoder(self, search: _Search) -> Any:
         lm = search.lm_path or self._open_lm
         with _SPHINX_LOCK:
             return self._build_decoder(lm)
 
-    def _build_decoder(self, lm: str) -> object:
+    def _build_decoder(self, lm: str | None) -> Any:
         from pocketsphinx import Decoder
 
         # Batch CMN normalises each utterance by its own cepstral mean. Decoders are still reused
@@ -292,7 +303,17 @@ class PocketsphinxEngine(SttEngine):
             decoder = self._new_decoder(search)
         return PocketsphinxUtterance(self, decoder, search)
 
-    def _release(self, decoder: object, search: _Search) -> None:
+    def _release(self, decoder: Any, search: _Search) -> None:
         with self._lock:
             if search is self._search and len(self._pool) < self.options.pool_size:
                 self._pool.append(decoder)
+
+
+def load_engine(options: PocketsphinxOptions) -> PocketsphinxEngine:
+    """Build and load the engine (blocking: reads the model)."""
+    engine = PocketsphinxEngine(options)
+    engine.load()
+    return engine
+
+
+POCKETSPHINX = EngineSpec(name="pocketsphinx", options_type=PocketsphinxOptions, load=load_engine)

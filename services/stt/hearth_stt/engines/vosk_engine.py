@@ -19,19 +19,24 @@ import re
 import tempfile
 import threading
 import weakref
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from hearth.models import resolve_vosk_model
+from hearth.pcm import SAMPLE_RATE
+from hearth.registry import EngineSpec
 from hearth_stt.engines.base import (
-    SAMPLE_RATE,
-    EngineOptions,
     FinalResult,
     SttEngine,
-    SttError,
     Update,
     Utterance,
     Vocabulary,
     VocabularyReport,
+)
+from hearth_stt.engines.errors import SttError
+from hearth_stt.engines.options import RecognitionOptions
+from hearth_stt.engines.sentences import (
     choose_in_vocabulary,
     normalise_sentence,
     posterior,
@@ -46,7 +51,15 @@ _RULE = re.compile(r"^--endpoint\.rule(\d)\.min-trailing-silence=([0-9.]+)\s*$")
 _DEFAULT_RULE2 = 0.5
 
 
-def _scaled_endpoint_conf(text: str, end_silence_s: float) -> str:
+@dataclass(frozen=True)
+class VoskOptions(RecognitionOptions):
+    # A model directory or a directory of models (see `resolve_vosk_model`), searched first.
+    model_dir: Path | None = None
+    # Extra place `resolve_vosk_model` may look, after model_dir and pip-installed models.
+    data_dir: Path | None = None
+
+
+def scaled_endpoint_conf(text: str, end_silence_s: float) -> str:
     """Scale rules 2-4 (trailing silence after speech) so rule 2 equals ``end_silence_s``.
 
     Rule 1 (silence with nothing decoded) is left alone: it ends empty sessions,
@@ -89,7 +102,7 @@ def _overlay_model(model: Path, end_silence_s: float, into: Path) -> Path:
                 (conf / child.name).symlink_to(child.resolve())
     source = original / "model.conf"
     text = source.read_text(encoding="utf-8") if source.is_file() else ""
-    (conf / "model.conf").write_text(_scaled_endpoint_conf(text, end_silence_s), encoding="utf-8")
+    (conf / "model.conf").write_text(scaled_endpoint_conf(text, end_silence_s), encoding="utf-8")
     return into
 
 
@@ -105,7 +118,7 @@ class _Grammar:
 
 
 class VoskUtterance(Utterance):
-    def __init__(self, engine: VoskEngine, recognizer: object, grammar: _Grammar) -> None:
+    def __init__(self, engine: VoskEngine, recognizer: Any, grammar: _Grammar) -> None:
         self._engine = engine
         self._rec = recognizer
         self._grammar = grammar
@@ -165,14 +178,14 @@ def _final(result: dict, grammar: _Grammar) -> FinalResult:
 class VoskEngine(SttEngine):
     name = "vosk"
 
-    def __init__(self, options: EngineOptions) -> None:
+    def __init__(self, options: VoskOptions) -> None:
         self.options = options
         self.language = options.language
         self.mode = options.mode
-        self._model: object | None = None
-        self._vosk: object | None = None
+        self._model: Any | None = None
+        self._vosk: Any = None  # the vosk module, imported by load()
         self._lock = threading.Lock()
-        self._pool: list[tuple[object, int]] = []
+        self._pool: list[tuple[Any, int]] = []
         self._grammar = _Grammar(0, (), None)
         self.vocabulary: Vocabulary | None = None
         self.model_path: Path | None = None
@@ -197,7 +210,7 @@ class VoskEngine(SttEngine):
         self._fill_pool()
         log.info("vosk model loaded from %s (mode %s)", self.model_path, self.mode)
 
-    def _require_model(self) -> object:
+    def _require_model(self) -> Any:
         if self._model is None:
             raise SttError("the Vosk engine is not loaded yet; call load() first")
         return self._model
@@ -237,7 +250,7 @@ class VoskEngine(SttEngine):
             self._grammar.generation + 1, tuple(sentences), json.dumps(phrases, ensure_ascii=False)
         )
 
-    def _new_recognizer(self, grammar: _Grammar) -> object:
+    def _new_recognizer(self, grammar: _Grammar) -> Any:
         vosk = self._vosk
         if grammar.json is not None:
             rec = vosk.KaldiRecognizer(self._model, SAMPLE_RATE, grammar.json)
@@ -268,9 +281,19 @@ class VoskEngine(SttEngine):
             rec = self._new_recognizer(grammar)
         return VoskUtterance(self, rec, grammar)
 
-    def _release(self, rec: object, grammar: _Grammar) -> None:
+    def _release(self, rec: Any, grammar: _Grammar) -> None:
         """Keep a finished recognizer for reuse: its lazily composed graph is warm."""
         rec.Reset()
         with self._lock:
             if grammar is self._grammar and len(self._pool) < self.options.pool_size:
                 self._pool.append((rec, grammar.generation))
+
+
+def load_engine(options: VoskOptions) -> VoskEngine:
+    """Build and load the engine (blocking: reads the model)."""
+    engine = VoskEngine(options)
+    engine.load()
+    return engine
+
+
+VOSK = EngineSpec(name="vosk", options_type=VoskOptions, load=load_engine)

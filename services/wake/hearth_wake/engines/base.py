@@ -3,15 +3,24 @@
 Engines are loaded once per process and shared by every site's stream, so
 all per-connection state lives in :class:`WakeStream`, which must be cheap to
 create; the engine itself only holds read-only models.
+
+Each engine module also exports an ``EngineSpec`` (its name, options type and loader) that the
+registry (``registry.py``) hands out by name; the input checks engines share are in
+``input_checks.py``.
 """
 
 from __future__ import annotations
 
-import math
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
 import numpy as np
+
+from hearth_wake.engines.errors import WakeModelError
+
+__all__ = ["WakeEngine", "WakeHit", "WakeModelError", "WakeStream"]
+# WakeModelError lives in errors.py; it is re-exported here only for hearth_wake.training, which
+# still imports it from this module (import it from hearth_wake.engines instead).
 
 
 @dataclass(frozen=True)
@@ -44,25 +53,3 @@ class WakeEngine(ABC):
     @abstractmethod
     def open_stream(self, sensitivity: float | None = None) -> WakeStream:
         """Start a new stream; ``sensitivity`` 0..1 (None = the model's calibrated default)."""
-
-
-class WakeModelError(Exception):
-    """A wake model file is missing, corrupt or does not match this engine."""
-
-
-def checked_sensitivity(sensitivity: float | None, default: float = 0.5) -> float:
-    """The stream's sensitivity (None = the engine's default), refused outside 0..1 so a typo cannot mean "always wake"."""
-    value = default if sensitivity is None else sensitivity
-    if not 0.0 <= value <= 1.0 or math.isnan(value):
-        raise ValueError(f"Wake sensitivity must be between 0 and 1, got {value}.")
-    return value
-
-
-def check_pcm(pcm: np.ndarray) -> np.ndarray:
-    """The samples as a 1-D int16 array, or a clear error for anything else (every engine's input check)."""
-    samples = np.asarray(pcm)
-    if samples.dtype != np.int16:
-        raise TypeError(f"Wake audio must be int16 PCM samples, got dtype {samples.dtype}.")
-    if samples.ndim != 1:
-        raise ValueError(f"Wake audio must be mono (a 1-D array), got shape {samples.shape}.")
-    return samples

@@ -8,21 +8,18 @@ of one core.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from hearth_wake.engines.base import (
-    WakeEngine,
-    WakeHit,
-    WakeModelError,
-    WakeStream,
-    check_pcm,
-    checked_sensitivity,
-)
+from hearth.pcm import SAMPLE_RATE
+from hearth.registry import EngineSpec
+from hearth_wake.engines.base import WakeEngine, WakeHit, WakeStream
+from hearth_wake.engines.errors import WakeModelError
+from hearth_wake.engines.input_checks import check_pcm, checked_sensitivity
 from hearth_wake.engines.speech_embedding import (
     HOP_SAMPLES,
-    SAMPLE_RATE,
     WINDOW_SAMPLES,
     SpeechEmbedding,
     pcm_to_float,
@@ -162,3 +159,24 @@ class EmbeddingStream(WakeStream):
         self._quiet_until = end_sample + self._engine.refractory_samples
         score = 1.0 / (1.0 + math.exp(-logit))
         return WakeHit(wake_word=self._engine.wake_words[0], score=score, end_sample=end_sample)
+
+
+@dataclass(frozen=True)
+class EmbeddingOptions:
+    model: Path | None = None  # None: the shipped "hey hestia" model
+    refractory_s: float = 2.0
+    frames_in_a_row: int | None = None  # None: the rule the model was calibrated with
+    threads: int = 1
+
+
+def load_engine(options: EmbeddingOptions) -> EmbeddingEngine:
+    """Load the phrase model and the speech-embedding model (blocking)."""
+    return EmbeddingEngine.load(
+        options.model,
+        refractory_s=options.refractory_s,
+        frames_in_a_row=options.frames_in_a_row,
+        threads=options.threads,
+    )
+
+
+EMBEDDING = EngineSpec(name="embedding", options_type=EmbeddingOptions, load=load_engine)

@@ -16,11 +16,15 @@ latest after ``MAX_SEGMENT_S`` of continuous sound.
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
-from hearth_wake.engines.base import WakeEngine, WakeHit, WakeModelError, checked_sensitivity
-from hearth_wake.engines.segmenter import FRAME, SAMPLE_RATE, Segment, SegmentedStream
-from hearth_wake.settings import WakeSettings
+from hearth.pcm import SAMPLE_RATE
+from hearth.registry import EngineSpec
+from hearth_wake.engines.base import WakeEngine, WakeHit
+from hearth_wake.engines.errors import WakeModelError
+from hearth_wake.engines.input_checks import checked_sensitivity
+from hearth_wake.engines.segmenter import FRAME, Segment, SegmentedStream
 
 # Sensitivity 0..1 maps to a keyphrase threshold of 1e-10 .. 1e-50 (smaller = easier to trigger); 0.5 -> 1e-30.
 THRESHOLD_EXPONENT_AT_0 = -10.0
@@ -116,6 +120,17 @@ class PocketsphinxStream(SegmentedStream):
         ]
 
 
-def load(settings: WakeSettings) -> PocketsphinxEngine:
-    """Entry point (``hearth.wake_engines``): build the engine from the wake settings."""
-    return PocketsphinxEngine(settings.keyphrase, refractory_s=settings.refractory_s)
+@dataclass(frozen=True)
+class PocketsphinxKwsOptions:
+    keyphrase: str = "hey hestia"
+    refractory_s: float = 2.0
+
+
+def load_engine(options: PocketsphinxKwsOptions) -> PocketsphinxEngine:
+    """Build the engine for the phrase (blocking: checks the phrase against the dictionary)."""
+    return PocketsphinxEngine(options.keyphrase, refractory_s=options.refractory_s)
+
+
+POCKETSPHINX = EngineSpec(
+    name="pocketsphinx", options_type=PocketsphinxKwsOptions, load=load_engine
+)

@@ -18,9 +18,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hearth_wake.engines.base import WakeHit, WakeStream, check_pcm
+from hearth.pcm import SAMPLE_RATE
+from hearth_wake.engines.base import WakeHit, WakeStream
+from hearth_wake.engines.input_checks import check_pcm
 
-SAMPLE_RATE = 16000
 FRAME = SAMPLE_RATE // 100  # 10 ms
 PAUSE_FRAMES = 25  # 250 ms of quiet ends an utterance
 PREROLL_FRAMES = 30  # keep 300 ms before the first loud frame: onsets are quiet

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import numpy as np
 
-from hearth_wake.engines.base import WakeModelError
+from hearth.pcm import SAMPLE_RATE as SAMPLE_RATE  # the model's rate; training imports it here
+from hearth_wake.engines.errors import WakeModelError
 
-SAMPLE_RATE = 16000
 HOP_SAMPLES = 1280  # one embedding every 80 ms
 WINDOW_SAMPLES = 12400  # audio each embedding looks at (775 ms)
 EMBEDDING_DIM = 96

@@ -18,9 +18,14 @@ promise that one recogniser can be used from several threads).
 
 from __future__ import annotations
 
-from hearth_wake.engines.base import WakeEngine, WakeHit, checked_sensitivity
-from hearth_wake.engines.segmenter import SAMPLE_RATE, Segment, SegmentedStream
-from hearth_wake.settings import WakeSettings
+from dataclasses import dataclass
+from pathlib import Path
+
+from hearth.pcm import SAMPLE_RATE
+from hearth.registry import EngineSpec
+from hearth_wake.engines.base import WakeEngine, WakeHit
+from hearth_wake.engines.input_checks import checked_sensitivity
+from hearth_wake.engines.segmenter import Segment, SegmentedStream
 from hearth_wake.vosk_grammar import (
     GrammarSpotter,
     PhraseRecognizer,
@@ -66,8 +71,20 @@ class VoskStream(SegmentedStream):
         ]
 
 
-def load(settings: WakeSettings) -> VoskEngine:
-    """Entry point (``hearth.wake_engines``): find the model for wake.language and build the engine; blocking."""
-    model_path = resolve_model(settings.language, settings.vosk_model_dir)
-    spotter = GrammarSpotter(model_path, [settings.keyphrase], fillers=settings.vosk_fillers)
-    return VoskEngine(spotter, refractory_s=settings.refractory_s)
+@dataclass(frozen=True)
+class VoskKwsOptions:
+    keyphrase: str = "hey hestia"
+    language: str = "en"  # picks the Vosk model
+    model_dir: Path | None = None  # a model directory or a directory of models, searched first
+    fillers: int | None = None  # None: none when the model has [unk], else DEFAULT_FILLERS
+    refractory_s: float = 2.0
+
+
+def load_engine(options: VoskKwsOptions) -> VoskEngine:
+    """Find the model for the language and build the spotting grammar (blocking)."""
+    model_path = resolve_model(options.language, options.model_dir)
+    spotter = GrammarSpotter(model_path, [options.keyphrase], fillers=options.fillers)
+    return VoskEngine(spotter, refractory_s=options.refractory_s)
+
+
+VOSK = EngineSpec(name="vosk", options_type=VoskKwsOptions, load=load_engine)

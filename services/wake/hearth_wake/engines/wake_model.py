@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from hearth_wake.engines.base import WakeModelError
+from hearth_wake.engines.errors import WakeModelError
 from hearth_wake.engines.speech_embedding import EMBEDDING_DIM
 
 FORMAT_NAME = "hearth-wake-embedding"

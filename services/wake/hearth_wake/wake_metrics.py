@@ -1,0 +1,28 @@
+"""Metrics only the wake service can give: detections, their scores, listening sites, load time,
+and what the verifier dropped.
+
+Labels are engines (named in code) and sites (configured): bounded sets. docs/metrics.md lists them.
+"""
+
+from __future__ import annotations
+
+from prometheus_client import Counter, Gauge, Histogram
+
+DETECTIONS = Counter("hearth_wake_detections_total", "Wake-word detections", ["engine", "site"])
+SCORES = Histogram(
+    "hearth_wake_score",
+    "Scores of wake-word detections",
+    ["engine"],
+    buckets=(0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1.0),
+)
+MODEL_LOAD = Gauge(
+    "hearth_wake_model_load_seconds", "Time the wake engine and its models took to load"
+)
+LISTENING = Gauge(
+    "hearth_wake_listening_sites", "Sites currently streaming audio to the wake service"
+)
+VERIFIER_REJECTIONS = Counter(
+    "hearth_wake_verifier_rejections_total",
+    "Detections the verification pass did not confirm (dropped)",
+    ["site"],
+)
