@@ -13,7 +13,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+from hearth import extras
 from hearth.cli.commands import Command
+
+EXTRA = "wake-train"
+"""The pip extra that brings what training needs (the wake engine's dependencies)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -67,13 +71,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    absent = extras.missing(EXTRA)
+    if absent:
+        print(
+            f"hearth wake {args.wake_command} needs the wake-word training extra: "
+            f"{extras.install_hint(EXTRA, absent)}",
+            file=sys.stderr,
+        )
+        return 2
     if args.wake_command == "enroll":
         return _enroll(args)
-    try:
-        from hearth_wake_train import train_model
-    except ImportError:
-        print(_INSTALL_HINT.format(command="train"), file=sys.stderr)
-        return 2
+    from hearth_wake_train import train_model
+
     output = args.output or Path(args.phrase.strip().lower().replace(" ", "_") + ".npz")
     report = train_model(
         args.phrase,
@@ -89,13 +98,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _enroll(args: argparse.Namespace) -> int:
-    try:
-        from hearth.espeak import SynthesisError
-        from hearth_wake.engines import WakeModelError
-        from hearth_wake_train.enroll import EnrollmentError, enroll
-    except ImportError:
-        print(_INSTALL_HINT.format(command="enroll"), file=sys.stderr)
-        return 2
+    from hearth.espeak import SynthesisError
+    from hearth_wake.engines import WakeModelError
+    from hearth_wake_train.enroll import EnrollmentError, enroll
+
     if args.samples and args.record is not None:
         print(
             "hearth wake enroll: give either recordings (WAV files) or --record N, not both",
@@ -162,7 +168,4 @@ def _record(args: argparse.Namespace, directory: Path) -> list[Path]:
     return record_takes(Microphone(mic_command), args.record, directory, phrase)
 
 
-_INSTALL_HINT = (
-    "hearth wake {command} needs the wake-word training package: pip install 'hearth[wake-train]'"
-)
 WAKE = Command("wake", "wake words: train a model, enroll your voice", add_arguments, run)

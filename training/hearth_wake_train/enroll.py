@@ -446,7 +446,7 @@ def _figures(
     chk = evaluate.score_split(held, model.logits, rule)
     oth = evaluate.score_split(others, model.logits, rule)
     return Figures(
-        threshold=float(sigmoid(np.float64(logit_threshold))),
+        threshold=float(sigmoid(np.asarray(logit_threshold, dtype=np.float64))),
         recorded_detected=int(np.sum(rec.positive_best >= logit_threshold)),
         augmented_detected=int(np.sum(chk.positive_best >= logit_threshold)),
         augmented_total=int(chk.positive_best.size),

@@ -209,7 +209,7 @@ def train_model(
         seed=seed,
         profile=profile,
         recipe_version=RECIPE_VERSION,
-        threshold=float(sigmoid(np.float64(logit_threshold))),
+        threshold=float(sigmoid(np.asarray(logit_threshold, dtype=np.float64))),
         detection_rate=evaluation.detection_rate(logit_threshold),
         false_accepts_per_hour=evaluation.false_accepts_per_hour(logit_threshold, refractory),
         evaluation_positive_clips=int(evaluation.positive_best.size),
