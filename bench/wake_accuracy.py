@@ -40,13 +40,14 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import numpy as np
 
+from hearth.pcm import SAMPLE_RATE
 from hearth_wake.engines.embedding import EmbeddingEngine, threshold_for
 from hearth_wake.engines.speech_embedding import HOP_SAMPLES
 from hearth_wake.engines.wake_model import WakeClassifier
-from hearth_wake.training import augment, texts
-from hearth_wake.training.evaluate import count_activations, in_a_row
-from hearth_wake.training.synth import SAMPLE_RATE, synthesize
-from hearth_wake.training.voices import (
+from hearth_wake_train import augment, texts
+from hearth_wake_train.evaluate import count_activations, in_a_row
+from hearth_wake_train.synth import synthesize
+from hearth_wake_train.voices import (
     ACCENTS,
     ENGLISH_ACCENTS,
     GROUP_VARIANTS,

@@ -29,8 +29,6 @@ SERVICE_PACKAGES = (
     "hearth_intent",
     "hearth_policy",
 )
-SKIPPED_MODULES = ("hearth_wake.training",)
-"""Offline training tools, not part of a running service."""
 
 BOUNDED_LABELS = {
     "service",  # the five services
@@ -80,8 +78,7 @@ def _import_services() -> None:
     for package_name in SERVICE_PACKAGES:
         package = importlib.import_module(package_name)
         for info in pkgutil.walk_packages(package.__path__, prefix=package_name + "."):
-            if not info.name.startswith(SKIPPED_MODULES):
-                importlib.import_module(info.name)
+            importlib.import_module(info.name)
 
 
 def registered() -> dict[str, tuple[str, ...]]:

@@ -11,6 +11,9 @@ SAMPLE_RATE = 16_000
 SAMPLE_WIDTH = 2
 CHANNELS = 1
 BYTES_PER_SECOND = SAMPLE_RATE * SAMPLE_WIDTH * CHANNELS
+DEFAULT_MIC_COMMAND = ("arecord", "-q", "-r", "16000", "-c", "1", "-f", "S16_LE", "-t", "raw")
+"""Records Hearth's format from the default ALSA device; the audio service and
+`hearth wake enroll --record` both default to it (setting `audio.mic_command`)."""
 
 
 def to_samples(pcm: bytes) -> np.ndarray:

@@ -7,9 +7,8 @@ from typing import Literal
 
 from pydantic import Field
 
+from hearth.pcm import DEFAULT_MIC_COMMAND
 from hearth.service import ServiceSection
-
-DEFAULT_MIC_COMMAND = ("arecord", "-q", "-r", "16000", "-c", "1", "-f", "S16_LE", "-t", "raw")
 
 
 class AudioSettings(ServiceSection):

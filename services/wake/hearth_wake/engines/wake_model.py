@@ -29,7 +29,7 @@ REQUIRED_METADATA = (
     "embedding_sha256",
 )
 _RETRAIN_HINT = (
-    "replace it with the model shipped with Hearth or retrain it (`python -m hearth_wake.training`)"
+    "replace it with the model shipped with Hearth or retrain it (`hearth wake train`)"
 )
 
 

@@ -1,5 +1,10 @@
 """`hearth wake train "PHRASE"`: train a wake-word model offline from synthesized speech;
-`hearth wake enroll SAMPLE.wav... | --record N`: fine-tune a model on the owner's own voice."""
+`hearth wake enroll SAMPLE.wav... | --record N`: fine-tune a model on the owner's own voice.
+
+The package's one command line: it reaches `hearth` through the `hearth.commands` entry point
+(installed with the `wake-train` extra). This module is loaded for every `hearth` command, so it
+imports the training code only when a wake command runs.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+from hearth import extras
 from hearth.cli.commands import Command
+
+EXTRA = "wake-train"
+"""The pip extra that brings what training needs (the wake engine's dependencies)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -62,15 +71,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.wake_command == "enroll":
-        return _enroll(args)
-    try:
-        from hearth_wake.training import train_model
-    except ImportError:
+    absent = extras.missing(EXTRA)
+    if absent:
         print(
-            "hearth wake train needs the wake service: pip install 'hearth[wake]'", file=sys.stderr
+            f"hearth wake {args.wake_command} needs the wake-word training extra: "
+            f"{extras.install_hint(EXTRA, absent)}",
+            file=sys.stderr,
         )
         return 2
+    if args.wake_command == "enroll":
+        return _enroll(args)
+    from hearth_wake_train import train_model
+
     output = args.output or Path(args.phrase.strip().lower().replace(" ", "_") + ".npz")
     report = train_model(
         args.phrase,
@@ -86,15 +98,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _enroll(args: argparse.Namespace) -> int:
-    try:
-        from hearth_wake.engines.base import WakeModelError
-        from hearth_wake.training.enroll import EnrollmentError, enroll
-        from hearth_wake.training.synth import SynthesisError
-    except ImportError:
-        print(
-            "hearth wake enroll needs the wake service: pip install 'hearth[wake]'", file=sys.stderr
-        )
-        return 2
+    from hearth.espeak import SynthesisError
+    from hearth_wake.engines import WakeModelError
+    from hearth_wake_train.enroll import EnrollmentError, enroll
+
     if args.samples and args.record is not None:
         print(
             "hearth wake enroll: give either recordings (WAV files) or --record N, not both",
@@ -103,7 +110,8 @@ def _enroll(args: argparse.Namespace) -> int:
         return 2
     if not args.samples and args.record is None:
         print(
-            "hearth wake enroll: give 3-10 recordings (WAV files) of the phrase, or --record N to record them",
+            "hearth wake enroll: give 3-10 recordings (WAV files) of the phrase, "
+            "or --record N to record them",
             file=sys.stderr,
         )
         return 2
@@ -126,15 +134,15 @@ def _enroll(args: argparse.Namespace) -> int:
     print(f"wrote {args.output} ({report.seconds:.0f} s)")
     if report.after.recorded_detected <= report.before.recorded_detected:
         print(
-            "enrollment did not improve detection of your recordings; record them again closer to the "
-            "microphone, in the room you will use, and keep the old model."
+            "enrollment did not improve detection of your recordings; record them again closer to "
+            "the microphone, in the room you will use, and keep the old model."
         )
     lost = report.before.others_detected - report.after.others_detected
     if lost > 0:
         print(
             f"note: other voices are heard less well ({report.before.others_detected} -> "
-            f"{report.after.others_detected} of {report.after.others_total} synthetic clips); in a shared "
-            "household, compare both models before switching."
+            f"{report.after.others_detected} of {report.after.others_total} synthetic clips); "
+            "in a shared household, compare both models before switching."
         )
     print(f"to use it, set in your config:  wake: {{model: {args.output.resolve()}}}")
     return 0
@@ -142,27 +150,22 @@ def _enroll(args: argparse.Namespace) -> int:
 
 def _record(args: argparse.Namespace, directory: Path) -> list[Path]:
     """The owner's takes, recorded with the same microphone command the audio service uses."""
-    from hearth.settings import SettingsError, load_settings
-    from hearth_audio.settings import AudioSettings
     from hearth_wake.engines.embedding import DEFAULT_MODEL
     from hearth_wake.engines.wake_model import load_classifier
-    from hearth_wake.training.enroll import MAX_SAMPLES, MIN_SAMPLES, EnrollmentError
-    from hearth_wake.training.record import Microphone, record_takes
+    from hearth_wake_train.enroll import MAX_SAMPLES, MIN_SAMPLES, EnrollmentError
+    from hearth_wake_train.record import Microphone, configured_mic_command, record_takes
 
     if not MIN_SAMPLES <= args.record <= MAX_SAMPLES:
         raise EnrollmentError(
             f"--record takes {MIN_SAMPLES} to {MAX_SAMPLES} recordings, got {args.record}."
         )
-    try:
-        _, audio = load_settings("audio", AudioSettings, args.config)
-    except SettingsError as exc:
-        raise EnrollmentError(str(exc)) from exc
+    mic_command = configured_mic_command(args.config)
     phrase = load_classifier(args.model or DEFAULT_MODEL).phrase
     print(
-        f'Recording {args.record} takes with {" ".join(audio.mic_command)}. Say "{phrase}" once per take, '
-        "as you would to Hearth, from where you usually stand."
+        f"Recording {args.record} takes with {' '.join(mic_command)}. "
+        f'Say "{phrase}" once per take, as you would to Hearth, from where you usually stand.'
     )
-    return record_takes(Microphone(audio.mic_command), args.record, directory, phrase)
+    return record_takes(Microphone(mic_command), args.record, directory, phrase)
 
 
 WAKE = Command("wake", "wake words: train a model, enroll your voice", add_arguments, run)

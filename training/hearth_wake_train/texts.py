@@ -173,7 +173,8 @@ CONFUSABLES_HEY_HESTIA = (
     "hey, testing",
     "hey, hist",
     "hey, he's here",
-    # Mined from the benchmark's false accepts and their neighbours: "hey" + a word close to "hestia".
+    # Mined from the benchmark's false accepts and their neighbours: "hey" + a word close to
+    # "hestia".
     "hey bestia",
     "hey vesta",
     "hey hesper",

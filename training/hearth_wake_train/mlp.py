@@ -109,15 +109,13 @@ def _step(weights: MLPWeights, adam: _Adam, x: np.ndarray, y: np.ndarray) -> flo
     p = sigmoid(logit)
     loss = float(np.mean(np.logaddexp(0.0, logit) - y * logit))
     d_logit = ((p - y) / y.size).astype(np.float32)
+    d_hidden = np.outer(d_logit, weights.w2) * (pre > 0)
     grads = MLPWeights(
-        w1=None,
-        b1=None,  # type: ignore[arg-type]
+        w1=x.T @ d_hidden,
+        b1=d_hidden.sum(axis=0),
         w2=hidden.T @ d_logit,
         b2=np.array([d_logit.sum()], np.float32),
     )
-    d_hidden = np.outer(d_logit, weights.w2) * (pre > 0)
-    grads.w1 = x.T @ d_hidden
-    grads.b1 = d_hidden.sum(axis=0)
     adam.update(weights, grads)
     return loss
 

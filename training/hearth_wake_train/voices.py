@@ -18,7 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hearth_wake.training import speakers
+from hearth.espeak import voice_arguments
+from hearth_wake_train import speakers
 
 # English as espeak-ng speaks it in eight accents; two are kept for the benchmark only.
 ENGLISH_ACCENTS = ("en-us", "en-gb", "en-gb-scotland", "en-gb-x-gbclan", "en-gb-x-rp", "en-us-nyc")
@@ -124,8 +125,10 @@ class Voice:
         return f"{self.accent}+{self.variant}"
 
     def args(self) -> list[str]:
+        """espeak-ng's options for this speaker (a synthetic one needs the recipe's data
+        directory)."""
         path = ["--path", str(speakers.data_path())] if speakers.is_synthetic(self.variant) else []
-        return [*path, "-v", self.name, "-s", str(self.speed), "-p", str(self.pitch)]
+        return [*path, *voice_arguments(self.name, self.speed, self.pitch)]
 
 
 def sample_voice(group: str, rng: np.random.Generator) -> Voice:

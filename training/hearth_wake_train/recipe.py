@@ -1,36 +1,35 @@
-"""The training recipe: synthesize, embed, train, calibrate on held-out voices, write the model."""
+"""The training recipe: synthesize, embed, train, calibrate on held-out voices, write the model.
+
+Why each step is there, and what it changed on the benchmark: docs/wake-word.md (Training a wake
+word).
+"""
 
 from __future__ import annotations
 
-import multiprocessing
 import time
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
-from hearth_wake.engines.speech_embedding import (
-    EMBEDDING_DIM,
-    HOP_SAMPLES,
-    SAMPLE_RATE,
-    SpeechEmbedding,
-)
+from hearth import espeak
+from hearth.espeak import SynthesisError
+from hearth.pcm import SAMPLE_RATE
+from hearth_wake.engines.speech_embedding import EMBEDDING_DIM, HOP_SAMPLES, SpeechEmbedding
 from hearth_wake.engines.wake_model import FORMAT_NAME, FORMAT_VERSION, WakeClassifier, sigmoid
-from hearth_wake.training import dataset, evaluate, mlp, speakers
-from hearth_wake.training.clips import ClipFrames, ClipJob, embed_clip
-from hearth_wake.training.progress import Progress
-from hearth_wake.training.synth import SynthesisError, espeak_available
+from hearth_wake_train import dataset, evaluate, mlp
+from hearth_wake_train.clips import KIND_IDS, ClipJob, embed_clips
+from hearth_wake_train.progress import Progress
 
 RECIPE_VERSION = "2"
 WINDOW_FRAMES = 16
 TARGET_FALSE_ACCEPTS_PER_HOUR = 0.5
 REFRACTORY_S = 2.0
 FRAMES_IN_A_ROW = 2
-"""The model's decision rule, calibrated with it and stored in its metadata: two 80 ms frames in a row over
-the threshold. False accepts are often one-frame spikes while the phrase scores high for several frames, so
-the calibrated threshold can sit lower: on the benchmark, detection at it rose from 18 % to 29 % with no
-false accept, for 80 ms of latency."""
+"""The model's decision rule, calibrated with it and stored in its metadata: two 80 ms frames in a
+row over the threshold. False accepts are often one-frame spikes while the phrase scores high for
+several frames, so the calibrated threshold can sit lower, for 80 ms of latency (the benchmark's
+figures: docs/wake-word.md)."""
 
 
 @dataclass(frozen=True)
@@ -40,8 +39,8 @@ class Mining:
     After the first pass the classifier scores every training window: the negatives it
     scores highest (a "hey hester" in one voice, a cough that looks like the phrase) are
     drawn ``boost`` times more often, and positive clips it would have missed get their
-    windows repeated. This is where the false accepts of the first models came from:
-    rare hard negatives that uniform sampling showed the classifier a few times at most.
+    windows repeated: rare hard negatives are what uniform sampling shows the classifier a
+    few times at most (docs/wake-word.md has what the pass changed).
     """
 
     epochs: int
@@ -138,20 +137,6 @@ PROFILES: dict[str, Profile] = {
     ),
 }
 _GROUP_IDS = {"train": 0, "calibration": 1, "evaluation": 2}
-_KIND_IDS = {
-    k: i
-    for i, k in enumerate(
-        (
-            "pos_alone",
-            "pos_command",
-            "pos_inside",
-            "neg_confusable",
-            "neg_speech",
-            "neg_noise",
-            "neg_stream",
-        )
-    )
-}
 
 
 @dataclass(frozen=True)
@@ -199,13 +184,13 @@ def train_model(
         raise ValueError(
             f"Unknown training profile {profile!r}; choose one of {', '.join(PROFILES)}."
         )
-    if not espeak_available():
+    if not espeak.available():
         raise SynthesisError(
             "espeak-ng is not installed; install it (Debian: `apt-get install espeak-ng`)."
         )
     plan = PROFILES[profile]
     embedding = SpeechEmbedding(threads=1)
-    clips = _render_all(_jobs(phrase, seed, plan), workers, progress)
+    clips = embed_clips(_jobs(phrase, seed, plan), workers, progress)
     splits = {
         g: dataset.build([c for c in clips if c.group == g], embedding.silence_frame, WINDOW_FRAMES)
         for g in _GROUP_IDS
@@ -224,7 +209,7 @@ def train_model(
         seed=seed,
         profile=profile,
         recipe_version=RECIPE_VERSION,
-        threshold=float(sigmoid(np.float64(logit_threshold))),
+        threshold=float(sigmoid(np.asarray(logit_threshold, dtype=np.float64))),
         detection_rate=evaluation.detection_rate(logit_threshold),
         false_accepts_per_hour=evaluation.false_accepts_per_hour(logit_threshold, refractory),
         evaluation_positive_clips=int(evaluation.positive_best.size),
@@ -250,47 +235,10 @@ def _jobs(phrase: str, seed: int, plan: Profile) -> list[ClipJob]:
     for group, kinds in plan.clips.items():
         for kind, count in kinds.items():
             for index in range(count):
-                entropy = (seed, _GROUP_IDS[group], _KIND_IDS[kind], index)
+                entropy = (seed, _GROUP_IDS[group], KIND_IDS[kind], index)
                 seconds = plan.stream_seconds if kind == "neg_stream" else 0.0
                 jobs.append(ClipJob(phrase, group, kind, entropy, seconds))
     return jobs
-
-
-_WORKER_EMBEDDING: SpeechEmbedding | None = None
-
-
-def _worker_init(espeak_data: Path | None = None) -> None:
-    """Each worker loads the embedding model; the synthetic speakers' espeak-ng data is the parent's (made once,
-    removed by the parent at exit: pool workers are terminated without running exit handlers)."""
-    global _WORKER_EMBEDDING
-    _WORKER_EMBEDDING = SpeechEmbedding(threads=1)
-    if espeak_data is not None:
-        speakers.use_data_path(espeak_data)
-
-
-def _worker_embed(job: ClipJob) -> ClipFrames:
-    assert _WORKER_EMBEDDING is not None
-    return embed_clip(job, _WORKER_EMBEDDING)
-
-
-def _render_all(jobs: list[ClipJob], workers: int, progress: bool) -> list[ClipFrames]:
-    bar = Progress("synthesizing clips", len(jobs), progress)
-    results = []
-    for clip in _map(jobs, workers):
-        results.append(clip)
-        bar.advance()
-    return results
-
-
-def _map(jobs: list[ClipJob], workers: int) -> Iterator[ClipFrames]:
-    """Ordered results, so the data set is identical for any number of workers."""
-    if workers <= 1:
-        _worker_init()
-        yield from map(_worker_embed, jobs)
-        return
-    context = multiprocessing.get_context("spawn")
-    with context.Pool(workers, initializer=_worker_init, initargs=(speakers.data_path(),)) as pool:
-        yield from pool.imap(_worker_embed, jobs, chunksize=8)
 
 
 def _fit(train: dataset.FrameSet, plan: Profile, seed: int, progress: bool) -> WakeClassifier:
@@ -372,7 +320,8 @@ def _hard_examples(
     negatives: np.ndarray,
     mining: Mining,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Positive ids with missed clips repeated, and negative sampling weights with the top scorers boosted."""
+    """Positive ids with missed clips repeated, and negative sampling weights with the top scorers
+    boosted."""
     negative_weights = train.weights[negatives].astype(np.float64)
     top = max(1, int(mining.hard_negative_share * negatives.size))
     negative_weights[np.argsort(logits[negatives])[-top:]] *= mining.boost
@@ -396,6 +345,8 @@ def _write(classifier: WakeClassifier, report: TrainReport, output: Path) -> Non
         "refractory_s": REFRACTORY_S,
         "frames_in_a_row": FRAMES_IN_A_ROW,
         "hidden_units": int(classifier.b1.shape[0]),
+        # The module's name when the shipped model was trained (now hearth_wake_train.voices);
+        # kept so that retraining reproduces the shipped file byte for byte.
         "voices": "espeak-ng; held out by variant (see hearth_wake.training.voices)",
     }
     replace(classifier, metadata=metadata).save(output)

@@ -1,4 +1,4 @@
-"""Render one training clip (speech + room) and turn it into embedding frames.
+"""Render training clips (speech + room) and turn them into embedding frames.
 
 Each clip is described by a small, picklable :class:`ClipJob` carrying its own seed,
 so clips can be rendered in any order, on any number of workers, and still come out
@@ -7,23 +7,38 @@ bit-identical for a given recipe seed.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
+from hearth.pcm import SAMPLE_RATE
 from hearth_wake.engines.speech_embedding import HOP_SAMPLES, WINDOW_SAMPLES, SpeechEmbedding
-from hearth_wake.training import augment, texts
-from hearth_wake.training.synth import SAMPLE_RATE, resample, synthesize
-from hearth_wake.training.voices import Voice, sample_voice
+from hearth_wake_train import augment, speakers, texts
+from hearth_wake_train.progress import Progress
+from hearth_wake_train.synth import resample, synthesize
+from hearth_wake_train.voices import Voice, sample_voice
 
-POSITIVE_KINDS = ("pos_alone", "pos_command", "pos_inside")
-NEGATIVE_KINDS = ("neg_confusable", "neg_speech", "neg_noise", "neg_stream")
-_CONTEXT = WINDOW_SAMPLES - HOP_SAMPLES
+KINDS = (
+    "pos_alone",
+    "pos_command",
+    "pos_inside",
+    "neg_confusable",
+    "neg_speech",
+    "neg_noise",
+    "neg_stream",
+)
+KIND_IDS = {kind: number for number, kind in enumerate(KINDS)}
+"""A clip's kind as a number in its seed; fixed, so a recipe seed always makes the same clips."""
+WORKER_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+"""Set to 1 for worker processes before they load numpy: each worker is one core's worth of work."""
+CONTEXT_SAMPLES = WINDOW_SAMPLES - HOP_SAMPLES
+"""Silence before a clip, so its first frame sees what a fresh stream's would."""
 RESAMPLE_SHARE = 0.5  # of clips played slightly faster or slower ...
-RESAMPLE_RANGE = (
-    0.9,
-    1.1,
-)  # ... by this factor: pitch, formants and tempo move together, like another speaker
+RESAMPLE_RANGE = (0.9, 1.1)  # ... by this factor: pitch, formants and tempo move together
 
 
 @dataclass(frozen=True)
@@ -61,11 +76,59 @@ def render(job: ClipJob) -> tuple[np.ndarray, int]:
 
 def embed_clip(job: ClipJob, embedding: SpeechEmbedding) -> ClipFrames:
     audio, phrase_end = render(job)
+    return embed_audio(audio, phrase_end, job.kind, job.group, embedding)
+
+
+def embed_audio(
+    audio: np.ndarray, phrase_end: int, kind: str, group: str, embedding: SpeechEmbedding
+) -> ClipFrames:
+    """The frames of int16 ``audio`` (rendered, or the owner's own recording) as a clip."""
     padded = np.concatenate(
-        [np.zeros(_CONTEXT, dtype=np.float32), audio.astype(np.float32) / 32768.0]
+        [np.zeros(CONTEXT_SAMPLES, dtype=np.float32), audio.astype(np.float32) / 32768.0]
     )
     frames = embedding.embed_long(padded)
-    return ClipFrames(job.kind, job.group, frames, phrase_end, audio.size / SAMPLE_RATE)
+    return ClipFrames(kind, group, frames, phrase_end, audio.size / SAMPLE_RATE)
+
+
+def embed_clips(jobs: list[ClipJob], workers: int, progress: bool) -> list[ClipFrames]:
+    """Render and embed every job, in order, so the data set is identical for any number of
+    workers; the recipe and enrollment make all their synthetic clips this way."""
+    bar = Progress("synthesizing clips", len(jobs), progress)
+    results = []
+    for clip in _map(jobs, workers):
+        results.append(clip)
+        bar.advance()
+    return results
+
+
+_WORKER_EMBEDDING: SpeechEmbedding | None = None
+
+
+def _worker_init(espeak_data: Path | None = None) -> None:
+    """Each worker loads the embedding model; the synthetic speakers' espeak-ng data is the
+    parent's (made once, removed by the parent at exit: pool workers are terminated without
+    running exit handlers)."""
+    global _WORKER_EMBEDDING
+    _WORKER_EMBEDDING = SpeechEmbedding(threads=1)
+    if espeak_data is not None:
+        speakers.use_data_path(espeak_data)
+
+
+def _worker_embed(job: ClipJob) -> ClipFrames:
+    assert _WORKER_EMBEDDING is not None
+    return embed_clip(job, _WORKER_EMBEDDING)
+
+
+def _map(jobs: list[ClipJob], workers: int) -> Iterator[ClipFrames]:
+    if workers <= 1:
+        _worker_init()
+        yield from map(_worker_embed, jobs)
+        return
+    for variable in WORKER_THREAD_VARIABLES:  # inherited by the spawned workers
+        os.environ.setdefault(variable, "1")
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(workers, initializer=_worker_init, initargs=(speakers.data_path(),)) as pool:
+        yield from pool.imap(_worker_embed, jobs, chunksize=8)
 
 
 def _speech(job: ClipJob, rng: np.random.Generator) -> tuple[np.ndarray, int]:
@@ -118,7 +181,8 @@ def _phrase_then_command(
 
 
 def _comma_pause(joined: np.ndarray, alone_len: int) -> int:
-    """Where the pause after the phrase starts: the first 60 ms of quiet near the phrase's own length."""
+    """Where the pause after the phrase starts: the first 60 ms of quiet near the phrase's own
+    length."""
     hop = 160
     energy = np.sqrt(np.mean(joined[: joined.size // hop * hop].reshape(-1, hop) ** 2, axis=1))
     quiet = energy < 60.0
@@ -160,7 +224,8 @@ def _gap(rng: np.random.Generator, low: float, high: float) -> np.ndarray:
 
 
 def _room(speech: np.ndarray, marks: list[int], rng: np.random.Generator) -> tuple[np.ndarray, int]:
-    """Pad, colour, reverberate, add background and set the level; returns audio and the pad offset."""
+    """Pad, colour, reverberate, add background and set the level; returns audio and the pad
+    offset."""
     speech_rms = augment.speech_rms(speech)
     lead = int(rng.uniform(0.2, 1.5) * SAMPLE_RATE)
     tail = int(rng.uniform(0.4, 1.2) * SAMPLE_RATE)

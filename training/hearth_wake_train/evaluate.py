@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hearth_wake.training.dataset import FrameSet, detection_region
+from hearth_wake_train.dataset import FrameSet, detection_region
 
 LogitFn = Callable[[np.ndarray], np.ndarray]  # (n, frames, 96) windows -> logits
 
@@ -66,10 +66,12 @@ def score_split(
 
 
 def in_a_row(logits: np.ndarray, frames: int) -> np.ndarray:
-    """What the engine compares with its threshold under `frames_in_a_row`: the lowest of the last N logits.
+    """What the engine compares with its threshold under `frames_in_a_row`: the lowest of the
+    last N logits.
 
-    A detection needs N frames in a row over the threshold, which is the same as the lowest of those N
-    being over it; one spike (a cough, one syllable that sounds right) no longer fires on its own.
+    A detection needs N frames in a row over the threshold, which is the same as the lowest of
+    those N being over it; one spike (a cough, one syllable that sounds right) no longer fires on
+    its own.
     """
     if frames <= 1:
         return logits
@@ -84,7 +86,7 @@ def count_activations(logits: np.ndarray, threshold: float, refractory_frames: i
     for index in above:
         if index >= quiet_until:
             count += 1
-            quiet_until = index + refractory_frames
+            quiet_until = int(index) + refractory_frames
     return count
 
 

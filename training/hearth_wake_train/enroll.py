@@ -11,11 +11,9 @@ recordings, and false accepts on negatives from voices fine-tuning did not use, 
 for the old and the new model; the threshold is never lowered below the old model's,
 and is raised if the new model would false-accept more on those negatives.
 
-Enrollment is a trade: measured with 5 recordings (default profile), the owner's voice in
-other rooms went from 1 to 42 of 50 detected while other voices went from 83 to 69 of 120.
-Weight averaging with the base model, a smaller share of owner positives and a lower learning
-rate were tried and did not change that trade (docs/wake-word.md), so the figures are shown
-and the owner decides; the base model is never overwritten.
+Enrollment is a trade: the owner's voice is heard much better and other voices somewhat worse,
+and nothing tried changed that (the measurements: docs/wake-word.md, Enrollment). So the figures
+are shown and the owner decides; the base model is never overwritten.
 """
 
 from __future__ import annotations
@@ -28,28 +26,23 @@ from pathlib import Path
 
 import numpy as np
 
-from hearth_wake.engines.base import WakeModelError
-from hearth_wake.engines.speech_embedding import (
-    EMBEDDING_DIM,
-    HOP_SAMPLES,
-    SAMPLE_RATE,
-    WINDOW_SAMPLES,
-    SpeechEmbedding,
-)
+from hearth import espeak
+from hearth.espeak import SynthesisError
+from hearth.pcm import SAMPLE_RATE
+from hearth_wake.engines import WakeModelError
+from hearth_wake.engines.embedding import DEFAULT_MODEL
+from hearth_wake.engines.speech_embedding import EMBEDDING_DIM, HOP_SAMPLES, SpeechEmbedding
 from hearth_wake.engines.wake_model import WakeClassifier, load_classifier, sigmoid
-from hearth_wake.training import augment, dataset, evaluate, mlp
-from hearth_wake.training.clips import ClipFrames, ClipJob
-from hearth_wake.training.progress import Progress
-from hearth_wake.training.recipe import REFRACTORY_S, _render_all
-from hearth_wake.training.synth import SynthesisError, espeak_available, resample
+from hearth_wake_train import augment, dataset, evaluate, mlp
+from hearth_wake_train.clips import KIND_IDS, ClipFrames, ClipJob, embed_audio, embed_clips
+from hearth_wake_train.progress import Progress
+from hearth_wake_train.recipe import REFRACTORY_S
+from hearth_wake_train.synth import resample
 
 MIN_SAMPLES, MAX_SAMPLES = 3, 10
 MIN_SPEECH_S, MAX_SPEECH_S = 0.3, 3.0  # the phrase alone, not a sentence
 ENROLL_VERSION = "1"
-_SEED_TAG = (
-    9  # keeps enrollment's synthetic clips distinct from the recipe's own (which use tags 0..2)
-)
-_CONTEXT = WINDOW_SAMPLES - HOP_SAMPLES
+_SEED_TAG = 9  # keeps enrollment's synthetic clips distinct from the recipe's (tags 0..2)
 
 
 class EnrollmentError(ValueError):
@@ -113,20 +106,6 @@ ENROLL_PROFILES: dict[str, EnrollProfile] = {
             epochs=6, negatives_per_epoch=24_000, learning_rate=2e-3, input_dropout=0.1
         ),
     ),
-}
-_KIND_IDS = {
-    k: i
-    for i, k in enumerate(
-        (
-            "pos_alone",
-            "pos_command",
-            "pos_inside",
-            "neg_confusable",
-            "neg_speech",
-            "neg_noise",
-            "neg_stream",
-        )
-    )
 }
 
 
@@ -220,7 +199,8 @@ def read_sample(path: Path) -> np.ndarray:
 
 
 def speech_bounds(audio: np.ndarray) -> tuple[int, int]:
-    """Start and end sample of the speech in a recording: 10 ms frames well above the recording's own floor."""
+    """Start and end sample of the speech in a recording: 10 ms frames well above the recording's
+    own floor."""
     hop = SAMPLE_RATE // 100
     frames = audio[: audio.size // hop * hop].astype(np.float64).reshape(-1, hop)
     if frames.shape[0] == 0:
@@ -240,7 +220,8 @@ def check_samples(paths: list[Path]) -> list[np.ndarray]:
     """Load the samples and refuse ones that cannot be the phrase alone, before minutes of work."""
     if not MIN_SAMPLES <= len(paths) <= MAX_SAMPLES:
         raise EnrollmentError(
-            f"Enrollment needs {MIN_SAMPLES} to {MAX_SAMPLES} recordings of the phrase, got {len(paths)}."
+            f"Enrollment needs {MIN_SAMPLES} to {MAX_SAMPLES} recordings of the phrase, "
+            f"got {len(paths)}."
         )
     return [check_sample(path) for path in paths]
 
@@ -277,21 +258,20 @@ def enroll(
     progress: bool = True,
     workers: int = 1,
 ) -> EnrollReport:
-    """Fine-tune ``base_model`` (None = the shipped one) on the owner's recordings and write ``output``.
+    """Fine-tune ``base_model`` (None = the shipped one) on the owner's recordings; write
+    ``output``.
 
     Deterministic for the same recordings, base model, seed and profile.
     """
-    from hearth_wake.engines.embedding import DEFAULT_MODEL
-
     started = time.monotonic()
     if profile not in ENROLL_PROFILES:
         raise ValueError(
             f"Unknown enrollment profile {profile!r}; choose one of {', '.join(ENROLL_PROFILES)}."
         )
-    if not espeak_available():
+    if not espeak.available():
         raise SynthesisError(
-            "espeak-ng is not installed; enrollment needs it for the other voices it checks against "
-            "(Debian: `apt-get install espeak-ng`)."
+            "espeak-ng is not installed; enrollment needs it for the other voices it checks "
+            "against (Debian: `apt-get install espeak-ng`)."
         )
     recordings = check_samples(sample_paths)  # bad recordings are refused before any slow work
     plan = ENROLL_PROFILES[profile]
@@ -300,8 +280,8 @@ def enroll(
     embedding = SpeechEmbedding(threads=1)
     if base.metadata["embedding_sha256"] != embedding.sha256:
         raise WakeModelError(
-            f"Wake model file {base_path} was trained on a different speech-embedding model than the "
-            f"installed {embedding.path}; retrain it before enrolling."
+            f"Wake model file {base_path} was trained on a different speech-embedding model than "
+            f"the installed {embedding.path}; retrain it before enrolling."
         )
     rng = np.random.default_rng([seed, _SEED_TAG, 99])
 
@@ -314,17 +294,17 @@ def enroll(
         for _ in range(plan.check_copies_per_sample)
     ]
     owner_recorded = [_recorded_clip(r, embedding) for r in recordings]
-    synthetic = _render_all(
+    synthetic = embed_clips(
         _jobs(base.phrase, seed, plan.train_clips, "train", 0, plan.stream_seconds),
         workers,
         progress,
     )
-    check_neg = _render_all(
+    check_neg = embed_clips(
         _jobs(base.phrase, seed, plan.check_clips, "calibration", 1, plan.stream_seconds),
         workers,
         progress,
     )
-    others_pos = _render_all(
+    others_pos = embed_clips(
         _jobs(base.phrase, seed, plan.others_clips, "calibration", 2, 0.0), workers, progress
     )
 
@@ -338,9 +318,10 @@ def enroll(
     refractory = int(round(REFRACTORY_S * SAMPLE_RATE / HOP_SAMPLES))
     base_logit = float(np.log(base.threshold / (1.0 - base.threshold)))
     before = _figures(base, base_logit, recorded, held, others, refractory)
-    # Never below the old threshold (the check negatives are too few to show a lower one is safe); higher if
-    # the tuned model false-accepts more on them than the old one. choose_threshold allows
-    # floor(target * hours) accepts, so this target allows exactly the old count.
+    # Never below the old threshold (the check negatives are too few to show a lower one is
+    # safe); higher if the tuned model false-accepts more on them than the old one.
+    # choose_threshold allows floor(target * hours) accepts, so this target allows exactly the
+    # old count.
     scored = evaluate.score_split(held, tuned.logits, base.frames_in_a_row)
     budget = (before.false_accepts + 0.5) / max(scored.negative_hours, 1e-9)
     tuned_logit = max(base_logit, evaluate.choose_threshold(scored, budget, refractory))
@@ -378,25 +359,15 @@ def _owner_clip(
     phrase_end = lead + int(
         round((end - max(0, start - margin)) * factor)
     )  # resampling stretched it by factor
-    return _frames(audio, phrase_end, "pos_alone", "owner", embedding)
+    return embed_audio(audio, phrase_end, "pos_alone", "owner", embedding)
 
 
 def _recorded_clip(recording: np.ndarray, embedding: SpeechEmbedding) -> ClipFrames:
-    """The recording exactly as given, with a second of its own quiet after it so the detector can finish."""
+    """The recording exactly as given, with a second of its own quiet after it so the detector
+    can finish."""
     _, end = speech_bounds(recording)
     audio = np.concatenate([recording, np.zeros(SAMPLE_RATE, np.int16)])
-    return _frames(audio, end, "pos_alone", "owner", embedding)
-
-
-def _frames(
-    audio: np.ndarray, phrase_end: int, kind: str, group: str, embedding: SpeechEmbedding
-) -> ClipFrames:
-    padded = np.concatenate(
-        [np.zeros(_CONTEXT, dtype=np.float32), audio.astype(np.float32) / 32768.0]
-    )
-    return ClipFrames(
-        kind, group, embedding.embed_long(padded), phrase_end, audio.size / SAMPLE_RATE
-    )
+    return embed_audio(audio, end, "pos_alone", "owner", embedding)
 
 
 def _jobs(
@@ -407,7 +378,7 @@ def _jobs(
             phrase,
             group,
             kind,
-            (seed, _SEED_TAG, part, _KIND_IDS[kind], index),
+            (seed, _SEED_TAG, part, KIND_IDS[kind], index),
             stream_seconds if kind == "neg_stream" else 0.0,
         )
         for kind, count in kinds.items()
@@ -423,7 +394,8 @@ def _fine_tune(
     seed: int,
     progress: bool,
 ) -> WakeClassifier:
-    """Continue training the base weights; the owner's windows make up half of the positives drawn."""
+    """Continue training the base weights; the owner's windows make up half of the positives
+    drawn."""
     positives = np.flatnonzero(train.labels == 1)
     negatives = np.flatnonzero(train.labels == 0)
     owner = positives[train.clip[positives] < owner_clips]
@@ -474,7 +446,7 @@ def _figures(
     chk = evaluate.score_split(held, model.logits, rule)
     oth = evaluate.score_split(others, model.logits, rule)
     return Figures(
-        threshold=float(sigmoid(np.float64(logit_threshold))),
+        threshold=float(sigmoid(np.asarray(logit_threshold, dtype=np.float64))),
         recorded_detected=int(np.sum(rec.positive_best >= logit_threshold)),
         augmented_detected=int(np.sum(chk.positive_best >= logit_threshold)),
         augmented_total=int(chk.positive_best.size),
@@ -507,7 +479,8 @@ def _write(
         "before": report.before.__dict__,
         "after": report.after.__dict__,
         "check_negative_hours": report.check_negative_hours,
-        "note": "detection_rate and false_accepts_per_hour at the top level are the base model's recipe figures",
+        "note": "detection_rate and false_accepts_per_hour at the top level are the base model's "
+        "recipe figures",
     }
     WakeClassifier(
         model.feature_mean,

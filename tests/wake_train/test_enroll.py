@@ -22,10 +22,10 @@ import pytest
 
 from hearth import espeak as hearth_espeak
 from hearth_wake.engines.embedding import EmbeddingEngine
-from hearth_wake.training.enroll import EnrollmentError, check_samples, read_sample
-from hearth_wake.training.record import Microphone, record_takes
-from hearth_wake.training.synth import resample
-from hearth_wake.training.voices import GROUP_VARIANTS
+from hearth_wake_train.enroll import EnrollmentError, check_samples, read_sample
+from hearth_wake_train.record import Microphone, record_takes
+from hearth_wake_train.synth import resample
+from hearth_wake_train.voices import GROUP_VARIANTS
 from tests.wake.test_embedding_engine import RATE, stream, with_room
 
 pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="needs espeak-ng")
@@ -87,7 +87,8 @@ def recording(path: Path, speed: int, pitch: int, seed: int) -> Path:
 
 
 def mic_takes(directory: Path, takes: list[np.ndarray]) -> list[str]:
-    """A microphone command that hears one take per run (tests/tools/takes_mic.py), as 16 kHz raw PCM."""
+    """A microphone command that hears one take per run (tests/tools/takes_mic.py), as 16 kHz raw
+    PCM."""
     directory.mkdir(parents=True, exist_ok=True)
     for number, samples in enumerate(takes, start=1):
         (directory / f"take{number}.raw").write_bytes(samples.astype("<i2").tobytes())
@@ -101,8 +102,8 @@ def write_config(path: Path, mic_command: list[str]) -> Path:
 
 @pytest.fixture(scope="module")
 def enrolled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, float]:
-    """Run the real CLI once (quick profile), recording five takes with the configured microphone command;
-    returns the model, the command's output and seconds."""
+    """Run the real CLI once (quick profile), recording five takes with the configured microphone
+    command; returns the model, the command's output and seconds."""
     tmp = tmp_path_factory.mktemp("enroll")
     takes = [
         read_sample(recording(tmp / f"phone{i}.wav", speed, pitch, i))
@@ -165,9 +166,9 @@ def test_enrollment_reports_before_and_after_and_writes_a_loadable_model(
     assert after["recorded_detected"] > before["recorded_detected"]
     assert after["augmented_detected"] > before["augmented_detected"]
     assert after["false_accepts"] <= before["false_accepts"]  # on voices fine-tuning did not use
-    # Everyone else must still be heard, and a loss must be said: measured 25 -> 16 of 40 here with the recipe-2
-    # model (its threshold sits at logit 13, so small shifts drop marginal clips of other voices). Losing most
-    # of them would mean the model learned "this voice" rather than "this phrase in this voice".
+    # Everyone else must still be heard, and a loss must be said (the measured loss:
+    # docs/wake-word.md, Enrollment). Losing most of them would mean the model learned "this
+    # voice" rather than "this phrase in this voice".
     assert after["others_detected"] >= 0.6 * before["others_detected"]
     if after["others_detected"] < before["others_detected"]:
         assert "other voices are heard less well" in text
@@ -246,8 +247,8 @@ def test_cli_exits_2_with_the_reason(tmp_path: Path) -> None:
 
 
 def test_recording_retakes_a_silent_take_and_gives_up_with_the_reason(tmp_path: Path) -> None:
-    """Take 1 is silence (the owner was not ready): it is recorded again; a microphone that only ever hears
-    silence fails after three tries, saying why, and nothing is written."""
+    """Take 1 is silence (the owner was not ready): it is recorded again; a microphone that only
+    ever hears silence fails after three tries, saying why, and nothing is written."""
     phrase = read_sample(recording(tmp_path / "phone.wav", 150, 50, 0))
     said: list[str] = []
     hiss = (

@@ -1,4 +1,5 @@
-"""A dependency-free text progress bar on stderr (training takes minutes; silence looks like a hang)."""
+"""A dependency-free text progress bar on stderr (training takes minutes; silence looks like a
+hang)."""
 
 from __future__ import annotations
 

@@ -1,19 +1,20 @@
 """Room and microphone effects for synthetic speech: noise, hum, tones, reverb, tilt and gain.
 
-espeak-ng is clean and dry; kitchens are not. Most misses in early experiments
-were noisy clips, so noise and reverb are applied to positives and negatives alike
-(otherwise the classifier would learn "clean = wake word").
+espeak-ng is clean and dry; kitchens are not, and noisy clips are where a model trained on clean
+speech misses. Noise and reverb are applied to positives and negatives alike (otherwise the
+classifier would learn "clean = wake word").
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-SAMPLE_RATE = 16000
+from hearth.pcm import SAMPLE_RATE
 
 
 def background(n: int, rng: np.random.Generator) -> np.ndarray:
-    """A stationary background: near-silence, white/pink/brown noise, mains hum or a fan-like drone."""
+    """A stationary background: near-silence, white/pink/brown noise, mains hum or a fan-like
+    drone."""
     kind = rng.choice(
         ["quiet", "white", "pink", "brown", "hum", "drone"], p=[0.25, 0.15, 0.25, 0.15, 0.1, 0.1]
     )
@@ -86,7 +87,8 @@ def rms(samples: np.ndarray) -> float:
 
 
 def speech_rms(speech: np.ndarray, floor: float = 60.0) -> float:
-    """The level of the speech itself (samples above ``floor``), not of the pauses in it; 1.0 for silence."""
+    """The level of the speech itself (samples above ``floor``), not of the pauses in it; 1.0 for
+    silence."""
     loud = np.abs(speech) > floor
     return rms(speech[loud]) if np.any(loud) else 1.0
 
@@ -94,7 +96,8 @@ def speech_rms(speech: np.ndarray, floor: float = 60.0) -> float:
 def mix_at_snr(
     signal: np.ndarray, noise: np.ndarray, snr_db: float, speech_rms: float
 ) -> np.ndarray:
-    """Add noise scaled relative to the speech level (not the clip level, which includes silence)."""
+    """Add noise scaled relative to the speech level (not the clip level, which includes
+    silence)."""
     scale = speech_rms / (rms(noise) * 10.0 ** (snr_db / 20.0))
     return signal + noise * scale
 
@@ -106,8 +109,9 @@ def to_int16(samples: np.ndarray, level_dbfs: float, reference_rms: float) -> np
 
 
 def in_a_room(track: np.ndarray, reference_rms: float, rng: np.random.Generator) -> np.ndarray:
-    """The recipe's room: sometimes a tilted spectrum, sometimes reverb, always a background at an SNR
-    that is mostly noisy. Shared by training clips and the benchmark so both hear the same rooms."""
+    """The recipe's room: sometimes a tilted spectrum, sometimes reverb, always a background at an
+    SNR that is mostly noisy. Shared by training clips and the benchmark so both hear the same
+    rooms."""
     if rng.random() < 0.5:
         track = tilt(track, rng)
     if rng.random() < 0.35:

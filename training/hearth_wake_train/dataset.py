@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hearth_wake.engines.speech_embedding import HOP_SAMPLES, SAMPLE_RATE
-from hearth_wake.training.clips import ClipFrames
+from hearth.pcm import SAMPLE_RATE
+from hearth_wake.engines.speech_embedding import HOP_SAMPLES
+from hearth_wake_train.clips import ClipFrames
 
 POSITIVE_BEFORE_S = 0.04  # a window ending this soon before the phrase end may already count
 POSITIVE_AFTER_S = 0.36  # ... and up to this long after it

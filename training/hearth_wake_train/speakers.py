@@ -1,13 +1,14 @@
-"""Synthetic speakers: random espeak-ng voice variants, so training hears hundreds of voices, not forty.
+"""Synthetic speakers: random espeak-ng voice variants, so training hears hundreds of voices, not
+forty.
 
-espeak-ng ships about a hundred variants, and the first models learned those timbres rather than
-the phrase: voices outside them (other speeds, pitches, accents) were mostly missed. A variant is
-only a small text file of pitch, formant, breath and roughness settings, so the recipe writes its
-own: each one a random vocal tract (all formants scaled together, as a longer or shorter tract
-does, with some jitter per formant), pitch and pitch range, breathiness and roughness, within the
-ranges of adult and child voices. espeak-ng reads them from a private copy of its data directory
-(symbolic links to the system one; its voices directory holds only the new variant files), passed
-with ``--path``; nothing is written outside a temporary directory.
+A model trained on espeak-ng's own variants alone learns those timbres rather than the phrase
+(docs/wake-word.md, Training a wake word). A variant is only a small text file of pitch, formant,
+breath and roughness settings, so the recipe writes its own: each one a random vocal tract (all
+formants scaled together, as a longer or shorter tract does, with some jitter per formant), pitch
+and pitch range, breathiness and roughness, within the ranges of adult and child voices.
+espeak-ng reads them from a private copy of its data directory (symbolic links to the system one;
+its voices directory holds only the new variant files), passed with ``--path``; nothing is
+written outside a temporary directory.
 
 The pool is fixed (its own seed), so a recipe seed always gets the same speakers.
 """
@@ -23,10 +24,13 @@ from pathlib import Path
 
 import numpy as np
 
+from hearth import espeak
+
 POOL_SIZE = 200  # espeak-ng lists at most 349 voices, languages included (about 130)
 PREFIX = "hearth-speaker-"
 _POOL_SEED = 20261125
-# Pool indices per recipe split: calibration and evaluation hear synthetic speakers training never did.
+# Pool indices per recipe split: calibration and evaluation hear synthetic speakers training never
+# did.
 GROUP_RANGES = {"train": (0, 170), "calibration": (170, 185), "evaluation": (185, 200)}
 SHARE = 0.5  # of a split's speakers who are synthetic; the rest are espeak-ng's own variants
 _overlay: Path | None = None
@@ -94,12 +98,13 @@ def use_data_path(path: Path) -> None:
 def _system_data() -> Path:
     """Where espeak-ng keeps its data ("Data at: ..." in its version line)."""
     version = subprocess.run(
-        ["espeak-ng", "--version"], capture_output=True, text=True, timeout=10
+        [espeak.PROGRAM, "--version"], capture_output=True, text=True, timeout=10
     ).stdout
     found = re.search(r"Data at:\s*(\S+)", version)
     if not found or not (Path(found.group(1)) / "voices").is_dir():
         raise RuntimeError(
-            f"espeak-ng's data directory was not found in {version.strip()!r}; synthetic speakers need it."
+            f"espeak-ng's data directory was not found in {version.strip()!r}; "
+            "synthetic speakers need it."
         )
     return Path(found.group(1))
 

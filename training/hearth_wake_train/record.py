@@ -1,4 +1,5 @@
-"""Recording enrollment takes with the site's own microphone command (`hearth wake enroll --record N`).
+"""Recording enrollment takes with the site's own microphone command (`hearth wake enroll
+--record N`).
 
 Enrollment works best on the microphone and room the owner will actually use, so the takes are
 recorded with the same command the audio service captures with (`audio.mic_command`, `arecord`
@@ -19,14 +20,36 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO
 
-from hearth_wake.training.enroll import EnrollmentError, check_sample
+from pydantic import BaseModel, ConfigDict
 
-SAMPLE_RATE = 16000
-BYTES_PER_SECOND = SAMPLE_RATE * 2
+from hearth.pcm import BYTES_PER_SECOND, DEFAULT_MIC_COMMAND, SAMPLE_RATE
+from hearth.settings import SettingsError, load_settings
+from hearth_wake_train.enroll import EnrollmentError, check_sample
+
 TAKE_S = 3.0
 ATTEMPTS = 3
 PAUSE_S = 1.0  # between takes: time to breathe and read the next prompt
 START_TIMEOUT_S = 5.0  # extra time the microphone command may take to deliver a take
+
+
+class MicrophoneSetting(BaseModel):
+    """The one setting of the `audio` section enrollment reads: the audio service owns the
+    section and validates the rest of it (so its other keys are ignored here, not refused)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    mic_command: tuple[str, ...] = DEFAULT_MIC_COMMAND
+    """Command that writes raw 16 kHz mono S16_LE audio to stdout (as for the audio service)."""
+
+
+def configured_mic_command(config_path: Path | None) -> tuple[str, ...]:
+    """`audio.mic_command` from the config file (and HEARTH__AUDIO__MIC_COMMAND), as the audio
+    service would read it."""
+    try:
+        _, setting = load_settings("audio", MicrophoneSetting, config_path)
+    except SettingsError as exc:
+        raise EnrollmentError(str(exc)) from exc
+    return setting.mic_command
 
 
 class Microphone:
@@ -70,13 +93,15 @@ class Microphone:
             detail = process.stderr.read(2000).decode(errors="replace").strip().splitlines()
             hint = f": {detail[-1]}" if detail else ""
             busy = (
-                " If Hearth is listening on this microphone, mute the site first (hearth mute SITE)."
+                " If Hearth is listening on this microphone, mute the site first "
+                "(hearth mute SITE)."
                 if "busy" in hint.lower()
                 else ""
             )
             raise EnrollmentError(
                 f"The microphone command {' '.join(self.command)!r} delivered "
-                f"{len(data) / BYTES_PER_SECOND:.1f} s of the {seconds:.1f} s asked for{hint}.{busy}"
+                f"{len(data) / BYTES_PER_SECOND:.1f} s of the {seconds:.1f} s asked for"
+                f"{hint}.{busy}"
             )
         return data[:wanted]
 

@@ -1,0 +1,42 @@
+"""Training speech: espeak-ng through Hearth's one wrapper (hearth.espeak), resampled and trimmed
+here to the 16 kHz float samples the recipe mixes into rooms."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from hearth import espeak
+from hearth.pcm import SAMPLE_RATE
+from hearth_wake_train.voices import Voice
+
+SYNTH_TIMEOUT_S = 30.0
+
+
+def synthesize(text: str, voice: Voice) -> np.ndarray:
+    """Speak ``text`` and return trimmed 16 kHz samples (float32 on the int16 scale).
+
+    Raises hearth.espeak.SynthesisError when espeak-ng is missing or fails.
+    """
+    samples, rate = espeak.wav_samples(espeak.speak(text, voice.args(), SYNTH_TIMEOUT_S))
+    return trim(resample(samples.astype(np.float32), rate, SAMPLE_RATE))
+
+
+def resample(samples: np.ndarray, rate_in: int, rate_out: int) -> np.ndarray:
+    """Band-limited resampling by FFT; exact enough for speech and needs no scipy."""
+    if rate_in == rate_out or samples.size == 0:
+        return samples.astype(np.float32)
+    n_out = int(round(samples.size * rate_out / rate_in))
+    spectrum = np.fft.rfft(samples)
+    keep = n_out // 2 + 1
+    spectrum = (
+        spectrum[:keep] if spectrum.size >= keep else np.pad(spectrum, (0, keep - spectrum.size))
+    )
+    return (np.fft.irfft(spectrum, n_out) * (n_out / samples.size)).astype(np.float32)
+
+
+def trim(samples: np.ndarray, floor: float = 60.0) -> np.ndarray:
+    """Cut leading/trailing silence so the phrase end is known to within a few ms."""
+    loud = np.flatnonzero(np.abs(samples) > floor)
+    if loud.size == 0:
+        return samples[:0]
+    return samples[loud[0] : loud[-1] + 1]
