@@ -362,7 +362,7 @@ def fast_activations(logits: np.ndarray, cut: float, refractory_frames: int) -> 
 
 def breakdown(trials: list[Trial], detected: list[bool], key: str) -> dict[str, tuple[int, int]]:
     out: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for trial, hit in zip(trials, detected):
+    for trial, hit in zip(trials, detected, strict=True):
         name = str(getattr(trial, key))
         out[name][0] += int(hit)
         out[name][1] += 1
@@ -542,7 +542,7 @@ def keyword_engine_main(args: argparse.Namespace) -> dict[str, Any]:
         wall = time.monotonic()
         cpu, audio_s, detected, fas, hours = 0.0, 0.0, [], 0, 0.0
 
-        def run(audio: np.ndarray) -> list[int]:
+        def run(audio: np.ndarray, sensitivity: float = sensitivity) -> list[int]:
             nonlocal cpu, audio_s
             stream = engine.open_stream(sensitivity)
             start, ends = time.process_time(), []

@@ -27,7 +27,8 @@ def quiet(seconds: float, level: int = 20, seed: int = 0) -> bytes:
 def stream(
     utterance: Utterance, pcm: bytes, stop_at_end: bool = True
 ) -> tuple[float | None, list[str]]:
-    """Feed 100 ms chunks; return when end of speech fired (seconds of audio fed) and the partials."""
+    """Feed 100 ms chunks; return when end of speech fired (seconds of audio fed) and the
+    partials."""
     partials: list[str] = []
     for start in range(0, len(pcm), CHUNK):
         update = utterance.accept(pcm[start : start + CHUNK])

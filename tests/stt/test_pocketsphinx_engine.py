@@ -47,7 +47,8 @@ COMMANDS = (
     "delete what i just said",
 )
 # Recognised exactly in both voices (22/30 en-us, 10/30 en-gb overall, the same on every run since
-# decoding became deterministic: batch CMN, and test audio converted with sox -R, without random dither).
+# decoding became deterministic: batch CMN, and test audio converted with sox -R, without random
+# dither).
 RELIABLE = (
     "what is the weather like",
     "what is the date",
@@ -102,7 +103,8 @@ def test_grammar_mode_recognises_commands(
         if text == sentence:
             exact.append(sentence)
     print(
-        f"\npocketsphinx {voice}: {len(exact)}/{len(COMMANDS)} exact, finish p50 {statistics.median(latencies) * 1e3:.0f} ms "
+        f"\npocketsphinx {voice}: {len(exact)}/{len(COMMANDS)} exact, finish p50 "
+        f"{statistics.median(latencies) * 1e3:.0f} ms "
         f"max {max(latencies) * 1e3:.0f} ms, RTF {decode_s / audio_s:.3f}"
     )
     missed_reliable = [s for s in RELIABLE if s not in exact]

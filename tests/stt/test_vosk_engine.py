@@ -63,7 +63,8 @@ def test_grammar_transcripts_stay_in_vocabulary(
         )
         exact += [sentence] if result.text == sentence else []
     print(
-        f"\nvosk ko grammar: {len(exact)}/{len(SENTENCES)} exact, finish p50 {statistics.median(latencies) * 1e3:.1f} ms, "
+        f"\nvosk ko grammar: {len(exact)}/{len(SENTENCES)} exact, finish p50 "
+        f"{statistics.median(latencies) * 1e3:.1f} ms, "
         f"RTF {decode_s / audio_s:.3f}"
     )
     assert set(RELIABLE) <= set(exact)

@@ -114,10 +114,13 @@ def test_chunk_size_does_not_change_the_result(engine: EmbeddingEngine, tmp_path
     whole = engine.open_stream().process(pcm)
 
     def same(hits: list[WakeHit]) -> bool:
-        """Same detections at the same samples; scores equal but for float rounding in other batch shapes."""
+        """Same detections at the same samples; scores equal but for float rounding in other
+        batch shapes."""
         return [(h.wake_word, h.end_sample) for h in hits] == [
             (h.wake_word, h.end_sample) for h in whole
-        ] and all(h.score == pytest.approx(w.score, abs=1e-9) for h, w in zip(hits, whole))
+        ] and all(
+            h.score == pytest.approx(w.score, abs=1e-9) for h, w in zip(hits, whole, strict=False)
+        )
 
     assert whole and same(stream(engine, pcm, seed=5))
     single = engine.open_stream()

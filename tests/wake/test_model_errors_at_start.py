@@ -45,7 +45,8 @@ def start_wake(
 @pytest.fixture()
 def config(tmp_path: Path) -> Path:
     path = tmp_path / "hearth.yaml"
-    # An unreachable broker: if the model were accepted, the service would get past setup and hang or
+    # An unreachable broker: if the model were accepted, the service would get past setup and hang
+    # or
     # retry; a clean exit 1 shows the model check came first.
     path.write_text("mqtt:\n  host: 127.0.0.1\n  port: 9\n")
     return path

@@ -81,7 +81,8 @@ def test_silent_on_silence_noise_and_other_speech(
 def test_long_talk_is_cut_and_the_phrase_inside_is_found(
     engine: PocketsphinxEngine, tmp_path: Path
 ) -> None:
-    # Talk with no pause long enough to end an utterance: the 4 s cap with overlap must still find the phrase.
+    # Talk with no pause long enough to end an utterance: the 4 s cap with overlap must still find
+    # the phrase.
     talk = speak(
         "the children are still asleep upstairs and the kettle has just boiled", VOICE, tmp_path
     )

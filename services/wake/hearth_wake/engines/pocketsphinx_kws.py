@@ -26,11 +26,13 @@ from hearth_wake.engines.errors import WakeModelError
 from hearth_wake.engines.input_checks import checked_sensitivity
 from hearth_wake.engines.segmenter import FRAME, Segment, SegmentedStream
 
-# Sensitivity 0..1 maps to a keyphrase threshold of 1e-10 .. 1e-50 (smaller = easier to trigger); 0.5 -> 1e-30.
+# Sensitivity 0..1 maps to a keyphrase threshold of 1e-10 .. 1e-50 (smaller = easier to trigger);
+# 0.5 -> 1e-30.
 THRESHOLD_EXPONENT_AT_0 = -10.0
 THRESHOLD_EXPONENT_SPAN = -40.0
 DEFAULT_SENSITIVITY = 0.5
-# PocketSphinx decoders are not thread-safe and share global state (logging, model files); the wake service
+# PocketSphinx decoders are not thread-safe and share global state (logging, model files); the wake
+# service
 # runs inference in worker threads, so every call into PocketSphinx holds this lock.
 _LOCK = threading.Lock()
 
@@ -42,7 +44,8 @@ def kws_threshold(sensitivity: float | None) -> float:
 
 
 class PocketsphinxEngine(WakeEngine):
-    """Holds the model paths and the phrase; each stream gets its own decoder (decoders hold state)."""
+    """Holds the model paths and the phrase; each stream gets its own decoder (decoders hold
+    state)."""
 
     name = "pocketsphinx"
 
@@ -70,8 +73,10 @@ class PocketsphinxEngine(WakeEngine):
             unknown = [word for word in self.phrase.split() if lexicon.lookup_word(word) is None]
         if unknown:
             raise WakeModelError(
-                f"The wake phrase {self.phrase!r} has words PocketSphinx's English dictionary lacks: "
-                f"{', '.join(unknown)}; choose another phrase or the embedding engine (`hearth wake train`)."
+                f"The wake phrase {self.phrase!r} has words PocketSphinx's English dictionary "
+                "lacks: "
+                f"{', '.join(unknown)}; choose another phrase or the embedding engine (`hearth "
+                "wake train`)."
             )
         self.wake_words = (self.phrase,)
         self.refractory_samples = int(round(refractory_s * SAMPLE_RATE))

@@ -1,4 +1,5 @@
-"""An energy endpointer that cuts a never-ending stream into stretches of sound, for engines that decode whole utterances.
+"""An energy endpointer that cuts a never-ending stream into stretches of sound, for engines that
+decode whole utterances.
 
 Both spotting engines (PocketSphinx's keyphrase search and Vosk's grammar spotting) decode
 better, and far cheaper, when they see one utterance at a time: PocketSphinx needs whole
@@ -98,7 +99,8 @@ class EnergySegmenter:
 
 
 class SegmentedStream(WakeStream):
-    """A wake stream that decodes each stretch of sound whole, with the refractory period applied across them."""
+    """A wake stream that decodes each stretch of sound whole, with the refractory period applied
+    across them."""
 
     def __init__(self, refractory_samples: int) -> None:
         self._refractory_samples = refractory_samples

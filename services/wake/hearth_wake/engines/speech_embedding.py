@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -52,7 +53,8 @@ def file_sha256(path: Path) -> str:
 
 
 class SpeechEmbedding:
-    """A loaded speech-embedding session; ``onnxruntime`` sessions are safe to share across threads."""
+    """A loaded speech-embedding session; ``onnxruntime`` sessions are safe to share across
+    threads."""
 
     def __init__(self, path: Path | None = None, *, threads: int = 1) -> None:
         self.path = path if path is not None else find_embedding_model()
@@ -95,7 +97,7 @@ class SpeechEmbedding:
         return np.concatenate(parts)
 
 
-def _open_session(path: Path, threads: int):  # -> onnxruntime.InferenceSession
+def _open_session(path: Path, threads: int) -> Any:  # onnxruntime.InferenceSession (untyped)
     try:
         import onnxruntime as ort
     except ImportError as exc:  # pragma: no cover - depends on the install

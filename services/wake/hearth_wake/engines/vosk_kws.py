@@ -1,4 +1,5 @@
-"""The "vosk" wake engine: grammar spotting of `wake.keyphrase` with the Vosk model for `wake.language`.
+"""The "vosk" wake engine: grammar spotting of `wake.keyphrase` with the Vosk model for
+`wake.language`.
 
 It is for a language Hearth has no trained wake model for but does have a Vosk model for (the
 embedding engine's shipped model is English; training needs a TTS voice for the language). Any

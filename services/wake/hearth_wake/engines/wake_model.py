@@ -28,9 +28,7 @@ REQUIRED_METADATA = (
     "window_frames",
     "embedding_sha256",
 )
-_RETRAIN_HINT = (
-    "replace it with the model shipped with Hearth or retrain it (`hearth wake train`)"
-)
+_RETRAIN_HINT = "replace it with the model shipped with Hearth or retrain it (`hearth wake train`)"
 
 
 @dataclass(frozen=True)
@@ -59,7 +57,8 @@ class WakeClassifier:
 
     @property
     def frames_in_a_row(self) -> int:
-        """The decision rule the threshold was calibrated with (models before recipe 2: one frame)."""
+        """The decision rule the threshold was calibrated with (models before recipe 2: one
+        frame)."""
         return int(self.metadata.get("frames_in_a_row", 1))
 
     def logits(self, windows: np.ndarray) -> np.ndarray:
@@ -77,7 +76,7 @@ class WakeClassifier:
         text = json.dumps(self.metadata, sort_keys=True)
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as handle:
-            np.savez_compressed(handle, metadata=np.array(text), **arrays)
+            np.savez_compressed(handle, metadata=np.array(text), **arrays)  # type: ignore[arg-type]
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
@@ -103,12 +102,14 @@ def _read_npz(path: Path) -> dict[str, np.ndarray]:
             arrays = {key: np.asarray(data[key]) for key in data.files}
     except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
         raise WakeModelError(
-            f"Wake model file {path} is not a valid .npz model (corrupt or wrong file type: {exc}); {_RETRAIN_HINT}."
+            f"Wake model file {path} is not a valid .npz model (corrupt or wrong file type: "
+            f"{exc}); {_RETRAIN_HINT}."
         ) from exc
     missing = [key for key in (*ARRAY_KEYS, "metadata") if key not in arrays]
     if missing:
         raise WakeModelError(
-            f"Wake model file {path} lacks {', '.join(missing)}; it is not a Hearth embedding wake model; {_RETRAIN_HINT}."
+            f"Wake model file {path} lacks {', '.join(missing)}; it is not a Hearth embedding wake "
+            f"model; {_RETRAIN_HINT}."
         )
     return arrays
 
@@ -129,7 +130,8 @@ def _parse_metadata(path: Path, arrays: dict[str, np.ndarray]) -> dict[str, Any]
         )
     if metadata["format"] != FORMAT_NAME or metadata["format_version"] != FORMAT_VERSION:
         raise WakeModelError(
-            f"Wake model file {path} has format {metadata['format']!r} v{metadata['format_version']}, "
+            f"Wake model file {path} has format {metadata['format']!r} "
+            f"v{metadata['format_version']}, "
             f"this Hearth reads {FORMAT_NAME!r} v{FORMAT_VERSION}; {_RETRAIN_HINT}."
         )
     threshold = metadata["threshold"]
