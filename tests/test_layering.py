@@ -3,7 +3,8 @@
 - the base package `hearth` imports no service;
 - a service imports the base and itself, never another service;
 - the wake runtime never imports its training package; training may use the wake engines' public
-  modules (never a name that starts with an underscore).
+  modules (never a name that starts with an underscore) and the speech corpus (`hearth_voices`);
+- the speech corpus imports only the base.
 
 Imports inside functions count too: a lazy import is still a dependency.
 """
@@ -27,10 +28,12 @@ SERVICES = (
     "hearth_tts",
 )
 TRAINING = "hearth_wake_train"
+VOICES = "hearth_voices"
 ALLOWED: dict[str, set[str]] = {
     "hearth": {"hearth"},
     **{service: {"hearth", service} for service in SERVICES},
-    TRAINING: {"hearth", TRAINING, "hearth_wake"},
+    TRAINING: {"hearth", TRAINING, "hearth_wake", VOICES},
+    VOICES: {"hearth", VOICES},
 }
 
 
