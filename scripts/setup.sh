@@ -20,6 +20,8 @@ if (( DEV )); then
   command -v mosquitto_sub >/dev/null 2>&1 || need_packages+=(mosquitto-clients)
   # Prometheus and promtool: the tests check deploy/prometheus and scrape a running stack.
   command -v promtool >/dev/null 2>&1 || need_packages+=(prometheus)
+  # Festival and its ked voice: one of the voice families the recognition tests speak with.
+  command -v text2wave >/dev/null 2>&1 || need_packages+=(festival festvox-kdlpc16k)
 fi
 if (( ${#need_packages[@]} )); then
   echo "setup: installing ${need_packages[*]}"
