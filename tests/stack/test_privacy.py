@@ -133,15 +133,16 @@ def test_delete_what_i_just_said_forgets_the_previous_session_only(
     kept = _command(privacy_stack, say, "hey hestia, turn off the bedroom light")
     _held(privacy_stack, kept["header"]["session_id"], {"transcript", "intent"})
     # Any command that is heard will do; pocketsphinx hears this one most reliably from espeak-ng
-    # ("what time is
-    # it" sometimes comes out as "what i it" on this stack: docs/benchmarks.md).
+    # ("what time is it" sometimes comes out as "what i it" on this stack: docs/benchmarks.md).
     regretted = _command(privacy_stack, say, "hey hestia, turn on the kitchen lights")
     _held(privacy_stack, regretted["header"]["session_id"], {"transcript", "intent"})
     delete = _command(privacy_stack, say, "hey hestia, delete what I just said")
     assert delete["intent"] == "HearthForgetLast"
     assert delete["speech"] == "Deleted what you just said."
     assert _held(privacy_stack, regretted["header"]["session_id"]) == {}
-    assert {"transcript", "intent"} <= set(_held(privacy_stack, kept["header"]["session_id"]))
+    # The earlier session is untouched. Its transcript may have expired meanwhile (this stack keeps
+    # transcripts for TRANSCRIPT_S only), so the intent and the session-log entry are what tell.
+    assert {"intent", "session"} <= set(_held(privacy_stack, kept["header"]["session_id"]))
 
 
 def test_a_probable_false_wake_is_counted_and_keeps_no_transcript(
