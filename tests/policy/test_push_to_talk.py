@@ -16,7 +16,7 @@ from hearth_policy.mute import MuteControl
 from hearth_policy.push_to_talk import NoMicrophone, PushToTalk
 from hearth_policy.sessions import SessionDesk
 from hearth_policy.settings import PolicySettings
-from hearth_policy.store import MuteRecord
+from hearth_policy.store import MuteRecord, NewItem, PolicyStore
 from tests.policy.fakes import RecordingBus, Rejections, as_bus, writer
 
 
@@ -123,3 +123,21 @@ def test_a_microphone_that_goes_away_ends_the_session_it_was_given(tmp_path: Pat
         asyncio.run(scenario())
     assert bus.topics()[-1] == topics.SESSION_ENDED.topic("kitchen")
     assert push_to_talk.sessions.refusal("kitchen") == ""
+
+
+def test_the_session_log_counts_push_to_talk_apart_and_never_as_a_false_wake(
+    tmp_path: Path,
+) -> None:
+    store = PolicyStore(tmp_path / "policy.db")
+    store.keep(
+        [
+            NewItem("session", "kitchen", "a", 60, outcome="not_recognized"),
+            NewItem(
+                "session", "kitchen", "b", 60, outcome="not_recognized", trigger="push_to_talk"
+            ),
+            NewItem("session", "kitchen", "c", 60, outcome="intent", trigger="push_to_talk"),
+        ]
+    )
+    [day] = store.days()
+    assert (day.sessions, day.probable_false_wakes, day.push_to_talk) == (3, 1, 2)
+    store.close()

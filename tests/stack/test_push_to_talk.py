@@ -98,6 +98,9 @@ def test_listen_opens_a_session_that_hears_what_is_said_next(ptt_stack: Stack, c
     # Recorded like any other session: its session-log entry and its transcript.
     held = _held(ptt_stack, session_id)
     assert {"session", "transcript", "intent"} <= set(held), held
+    report = ptt_stack.hearth("privacy", "report", "--json")
+    days = json.loads(report.stdout)["days"]
+    assert any(d["site"] == "kitchen" and d["pushToTalk"] >= 1 for d in days), days
 
 
 def _held(stack: Stack, session_id: str) -> dict[str, dict[str, object]]:

@@ -181,6 +181,7 @@ class PolicyApi(policy_pb2_grpc.PolicyServicer):
                     site=d.site,
                     sessions=d.sessions,
                     probable_false_wakes=d.probable_false_wakes,
+                    push_to_talk=d.push_to_talk,
                 )
                 for d in days
             ],

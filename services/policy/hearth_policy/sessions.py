@@ -124,7 +124,13 @@ class SessionDesk:
         push_to_talk = request.trigger == common_pb2.TRIGGER_PUSH_TO_TALK
         # Push-to-talk has no audio from before it was asked for: that is what pre-roll is.
         preroll_s = 0.0 if push_to_talk else settings.preroll_s
-        self.ledger.open(session_id, site, trace_id, expires_at)
+        self.ledger.open(
+            session_id,
+            site,
+            trace_id,
+            expires_at,
+            "push_to_talk" if push_to_talk else "wake_word",
+        )
         self.bus.publish(
             topics.SESSION_STARTED.topic(site),
             events_pb2.SessionStarted(

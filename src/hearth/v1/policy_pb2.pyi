@@ -194,16 +194,18 @@ class MuteChange(_message.Message):
     def __init__(self, site: _Optional[str] = ..., muted: _Optional[bool] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., changed_by: _Optional[str] = ...) -> None: ...
 
 class DaySummary(_message.Message):
-    __slots__ = ("day", "site", "sessions", "probable_false_wakes")
+    __slots__ = ("day", "site", "sessions", "probable_false_wakes", "push_to_talk")
     DAY_FIELD_NUMBER: _ClassVar[int]
     SITE_FIELD_NUMBER: _ClassVar[int]
     SESSIONS_FIELD_NUMBER: _ClassVar[int]
     PROBABLE_FALSE_WAKES_FIELD_NUMBER: _ClassVar[int]
+    PUSH_TO_TALK_FIELD_NUMBER: _ClassVar[int]
     day: str
     site: str
     sessions: int
     probable_false_wakes: int
-    def __init__(self, day: _Optional[str] = ..., site: _Optional[str] = ..., sessions: _Optional[int] = ..., probable_false_wakes: _Optional[int] = ...) -> None: ...
+    push_to_talk: int
+    def __init__(self, day: _Optional[str] = ..., site: _Optional[str] = ..., sessions: _Optional[int] = ..., probable_false_wakes: _Optional[int] = ..., push_to_talk: _Optional[int] = ...) -> None: ...
 
 class AuditHead(_message.Message):
     __slots__ = ("length", "head", "at")
