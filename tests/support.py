@@ -52,6 +52,18 @@ def speak(text: str, path: Path, voice: str = "en-us", speed: int = 150, pitch: 
     return espeak_wav(text, path, voice, speed, pitch)
 
 
+def speak_16k(text: str, path: Path) -> Path:
+    """Speech as a microphone command streams it: 16 kHz mono 16-bit (what `arecord -t raw`
+    gives), for the test microphones in tests/tools."""
+    spoken = speak(text, path.with_name(path.stem + "-22k.wav"))
+    subprocess.run(
+        ["sox", "-R", str(spoken), "-r", "16000", "-c", "1", "-b", "16", str(path)],
+        check=True,
+        timeout=timeouts.SYNTH_S,
+    )
+    return path
+
+
 def stack_config(tmp: Path, **sections: dict[str, Any]) -> dict[str, Any]:
     """A config that puts every port and all state under the test's control."""
     config: dict[str, Any] = {

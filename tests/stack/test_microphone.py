@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import sys
 import threading
 import time
@@ -25,7 +24,7 @@ from tests.support import (
     Stack,
     process_gone,
     processes_matching,
-    speak,
+    speak_16k,
     stack_config,
     start_stack,
 )
@@ -43,13 +42,7 @@ kill)."""
 @pytest.fixture(scope="module")
 def mic_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     tmp = tmp_path_factory.mktemp("stack-mic")
-    spoken = speak("hey hestia, turn on the kitchen lights", tmp / "spoken.wav")
-    command = tmp / "command.wav"
-    subprocess.run(
-        ["sox", "-R", str(spoken), "-r", "16000", "-c", "1", "-b", "16", str(command)],
-        check=True,
-        timeout=timeouts.SYNTH_S,
-    )
+    command = speak_16k("hey hestia, turn on the kitchen lights", tmp / "command.wav")
     config = stack_config(
         tmp,
         stt={"engine": "pocketsphinx"},

@@ -31,7 +31,15 @@ import yaml
 
 from hearth.metrics import HOPS
 from tests import timeouts
-from tests.support import REPO, EventWatcher, Stack, free_port, speak, stack_config, start_stack
+from tests.support import (
+    REPO,
+    EventWatcher,
+    Stack,
+    free_port,
+    speak_16k,
+    stack_config,
+    start_stack,
+)
 
 PROMETHEUS = shutil.which("prometheus")
 pytestmark = [
@@ -75,13 +83,7 @@ def _command_wav(tmp: Path) -> Path:
     silence = bytes(GAP_S * 32000)
     audio = b""
     for i, text in enumerate(COMMANDS):
-        spoken = speak(text, tmp / f"spoken{i}.wav")
-        converted = tmp / f"command{i}.wav"
-        subprocess.run(
-            ["sox", "-R", str(spoken), "-r", "16000", "-c", "1", "-b", "16", str(converted)],
-            check=True,
-            timeout=timeouts.SYNTH_S,
-        )
+        converted = speak_16k(text, tmp / f"command{i}.wav")
         with wave.open(str(converted), "rb") as wav:
             audio += wav.readframes(wav.getnframes()) + silence
     path = tmp / "commands.wav"

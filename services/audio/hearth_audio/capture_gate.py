@@ -2,7 +2,8 @@
 
 Policy streams grants; each grant is valid for lease_s. A refusal (mute), a broken stream,
 or silence longer than the lease all revoke capture, and the revoke callback closes the
-microphone at once.
+microphone at once. A grant may carry a push-to-talk session policy granted for the site
+(`hearth listen`); it is handed on as soon as capture is allowed.
 """
 
 from __future__ import annotations
@@ -30,12 +31,14 @@ class CaptureGate:
         client: str,
         retry_s: float,
         on_revoked: Callable[[str], Awaitable[None]],
+        on_session: Callable[[policy_pb2.SessionGrant], Awaitable[None]],
     ) -> None:
         self.policy = policy
         self.site = site
         self.client = client
         self.retry_s = retry_s
         self.on_revoked = on_revoked
+        self.on_session = on_session
         self.deadline = 0.0
         self.reason = "waiting for policy"
         self.changed = asyncio.Event()
@@ -87,6 +90,8 @@ class CaptureGate:
             if not was_allowed:
                 log.info("capture granted for site %s (lease %.1f s)", self.site, grant.lease_s)
                 self.changed.set()
+            if grant.HasField("session"):
+                await self.on_session(grant.session)
         else:
             await self._revoke(grant.reason or "refused by policy")
             self._muted.set(1 if grant.reason == "muted" else 0)  # after the microphone closed

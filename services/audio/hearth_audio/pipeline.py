@@ -1,6 +1,11 @@
 """One site's audio path: capture (only under a live lease) → wake stream → on detection, a session
 authorised by policy → pre-roll plus live audio to stt.
 
+A session may also open without a wake word (push-to-talk): when a talk button is pressed
+(`push_to_talk`, which asks policy like a detection does) or when policy sends a session it
+granted for the site (`hearth listen`). Such a session starts with the audio captured from then
+on: pre-roll is the audio just before a wake word, and there is none to include.
+
 The same pipeline serves a microphone in the audio service and a WAV file in `hearth run-file`,
 so the command-line tool exercises exactly what a site does.
 """
@@ -16,9 +21,16 @@ from dataclasses import dataclass, field
 
 import grpc
 
-from hearth import pcm, rpc
+from hearth import events, pcm, rpc
 from hearth.settings import CommonSettings
-from hearth.v1 import policy_pb2, policy_pb2_grpc, stt_pb2_grpc, wake_pb2, wake_pb2_grpc
+from hearth.v1 import (
+    common_pb2,
+    policy_pb2,
+    policy_pb2_grpc,
+    stt_pb2_grpc,
+    wake_pb2,
+    wake_pb2_grpc,
+)
 from hearth_audio import audio_metrics
 from hearth_audio.capture_gate import CaptureGate
 from hearth_audio.preroll import AudioRing
@@ -52,8 +64,16 @@ class PipelineReport:
 
 class SitePipeline:
     def __init__(
-        self, common: CommonSettings, settings: AudioSettings, source: AudioSource, client_name: str
+        self,
+        common: CommonSettings,
+        settings: AudioSettings,
+        source: AudioSource,
+        client_name: str,
+        *,
+        wake_word: bool = True,
     ) -> None:
+        """wake_word False: no wake stream at all; sessions open only by push-to-talk
+        (`hearth run-file --no-wake`)."""
         self.common = common
         self.settings = settings
         self.site = settings.site
@@ -63,6 +83,7 @@ class SitePipeline:
         self.session: SttSession | None = None
         self.session_task: asyncio.Task[SessionResult] | None = None
         self.source_ended = asyncio.Event()
+        self.wake_word = wake_word
         limit = common.grpc_max_message_bytes
         self._channels = [
             rpc.open_channel(address, limit)
@@ -72,7 +93,12 @@ class SitePipeline:
         self.policy = policy_pb2_grpc.PolicyStub(policy_channel)
         self.stt = stt_pb2_grpc.SttStub(stt_channel)
         self.gate = CaptureGate(
-            self.policy, self.site, client_name, settings.retry_s, self._on_revoked
+            self.policy,
+            self.site,
+            client_name,
+            settings.retry_s,
+            self._on_revoked,
+            self._on_session_granted,
         )
         backpressure = settings.source == "file" and not settings.realtime
         self.wake = WakeLink(
@@ -87,14 +113,17 @@ class SitePipeline:
         self._captured_seconds = audio_metrics.CAPTURED_SECONDS.labels(self.site)
 
     async def start(self) -> None:
-        self._tasks = [asyncio.create_task(self.gate.run()), asyncio.create_task(self.wake.run())]
+        self._tasks = [asyncio.create_task(self.gate.run())]
+        if self.wake_word:
+            self._tasks.append(asyncio.create_task(self.wake.run()))
 
     async def wait_ready(self, timeout_s: float) -> str | None:
         """None when capture is granted and wake is listening; else what is still missing."""
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(timeout_s):
                 await self.gate.wait_allowed()
-                await self.wake.ready.wait()
+                if self.wake_word:
+                    await self.wake.ready.wait()
                 return None
         if not self.gate.allowed:
             return f"capture not granted: {self.gate.reason}"
@@ -167,7 +196,8 @@ class SitePipeline:
         self.ring.append(chunk)
         if self.session is not None:
             self.session.feed(chunk)
-        await self.wake.offer(chunk, offset)
+        if self.wake_word:
+            await self.wake.offer(chunk, offset)
 
     async def _on_revoked(self, reason: str) -> None:
         """Mute or a lost lease: close the device now, forget buffered audio, end any session."""
@@ -209,22 +239,72 @@ class SitePipeline:
             log.info("site %s: session refused: %s", self.site, grant.reason)
             self.report.refusals.append(grant.reason)
             return
-        self._open_session(grant, detection, ring_offset)
-
-    def _open_session(
-        self, grant: policy_pb2.SessionGrant, detection: wake_pb2.Detection, ring_offset: int
-    ) -> None:
         preroll_s = min(self.settings.preroll_s, grant.preroll_s)
         start = ring_offset - int(preroll_s * pcm.SAMPLE_RATE)
         # Backlog and live feed are taken together, with no await between, so no chunk is lost or
         # doubled.
+        self._open_session(grant, detection.trace_id, self.ring.since(start))
+
+    async def push_to_talk(self) -> str:
+        """A talk button was pressed: ask policy for a session without a wake word and open it
+        with the audio from now on. Empty when the session is open; else why not."""
+        if self.session is not None:
+            return "a session is already running on this site"
+        try:
+            grant = await self.policy.RequestSession(
+                policy_pb2.SessionRequest(
+                    site=self.site,
+                    trigger=common_pb2.TRIGGER_PUSH_TO_TALK,
+                    detected_at=events.now_timestamp(),
+                    trace_id=events.new_trace_id(),
+                ),
+                timeout=self.common.rpc_timeout_s,
+            )
+        except grpc.aio.AioRpcError as exc:
+            self.report.refusals.append(f"policy unreachable: {exc.code().name}")
+            return self.report.refusals[-1]
+        if not grant.granted:
+            log.info("site %s: push-to-talk session refused: %s", self.site, grant.reason)
+            self.report.refusals.append(grant.reason)
+            return grant.reason
+        if self.session is not None:  # a wake word won the race while policy was asked
+            await self._decline(grant, "a session was already running on this site")
+            return "a session is already running on this site"
+        log.info("site %s: push-to-talk session", self.site)
+        self._open_session(grant, grant.trace_id, b"")
+        return ""
+
+    async def _on_session_granted(self, grant: policy_pb2.SessionGrant) -> None:
+        """Policy granted a push-to-talk session for this site (`hearth listen`)."""
+        if self.session is not None:
+            log.info("site %s: push-to-talk session ignored: one is already running", self.site)
+            await self._decline(grant, "a session was already running on this site")
+            return
+        log.info("site %s: push-to-talk session from policy", self.site)
+        self._open_session(grant, grant.trace_id, b"")
+
+    async def _decline(self, grant: policy_pb2.SessionGrant, detail: str) -> None:
+        """A granted session that will not run is ended at once, so policy frees the site."""
+        with contextlib.suppress(grpc.aio.AioRpcError):
+            await self.policy.EndSession(
+                policy_pb2.SessionEndRequest(
+                    session_id=grant.session_id,
+                    site=self.site,
+                    outcome="CANCELLED",
+                    detail=detail,
+                    trace_id=grant.trace_id,
+                ),
+                timeout=self.common.rpc_timeout_s,
+            )
+
+    def _open_session(self, grant: policy_pb2.SessionGrant, trace_id: str, backlog: bytes) -> None:
         self.session = SttSession(
             self.stt,
             self.policy,
             self.site,
             grant,
-            detection.trace_id,
-            self.ring.since(start),
+            trace_id,
+            backlog,
             self.source.chunk_bytes,
             self.common.rpc_timeout_s,
         )
@@ -248,10 +328,12 @@ class SitePipeline:
 
     async def finish(self, timeout_s: float) -> None:
         """After a file ends: let wake see the rest, then let a session in progress finish."""
-        await self.wake.close()
+        if self.wake_word:
+            await self.wake.close()
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(timeout_s):
-                await self.wake.finished.wait()
+                if self.wake_word:
+                    await self.wake.finished.wait()
                 if self.session is not None:
                     self.session.end_audio()
                 if self.session_task is not None:

@@ -1,5 +1,9 @@
 """`hearth run-file PATH.wav`: play a WAV through the running stack as a site's microphone would,
-and print the events it caused. Exit 0 when an intent was recognised, 1 when not, 2 on error."""
+and print the events it caused. Exit 0 when an intent was recognised, 1 when not, 2 on error.
+
+With `--no-wake` the file goes straight into one push-to-talk session (as if a talk button were
+pressed as it starts) and no wake stream is opened, so recognition is measured apart from the
+wake word."""
 
 from __future__ import annotations
 
@@ -38,6 +42,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--fast",
         action="store_true",
         help="send audio as fast as the stack accepts instead of in real time",
+    )
+    parser.add_argument(
+        "--no-wake",
+        action="store_true",
+        help="no wake word: play the file into one push-to-talk session from its start",
     )
     parser.add_argument(
         "--timeout", type=float, default=120.0, help="give up after this many seconds (default 120)"
@@ -79,16 +88,27 @@ def run(args: argparse.Namespace) -> int:
     )
     logs.configure("run-file", "warning" if common.log_level != "debug" else "debug")
     try:
-        return asyncio.run(asyncio.wait_for(play(common, audio, as_json=args.json), args.timeout))
+        return asyncio.run(
+            asyncio.wait_for(
+                play(common, audio, as_json=args.json, wake_word=not args.no_wake), args.timeout
+            )
+        )
     except TimeoutError:
         print(f"hearth run-file: gave up after {args.timeout:.0f} s", file=sys.stderr)
         return EXIT_ERROR
 
 
 async def play(
-    common: CommonSettings, audio: AudioSettings, *, as_json: bool = False, quiet: bool = False
+    common: CommonSettings,
+    audio: AudioSettings,
+    *,
+    as_json: bool = False,
+    quiet: bool = False,
+    wake_word: bool = True,
 ) -> int:
-    """Play audio.file at audio.site through the running stack; returns the exit code."""
+    """Play audio.file at audio.site through the running stack; returns the exit code.
+
+    wake_word False: one push-to-talk session from the file's start, and no wake stream."""
     if audio.site not in common.sites:
         print(
             f"hearth run-file: unknown site {audio.site!r}; configured sites: "
@@ -112,13 +132,15 @@ async def play(
     bus = await _watch(common, audio.site, observed, as_json, quiet)
     if bus is None:
         return EXIT_ERROR
-    pipeline = SitePipeline(common, audio, source, "run-file")
+    pipeline = SitePipeline(common, audio, source, "run-file", wake_word=wake_word)
     try:
         await pipeline.start()
         problem = await pipeline.wait_ready(READY_TIMEOUT_S)
         if problem:
             print(f"hearth run-file: {problem}", file=sys.stderr)
             return EXIT_ERROR
+        if not wake_word and await pipeline.push_to_talk():
+            return _verdict(observed, pipeline.report, wake_word)
         await pipeline.capture()
         await pipeline.finish(timeout_s=30.0)
         await _wait_for_outcomes(
@@ -127,7 +149,7 @@ async def play(
     finally:
         await pipeline.close()
         await bus.disconnect()
-    return _verdict(observed, pipeline.report)
+    return _verdict(observed, pipeline.report, wake_word)
 
 
 async def _watch(
@@ -182,11 +204,11 @@ async def _wait_for_outcomes(observed: Observed, sessions: list[tuple[str, bool]
             await asyncio.wait_for(observed.changed.wait(), remaining)
 
 
-def _verdict(observed: Observed, report: PipelineReport) -> int:
+def _verdict(observed: Observed, report: PipelineReport, wake_word: bool) -> int:
     kinds = [kind for kind, _, _ in observed.events]
     if "intent.recognized" in kinds:
         return EXIT_RECOGNIZED
-    if not report.detections:
+    if wake_word and not report.detections:
         print("hearth run-file: no wake word heard in the file", file=sys.stderr)
     elif report.refusals and not report.sessions:
         print(f"hearth run-file: session refused: {report.refusals[-1]}", file=sys.stderr)

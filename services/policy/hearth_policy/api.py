@@ -15,6 +15,7 @@ from hearth_policy import SERVICE, Reject
 from hearth_policy import policy_metrics as pm
 from hearth_policy.audit import AuditHead
 from hearth_policy.mute import MuteControl
+from hearth_policy.push_to_talk import NoMicrophone, PushToTalk
 from hearth_policy.recorder import SessionRecorder
 from hearth_policy.retention import Retention
 from hearth_policy.sessions import SessionDesk
@@ -33,6 +34,7 @@ class PolicyApi(policy_pb2_grpc.PolicyServicer):
         lease_s: float,
         mute: MuteControl,
         sessions: SessionDesk,
+        push_to_talk: PushToTalk,
         recorder: SessionRecorder,
         retention: Retention,
         writer: StoreWriter,
@@ -42,6 +44,7 @@ class PolicyApi(policy_pb2_grpc.PolicyServicer):
         """How long a capture grant holds; grants are renewed three times as often."""
         self.mute = mute
         self.sessions = sessions
+        self.push_to_talk = push_to_talk
         self.recorder = recorder
         self.retention = retention
         self.writer = writer
@@ -60,15 +63,24 @@ class PolicyApi(policy_pb2_grpc.PolicyServicer):
             request.client or "unknown client",
         )
         try:
-            with self.mute.listening(request.site):
+            with (
+                self.mute.listening(request.site),
+                self.push_to_talk.stream(request.site) as stream,
+            ):
                 while not context.done():
                     reason = self.mute.capture_refusal(request.site)
+                    pending = stream.take()
+                    if pending is not None and reason:
+                        stream.refuse(f"capture is not allowed on site {request.site!r}: {reason}")
+                        pending = None
                     yield policy_pb2.CaptureGrant(
                         allowed=not reason,
                         reason=reason,
                         lease_expires_at=events.timestamp_from_seconds(time.time() + lease_s),
                         lease_s=lease_s,
+                        session=pending.grant if pending is not None else None,
                     )
+                    stream.sent()
                     await self.mute.wait_for_change(lease_s / 3)
         finally:
             log.info("capture lease closed for site %r", request.site)
@@ -78,6 +90,17 @@ class PolicyApi(policy_pb2_grpc.PolicyServicer):
     ) -> policy_pb2.SessionGrant:
         metrics.MESSAGES_IN.labels(SERVICE, "session_request").inc()
         return await self.sessions.request_session(request)
+
+    async def Listen(
+        self, request: policy_pb2.ListenRequest, context: grpc.aio.ServicerContext
+    ) -> policy_pb2.ListenReply:
+        metrics.MESSAGES_IN.labels(SERVICE, "listen").inc()
+        try:
+            return await self.push_to_talk.listen(request)
+        except NoMicrophone as exc:
+            log.info("push-to-talk on site %r not started: %s", request.site, exc)
+            await context.abort(grpc.StatusCode.FAILED_PRECONDITION, str(exc))
+            raise AssertionError("unreachable") from exc
 
     async def EndSession(
         self, request: policy_pb2.SessionEndRequest, context: grpc.aio.ServicerContext
@@ -158,6 +181,7 @@ class PolicyApi(policy_pb2_grpc.PolicyServicer):
                     site=d.site,
                     sessions=d.sessions,
                     probable_false_wakes=d.probable_false_wakes,
+                    push_to_talk=d.push_to_talk,
                 )
                 for d in days
             ],

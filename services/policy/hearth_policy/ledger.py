@@ -27,6 +27,8 @@ class OpenSession:
     site: str
     trace_id: str
     deadline: float
+    trigger: str = "wake_word"
+    """What opened it: "wake_word" or "push_to_talk"."""
     transcript: str | None = None
     intent: str | None = None
     slots: dict[str, str] = field(default_factory=dict)
@@ -51,12 +53,19 @@ class SessionLedger:
         self.settle_s = settle_s
         self.open_sessions: dict[str, OpenSession] = {}
 
-    def open(self, session_id: str, site: str, trace_id: str, expires_at: float) -> None:
+    def open(
+        self,
+        session_id: str,
+        site: str,
+        trace_id: str,
+        expires_at: float,
+        trigger: str = "wake_word",
+    ) -> None:
         if len(self.open_sessions) >= MAX_OPEN:
             oldest = min(self.open_sessions.values(), key=lambda s: s.deadline)
             oldest.deadline = 0.0  # recorded at the next sweep, as it stands
         self.open_sessions[session_id] = OpenSession(
-            session_id, site, trace_id, expires_at + self.settle_s
+            session_id, site, trace_id, expires_at + self.settle_s, trigger
         )
 
     def get(self, session_id: str) -> OpenSession | None:

@@ -94,7 +94,8 @@ class SessionRecorder:
     async def _record(self, session: OpenSession) -> None:
         pm.SESSIONS.labels(session.site, session.outcome).inc()
         if session.outcome == "not_recognized":
-            pm.FALSE_WAKES.labels(session.site).inc()
+            if session.trigger == "wake_word":  # no wake word opened a push-to-talk session
+                pm.FALSE_WAKES.labels(session.site).inc()
         elif session.intent in privacy.PRIVACY_INTENTS:
             self._privacy_sessions.append(session.session_id)
             await self._drop_clip(session.session_id)
@@ -111,7 +112,16 @@ class SessionRecorder:
         those of a privacy command."""
         retention = self.settings.retention
         site, session_id = session.site, session.session_id
-        items = [NewItem("session", site, session_id, retention.session_s, outcome=session.outcome)]
+        items = [
+            NewItem(
+                "session",
+                site,
+                session_id,
+                retention.session_s,
+                outcome=session.outcome,
+                trigger=session.trigger,
+            )
+        ]
         if session.outcome == "not_recognized":
             if retention.keep_unrecognized_transcripts and session.transcript:
                 items.append(_transcript(session, session.transcript, retention.transcript_s))

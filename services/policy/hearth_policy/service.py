@@ -24,6 +24,7 @@ from hearth_policy import policy_metrics as pm
 from hearth_policy.api import PolicyApi
 from hearth_policy.ledger import SessionLedger
 from hearth_policy.mute import MuteControl
+from hearth_policy.push_to_talk import PushToTalk
 from hearth_policy.recorder import SessionRecorder
 from hearth_policy.retention import Retention
 from hearth_policy.sessions import SessionDesk
@@ -101,6 +102,7 @@ class PolicyService(Service):
             lease_s=self.settings.lease_s,
             mute=self.mute,
             sessions=self.sessions,
+            push_to_talk=PushToTalk(self.sessions, self.mute, self.settings.lease_s),
             recorder=self.recorder,
             retention=self.retention,
             writer=self.writer,

@@ -1,6 +1,10 @@
 """Granting, refusing and closing sessions: one at a time per site, none on a muted site, and one
 site per command when several hear it (arbitration).
 
+A session opens after a wake word or at a talk button's press (push-to-talk); both are authorised
+here in the same way. Push-to-talk is not put in contest with other sites: a button is pressed at
+one site, while arbitration is for one spoken command heard by several.
+
 A granted session gets a signed token that speech-to-text and the clip store check; the ledger
 is told of every session opened and closed, so what it produced can be recorded later.
 """
@@ -14,7 +18,7 @@ from dataclasses import dataclass
 
 from hearth import events, metrics, tokens, topics
 from hearth.bus import Bus
-from hearth.v1 import events_pb2, policy_pb2
+from hearth.v1 import common_pb2, events_pb2, policy_pb2
 from hearth_policy import SERVICE, Reject
 from hearth_policy import policy_metrics as pm
 from hearth_policy.arbitration import Arbiter, Bid
@@ -64,7 +68,7 @@ class SessionDesk:
         site = request.site
         trace_id = request.trace_id or events.new_trace_id()
         refusal = self.refusal(site)
-        if not refusal:
+        if not refusal and request.trigger != common_pb2.TRIGGER_PUSH_TO_TALK:
             detected = (
                 request.detected_at.ToNanoseconds() / 1e9
                 if request.HasField("detected_at")
@@ -117,28 +121,42 @@ class SessionDesk:
         expires_at = now + settings.session_max_s + settings.token_grace_s
         claims = tokens.SessionClaims(session_id, site, now, expires_at, settings.session_max_s)
         self.active[site] = ActiveSession(session_id, site, trace_id, expires_at)
-        self.ledger.open(session_id, site, trace_id, expires_at)
+        push_to_talk = request.trigger == common_pb2.TRIGGER_PUSH_TO_TALK
+        # Push-to-talk has no audio from before it was asked for: that is what pre-roll is.
+        preroll_s = 0.0 if push_to_talk else settings.preroll_s
+        self.ledger.open(
+            session_id,
+            site,
+            trace_id,
+            expires_at,
+            "push_to_talk" if push_to_talk else "wake_word",
+        )
         self.bus.publish(
             topics.SESSION_STARTED.topic(site),
             events_pb2.SessionStarted(
                 header=events.header(SERVICE, site=site, session_id=session_id, trace_id=trace_id),
                 wake_word=request.wake_word,
                 max_length_s=settings.session_max_s,
-                preroll_s=settings.preroll_s,
+                preroll_s=preroll_s,
                 expires_at=events.timestamp_from_seconds(expires_at),
+                trigger=request.trigger,
             ),
         )
-        latency = events.seconds_since(request.detected_at)
-        if latency is not None:
-            metrics.HOP_LATENCY.labels("wake_to_session").observe(latency)
+        if push_to_talk:
+            log.info("push-to-talk session granted for site %r", site)
+        else:
+            latency = events.seconds_since(request.detected_at)
+            if latency is not None:
+                metrics.HOP_LATENCY.labels("wake_to_session").observe(latency)
         return policy_pb2.SessionGrant(
             granted=True,
             session_id=session_id,
             token=tokens.sign(self.key, claims),
             max_length_s=settings.session_max_s,
-            preroll_s=settings.preroll_s,
+            preroll_s=preroll_s,
             expires_at=events.timestamp_from_seconds(expires_at),
             keep_audio=settings.retention.audio_s > 0,
+            trace_id=trace_id,
         )
 
     def close_session(self, request: policy_pb2.SessionEndRequest) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 
 from hearth_policy.audit import AuditEntry, AuditHead, ChainCheck, check_chain, entry_hash
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 MIGRATIONS: dict[int, str] = {
     1: """
     CREATE TABLE mute (
@@ -66,6 +66,9 @@ MIGRATIONS: dict[int, str] = {
         value TEXT NOT NULL
     );
     """,
+    3: """
+    ALTER TABLE items ADD COLUMN trigger TEXT NOT NULL DEFAULT 'wake_word';
+    """,
 }
 
 RETENTION_CLASSES = ("audio", "transcript", "intent", "session")
@@ -102,6 +105,8 @@ class NewItem:
     slots: dict[str, str] = field(default_factory=dict)
     outcome: str = ""
     audio: bytes | None = None
+    trigger: str = "wake_word"
+    """What opened the session: "wake_word" or "push_to_talk" (a talk button)."""
 
 
 @dataclass(frozen=True)
@@ -134,6 +139,7 @@ class DayCount:
     site: str
     sessions: int
     probable_false_wakes: int
+    push_to_talk: int = 0
 
 
 @dataclass(frozen=True)
@@ -336,7 +342,7 @@ class PolicyStore:
             for item in items:
                 db.execute(
                     "INSERT INTO items(class, site, session_id, created_at, expires_at, text, "
-                    "slots, outcome, audio) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "slots, outcome, audio, trigger) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         item.retention_class,
                         item.site,
@@ -347,6 +353,7 @@ class PolicyStore:
                         json.dumps(item.slots, sort_keys=True),
                         item.outcome,
                         item.audio,
+                        item.trigger,
                     ),
                 )
                 self._audit(db, "store", item.retention_class, item.site, 1, actor)
@@ -480,16 +487,19 @@ class PolicyStore:
         return list(per_class.values())
 
     def days(self) -> list[DayCount]:
-        """Sessions and probable false wakes per local day and site, from the session log."""
+        """Sessions, probable false wakes and push-to-talk sessions per local day and site, from
+        the session log. A push-to-talk session with nothing recognised is no false wake: no wake
+        word opened it."""
         with self._lock:
             rows = self._db.execute(
                 "SELECT date(created_at, 'unixepoch', 'localtime') AS day, site, COUNT(*), "
-                f"SUM(outcome IN ({','.join('?' * len(FALSE_WAKE_OUTCOMES))})) FROM items WHERE "
+                f"SUM(outcome IN ({','.join('?' * len(FALSE_WAKE_OUTCOMES))}) "
+                "AND trigger != 'push_to_talk'), SUM(trigger = 'push_to_talk') FROM items WHERE "
                 "class = 'session' "
                 "GROUP BY day, site ORDER BY day, site",
                 FALSE_WAKE_OUTCOMES,
             ).fetchall()
-        return [DayCount(r[0], r[1], int(r[2]), int(r[3] or 0)) for r in rows]
+        return [DayCount(r[0], r[1], int(r[2]), int(r[3] or 0), int(r[4] or 0)) for r in rows]
 
     def close(self) -> None:
         with self._lock:

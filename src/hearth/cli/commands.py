@@ -33,13 +33,19 @@ class Command:
 
 
 def built_in() -> tuple[Command, ...]:
-    from hearth.cli import models, mute, privacy, up
+    from hearth.cli import listen, models, mute, privacy, up
 
     return (
         Command("up", "run the whole assistant locally", up.add_arguments, up.run),
         Command("mute", "mute a site: its microphone is closed", mute.add_arguments, mute.run_mute),
         Command("unmute", "unmute a site", mute.add_arguments, mute.run_unmute),
         Command("sites", "list sites and whether they are muted", _no_arguments, mute.run_sites),
+        Command(
+            "listen",
+            "open a session at a site without a wake word, as a talk button would",
+            listen.add_arguments,
+            listen.run,
+        ),
         Command(
             "privacy",
             "what is kept: report, export, forget, verify",

@@ -9,7 +9,7 @@ from typing import Any
 from google.protobuf import json_format
 from google.protobuf.message import Message
 
-from hearth.v1 import events_pb2
+from hearth.v1 import common_pb2, events_pb2
 
 
 def as_dict(kind: str, topic: str, message: Message) -> dict[str, object]:
@@ -37,7 +37,10 @@ def _slots(message: events_pb2.IntentRecognized) -> str:
 
 _DETAILS: dict[str, Callable[[Any], str]] = {
     "wake.detected": lambda m: f"{m.wake_word!r} score {m.score:.2f} via {m.engine}",
-    "session.started": lambda m: f"up to {m.max_length_s:.0f} s",
+    "session.started": lambda m: (
+        f"up to {m.max_length_s:.0f} s"
+        + (", push-to-talk" if m.trigger == common_pb2.TRIGGER_PUSH_TO_TALK else "")
+    ),
     "session.refused": lambda m: m.reason,
     "session.ended": lambda m: (
         f"{events_pb2.SessionEnded.Outcome.Name(m.outcome).removeprefix('OUTCOME_').lower()}, "

@@ -1,12 +1,20 @@
 import datetime
 
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from collections.abc import Mapping as _Mapping
 from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
+
+class SessionTrigger(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    TRIGGER_WAKE_WORD: _ClassVar[SessionTrigger]
+    TRIGGER_PUSH_TO_TALK: _ClassVar[SessionTrigger]
+TRIGGER_WAKE_WORD: SessionTrigger
+TRIGGER_PUSH_TO_TALK: SessionTrigger
 
 class EventHeader(_message.Message):
     __slots__ = ("site", "session_id", "trace_id", "producer", "sent_at")

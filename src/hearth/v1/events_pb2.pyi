@@ -116,18 +116,20 @@ class WakeDetected(_message.Message):
     def __init__(self, header: _Optional[_Union[_common_pb2.EventHeader, _Mapping]] = ..., wake_word: _Optional[str] = ..., engine: _Optional[str] = ..., score: _Optional[float] = ..., level_dbfs: _Optional[float] = ..., detected_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class SessionStarted(_message.Message):
-    __slots__ = ("header", "wake_word", "max_length_s", "preroll_s", "expires_at")
+    __slots__ = ("header", "wake_word", "max_length_s", "preroll_s", "expires_at", "trigger")
     HEADER_FIELD_NUMBER: _ClassVar[int]
     WAKE_WORD_FIELD_NUMBER: _ClassVar[int]
     MAX_LENGTH_S_FIELD_NUMBER: _ClassVar[int]
     PREROLL_S_FIELD_NUMBER: _ClassVar[int]
     EXPIRES_AT_FIELD_NUMBER: _ClassVar[int]
+    TRIGGER_FIELD_NUMBER: _ClassVar[int]
     header: _common_pb2.EventHeader
     wake_word: str
     max_length_s: float
     preroll_s: float
     expires_at: _timestamp_pb2.Timestamp
-    def __init__(self, header: _Optional[_Union[_common_pb2.EventHeader, _Mapping]] = ..., wake_word: _Optional[str] = ..., max_length_s: _Optional[float] = ..., preroll_s: _Optional[float] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    trigger: _common_pb2.SessionTrigger
+    def __init__(self, header: _Optional[_Union[_common_pb2.EventHeader, _Mapping]] = ..., wake_word: _Optional[str] = ..., max_length_s: _Optional[float] = ..., preroll_s: _Optional[float] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., trigger: _Optional[_Union[_common_pb2.SessionTrigger, str]] = ...) -> None: ...
 
 class SessionRefused(_message.Message):
     __slots__ = ("header", "reason")

@@ -1,6 +1,7 @@
 import datetime
 
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from hearth.v1 import common_pb2 as _common_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
@@ -18,35 +19,39 @@ class CaptureRequest(_message.Message):
     def __init__(self, site: _Optional[str] = ..., client: _Optional[str] = ...) -> None: ...
 
 class CaptureGrant(_message.Message):
-    __slots__ = ("allowed", "reason", "lease_expires_at", "lease_s")
+    __slots__ = ("allowed", "reason", "lease_expires_at", "lease_s", "session")
     ALLOWED_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
     LEASE_EXPIRES_AT_FIELD_NUMBER: _ClassVar[int]
     LEASE_S_FIELD_NUMBER: _ClassVar[int]
+    SESSION_FIELD_NUMBER: _ClassVar[int]
     allowed: bool
     reason: str
     lease_expires_at: _timestamp_pb2.Timestamp
     lease_s: float
-    def __init__(self, allowed: _Optional[bool] = ..., reason: _Optional[str] = ..., lease_expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., lease_s: _Optional[float] = ...) -> None: ...
+    session: SessionGrant
+    def __init__(self, allowed: _Optional[bool] = ..., reason: _Optional[str] = ..., lease_expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., lease_s: _Optional[float] = ..., session: _Optional[_Union[SessionGrant, _Mapping]] = ...) -> None: ...
 
 class SessionRequest(_message.Message):
-    __slots__ = ("site", "wake_word", "score", "level_dbfs", "detected_at", "trace_id")
+    __slots__ = ("site", "wake_word", "score", "level_dbfs", "detected_at", "trace_id", "trigger")
     SITE_FIELD_NUMBER: _ClassVar[int]
     WAKE_WORD_FIELD_NUMBER: _ClassVar[int]
     SCORE_FIELD_NUMBER: _ClassVar[int]
     LEVEL_DBFS_FIELD_NUMBER: _ClassVar[int]
     DETECTED_AT_FIELD_NUMBER: _ClassVar[int]
     TRACE_ID_FIELD_NUMBER: _ClassVar[int]
+    TRIGGER_FIELD_NUMBER: _ClassVar[int]
     site: str
     wake_word: str
     score: float
     level_dbfs: float
     detected_at: _timestamp_pb2.Timestamp
     trace_id: str
-    def __init__(self, site: _Optional[str] = ..., wake_word: _Optional[str] = ..., score: _Optional[float] = ..., level_dbfs: _Optional[float] = ..., detected_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., trace_id: _Optional[str] = ...) -> None: ...
+    trigger: _common_pb2.SessionTrigger
+    def __init__(self, site: _Optional[str] = ..., wake_word: _Optional[str] = ..., score: _Optional[float] = ..., level_dbfs: _Optional[float] = ..., detected_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., trace_id: _Optional[str] = ..., trigger: _Optional[_Union[_common_pb2.SessionTrigger, str]] = ...) -> None: ...
 
 class SessionGrant(_message.Message):
-    __slots__ = ("granted", "reason", "session_id", "token", "max_length_s", "preroll_s", "expires_at", "keep_audio", "superseded")
+    __slots__ = ("granted", "reason", "session_id", "token", "max_length_s", "preroll_s", "expires_at", "keep_audio", "superseded", "trace_id")
     GRANTED_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
     SESSION_ID_FIELD_NUMBER: _ClassVar[int]
@@ -56,6 +61,7 @@ class SessionGrant(_message.Message):
     EXPIRES_AT_FIELD_NUMBER: _ClassVar[int]
     KEEP_AUDIO_FIELD_NUMBER: _ClassVar[int]
     SUPERSEDED_FIELD_NUMBER: _ClassVar[int]
+    TRACE_ID_FIELD_NUMBER: _ClassVar[int]
     granted: bool
     reason: str
     session_id: str
@@ -65,7 +71,30 @@ class SessionGrant(_message.Message):
     expires_at: _timestamp_pb2.Timestamp
     keep_audio: bool
     superseded: bool
-    def __init__(self, granted: _Optional[bool] = ..., reason: _Optional[str] = ..., session_id: _Optional[str] = ..., token: _Optional[str] = ..., max_length_s: _Optional[float] = ..., preroll_s: _Optional[float] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., keep_audio: _Optional[bool] = ..., superseded: _Optional[bool] = ...) -> None: ...
+    trace_id: str
+    def __init__(self, granted: _Optional[bool] = ..., reason: _Optional[str] = ..., session_id: _Optional[str] = ..., token: _Optional[str] = ..., max_length_s: _Optional[float] = ..., preroll_s: _Optional[float] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., keep_audio: _Optional[bool] = ..., superseded: _Optional[bool] = ..., trace_id: _Optional[str] = ...) -> None: ...
+
+class ListenRequest(_message.Message):
+    __slots__ = ("site", "requested_by")
+    SITE_FIELD_NUMBER: _ClassVar[int]
+    REQUESTED_BY_FIELD_NUMBER: _ClassVar[int]
+    site: str
+    requested_by: str
+    def __init__(self, site: _Optional[str] = ..., requested_by: _Optional[str] = ...) -> None: ...
+
+class ListenReply(_message.Message):
+    __slots__ = ("started", "reason", "session_id", "trace_id", "max_length_s")
+    STARTED_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    TRACE_ID_FIELD_NUMBER: _ClassVar[int]
+    MAX_LENGTH_S_FIELD_NUMBER: _ClassVar[int]
+    started: bool
+    reason: str
+    session_id: str
+    trace_id: str
+    max_length_s: float
+    def __init__(self, started: _Optional[bool] = ..., reason: _Optional[str] = ..., session_id: _Optional[str] = ..., trace_id: _Optional[str] = ..., max_length_s: _Optional[float] = ...) -> None: ...
 
 class SessionEndRequest(_message.Message):
     __slots__ = ("session_id", "site", "outcome", "audio_s", "detail", "trace_id")
@@ -165,16 +194,18 @@ class MuteChange(_message.Message):
     def __init__(self, site: _Optional[str] = ..., muted: _Optional[bool] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., changed_by: _Optional[str] = ...) -> None: ...
 
 class DaySummary(_message.Message):
-    __slots__ = ("day", "site", "sessions", "probable_false_wakes")
+    __slots__ = ("day", "site", "sessions", "probable_false_wakes", "push_to_talk")
     DAY_FIELD_NUMBER: _ClassVar[int]
     SITE_FIELD_NUMBER: _ClassVar[int]
     SESSIONS_FIELD_NUMBER: _ClassVar[int]
     PROBABLE_FALSE_WAKES_FIELD_NUMBER: _ClassVar[int]
+    PUSH_TO_TALK_FIELD_NUMBER: _ClassVar[int]
     day: str
     site: str
     sessions: int
     probable_false_wakes: int
-    def __init__(self, day: _Optional[str] = ..., site: _Optional[str] = ..., sessions: _Optional[int] = ..., probable_false_wakes: _Optional[int] = ...) -> None: ...
+    push_to_talk: int
+    def __init__(self, day: _Optional[str] = ..., site: _Optional[str] = ..., sessions: _Optional[int] = ..., probable_false_wakes: _Optional[int] = ..., push_to_talk: _Optional[int] = ...) -> None: ...
 
 class AuditHead(_message.Message):
     __slots__ = ("length", "head", "at")

@@ -44,6 +44,11 @@ class PolicyStub:
                 request_serializer=hearth_dot_v1_dot_policy__pb2.SessionRequest.SerializeToString,
                 response_deserializer=hearth_dot_v1_dot_policy__pb2.SessionGrant.FromString,
                 _registered_method=True)
+        self.Listen = channel.unary_unary(
+                '/hearth.v1.Policy/Listen',
+                request_serializer=hearth_dot_v1_dot_policy__pb2.ListenRequest.SerializeToString,
+                response_deserializer=hearth_dot_v1_dot_policy__pb2.ListenReply.FromString,
+                _registered_method=True)
         self.EndSession = channel.unary_unary(
                 '/hearth.v1.Policy/EndSession',
                 request_serializer=hearth_dot_v1_dot_policy__pb2.SessionEndRequest.SerializeToString,
@@ -109,7 +114,18 @@ class PolicyServicer:
         raise NotImplementedError('Method not implemented!')
 
     def RequestSession(self, request, context):
-        """Asked by the audio service after a wake detection.
+        """Asked by the audio service after a wake detection, or when its talk button is pressed
+        (trigger PUSH_TO_TALK).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Listen(self, request, context):
+        """A session at a site without a wake word, asked for by a person or an automation
+        (`hearth listen SITE`). Authorised like any other session; the grant goes to the site's
+        audio service over its HoldCapture stream (it holds the microphone), never to the caller.
+        FAILED_PRECONDITION when no audio service holds a capture stream for the site.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -192,6 +208,11 @@ def add_PolicyServicer_to_server(servicer, server):
                     servicer.RequestSession,
                     request_deserializer=hearth_dot_v1_dot_policy__pb2.SessionRequest.FromString,
                     response_serializer=hearth_dot_v1_dot_policy__pb2.SessionGrant.SerializeToString,
+            ),
+            'Listen': grpc.unary_unary_rpc_method_handler(
+                    servicer.Listen,
+                    request_deserializer=hearth_dot_v1_dot_policy__pb2.ListenRequest.FromString,
+                    response_serializer=hearth_dot_v1_dot_policy__pb2.ListenReply.SerializeToString,
             ),
             'EndSession': grpc.unary_unary_rpc_method_handler(
                     servicer.EndSession,
@@ -298,6 +319,33 @@ class Policy:
             '/hearth.v1.Policy/RequestSession',
             hearth_dot_v1_dot_policy__pb2.SessionRequest.SerializeToString,
             hearth_dot_v1_dot_policy__pb2.SessionGrant.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Listen(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hearth.v1.Policy/Listen',
+            hearth_dot_v1_dot_policy__pb2.ListenRequest.SerializeToString,
+            hearth_dot_v1_dot_policy__pb2.ListenReply.FromString,
             options,
             channel_credentials,
             insecure,
