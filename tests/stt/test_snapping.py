@@ -243,6 +243,50 @@ def test_on_never_becomes_off_over_the_whole_vocabulary(snapper: Snapper) -> Non
     assert checked > 150
 
 
+def corrupt(sentence: str, rng: random.Random) -> str:
+    """One Whisper-like slip: a letter changed, "the" dropped, two words run together or one
+    word cut in two."""
+    words = sentence.split()
+    long_words = [i for i, word in enumerate(words) if len(word) > 3]
+    kind = rng.choice(["letter", "vowel", "drop the", "merge", "split"])
+    if kind == "drop the" and "the" in words:
+        words.remove("the")
+    elif kind == "merge" and len(words) > 2:
+        i = rng.randrange(len(words) - 1)
+        words[i : i + 2] = [words[i] + words[i + 1]]
+    elif kind == "split" and long_words:
+        i = rng.choice(long_words)
+        cut = rng.randrange(1, len(words[i]))
+        words[i : i + 1] = [words[i][:cut], words[i][cut:]]
+    elif long_words:
+        i = rng.choice(long_words)
+        letters = list(words[i])
+        letters[rng.randrange(len(letters))] = rng.choice(
+            "aeiou" if kind == "vowel" else "abcdefghijklmnopqrstuvwxyz"
+        )
+        words[i] = "".join(letters)
+    return " ".join(words)
+
+
+def test_slips_snap_back_to_the_same_action_or_not_at_all(snapper: Snapper) -> None:
+    """Over the whole vocabulary, a transcript one slip away from a sentence snaps to that
+    sentence (or one that differs only in function words), or is not recognised; never to a
+    sentence with other deciding words. Measured when written: 190 of 200 snapped back (95 %),
+    10 not recognised, none elsewhere; the floor may only rise."""
+    rng = random.Random(3)
+    snapped_back = not_recognised = 0
+    for sentence in rng.sample(demo_sentences(), 200):
+        result = snapper.snap(corrupt(sentence, rng))
+        if not result.snapped:
+            not_recognised += 1
+            continue
+        deciding = [w for w in result.text.split() if snapper.is_deciding(w)]
+        assert deciding == [w for w in sentence.split() if snapper.is_deciding(w)], result
+        snapped_back += 1
+    print(f"\nslips: {snapped_back} snapped back, {not_recognised} not recognised")
+    assert snapped_back >= 0.9 * (snapped_back + not_recognised)
+
+
 def test_lock_never_becomes_unlock() -> None:
     snapper = Snapper(
         ["lock the front door", "unlock the front door", "open the garage", "close the garage"],
