@@ -300,14 +300,22 @@ class SnapResult:
 
 
 @dataclass(frozen=True)
-class _Sentence:
+class _VocabularySentence:
+    """A sentence with its words split once, and its action: the words left when carrier and
+    function words are taken away, which two sentences must share to do the same thing."""
+
     text: str
     words: tuple[str, ...]
     action: frozenset[str]
 
 
 class Snapper:
-    """Snaps transcripts onto one vocabulary; build it once per vocabulary (see module doc)."""
+    """Snaps transcripts onto one vocabulary; build it once per vocabulary (see module doc).
+
+    ``sentences`` are the Vocabulary's spoken sentences, ``names`` the home's device and area
+    names (their words become deciding words). ``max_distance`` and ``margin`` decide
+    acceptance; ``candidates`` is how many sentences each prefilter passes to the alignment.
+    """
 
     def __init__(
         self,
@@ -337,10 +345,10 @@ class Snapper:
         self._vocabulary_words = frozenset(w for s in self._sentences for w in s.words)
 
     @staticmethod
-    def _sentence(text: str) -> _Sentence:
+    def _sentence(text: str) -> _VocabularySentence:
         words = tuple(text.split())
         action = frozenset(w for w in words if w not in FUNCTION_WORDS | CARRIER_WORDS)
-        return _Sentence(text, words, action)
+        return _VocabularySentence(text, words, action)
 
     def is_deciding(self, word: str) -> bool:
         """A word that chooses the action or its target: a deciding word or the plural of one
@@ -377,7 +385,9 @@ class Snapper:
         snapped = best_distance <= self.max_distance and clear
         return SnapResult(best.text if snapped else heard, best_distance, False, runner_up, snapped)
 
-    def _candidates(self, heard: str, words: Sequence[str]) -> list[tuple[int, _Sentence]]:
+    def _candidates(
+        self, heard: str, words: Sequence[str]
+    ) -> list[tuple[int, _VocabularySentence]]:
         """The sentences nearest by characters and by sound keys: cheap to find with rapidfuzz,
         and the exact alignment only has to rank these."""
         limit = min(self.candidates, len(self._sentences))
