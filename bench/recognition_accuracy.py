@@ -1,0 +1,485 @@
+"""How well spoken commands are understood, per speech engine and mode, on voices from several
+independent families, with thresholds calibrated on some families and measured on one they never saw.
+
+Run: `python bench/recognition_accuracy.py [--per-command N] [--held-out FAMILY] [--json FILE]`
+
+The development set is made at run time by `hearth_voices` (docs/voices.md): every command of the
+demo home (every built-in intent, every device and area, sound-alike pairs such as on/off and
+kitchen/living room) and sentences that are no command at all, each spoken by pseudo-speakers of
+espeak-ng, Festival and Piper, through the standard conditions (clean, noisy, reverberant, fast, slow,
+far). Each utterance goes through the same code the stack runs: an stt engine fed in 100 ms chunks
+(a fresh utterance each time), the closed-domain snapping of `hearth_stt.snapping`, and the intent
+service's matcher. Each engine decodes every utterance once; the modes are then replayed from those
+results:
+
+- `grammar`: pocketsphinx constrained to the vocabulary (the fast path);
+- `whisper`: Whisper base, transcripts snapped to the vocabulary, rejected below a confidence;
+- `hybrid`: the grammar result when its confidence is at least a threshold, else Whisper's.
+
+Thresholds (snapping distance, Whisper's confidence, the grammar confidence of the fast path) are
+chosen on the calibration families only, for zero wrong actions and then the most right ones; the
+held-out family is reported apart. A wrong action is a command understood as a different intent, or
+acting on other devices or values than were said, or a non-command understood as a command.
+
+Figures only: no transcript text is printed or written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import resource
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from hearth import pcm  # noqa: E402
+from hearth.models import resolve_whisper_model  # noqa: E402
+from hearth_intent.demo_home import DEMO_AREAS, DEMO_DEVICES  # noqa: E402
+from hearth_intent.matcher import IntentMatch, IntentMatcher  # noqa: E402
+from hearth_stt.engines.base import FinalResult, SttEngine, Vocabulary  # noqa: E402
+from hearth_stt.engines.pocketsphinx_engine import PocketsphinxOptions  # noqa: E402
+from hearth_stt.engines.registry import STT_ENGINES  # noqa: E402
+from hearth_stt.engines.whisper_engine import WhisperOptions  # noqa: E402
+from hearth_stt.snapping import Snapper  # noqa: E402
+from hearth_voices import STANDARD_CONDITIONS, apply, sample_voices, speak  # noqa: E402
+
+FAMILIES = ("espeak", "festival", "piper")
+CHUNK_BYTES = 3200  # 100 ms, what the audio service sends
+TRAILING_SILENCE_S = 1.0
+SITE_AREA = "kitchen"
+"""The room of the site that heard the commands (so "turn on the lights" has a meaning)."""
+
+COMMANDS: tuple[str, ...] = (
+    "turn on the kitchen lights",
+    "turn off the kitchen lights",
+    "turn on the kitchen light",
+    "turn off the bedroom light",
+    "turn on the bedroom light",
+    "turn on the living room lamp",
+    "turn off the living room lamp",
+    "turn on the office fan",
+    "turn off the office fan",
+    "turn on the coffee maker",
+    "turn off the coffee maker",
+    "turn on the lights in the living room",
+    "turn off the lights in the bedroom",
+    "set the bedroom lights to fifty percent",
+    "set the kitchen lights to twenty percent",
+    "what time is it",
+    "what is the date today",
+    "what is the date",
+    "set a timer for five minutes",
+    "set a timer for nine minutes",
+    "set a timer for ten seconds",
+    "cancel the timer",
+    "what is the weather like",
+    "never mind",
+    "stop listening",
+    "delete what i just said",
+    "delete everything i said today",
+    "what did you hear",
+)
+NOT_COMMANDS: tuple[str, ...] = (
+    "sing me a song about the ocean",
+    "what is the capital of france",
+    "the children are still asleep upstairs",
+    "call my sister on her mobile",
+    "how tall is the tallest mountain",
+    "remind me to water the plants",
+    "i think the kettle has boiled",
+    "order more coffee beans online",
+)
+
+
+@dataclass(frozen=True)
+class Utterance:
+    family: str
+    voice: str
+    condition: str
+    sentence: str
+    in_domain: bool
+
+
+@dataclass
+class Heard:
+    """One engine's result for one utterance."""
+
+    text: str
+    confidence: float | None
+    finish_s: float
+    cpu_s: float
+
+
+@dataclass(frozen=True)
+class Action:
+    """What a command would do: comparable across phrasings ("the kitchen lights" or "the
+    kitchen light" both switch the same device)."""
+
+    intent: str
+    targets: frozenset[str]
+    values: tuple[tuple[str, str], ...]
+
+
+def action_of(match: IntentMatch | None) -> Action | None:
+    if match is None:
+        return None
+    slots = dict(match.slots)
+    name, area, domain = slots.pop("name", None), slots.pop("area", None), slots.pop("domain", None)
+    if name is not None:
+        targets = frozenset({name})
+    elif area is not None or domain is not None:
+        targets = frozenset(
+            d.name
+            for d in DEMO_DEVICES
+            if (area is None or d.area == area) and (domain is None or d.domain == domain)
+        )
+    else:
+        targets = frozenset()
+    return Action(match.intent, targets, tuple(sorted(slots.items())))
+
+
+def dev_set(per_command: int, seed: int) -> list[tuple[Utterance, np.ndarray]]:
+    """Every sentence spoken by `per_command` pseudo-speakers of each family, each through one of
+    the standard conditions in turn (so every condition is heard by every family)."""
+    made: list[tuple[Utterance, np.ndarray]] = []
+    sentences = [(s, True) for s in COMMANDS] + [(s, False) for s in NOT_COMMANDS]
+    conditions = itertools.cycle(STANDARD_CONDITIONS)
+    for family in FAMILIES:
+        voices = sample_voices(family, count=per_command, seed=seed)
+        for index, (sentence, in_domain) in enumerate(sentences):
+            for number, voice in enumerate(voices):
+                condition = next(conditions)
+                clean = speak(sentence, voice)
+                heard = apply(clean, condition, seed=seed + index * 31 + number)
+                made.append(
+                    (Utterance(family, voice.name, condition.name, sentence, in_domain), heard)
+                )
+    return made
+
+
+def decode(engine: SttEngine, samples: np.ndarray) -> Heard:
+    """One fresh utterance, fed as the audio service feeds it, then finished."""
+    audio = samples.astype("<i2").tobytes() + bytes(int(TRAILING_SILENCE_S * pcm.BYTES_PER_SECOND))
+    cpu = time.process_time()
+    utterance = engine.open_utterance()
+    for start in range(0, len(audio), CHUNK_BYTES):
+        if utterance.accept(audio[start : start + CHUNK_BYTES]).end_of_speech:
+            break
+    started = time.perf_counter()
+    result: FinalResult = utterance.finish()
+    finish_s = time.perf_counter() - started
+    return Heard(result.text, result.confidence, finish_s, time.process_time() - cpu)
+
+
+def word_errors(spoken: str, heard: str) -> tuple[int, int]:
+    """(edits, words spoken): word-level Levenshtein distance."""
+    a, b = spoken.split(), heard.split()
+    row = list(range(len(b) + 1))
+    for i, word in enumerate(a, 1):
+        previous, row[0] = row[0], i
+        for j, other in enumerate(b, 1):
+            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (word != other))
+    return row[-1], len(a)
+
+
+@dataclass
+class Judged:
+    right: int = 0
+    wrong: int = 0
+    not_recognized: int = 0
+    ood_total: int = 0
+    ood_acted: int = 0
+    in_domain: int = 0
+    word_edits: int = 0
+    words: int = 0
+    fast_path: int = 0
+    finish_s: list[float] = field(default_factory=list)
+    cpu_s: list[float] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        finish = sorted(self.finish_s)
+        return {
+            "in_domain": self.in_domain,
+            "right": self.right,
+            "right_pct": round(100 * self.right / max(1, self.in_domain), 1),
+            "wrong_actions": self.wrong + self.ood_acted,
+            "wrong_in_domain": self.wrong,
+            "not_recognized": self.not_recognized,
+            "not_commands": self.ood_total,
+            "not_commands_acted_on": self.ood_acted,
+            "word_error_rate_pct": round(100 * self.word_edits / max(1, self.words), 1),
+            "fast_path_pct": round(100 * self.fast_path / max(1, len(self.finish_s)), 1),
+            "finish_p50_ms": round(1000 * statistics.median(finish), 1) if finish else None,
+            "finish_p95_ms": round(1000 * finish[int(0.95 * (len(finish) - 1))], 1)
+            if finish
+            else None,
+            "cpu_per_utterance_s": round(statistics.mean(self.cpu_s), 3) if self.cpu_s else None,
+        }
+
+
+Choice = Callable[[Utterance], tuple[str, float | None, float, float, bool]]
+"""For one utterance: the transcript a mode publishes, its confidence, finish and CPU time, and
+whether it took the fast path."""
+
+
+def judge(
+    utterances: Sequence[Utterance],
+    choose: Choice,
+    snapper: Snapper,
+    matcher: IntentMatcher,
+    *,
+    max_distance: float,
+    min_confidence: float,
+) -> Judged:
+    judged = Judged()
+    for utterance in utterances:
+        text, confidence, finish_s, cpu_s, fast = choose(utterance)
+        judged.finish_s.append(finish_s)
+        judged.cpu_s.append(cpu_s)
+        judged.fast_path += int(fast)
+        understood = understand(
+            text,
+            confidence,
+            snapper,
+            matcher,
+            max_distance=max_distance,
+            min_confidence=min_confidence,
+        )
+        edits, words = word_errors(utterance.sentence, snapper_normal(text))
+        expected = action_of(matcher.recognize(utterance.sentence, area=SITE_AREA))
+        if utterance.in_domain:
+            judged.in_domain += 1
+            judged.word_edits += edits
+            judged.words += words
+            if understood is None:
+                judged.not_recognized += 1
+            elif understood == expected:
+                judged.right += 1
+            else:
+                judged.wrong += 1
+        else:
+            judged.ood_total += 1
+            judged.ood_acted += int(understood is not None)
+    return judged
+
+
+def snapper_normal(text: str) -> str:
+    from hearth_stt.snapping import normalise
+
+    return normalise(text)
+
+
+def understand(
+    text: str,
+    confidence: float | None,
+    snapper: Snapper,
+    matcher: IntentMatcher,
+    *,
+    max_distance: float,
+    min_confidence: float,
+) -> Action | None:
+    """What the stack would do with a transcript: unsure transcripts are not recognised; others are
+    snapped to the vocabulary (or kept when nothing is near) and matched by the intent service."""
+    if not text.strip() or (confidence is not None and confidence < min_confidence):
+        return None
+    snapped = snapper.snap(text)
+    candidate = snapped.text if snapped.snapped and snapped.distance <= max_distance else None
+    if candidate is None:
+        candidate = snapper_normal(text)
+    return action_of(matcher.recognize_spoken(candidate, area=SITE_AREA))
+
+
+def load_engines(vocabulary: Vocabulary, threads: int) -> dict[str, SttEngine]:
+    grammar = STT_ENGINES.get("pocketsphinx").load(
+        PocketsphinxOptions(language="en", mode="grammar")
+    )
+    grammar.set_vocabulary(vocabulary)
+    model = resolve_whisper_model("whisper-base", None, None)
+    whisper = STT_ENGINES.get("whisper").load(
+        WhisperOptions(language="en", mode="open", model_dir=model, threads=threads)
+    )
+    whisper.set_vocabulary(vocabulary)
+    return {"grammar": grammar, "whisper": whisper}
+
+
+def calibrate(
+    utterances: Sequence[Utterance],
+    modes: dict[str, Callable[[float], Choice]],
+    snapper: Snapper,
+    matcher: IntentMatcher,
+    grid: dict[str, Iterable[float]],
+) -> dict[str, dict[str, float]]:
+    """Per mode, the thresholds with no wrong action and the most right answers (ties: the
+    strictest), on the calibration utterances only."""
+    chosen: dict[str, dict[str, float]] = {}
+    for mode, make in modes.items():
+        best: tuple[int, float, float, float] | None = None
+        for fast_t, distance, confidence in itertools.product(
+            grid["fast"] if mode == "hybrid" else [0.0], grid["distance"], grid["confidence"]
+        ):
+            judged = judge(
+                utterances,
+                make(fast_t),
+                snapper,
+                matcher,
+                max_distance=distance,
+                min_confidence=confidence,
+            )
+            if judged.wrong + judged.ood_acted:
+                continue
+            key = (judged.right, fast_t, -distance, confidence)
+            if best is None or key > best:
+                best = key
+        if best is None:
+            chosen[mode] = {"fast": 1.0, "distance": 0.0, "confidence": 1.0}
+        else:
+            chosen[mode] = {"fast": best[1], "distance": -best[2], "confidence": best[3]}
+    return chosen
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--per-command", type=int, default=2, help="speakers per sentence and family"
+    )
+    parser.add_argument("--held-out", default="festival", choices=FAMILIES)
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--threads", type=int, default=2, help="Whisper's CPU threads")
+    parser.add_argument("--json", type=Path, help="write the figures to this file")
+    args = parser.parse_args(argv)
+
+    started = time.monotonic()
+    devices = list(DEMO_DEVICES)
+    matcher = IntentMatcher("en", intents=None, areas=DEMO_AREAS, devices=devices)
+    sentences, words = matcher.vocabulary()
+    names = tuple(sorted({d.name for d in devices} | set(DEMO_AREAS)))
+    vocabulary = Vocabulary(language="en", sentences=sentences, words=words, names=names)
+    snapper = Snapper(sentences, names)
+    missing = [s for s in COMMANDS if matcher.recognize(s, area=SITE_AREA) is None]
+    if missing:
+        parser.error(f"dev-set commands the matcher does not understand: {missing}")
+    print(f"vocabulary: {len(sentences)} sentences; making the development set ...", flush=True)
+    made = dev_set(args.per_command, args.seed)
+    print(
+        f"{len(made)} utterances from {', '.join(FAMILIES)} in {time.monotonic() - started:.0f} s"
+    )
+    engines = load_engines(vocabulary, args.threads)
+    heard: dict[str, dict[Utterance, Heard]] = {name: {} for name in engines}
+    for name, engine in engines.items():
+        begun = time.monotonic()
+        for utterance, samples in made:
+            heard[name][utterance] = decode(engine, samples)
+        print(f"{name}: decoded in {time.monotonic() - begun:.0f} s", flush=True)
+
+    def grammar_mode(_fast: float) -> Choice:
+        def choose(u: Utterance) -> tuple[str, float | None, float, float, bool]:
+            h = heard["grammar"][u]
+            return h.text, None, h.finish_s, h.cpu_s, True
+
+        return choose
+
+    def whisper_mode(_fast: float) -> Choice:
+        def choose(u: Utterance) -> tuple[str, float | None, float, float, bool]:
+            h = heard["whisper"][u]
+            return h.text, h.confidence, h.finish_s, h.cpu_s, False
+
+        return choose
+
+    def hybrid_mode(fast: float) -> Choice:
+        def choose(u: Utterance) -> tuple[str, float | None, float, float, bool]:
+            g, w = heard["grammar"][u], heard["whisper"][u]
+            if g.text and (g.confidence or 0.0) >= fast:
+                return g.text, None, g.finish_s, g.cpu_s, True
+            return w.text, w.confidence, g.finish_s + w.finish_s, g.cpu_s + w.cpu_s, False
+
+        return choose
+
+    modes = {"grammar": grammar_mode, "whisper": whisper_mode, "hybrid": hybrid_mode}
+    calibration = [u for u, _ in made if u.family != args.held_out]
+    held_out = [u for u, _ in made if u.family == args.held_out]
+    grid = {
+        "fast": [0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 1.01],
+        "distance": [0.0, 0.05, 0.1, 0.15, 0.2, 0.25],
+        "confidence": [0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7],
+    }
+    chosen = calibrate(calibration, modes, snapper, matcher, grid)
+    report: dict[str, Any] = {
+        "when": time.strftime("%Y-%m-%d %H:%M"),
+        "utterances": len(made),
+        "held_out_family": args.held_out,
+        "per_command": args.per_command,
+        "seed": args.seed,
+        "thresholds": chosen,
+        "modes": {},
+        "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }
+    for mode, make in modes.items():
+        t = chosen[mode]
+        results: dict[str, Any] = {}
+        for label, group in (("calibration", calibration), ("held_out", held_out)):
+            judged = judge(
+                group,
+                make(t["fast"]),
+                snapper,
+                matcher,
+                max_distance=t["distance"],
+                min_confidence=t["confidence"],
+            )
+            results[label] = judged.summary()
+        for family in FAMILIES:
+            group = [u for u, _ in made if u.family == family]
+            results[family] = judge(
+                group,
+                make(t["fast"]),
+                snapper,
+                matcher,
+                max_distance=t["distance"],
+                min_confidence=t["confidence"],
+            ).summary()
+        report["modes"][mode] = results
+    print_report(report)
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2))
+    print(f"done in {time.monotonic() - started:.0f} s")
+    return 0
+
+
+def print_report(report: dict[str, Any]) -> None:
+    print(
+        f"\n== recognition: {report['utterances']} utterances, held-out family "
+        f"{report['held_out_family']} =="
+    )
+    header = (
+        f"{'mode':<8} {'set':<12} {'right':>12} {'wrong':>6} {'not rec.':>8} {'OOD acted':>9} "
+        f"{'WER':>6} {'fast':>6} {'p50 ms':>7} {'p95 ms':>7} {'cpu s':>6}"
+    )
+    print(header)
+    for mode, results in report["modes"].items():
+        for label in ("calibration", "held_out", *FAMILIES):
+            r = results[label]
+            print(
+                f"{mode:<8} {label:<12} {r['right']:>4}/{r['in_domain']:<3} {r['right_pct']:>4}% "
+                f"{r['wrong_in_domain']:>6} {r['not_recognized']:>8} "
+                f"{r['not_commands_acted_on']:>4}/{r['not_commands']:<4} "
+                f"{r['word_error_rate_pct']:>5}% {r['fast_path_pct']:>5}% "
+                f"{r['finish_p50_ms']!s:>7} {r['finish_p95_ms']!s:>7} "
+                f"{r['cpu_per_utterance_s']!s:>6}"
+            )
+    print(f"thresholds (calibrated without {report['held_out_family']}): {report['thresholds']}")
+    print(f"max RSS of this process: {report['max_rss_mb']} MB")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
