@@ -104,6 +104,12 @@ def prompt_leaked(transcript: str, prompt_names: Sequence[str]) -> bool:
     return any(f" {first} {second} " in said for first, second in itertools.pairwise(names))
 
 
+def prompt_of(names: Sequence[str]) -> str | None:
+    """The names as a lowercase list without a final period: Whisper copies the prompt's style,
+    and this style gives lowercase transcripts."""
+    return ", ".join(names) or None
+
+
 def confidence_of(segments: Sequence[Any]) -> float | None:
     """Token probability times the probability that there was speech at all (see the module)."""
     tokens = [max(1, len(s.tokens)) for s in segments]
@@ -206,9 +212,7 @@ class WhisperEngine(SttEngine):
 
     @property
     def prompt(self) -> str | None:
-        """The names as a lowercase list without a final period: Whisper copies the prompt's
-        style, and this style gives lowercase transcripts."""
-        return ", ".join(self._prompt_names) or None
+        return prompt_of(self._prompt_names)
 
     def set_vocabulary(self, vocabulary: Vocabulary) -> VocabularyReport:
         """Seed the prompt with the home's names; Whisper has no lexicon, so nothing is missing."""
@@ -237,7 +241,8 @@ class WhisperEngine(SttEngine):
     def _transcribe(self, pcm: bytes) -> FinalResult:
         assert self._model is not None
         audio = np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0
-        prompt, names = self.prompt, self._prompt_names
+        names = self._prompt_names  # read once: set_vocabulary may replace it meanwhile
+        prompt = prompt_of(names)
         segments, _info = self._model.transcribe(
             audio,
             language=whisper_language(self.language),
