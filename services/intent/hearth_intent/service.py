@@ -73,11 +73,16 @@ class IntentService(Service):
         assert self.matcher is not None
         budget = self.common.mqtt.max_payload_bytes - VOCABULARY_HEADROOM_BYTES
         limit = self.settings.max_vocabulary_sentences
+        names = self.spoken_names()
         while True:
             sentences, words = self.matcher.vocabulary(max_sentences=limit)
-            version = hashlib.sha256("\n".join(sentences).encode()).hexdigest()[:16]
+            version = hashlib.sha256("\n".join((*sentences, "", *names)).encode()).hexdigest()[:16]
             vocabulary = events_pb2.Vocabulary(
-                language=self.settings.language, sentences=sentences, words=words, version=version
+                language=self.settings.language,
+                sentences=sentences,
+                words=words,
+                version=version,
+                names=names,
             )
             size = len(events.encode(vocabulary))
             if size <= budget or limit <= 10:
@@ -89,6 +94,11 @@ class IntentService(Service):
                 size,
             )
             limit = max(10, int(limit * budget / size * 0.95))
+
+    def spoken_names(self) -> tuple[str, ...]:
+        """The home's device and area names as people say them: what stt should expect to hear."""
+        names = (*(d.name for d in self.settings.devices), *self.settings.areas)
+        return tuple(dict.fromkeys(" ".join(n.lower().split()) for n in names if n.strip()))
 
     def _build_matcher(self) -> IntentMatcher:
         devices = [Device(name=d.name, domain=d.domain, area=d.area) for d in self.settings.devices]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import grpc
 
 from hearth import events, metrics, pcm, rpc, tokens, topics
-from hearth.models import ModelNotFoundError
+from hearth.models import ModelError
 from hearth.registry import RegistryError
 from hearth.service import Service, StartupError, Sub
 from hearth.settings import CommonSettings
@@ -29,6 +29,7 @@ from hearth_stt.engines.base import (
     Utterance,
     Vocabulary,
 )
+from hearth_stt.engines.errors import SttError
 from hearth_stt.settings import SttSettings
 from hearth_stt.stt_metrics import (
     MISSING_WORDS,
@@ -76,7 +77,7 @@ class SttService(Service):
             self.engine = await asyncio.to_thread(
                 choose_engine, self.settings, self.common.data_path
             )
-        except (ModelNotFoundError, RegistryError) as exc:
+        except (ModelError, RegistryError, SttError) as exc:
             raise StartupError(str(exc)) from exc
         load_s = time.perf_counter() - started
         MODEL_LOAD.set(load_s)
@@ -124,6 +125,7 @@ class SttService(Service):
             language=message.language,
             sentences=tuple(message.sentences),
             words=tuple(message.words),
+            names=tuple(message.names),
         )
         started = time.perf_counter()
         report = await asyncio.to_thread(self.engine.set_vocabulary, vocabulary)

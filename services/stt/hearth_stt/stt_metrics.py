@@ -17,6 +17,10 @@ MODEL_LOAD = Gauge("hearth_stt_model_load_seconds", "Time the speech model took 
 MISSING_WORDS = Gauge(
     "hearth_stt_vocabulary_missing_words", "Vocabulary words the speech model cannot recognise"
 )
+DECODES_REFUSED = Counter(
+    "hearth_stt_decodes_refused_total",
+    "Utterances left undecoded because too many decodes were already waiting",
+)
 VOCABULARY_WORDS = Gauge(
     "hearth_stt_vocabulary_words", "Words in the grammar the recogniser is using"
 )

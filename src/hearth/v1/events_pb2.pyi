@@ -219,18 +219,20 @@ class IntentNotRecognized(_message.Message):
     def __init__(self, header: _Optional[_Union[_common_pb2.EventHeader, _Mapping]] = ..., text: _Optional[str] = ..., end_of_speech_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Vocabulary(_message.Message):
-    __slots__ = ("header", "language", "sentences", "words", "version")
+    __slots__ = ("header", "language", "sentences", "words", "version", "names")
     HEADER_FIELD_NUMBER: _ClassVar[int]
     LANGUAGE_FIELD_NUMBER: _ClassVar[int]
     SENTENCES_FIELD_NUMBER: _ClassVar[int]
     WORDS_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
+    NAMES_FIELD_NUMBER: _ClassVar[int]
     header: _common_pb2.EventHeader
     language: str
     sentences: _containers.RepeatedScalarFieldContainer[str]
     words: _containers.RepeatedScalarFieldContainer[str]
     version: str
-    def __init__(self, header: _Optional[_Union[_common_pb2.EventHeader, _Mapping]] = ..., language: _Optional[str] = ..., sentences: _Optional[_Iterable[str]] = ..., words: _Optional[_Iterable[str]] = ..., version: _Optional[str] = ...) -> None: ...
+    names: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, header: _Optional[_Union[_common_pb2.EventHeader, _Mapping]] = ..., language: _Optional[str] = ..., sentences: _Optional[_Iterable[str]] = ..., words: _Optional[_Iterable[str]] = ..., version: _Optional[str] = ..., names: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class MuteState(_message.Message):
     __slots__ = ("header", "muted", "changed_at", "changed_by")

@@ -23,6 +23,8 @@ class Vocabulary:
     language: str
     sentences: tuple[str, ...]
     words: tuple[str, ...]
+    # The home's device and area names as spoken: open-vocabulary engines are told to expect them.
+    names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """What every engine's options have in common: the language, the mode and the endpointing.
 
-Each engine has its own options type (``VoskOptions``, ``PocketsphinxOptions``) built on this
-one, so an engine is configured with exactly what it understands, not with the service's settings.
+Each engine has its own options type (``VoskOptions``, ``PocketsphinxOptions``, ``WhisperOptions``)
+built on this one, so an engine is configured with exactly what it understands, not with the
+service's settings.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ transcripts: the final transcript re-decodes the buffered utterance in one
 batch, which on the espeak-ng set raised exact sentences from 13/60 to about
 35/60 for ~50 ms of extra work after end of speech.
 
-End of speech comes from PocketSphinx's WebRTC-style VAD: a run of speech
+End of speech comes from PocketSphinx's WebRTC-style VAD (``endpointer``): a run of speech
 frames followed by ``end_silence_s`` of non-speech.
 """
 
@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import Any
 
 from hearth.models import ModelNotFoundError
-from hearth.pcm import SAMPLE_RATE
 from hearth.registry import EngineSpec
 from hearth_stt.engines.base import (
     FinalResult,
@@ -38,6 +37,7 @@ from hearth_stt.engines.base import (
     Vocabulary,
     VocabularyReport,
 )
+from hearth_stt.engines.endpointer import VadEndpointer
 from hearth_stt.engines.errors import SttError
 from hearth_stt.engines.language_model import build_arpa
 from hearth_stt.engines.options import RecognitionOptions
@@ -56,7 +56,6 @@ _SPHINX_LOCK = threading.RLock()
 decodes gave different transcripts for the same audio): every call into it holds this lock.
 Decoding runs at about 0.06 of real time, so sites queue for milliseconds."""
 LM_DISCOUNT = 0.2  # measured best of 0.5/0.2/0.1/0.05 on the espeak-ng set
-MIN_SPEECH_S = 0.15  # shorter bursts (clicks, breaths) do not count as speech
 
 
 @dataclass(frozen=True)
@@ -64,47 +63,6 @@ class PocketsphinxOptions(RecognitionOptions):
     # A PocketSphinx model root (en-us/, cmudict-en-us.dict, en-us.lm.bin); default: the bundled
     # English model.
     model_dir: Path | None = None
-
-
-class VadEndpointer:
-    """Speech, then ``end_silence_s`` of non-speech, by 30 ms VAD frames."""
-
-    def __init__(self, end_silence_s: float) -> None:
-        from pocketsphinx import Vad
-
-        self._vad = Vad(Vad.MEDIUM_STRICT, SAMPLE_RATE)  # LOOSE calls low room noise speech
-        self._frame_bytes = self._vad.frame_bytes
-        frame_s = self._vad.frame_length
-        self._speech_frames_needed = max(1, round(MIN_SPEECH_S / frame_s))
-        self._silence_frames_needed = max(1, round(end_silence_s / frame_s))
-        self._buffer = b""
-        self._speech_run = 0
-        self._silence_run = 0
-        self.speech_started = False
-        self.ended = False
-
-    def feed(self, pcm: bytes) -> bool:
-        """Consume audio; True once the end of speech has been seen."""
-        self._buffer += pcm
-        while len(self._buffer) >= self._frame_bytes and not self.ended:
-            frame, self._buffer = (
-                self._buffer[: self._frame_bytes],
-                self._buffer[self._frame_bytes :],
-            )
-            self._step(self._vad.is_speech(frame))
-        return self.ended
-
-    def _step(self, speech: bool) -> None:
-        if speech:
-            self._speech_run += 1
-            self._silence_run = 0
-            if self._speech_run >= self._speech_frames_needed:
-                self.speech_started = True
-            return
-        self._speech_run = 0
-        self._silence_run += 1
-        if self.speech_started and self._silence_run >= self._silence_frames_needed:
-            self.ended = True
 
 
 class _Search:

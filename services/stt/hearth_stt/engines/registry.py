@@ -17,6 +17,7 @@ STT_ENGINES: Registry[SttEngine] = Registry(
     {
         "vosk": "hearth_stt.engines.vosk_engine:VOSK",
         "pocketsphinx": "hearth_stt.engines.pocketsphinx_engine:POCKETSPHINX",
+        "whisper": "hearth_stt.engines.whisper_engine:WHISPER",
     },
     ENTRY_POINT_GROUP,
 )

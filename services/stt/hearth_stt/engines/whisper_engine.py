@@ -1,0 +1,273 @@
+"""Whisper recognition (faster-whisper, CTranslate2): open vocabulary, for voices the grammar
+engines do not understand.
+
+Whisper reads a whole utterance at once, so ``accept`` only buffers audio and watches for the end of
+speech (``endpointer``); ``finish`` decodes. Every decode is independent: greedy by default, no
+previous text, no timestamps, no fallback to higher temperatures (a fallback re-decodes up to five
+times, and an utterance that needs one is too unsure to act on anyway), so no state carries from one
+utterance to the next. One decode runs at a time per engine and at most ``max_waiting_decodes``
+wait; an utterance beyond that comes out empty, which the service treats as "not recognised".
+
+The vocabulary's names (the home's devices and areas) seed Whisper's prompt, so they are spelled as
+the home spells them. A prompt can leak into the transcript ("hestia, kitchen light, living room
+lamp" for "hestia, turn on the living room lamp"), so a transcript that reproduces two prompt names
+in a row is dropped.
+
+Confidence: the probability of the transcript's tokens, ``exp(avg_logprob)`` averaged over the
+segments by token count, times ``1 - no_speech_prob`` of the first segment (Whisper's own belief
+that the window holds speech). It lies in 0..1; a later step compares it with a calibrated
+threshold.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import math
+import re
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from hearth.registry import EngineSpec
+from hearth_stt.engines.base import (
+    FinalResult,
+    SttEngine,
+    Update,
+    Utterance,
+    Vocabulary,
+    VocabularyReport,
+)
+from hearth_stt.engines.endpointer import VadEndpointer
+from hearth_stt.engines.errors import SttError
+from hearth_stt.engines.options import RecognitionOptions
+from hearth_stt.engines.sentences import vocabulary_report
+from hearth_stt.stt_metrics import DECODES_REFUSED
+
+log = logging.getLogger(__name__)
+
+COMPUTE_TYPES = ("int8", "int8_float32", "int16", "float32")
+EMPTY = FinalResult(text="", confidence=None)
+_PUNCTUATION = re.compile(r"[^\w\s']")
+
+
+@dataclass(frozen=True)
+class WhisperOptions(RecognitionOptions):
+    # A faster-whisper model directory (hearth.models.resolve_whisper_model finds one).
+    model_dir: Path | None = None
+    beam_size: int = 1
+    threads: int = 2
+    compute_type: str = "int8"
+    max_waiting_decodes: int = 4
+    # Words always in the prompt besides the vocabulary's names, e.g. the assistant's name.
+    prompt_words: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.beam_size < 1:
+            raise ValueError(f"whisper beam_size must be at least 1, got {self.beam_size}")
+        if self.threads < 1:
+            raise ValueError(f"whisper threads must be at least 1, got {self.threads}")
+        if self.compute_type not in COMPUTE_TYPES:
+            raise ValueError(
+                f"whisper compute_type must be one of {COMPUTE_TYPES}, got {self.compute_type!r}"
+            )
+        if self.max_waiting_decodes < 0:
+            raise ValueError(
+                f"whisper max_waiting_decodes must not be negative, got {self.max_waiting_decodes}"
+            )
+
+
+def whisper_language(language: str) -> str:
+    """Whisper names languages by their bare code: 'en-US' -> 'en'."""
+    return language.strip().lower().replace("_", "-").split("-")[0]
+
+
+def comparable(text: str) -> str:
+    """Lowercase words without punctuation, to compare transcripts with prompt names."""
+    return " ".join(_PUNCTUATION.sub(" ", text.lower()).split())
+
+
+def prompt_leaked(transcript: str, prompt_names: Sequence[str]) -> bool:
+    """The transcript is the prompt, or holds two of its names in the prompt's order."""
+    said = f" {comparable(transcript)} "
+    names = [comparable(n) for n in prompt_names if comparable(n)]
+    if not names or said.strip() == "":
+        return False
+    if said.strip() == " ".join(names):
+        return True
+    return any(f" {first} {second} " in said for first, second in itertools.pairwise(names))
+
+
+def prompt_of(names: Sequence[str]) -> str | None:
+    """The names as a lowercase list without a final period: Whisper copies the prompt's style,
+    and this style gives lowercase transcripts."""
+    return ", ".join(names) or None
+
+
+def confidence_of(segments: Sequence[Any]) -> float | None:
+    """Token probability times the probability that there was speech at all (see the module)."""
+    tokens = [max(1, len(s.tokens)) for s in segments]
+    if not tokens:
+        return None
+    mean_logprob = sum(s.avg_logprob * n for s, n in zip(segments, tokens, strict=True)) / sum(
+        tokens
+    )
+    return math.exp(mean_logprob) * (1.0 - segments[0].no_speech_prob)
+
+
+class DecodeQueue:
+    """One decode at a time; at most ``max_waiting`` more wait, the rest are refused at once."""
+
+    def __init__(self, max_waiting: int) -> None:
+        self.max_waiting = max_waiting
+        self._count_lock = threading.Lock()
+        self._admitted = 0  # decoding plus waiting
+        self._running = threading.Lock()
+
+    @contextmanager
+    def slot(self) -> Iterator[bool]:
+        """Yields True while this caller holds the decoder, False when it was refused."""
+        with self._count_lock:
+            if self._admitted > self.max_waiting:
+                admitted = False
+            else:
+                self._admitted += 1
+                admitted = True
+        if not admitted:
+            yield False
+            return
+        try:
+            with self._running:
+                yield True
+        finally:
+            with self._count_lock:
+                self._admitted -= 1
+
+
+class WhisperUtterance(Utterance):
+    """Buffers one utterance until its end; decodes it in ``finish``."""
+
+    def __init__(self, engine: WhisperEngine) -> None:
+        self._engine = engine
+        self._endpointer = VadEndpointer(engine.options.end_silence_s)
+        self._audio = bytearray()
+        self._done = False
+
+    def accept(self, pcm: bytes) -> Update:
+        if self._done:
+            raise SttError("this utterance is finished; open a new one")
+        if not self._endpointer.ended:
+            self._audio += pcm
+            self._endpointer.feed(pcm)
+        return Update(partial=None, end_of_speech=self._endpointer.ended)
+
+    def finish(self) -> FinalResult:
+        if self._done:
+            raise SttError("this utterance is already finished")
+        self._done = True
+        if not self._endpointer.speech_started:
+            return EMPTY  # Whisper makes up text ("Thank you.") for silence: do not ask it
+        return self._engine.decode(bytes(self._audio))
+
+
+class WhisperEngine(SttEngine):
+    name = "whisper"
+
+    def __init__(self, options: WhisperOptions) -> None:
+        self.options = options
+        self.language = options.language
+        self.mode = options.mode
+        self.queue = DecodeQueue(options.max_waiting_decodes)
+        self._model: Any | None = None
+        self._prompt_names: tuple[str, ...] = tuple(options.prompt_words)
+
+    def load(self) -> None:
+        from faster_whisper import WhisperModel
+
+        if self.options.model_dir is None:
+            raise SttError("the whisper engine needs a model directory (options.model_dir)")
+        model = WhisperModel(
+            str(self.options.model_dir),
+            device="cpu",
+            compute_type=self.options.compute_type,
+            cpu_threads=self.options.threads,
+        )
+        language = whisper_language(self.language)
+        if language not in model.supported_languages:
+            raise SttError(f"the Whisper model does not speak {self.language!r}")
+        self._model = model
+        log.info(
+            "whisper loaded from %s (%s, %d threads, beam %d)",
+            self.options.model_dir,
+            self.options.compute_type,
+            self.options.threads,
+            self.options.beam_size,
+        )
+
+    @property
+    def prompt(self) -> str | None:
+        return prompt_of(self._prompt_names)
+
+    def set_vocabulary(self, vocabulary: Vocabulary) -> VocabularyReport:
+        """Seed the prompt with the home's names; Whisper has no lexicon, so nothing is missing."""
+        names = (*self.options.prompt_words, *vocabulary.names)
+        self._prompt_names = tuple(dict.fromkeys(n.strip().lower() for n in names if n.strip()))
+        return vocabulary_report(vocabulary, lambda _word: True)
+
+    def open_utterance(self) -> Utterance:
+        if self._model is None:
+            raise SttError("the whisper engine is not loaded yet; call load() first")
+        return WhisperUtterance(self)
+
+    def decode(self, pcm: bytes) -> FinalResult:
+        """Decode one utterance (blocking), or refuse it when too many are waiting."""
+        with self.queue.slot() as admitted:
+            if not admitted:
+                DECODES_REFUSED.inc()
+                log.warning(
+                    "whisper: %d decodes already waiting; this utterance is dropped as not "
+                    "recognised (see hearth_stt_decodes_refused_total, stt.max_waiting_decodes)",
+                    self.queue.max_waiting,
+                )
+                return EMPTY
+            return self._transcribe(pcm)
+
+    def _transcribe(self, pcm: bytes) -> FinalResult:
+        assert self._model is not None
+        audio = np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0
+        names = self._prompt_names  # read once: set_vocabulary may replace it meanwhile
+        prompt = prompt_of(names)
+        segments, _info = self._model.transcribe(
+            audio,
+            language=whisper_language(self.language),
+            beam_size=self.options.beam_size,
+            temperature=0.0,
+            without_timestamps=True,
+            condition_on_previous_text=False,
+            vad_filter=False,
+            initial_prompt=prompt,
+        )
+        decoded = list(segments)  # the generator does the decoding
+        text = " ".join(" ".join(s.text.split()) for s in decoded).strip()
+        if not text:
+            return EMPTY
+        if prompt_leaked(text, names):
+            log.warning("whisper: the transcript repeats the prompt's names; dropped")
+            return EMPTY
+        return FinalResult(text=text, confidence=confidence_of(decoded))
+
+
+def load_engine(options: WhisperOptions) -> WhisperEngine:
+    """Build and load the engine (blocking: reads the model)."""
+    engine = WhisperEngine(options)
+    engine.load()
+    return engine
+
+
+WHISPER = EngineSpec(name="whisper", options_type=WhisperOptions, load=load_engine)
