@@ -33,8 +33,8 @@ import resource
 import statistics
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -48,11 +48,12 @@ from hearth import pcm  # noqa: E402
 from hearth.models import resolve_whisper_model  # noqa: E402
 from hearth_intent.demo_home import DEMO_AREAS, DEMO_DEVICES  # noqa: E402
 from hearth_intent.matcher import IntentMatch, IntentMatcher  # noqa: E402
+from hearth_stt.closed_domain import ClosedDomain, ClosedDomainOptions  # noqa: E402
 from hearth_stt.engines.base import FinalResult, SttEngine, Vocabulary  # noqa: E402
 from hearth_stt.engines.pocketsphinx_engine import PocketsphinxOptions  # noqa: E402
 from hearth_stt.engines.registry import STT_ENGINES  # noqa: E402
 from hearth_stt.engines.whisper_engine import WhisperOptions  # noqa: E402
-from hearth_stt.snapping import Snapper  # noqa: E402
+from hearth_stt.snapping import normalise  # noqa: E402
 from hearth_voices import STANDARD_CONDITIONS, apply, sample_voices, speak  # noqa: E402
 
 FAMILIES = ("espeak", "festival", "piper")
@@ -229,15 +230,15 @@ class Judged:
         }
 
 
-Choice = Callable[[Utterance], tuple[str, float | None, float, float, bool]]
-"""For one utterance: the transcript a mode publishes, its confidence, finish and CPU time, and
-whether it took the fast path."""
+Choice = Callable[[Utterance], tuple[str, float | None, bool, float, float, bool]]
+"""For one utterance: the text a mode's engine gives, its confidence, whether it is open-vocabulary
+(Whisper's), finish and CPU time, and whether it took the fast path."""
 
 
 def judge(
     utterances: Sequence[Utterance],
     choose: Choice,
-    snapper: Snapper,
+    vocabulary: Vocabulary,
     matcher: IntentMatcher,
     *,
     max_distance: float,
@@ -245,19 +246,20 @@ def judge(
 ) -> Judged:
     judged = Judged()
     for utterance in utterances:
-        text, confidence, finish_s, cpu_s, fast = choose(utterance)
+        text, confidence, open_vocabulary, finish_s, cpu_s, fast = choose(utterance)
         judged.finish_s.append(finish_s)
         judged.cpu_s.append(cpu_s)
         judged.fast_path += int(fast)
         understood = understand(
             text,
             confidence,
-            snapper,
+            open_vocabulary,
+            vocabulary,
             matcher,
             max_distance=max_distance,
             min_confidence=min_confidence,
         )
-        edits, words = word_errors(utterance.sentence, snapper_normal(text))
+        edits, words = word_errors(utterance.sentence, normalise(text))
         expected = action_of(matcher.recognize(utterance.sentence, area=SITE_AREA))
         if utterance.in_domain:
             judged.in_domain += 1
@@ -275,30 +277,33 @@ def judge(
     return judged
 
 
-def snapper_normal(text: str) -> str:
-    from hearth_stt.snapping import normalise
-
-    return normalise(text)
+_DOMAINS: dict[tuple[float, float], ClosedDomain] = {}
 
 
 def understand(
     text: str,
     confidence: float | None,
-    snapper: Snapper,
+    open_vocabulary: bool,
+    vocabulary: Vocabulary,
     matcher: IntentMatcher,
     *,
     max_distance: float,
     min_confidence: float,
 ) -> Action | None:
-    """What the stack would do with a transcript: unsure transcripts are not recognised; others are
-    snapped to the vocabulary (or kept when nothing is near) and matched by the intent service."""
-    if not text.strip() or (confidence is not None and confidence < min_confidence):
+    """What the stack does with a final result: stt's closed-domain step (the service's own class),
+    then the intent service's matcher."""
+    domain = _DOMAINS.get((max_distance, min_confidence))
+    if domain is None:
+        domain = ClosedDomain(
+            ClosedDomainOptions(max_distance=max_distance, min_confidence=min_confidence)
+        )
+        domain.set_vocabulary(vocabulary)
+        _DOMAINS[(max_distance, min_confidence)] = domain
+    result = FinalResult(text, confidence, open_vocabulary=open_vocabulary)
+    understood = domain.understand(result)
+    if not understood.text:
         return None
-    snapped = snapper.snap(text)
-    candidate = snapped.text if snapped.snapped and snapped.distance <= max_distance else None
-    if candidate is None:
-        candidate = snapper_normal(text)
-    return action_of(matcher.recognize_spoken(candidate, area=SITE_AREA))
+    return action_of(matcher.recognize_spoken(understood.text, area=SITE_AREA))
 
 
 def load_engines(vocabulary: Vocabulary, threads: int) -> dict[str, SttEngine]:
@@ -306,7 +311,7 @@ def load_engines(vocabulary: Vocabulary, threads: int) -> dict[str, SttEngine]:
         PocketsphinxOptions(language="en", mode="grammar")
     )
     grammar.set_vocabulary(vocabulary)
-    model = resolve_whisper_model("whisper-base", None, None)
+    model = resolve_whisper_model("whisper-base", None, Path.home() / ".local/share/hearth")
     whisper = STT_ENGINES.get("whisper").load(
         WhisperOptions(language="en", mode="open", model_dir=model, threads=threads)
     )
@@ -314,12 +319,36 @@ def load_engines(vocabulary: Vocabulary, threads: int) -> dict[str, SttEngine]:
     return {"grammar": grammar, "whisper": whisper}
 
 
+def save_decoded(path: Path, heard: dict[str, dict[Utterance, Heard]]) -> None:
+    """Decodes as JSON lines of figures and words (a local cache for re-judging, never published)."""
+    rows = [
+        {"engine": name, **asdict(utterance), **asdict(result)}
+        for name, results in heard.items()
+        for utterance, result in results.items()
+    ]
+    path.write_text(json.dumps(rows))
+
+
+def load_decoded(path: Path) -> tuple[list[Utterance], dict[str, dict[Utterance, Heard]]]:
+    heard: dict[str, dict[Utterance, Heard]] = {}
+    utterances: dict[Utterance, None] = {}
+    for row in json.loads(path.read_text()):
+        utterance = Utterance(
+            row["family"], row["voice"], row["condition"], row["sentence"], row["in_domain"]
+        )
+        utterances[utterance] = None
+        heard.setdefault(row["engine"], {})[utterance] = Heard(
+            row["text"], row["confidence"], row["finish_s"], row["cpu_s"]
+        )
+    return list(utterances), heard
+
+
 def calibrate(
     utterances: Sequence[Utterance],
     modes: dict[str, Callable[[float], Choice]],
-    snapper: Snapper,
+    vocabulary: Vocabulary,
     matcher: IntentMatcher,
-    grid: dict[str, Iterable[float]],
+    grid: dict[str, list[float]],
 ) -> dict[str, dict[str, float]]:
     """Per mode, the thresholds with no wrong action and the most right answers (ties: the
     strictest), on the calibration utterances only."""
@@ -332,7 +361,7 @@ def calibrate(
             judged = judge(
                 utterances,
                 make(fast_t),
-                snapper,
+                vocabulary,
                 matcher,
                 max_distance=distance,
                 min_confidence=confidence,
@@ -358,6 +387,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--threads", type=int, default=2, help="Whisper's CPU threads")
     parser.add_argument("--json", type=Path, help="write the figures to this file")
+    parser.add_argument(
+        "--decoded",
+        type=Path,
+        help="keep every decode in this file, and reuse it when it is there (re-judging is cheap)",
+    )
     args = parser.parse_args(argv)
 
     started = time.monotonic()
@@ -366,58 +400,63 @@ def main(argv: Sequence[str] | None = None) -> int:
     sentences, words = matcher.vocabulary()
     names = tuple(sorted({d.name for d in devices} | set(DEMO_AREAS)))
     vocabulary = Vocabulary(language="en", sentences=sentences, words=words, names=names)
-    snapper = Snapper(sentences, names)
     missing = [s for s in COMMANDS if matcher.recognize(s, area=SITE_AREA) is None]
     if missing:
         parser.error(f"dev-set commands the matcher does not understand: {missing}")
-    print(f"vocabulary: {len(sentences)} sentences; making the development set ...", flush=True)
-    made = dev_set(args.per_command, args.seed)
-    print(
-        f"{len(made)} utterances from {', '.join(FAMILIES)} in {time.monotonic() - started:.0f} s"
-    )
-    engines = load_engines(vocabulary, args.threads)
-    heard: dict[str, dict[Utterance, Heard]] = {name: {} for name in engines}
-    for name, engine in engines.items():
-        begun = time.monotonic()
-        for utterance, samples in made:
-            heard[name][utterance] = decode(engine, samples)
-        print(f"{name}: decoded in {time.monotonic() - begun:.0f} s", flush=True)
+    if args.decoded and args.decoded.is_file():
+        utterances, heard = load_decoded(args.decoded)
+        print(f"{len(utterances)} decoded utterances from {args.decoded}")
+    else:
+        print(f"vocabulary: {len(sentences)} sentences; making the development set ...", flush=True)
+        made = dev_set(args.per_command, args.seed)
+        utterances = [u for u, _ in made]
+        print(f"{len(made)} utterances in {time.monotonic() - started:.0f} s", flush=True)
+        engines = load_engines(vocabulary, args.threads)
+        heard = {name: {} for name in engines}
+        for name, engine in engines.items():
+            begun = time.monotonic()
+            for utterance, samples in made:
+                heard[name][utterance] = decode(engine, samples)
+            print(f"{name}: decoded in {time.monotonic() - begun:.0f} s", flush=True)
+        if args.decoded:
+            save_decoded(args.decoded, heard)
 
     def grammar_mode(_fast: float) -> Choice:
-        def choose(u: Utterance) -> tuple[str, float | None, float, float, bool]:
+        def choose(u: Utterance) -> tuple[str, float | None, bool, float, float, bool]:
             h = heard["grammar"][u]
-            return h.text, None, h.finish_s, h.cpu_s, True
+            return h.text, h.confidence, False, h.finish_s, h.cpu_s, True
 
         return choose
 
     def whisper_mode(_fast: float) -> Choice:
-        def choose(u: Utterance) -> tuple[str, float | None, float, float, bool]:
+        def choose(u: Utterance) -> tuple[str, float | None, bool, float, float, bool]:
             h = heard["whisper"][u]
-            return h.text, h.confidence, h.finish_s, h.cpu_s, False
+            return h.text, h.confidence, True, h.finish_s, h.cpu_s, False
 
         return choose
 
     def hybrid_mode(fast: float) -> Choice:
-        def choose(u: Utterance) -> tuple[str, float | None, float, float, bool]:
+        def choose(u: Utterance) -> tuple[str, float | None, bool, float, float, bool]:
             g, w = heard["grammar"][u], heard["whisper"][u]
             if g.text and (g.confidence or 0.0) >= fast:
-                return g.text, None, g.finish_s, g.cpu_s, True
-            return w.text, w.confidence, g.finish_s + w.finish_s, g.cpu_s + w.cpu_s, False
+                return g.text, g.confidence, False, g.finish_s, g.cpu_s, True
+            total_s, cpu_s = g.finish_s + w.finish_s, g.cpu_s + w.cpu_s
+            return w.text, w.confidence, True, total_s, cpu_s, False
 
         return choose
 
     modes = {"grammar": grammar_mode, "whisper": whisper_mode, "hybrid": hybrid_mode}
-    calibration = [u for u, _ in made if u.family != args.held_out]
-    held_out = [u for u, _ in made if u.family == args.held_out]
+    calibration = [u for u in utterances if u.family != args.held_out]
+    held_out = [u for u in utterances if u.family == args.held_out]
     grid = {
         "fast": [0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 1.01],
         "distance": [0.0, 0.05, 0.1, 0.15, 0.2, 0.25],
         "confidence": [0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7],
     }
-    chosen = calibrate(calibration, modes, snapper, matcher, grid)
+    chosen = calibrate(calibration, modes, vocabulary, matcher, grid)
     report: dict[str, Any] = {
         "when": time.strftime("%Y-%m-%d %H:%M"),
-        "utterances": len(made),
+        "utterances": len(utterances),
         "held_out_family": args.held_out,
         "per_command": args.per_command,
         "seed": args.seed,
@@ -432,18 +471,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             judged = judge(
                 group,
                 make(t["fast"]),
-                snapper,
+                vocabulary,
                 matcher,
                 max_distance=t["distance"],
                 min_confidence=t["confidence"],
             )
             results[label] = judged.summary()
         for family in FAMILIES:
-            group = [u for u, _ in made if u.family == family]
+            group = [u for u in utterances if u.family == family]
             results[family] = judge(
                 group,
                 make(t["fast"]),
-                snapper,
+                vocabulary,
                 matcher,
                 max_distance=t["distance"],
                 min_confidence=t["confidence"],

@@ -47,3 +47,20 @@ def espeak_wav(
     return espeak.speak_to_file(
         text, path, espeak.voice_arguments(voice, speed, pitch), timeouts.SYNTH_S
     )
+
+
+def voice_wav(text: str, path: Path, family: str, seed: int = 0) -> Path:
+    """``text`` spoken by a pseudo-speaker of another voice family (hearth_voices: Piper's neural
+    voice of a real speaker, Festival's diphones of another), as a 16 kHz WAV."""
+    import wave
+
+    from hearth_voices import sample_voices, speak
+
+    voice = sample_voices(family, count=1, seed=seed)[0]
+    samples = speak(text, voice)
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(RATE)
+        out.writeframes(samples.astype("<i2").tobytes())
+    return path

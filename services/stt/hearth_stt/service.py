@@ -21,7 +21,8 @@ from hearth.registry import RegistryError
 from hearth.service import Service, StartupError, Sub
 from hearth.settings import CommonSettings
 from hearth.v1 import events_pb2, stt_pb2, stt_pb2_grpc
-from hearth_stt.engine_choice import choose_engine
+from hearth_stt.closed_domain import ClosedDomain, Understood
+from hearth_stt.engine_choice import choose_engine, closed_domain_options
 from hearth_stt.engines.base import (
     FinalResult,
     SttEngine,
@@ -31,11 +32,14 @@ from hearth_stt.engines.base import (
 )
 from hearth_stt.engines.errors import SttError
 from hearth_stt.settings import SttSettings
+from hearth_stt.snapping import normalise
 from hearth_stt.stt_metrics import (
     MISSING_WORDS,
     MODEL_LOAD,
     REAL_TIME_FACTOR,
     REFUSED,
+    SNAPPED,
+    UNSURE,
     VOCABULARY_WORDS,
 )
 
@@ -69,6 +73,7 @@ class SttService(Service):
         self.key = b""
         self.ledger = tokens.TokenLedger()
         self.vocabulary_version = ""
+        self.closed_domain = ClosedDomain(closed_domain_options(section))
 
     async def setup(self) -> None:
         self.key = tokens.load_or_create_key(self.common.secret_path)
@@ -129,6 +134,7 @@ class SttService(Service):
         )
         started = time.perf_counter()
         report = await asyncio.to_thread(self.engine.set_vocabulary, vocabulary)
+        await asyncio.to_thread(self.closed_domain.set_vocabulary, vocabulary)
         self.vocabulary_version = message.version
         MISSING_WORDS.set(len(report.missing_words))
         VOCABULARY_WORDS.set(report.accepted_words)
@@ -152,8 +158,27 @@ class SttService(Service):
                 self.engine.name,
             )
 
+    def understand(self, result: FinalResult) -> Understood:
+        """The transcript to publish (blocking, a few ms): in grammar mode only vocabulary
+        sentences, or what the intent service must match exactly; in open mode what was heard."""
+        assert self.engine is not None
+        if self.engine.mode != "grammar":
+            text = normalise(result.text, self.settings.wake_phrases)
+            return Understood(text, False, None)
+        understood = self.closed_domain.understand(result)
+        if understood.unsure:
+            UNSURE.inc()
+        elif understood.text:
+            exact = understood.snapped and understood.distance == 0.0
+            SNAPPED.labels("exact" if exact else "snapped" if understood.snapped else "not").inc()
+        return understood
+
     def publish_transcript(
-        self, state: StreamState, result: FinalResult, end_of_speech_at: float
+        self,
+        state: StreamState,
+        result: FinalResult,
+        understood: Understood,
+        end_of_speech_at: float,
     ) -> None:
         assert self.engine is not None
         site = state.claims.site
@@ -166,13 +191,15 @@ class SttService(Service):
                     session_id=state.claims.session_id,
                     trace_id=state.trace_id,
                 ),
-                text=result.text,
+                text=understood.text,
                 confidence=result.confidence or 0.0,
-                engine=self.engine.name,
+                engine=result.engine or self.engine.name,
                 language=self.engine.language,
                 mode=self.engine.mode,
                 end_of_speech_at=events.timestamp_from_seconds(end_of_speech_at),
                 audio_s=state.audio_s,
+                snapped=understood.snapped,
+                snap_distance=understood.distance or 0.0,
             ),
         )
 
@@ -279,24 +306,25 @@ class SttApi(stt_pb2_grpc.SttServicer):
         end_at = time.time()
         started = time.perf_counter()
         result = await asyncio.to_thread(state.utterance.finish)
+        understood = await asyncio.to_thread(service.understand, result)
         finish_s = time.perf_counter() - started
         state.decode_s += finish_s
         metrics.STAGE_DURATION.labels("stt", "final_decode").observe(finish_s)
         metrics.HOP_LATENCY.labels("end_of_speech_to_transcript").observe(time.time() - end_at)
         if state.audio_s > 0:
             REAL_TIME_FACTOR.observe(state.decode_s / state.audio_s)
-        service.publish_transcript(state, result, end_at)
+        service.publish_transcript(state, result, understood, end_at)
         log.info(
             "session on site %s: %.2f s of audio, %d words, %s, decoded in %.0f ms after the end",
             state.claims.site,
             state.audio_s,
-            len(result.text.split()),
+            len(understood.text.split()),
             "end of speech" if end_of_speech else "audio ended",
             finish_s * 1000,
         )
         return stt_pb2.TranscribeResponse(
             final=stt_pb2.FinalTranscript(
-                text=result.text,
+                text=understood.text,
                 confidence=result.confidence or 0.0,
                 end_of_speech_at=events.timestamp_from_seconds(end_at),
                 audio_s=state.audio_s,

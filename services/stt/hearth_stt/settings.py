@@ -9,13 +9,21 @@ from pydantic import Field
 
 from hearth.service import ServiceSection
 
+# Calibrated by bench/recognition_accuracy.py for no wrong action (docs/benchmarks.md).
+MIN_FAST_CONFIDENCE = 0.9
+WHISPER_MIN_CONFIDENCE = 0.3
+SNAP_MAX_DISTANCE = 0.2
+SNAP_MARGIN = 0.03
+
 
 class SttSettings(ServiceSection):
     metrics_port: int = Field(9103, ge=0, le=65535)
     """Port of the /metrics endpoint."""
-    engine: Literal["auto", "vosk", "pocketsphinx", "whisper"] = "auto"
-    """`vosk`, `pocketsphinx`, `whisper`, or `auto`: Vosk when a Vosk model for the language is
-    installed, else pocketsphinx (English only)."""
+    engine: Literal["auto", "whisper", "hybrid", "vosk", "pocketsphinx"] = "auto"
+    """`whisper` (understands people best; about a second per command on 2 cores), `hybrid` (a
+    grammar engine first, Whisper when it is unsure), `vosk` or `pocketsphinx` (grammar engines:
+    fast and light, less accurate on real voices), or `auto`: Whisper when its model is installed
+    (English), else Vosk when a Vosk model for the language is, else pocketsphinx (English)."""
     language: str = "en"
     """Language of the speech; must match the intent service's language."""
     mode: Literal["grammar", "open"] = "grammar"
@@ -40,6 +48,21 @@ class SttSettings(ServiceSection):
     """CPU threads one Whisper decode uses."""
     compute_type: Literal["int8", "int8_float32", "int16", "float32"] = "int8"
     """Whisper's arithmetic; int8 is the fastest on CPUs and as accurate on commands."""
+    fast_engine: Literal["pocketsphinx", "vosk"] = "pocketsphinx"
+    """The grammar engine of the `hybrid` engine's fast path."""
+    min_fast_confidence: float = Field(MIN_FAST_CONFIDENCE, ge=0.0, le=1.0)
+    """`hybrid`: the grammar result is used when its confidence is at least this, else Whisper
+    decides; calibrated for no wrong action on the development set (docs/benchmarks.md)."""
+    whisper_min_confidence: float = Field(WHISPER_MIN_CONFIDENCE, ge=0.0, le=1.0)
+    """Whisper transcripts less confident than this are dropped as not recognised (calibrated)."""
+    snap_max_distance: float = Field(SNAP_MAX_DISTANCE, ge=0.0, le=1.0)
+    """How far a transcript may be from the vocabulary sentence it is snapped onto (calibrated;
+    0 accepts exact sentences only)."""
+    snap_margin: float = Field(SNAP_MARGIN, ge=0.0, le=1.0)
+    """How much nearer the chosen sentence must be than the nearest one for another action."""
+    wake_phrases: tuple[str, ...] = ("hey hestia",)
+    """Stripped from the start of transcripts, with near misses of them (the pre-roll can carry
+    the wake phrase's tail)."""
     max_waiting_decodes: int = Field(4, ge=0, le=100)
     """Whisper decodes one utterance at a time; this many more may wait, and further ones are
     dropped as not recognised (hearth_stt_decodes_refused_total), so a burst cannot pile up."""

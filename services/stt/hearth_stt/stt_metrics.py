@@ -21,6 +21,20 @@ DECODES_REFUSED = Counter(
     "hearth_stt_decodes_refused_total",
     "Utterances left undecoded because too many decodes were already waiting",
 )
+FAST_PATH = Counter(
+    "hearth_stt_fast_path_total",
+    "Hybrid engine: utterances answered by the grammar engine (it was sure) or by Whisper",
+    ["engine"],
+)
+UNSURE = Counter(
+    "hearth_stt_unsure_total",
+    "Open-vocabulary transcripts dropped because the engine was not confident enough",
+)
+SNAPPED = Counter(
+    "hearth_stt_snapped_total",
+    "Final transcripts by how they met the vocabulary: exact, snapped, or not snapped",
+    ["outcome"],
+)
 VOCABULARY_WORDS = Gauge(
     "hearth_stt_vocabulary_words", "Words in the grammar the recogniser is using"
 )

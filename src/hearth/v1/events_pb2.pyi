@@ -166,7 +166,7 @@ class SessionEnded(_message.Message):
     def __init__(self, header: _Optional[_Union[_common_pb2.EventHeader, _Mapping]] = ..., outcome: _Optional[_Union[SessionEnded.Outcome, str]] = ..., audio_s: _Optional[float] = ..., detail: _Optional[str] = ...) -> None: ...
 
 class Transcript(_message.Message):
-    __slots__ = ("header", "text", "confidence", "engine", "language", "mode", "end_of_speech_at", "audio_s")
+    __slots__ = ("header", "text", "confidence", "engine", "language", "mode", "end_of_speech_at", "audio_s", "snapped", "snap_distance")
     HEADER_FIELD_NUMBER: _ClassVar[int]
     TEXT_FIELD_NUMBER: _ClassVar[int]
     CONFIDENCE_FIELD_NUMBER: _ClassVar[int]
@@ -175,6 +175,8 @@ class Transcript(_message.Message):
     MODE_FIELD_NUMBER: _ClassVar[int]
     END_OF_SPEECH_AT_FIELD_NUMBER: _ClassVar[int]
     AUDIO_S_FIELD_NUMBER: _ClassVar[int]
+    SNAPPED_FIELD_NUMBER: _ClassVar[int]
+    SNAP_DISTANCE_FIELD_NUMBER: _ClassVar[int]
     header: _common_pb2.EventHeader
     text: str
     confidence: float
@@ -183,7 +185,9 @@ class Transcript(_message.Message):
     mode: str
     end_of_speech_at: _timestamp_pb2.Timestamp
     audio_s: float
-    def __init__(self, header: _Optional[_Union[_common_pb2.EventHeader, _Mapping]] = ..., text: _Optional[str] = ..., confidence: _Optional[float] = ..., engine: _Optional[str] = ..., language: _Optional[str] = ..., mode: _Optional[str] = ..., end_of_speech_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., audio_s: _Optional[float] = ...) -> None: ...
+    snapped: bool
+    snap_distance: float
+    def __init__(self, header: _Optional[_Union[_common_pb2.EventHeader, _Mapping]] = ..., text: _Optional[str] = ..., confidence: _Optional[float] = ..., engine: _Optional[str] = ..., language: _Optional[str] = ..., mode: _Optional[str] = ..., end_of_speech_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., audio_s: _Optional[float] = ..., snapped: _Optional[bool] = ..., snap_distance: _Optional[float] = ...) -> None: ...
 
 class IntentRecognized(_message.Message):
     __slots__ = ("header", "intent", "slots", "text", "speech", "end_of_speech_at")

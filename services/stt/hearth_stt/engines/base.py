@@ -46,6 +46,11 @@ class FinalResult:
     # Other hypotheses, best first (the chosen text is not repeated); lets the
     # intent matcher try a runner-up when the best one matches nothing.
     alternatives: tuple[str, ...] = ()
+    # Written freely rather than chosen from the vocabulary (Whisper): its confidence is the
+    # engine's own, and its text still has to be snapped to a sentence Hearth acts on.
+    open_vocabulary: bool = False
+    # The engine that produced it, when an engine combines several (hybrid).
+    engine: str = ""
 
 
 class Utterance(ABC):

@@ -130,17 +130,25 @@ class PocketsphinxUtterance(Utterance):
         already_in_vocabulary = grammar and normalise_sentence(hyp.hypstr) in self._search.sentences
         if limit > 1 and not already_in_vocabulary:  # the n-best search costs more than the decode
             hypotheses += [
-                h.hypstr for h in itertools.islice(self._decoder.nbest(), limit) if h.hypstr
+                h.hypstr
+                for h in itertools.islice(self._decoder.nbest(), limit)
+                if h is not None and h.hypstr
             ]
         if grammar:
             chosen, rest = choose_in_vocabulary(hypotheses, self._search.sentences)
         else:
             chosen, rest = choose_in_vocabulary(hypotheses, ())
-        confidence = (
-            self._decoder.get_logmath().exp(hyp.prob)
-            if chosen == normalise_sentence(hyp.hypstr)
-            else None
-        )
+        # PocketSphinx's posterior of its best path is 1.0 for nearly every utterance, right or
+        # wrong, and its n-best scores are flat (measured: docs/benchmarks.md), so it cannot rank
+        # its own mistakes. What it can tell is whether its answer is a sentence of the vocabulary:
+        # 0 when it is not (the hybrid engine then asks Whisper).
+        in_vocabulary = grammar and chosen in self._search.sentences
+        if grammar and not in_vocabulary:
+            confidence: float | None = 0.0
+        elif chosen == normalise_sentence(hyp.hypstr):
+            confidence = self._decoder.get_logmath().exp(hyp.prob)
+        else:
+            confidence = None
         return FinalResult(text=chosen, confidence=confidence, alternatives=rest)
 
 
@@ -158,6 +166,7 @@ class PocketsphinxEngine(SttEngine):
         self._hmm: str | None = None
         self._dict: str | None = None
         self._open_lm: str | None = None
+        self._initial_cmn: str | None = None
         self._tmp = tempfile.TemporaryDirectory(prefix="hearth-pocketsphinx-")
         weakref.finalize(self, self._tmp.cleanup)
         self.vocabulary: Vocabulary | None = None
@@ -226,15 +235,16 @@ class PocketsphinxEngine(SttEngine):
     def _new_decoder(self, search: _Search) -> Any:
         lm = search.lm_path or self._open_lm
         with _SPHINX_LOCK:
-            return self._build_decoder(lm)
+            decoder = self._build_decoder(lm)
+            if self._initial_cmn is None:
+                self._initial_cmn = decoder.get_cmn(False)
+            return decoder
 
     def _build_decoder(self, lm: str | None) -> Any:
         from pocketsphinx import Decoder
 
-        # Batch CMN normalises each utterance by its own cepstral mean. Decoders are still reused
-        # (see _release): they carry some adaptation from one session to the next, which helped
-        # accuracy on the test voices (15 vs 11 of 20 commands against fresh decoders), so a
-        # transcript can depend on what the same stt process heard before.
+        # Batch CMN normalises each utterance by its own cepstral mean. A decoder is reused
+        # across sessions, but only after `_reset` (see there).
         return Decoder(
             hmm=self._hmm, dict=self._dict, lm=lm, loglevel="FATAL", fwdflat=False, cmn="batch"
         )
@@ -262,6 +272,14 @@ class PocketsphinxEngine(SttEngine):
         return PocketsphinxUtterance(self, decoder, search)
 
     def _release(self, decoder: Any, search: _Search) -> None:
+        """Keep a finished decoder for reuse (building one takes about half a second), reset to
+        the state it was built with. Its live cepstral-mean estimate otherwise carries into the
+        next session, so a transcript would depend on what someone said before (measured: after
+        other commands, "turn off the bedroom light" came out as another sentence); reset, every
+        transcript equals a new decoder's (tests/stt/test_pocketsphinx_engine.py)."""
+        with _SPHINX_LOCK:
+            decoder.reinit_feat()
+            decoder.set_cmn(self._initial_cmn)
         with self._lock:
             if search is self._search and len(self._pool) < self.options.pool_size:
                 self._pool.append(decoder)

@@ -18,6 +18,7 @@ STT_ENGINES: Registry[SttEngine] = Registry(
         "vosk": "hearth_stt.engines.vosk_engine:VOSK",
         "pocketsphinx": "hearth_stt.engines.pocketsphinx_engine:POCKETSPHINX",
         "whisper": "hearth_stt.engines.whisper_engine:WHISPER",
+        "hybrid": "hearth_stt.engines.hybrid_engine:HYBRID",
     },
     ENTRY_POINT_GROUP,
 )

@@ -260,7 +260,9 @@ class WhisperEngine(SttEngine):
         if prompt_leaked(text, names):
             log.warning("whisper: the transcript repeats the prompt's names; dropped")
             return EMPTY
-        return FinalResult(text=text, confidence=confidence_of(decoded))
+        return FinalResult(
+            text=text, confidence=confidence_of(decoded), open_vocabulary=True, engine="whisper"
+        )
 
 
 def load_engine(options: WhisperOptions) -> WhisperEngine:

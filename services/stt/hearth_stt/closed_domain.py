@@ -1,0 +1,89 @@
+"""From what an engine heard to the transcript stt publishes: the closed-domain step.
+
+Hearth acts only on sentences its intent service accepts. A grammar engine already answers with
+one of them; an open-vocabulary engine (Whisper) writes what it heard, spelled its own way ("Set
+a timer for 5 minutes."). Every final result therefore goes through the same three steps,
+whatever the engine:
+
+1. an open-vocabulary result the engine itself is unsure of (its confidence below
+``min_confidence``) is dropped: no transcript is better than a guessed one;
+2. the text is normalised (case, punctuation, numbers as words, the wake phrase and fillers at its
+start) and snapped to the nearest vocabulary sentence when it is near enough and nothing for
+another action is as near (`snapping.py`);
+3. what does not snap is published normalised: the intent service's matcher knows more phrasings
+than the sampled vocabulary and may still match it exactly, and otherwise says "not recognised".
+
+The benchmark (`bench/recognition_accuracy.py`) replays the same class, so its figures are the
+service's.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from dataclasses import dataclass
+
+from hearth_stt.engines.base import FinalResult, Vocabulary
+from hearth_stt.snapping import DEFAULT_MARGIN, DEFAULT_MAX_DISTANCE, Snapper, normalise
+
+
+@dataclass(frozen=True)
+class ClosedDomainOptions:
+    max_distance: float = DEFAULT_MAX_DISTANCE
+    """Largest snapping distance accepted (0 = exact sentences only)."""
+    margin: float = DEFAULT_MARGIN
+    """How much nearer the best sentence must be than the nearest one for another action."""
+    min_confidence: float = 0.0
+    """Open-vocabulary results (Whisper's) below this confidence (0..1) are dropped as unsure."""
+    wake_phrases: tuple[str, ...] = ("hey hestia",)
+    """Stripped from the start of a transcript (the pre-roll can carry the wake phrase)."""
+
+
+@dataclass(frozen=True)
+class Understood:
+    """The transcript to publish and how it was reached."""
+
+    text: str
+    snapped: bool
+    """The text is a vocabulary sentence the heard words were snapped onto (or equal to)."""
+    distance: float | None
+    """Snapping distance to the chosen sentence; None when nothing was compared."""
+    unsure: bool = False
+    """Dropped because the engine was not confident enough."""
+
+
+class ClosedDomain:
+    """Holds the snapper of the vocabulary in use; rebuilt when the vocabulary changes."""
+
+    def __init__(self, options: ClosedDomainOptions) -> None:
+        self.options = options
+        self._snapper: Snapper | None = None
+        self._lock = threading.Lock()
+
+    def set_vocabulary(self, vocabulary: Vocabulary) -> None:
+        """Blocking (about 0.1 s for 5000 sentences): call it off the event loop."""
+        snapper = Snapper(
+            vocabulary.sentences,
+            vocabulary.names,
+            wake_phrases=self.options.wake_phrases,
+            max_distance=self.options.max_distance,
+            margin=self.options.margin,
+        )
+        with self._lock:
+            self._snapper = snapper
+
+    def understand(self, result: FinalResult) -> Understood:
+        """The transcript for one final result (blocking, a few milliseconds)."""
+        if not result.text.strip():
+            return Understood("", False, None)
+        confidence = result.confidence
+        unsure = confidence is not None and confidence < self.options.min_confidence
+        if result.open_vocabulary and unsure:
+            return Understood("", False, None, unsure=True)
+        with self._lock:
+            snapper = self._snapper
+        if snapper is None:
+            return Understood(normalise(result.text, self.options.wake_phrases), False, None)
+        snapped = snapper.snap(result.text)
+        distance = snapped.distance if math.isfinite(snapped.distance) else None
+        return Understood(snapped.text, snapped.snapped, distance)

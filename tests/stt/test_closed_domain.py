@@ -1,0 +1,77 @@
+"""stt's closed-domain step: what each kind of engine result becomes before it is published."""
+
+from __future__ import annotations
+
+import pytest
+
+from hearth_stt.closed_domain import ClosedDomain, ClosedDomainOptions
+from hearth_stt.engines import FinalResult, Vocabulary
+
+SENTENCES = (
+    "turn on the kitchen light",
+    "turn off the kitchen light",
+    "turn on the office fan",
+    "set a timer for five minutes",
+    "what time is it",
+)
+VOCABULARY = Vocabulary(
+    language="en",
+    sentences=SENTENCES,
+    words=tuple(sorted({w for s in SENTENCES for w in s.split()})),
+    names=("kitchen light", "office fan", "kitchen", "office"),
+)
+
+
+@pytest.fixture()
+def domain() -> ClosedDomain:
+    closed = ClosedDomain(ClosedDomainOptions(min_confidence=0.4))
+    closed.set_vocabulary(VOCABULARY)
+    return closed
+
+
+def test_a_grammar_sentence_passes_as_it_is(domain: ClosedDomain) -> None:
+    understood = domain.understand(FinalResult("turn on the kitchen light", 0.9))
+    assert (understood.text, understood.snapped, understood.distance) == (
+        "turn on the kitchen light",
+        True,
+        0.0,
+    )
+
+
+def test_whisper_spelling_is_snapped_onto_the_sentence(domain: ClosedDomain) -> None:
+    heard = FinalResult("Hey Hestia, set a timer for 5 minutes.", 0.8, open_vocabulary=True)
+    understood = domain.understand(heard)
+    assert understood.text == "set a timer for five minutes" and understood.snapped
+
+
+def test_an_unsure_open_result_is_dropped_not_guessed(domain: ClosedDomain) -> None:
+    heard = FinalResult("turn on the office fan", 0.2, open_vocabulary=True)
+    understood = domain.understand(heard)
+    assert understood.text == "" and understood.unsure
+
+
+def test_a_grammar_result_is_never_dropped_for_its_confidence(domain: ClosedDomain) -> None:
+    understood = domain.understand(FinalResult("turn on the office fan", 0.01))
+    assert understood.text == "turn on the office fan"
+
+
+def test_far_from_every_sentence_it_is_published_normalised_not_snapped(
+    domain: ClosedDomain,
+) -> None:
+    understood = domain.understand(
+        FinalResult("What is the capital of France?", 0.9, open_vocabulary=True)
+    )
+    assert understood.text == "what is the capital of france" and not understood.snapped
+
+
+def test_the_opposite_action_is_never_snapped_onto(domain: ClosedDomain) -> None:
+    understood = domain.understand(
+        FinalResult("turn off the office fan", 0.9, open_vocabulary=True)
+    )
+    assert understood.text != "turn on the office fan" and not understood.snapped
+
+
+def test_before_any_vocabulary_the_text_is_normalised() -> None:
+    closed = ClosedDomain(ClosedDomainOptions())
+    understood = closed.understand(FinalResult("Turn ON the lights!", 0.9, open_vocabulary=True))
+    assert understood.text == "turn on the lights" and not understood.snapped
