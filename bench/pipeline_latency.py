@@ -575,6 +575,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--json", type=Path, metavar="FILE", help="write the figures to FILE as JSON"
     )
+    parser.add_argument(
+        "--engine",
+        default="pocketsphinx",
+        choices=("pocketsphinx", "whisper", "hybrid"),
+        help="the stt engine, in grammar mode (default pocketsphinx)",
+    )
     args = parser.parse_args(argv)
 
     began = time.monotonic()
@@ -584,11 +590,9 @@ def main(argv: list[str] | None = None) -> int:
         speech.mkdir()
         print(f"synthesizing {args.commands} commands with espeak-ng …", flush=True)
         utterances = synthesize(speech, args.commands)
-        print("starting the stack (pocketsphinx, grammar mode) …", flush=True)
+        print(f"starting the stack ({args.engine}, grammar mode) …", flush=True)
         up_started = time.monotonic()
-        stack = start_stack(
-            tmp, stack_config(tmp, stt={"engine": "pocketsphinx", "language": "en"})
-        )
+        stack = start_stack(tmp, stack_config(tmp, stt={"engine": args.engine, "language": "en"}))
         try:
             print(f"stack up in {time.monotonic() - up_started:.1f} s", flush=True)
             play(stack, *utterances[0], fast=True)  # warm-up, not counted
@@ -628,7 +632,7 @@ def main(argv: list[str] | None = None) -> int:
         write_figures(
             args.json,
             "pipeline_latency",
-            stt={"engine": "pocketsphinx", "mode": "grammar", "voice": "espeak-ng en-us speed 150"},
+            stt={"engine": args.engine, "mode": "grammar", "voice": "espeak-ng en-us speed 150"},
             runs=runs,
             broker_hop_s=broker,
             targets=TARGETS,

@@ -260,7 +260,7 @@ def judge(
             min_confidence=min_confidence,
         )
         edits, words = word_errors(utterance.sentence, normalise(text))
-        expected = action_of(matcher.recognize(utterance.sentence, area=SITE_AREA))
+        expected = expected_action(utterance.sentence, matcher)
         if utterance.in_domain:
             judged.in_domain += 1
             judged.word_edits += edits
@@ -277,7 +277,17 @@ def judge(
     return judged
 
 
-_DOMAINS: dict[tuple[float, float], ClosedDomain] = {}
+_EXPECTED: dict[str, Action | None] = {}
+
+
+def expected_action(sentence: str, matcher: IntentMatcher) -> Action | None:
+    if sentence not in _EXPECTED:
+        _EXPECTED[sentence] = action_of(matcher.recognize(sentence, area=SITE_AREA))
+    return _EXPECTED[sentence]
+
+
+_DOMAINS: dict[float, ClosedDomain] = {}
+_UNDERSTOOD: dict[tuple[str, bool, float], Action | None] = {}
 
 
 def understand(
@@ -290,20 +300,26 @@ def understand(
     max_distance: float,
     min_confidence: float,
 ) -> Action | None:
-    """What the stack does with a final result: stt's closed-domain step (the service's own class),
-    then the intent service's matcher."""
-    domain = _DOMAINS.get((max_distance, min_confidence))
-    if domain is None:
-        domain = ClosedDomain(
-            ClosedDomainOptions(max_distance=max_distance, min_confidence=min_confidence)
+    """What the stack does with a final result: stt's closed-domain step (the service's own class:
+    its confidence gate, then snapping), then the intent service's matcher. Memoised per text, as
+    calibration replays every result under many thresholds."""
+    unsure = confidence is not None and confidence < min_confidence
+    if open_vocabulary and unsure:
+        return None  # ClosedDomain.understand's first rule, applied here so the rest can be cached
+    key = (text, open_vocabulary, max_distance)
+    if key not in _UNDERSTOOD:
+        domain = _DOMAINS.get(max_distance)
+        if domain is None:
+            domain = ClosedDomain(ClosedDomainOptions(max_distance=max_distance))
+            domain.set_vocabulary(vocabulary)
+            _DOMAINS[max_distance] = domain
+        understood = domain.understand(FinalResult(text, None, open_vocabulary=open_vocabulary))
+        _UNDERSTOOD[key] = (
+            action_of(matcher.recognize_spoken(understood.text, area=SITE_AREA))
+            if understood.text
+            else None
         )
-        domain.set_vocabulary(vocabulary)
-        _DOMAINS[(max_distance, min_confidence)] = domain
-    result = FinalResult(text, confidence, open_vocabulary=open_vocabulary)
-    understood = domain.understand(result)
-    if not understood.text:
-        return None
-    return action_of(matcher.recognize_spoken(understood.text, area=SITE_AREA))
+    return _UNDERSTOOD[key]
 
 
 def load_engines(vocabulary: Vocabulary, threads: int) -> dict[str, SttEngine]:
@@ -448,6 +464,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     modes = {"grammar": grammar_mode, "whisper": whisper_mode, "hybrid": hybrid_mode}
     calibration = [u for u in utterances if u.family != args.held_out]
     held_out = [u for u in utterances if u.family == args.held_out]
+    # Fixed before any result was seen; a finer grid (confidence in steps of 0.025) was tried
+    # afterwards and fitted the calibration families more closely at the cost of the held-out
+    # family (docs/benchmarks.md), so it is not used.
     grid = {
         "fast": [0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 1.01],
         "distance": [0.0, 0.05, 0.1, 0.15, 0.2, 0.25],

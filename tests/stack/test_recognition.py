@@ -68,14 +68,15 @@ def whisper_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     stack.stop()
 
 
-def _understood(stack: Stack, wav: Path) -> dict[str, Any] | None:
-    """The intent event of one push-to-talk session, or None when it was not recognised."""
+def _understood(stack: Stack, wav: Path) -> tuple[dict[str, Any] | None, str]:
+    """The intent event of one push-to-talk session (None when it was not recognised), and the
+    transcript stt published."""
     result = stack.run_file(wav, "--site", "kitchen", "--fast", "--no-wake")
     assert result.returncode in (0, 1), result.stdout + result.stderr
     events = {event["event"]: event for event in events_of(result)}
     assert "session.started" in events and "stt.transcript" in events, events.keys()
     assert "wake.detected" not in events
-    return events.get("intent.recognized")
+    return events.get("intent.recognized"), events["stt.transcript"]["text"]
 
 
 @pytest.mark.parametrize("family", sorted(FLOORS))
@@ -84,9 +85,10 @@ def test_sound_alike_commands_are_understood_and_never_swapped(
 ) -> None:
     right, missed = 0, []
     for number, (text, intent, slots) in enumerate(SOUND_ALIKES):
-        recognized = _understood(whisper_stack, voice_wav(text, tmp_path / f"{number}.wav", family))
+        wav = voice_wav(text, tmp_path / f"{number}.wav", family)
+        recognized, transcript = _understood(whisper_stack, wav)
         if recognized is None:
-            missed.append(text)
+            missed.append(f"{text} (heard {transcript!r})")
             continue
         assert recognized["intent"] == intent and any(
             all(recognized["slots"].get(k) == v for k, v in option.items()) for option in slots
@@ -103,5 +105,6 @@ def test_what_is_no_command_is_never_acted_on(
     whisper_stack: Stack, family: str, tmp_path: Path
 ) -> None:
     for number, text in enumerate(NOT_COMMANDS):
-        recognized = _understood(whisper_stack, voice_wav(text, tmp_path / f"{number}.wav", family))
-        assert recognized is None, f"{text!r} became {recognized}"
+        wav = voice_wav(text, tmp_path / f"{number}.wav", family)
+        recognized, transcript = _understood(whisper_stack, wav)
+        assert recognized is None, f"{text!r} (heard {transcript!r}) became {recognized}"

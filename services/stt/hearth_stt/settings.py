@@ -10,9 +10,9 @@ from pydantic import Field
 from hearth.service import ServiceSection
 
 # Calibrated by bench/recognition_accuracy.py for no wrong action (docs/benchmarks.md).
-MIN_FAST_CONFIDENCE = 0.9
-WHISPER_MIN_CONFIDENCE = 0.3
-SNAP_MAX_DISTANCE = 0.2
+MIN_FAST_CONFIDENCE = 0.99
+WHISPER_MIN_CONFIDENCE = 0.5
+SNAP_MAX_DISTANCE = 0.15
 SNAP_MARGIN = 0.03
 
 
