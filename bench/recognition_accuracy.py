@@ -454,7 +454,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     def hybrid_mode(fast: float) -> Choice:
         def choose(u: Utterance) -> tuple[str, float | None, bool, float, float, bool]:
             g, w = heard["grammar"][u], heard["whisper"][u]
-            if g.text and (g.confidence or 0.0) >= fast:
+            if g.text and (g.confidence or 0.0) > fast:
                 return g.text, g.confidence, False, g.finish_s, g.cpu_s, True
             total_s, cpu_s = g.finish_s + w.finish_s, g.cpu_s + w.cpu_s
             return w.text, w.confidence, True, total_s, cpu_s, False
@@ -468,7 +468,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # afterwards and fitted the calibration families more closely at the cost of the held-out
     # family (docs/benchmarks.md), so it is not used.
     grid = {
-        "fast": [0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 1.01],
+        "fast": [0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 1.0],
         "distance": [0.0, 0.05, 0.1, 0.15, 0.2, 0.25],
         "confidence": [0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7],
     }

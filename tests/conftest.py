@@ -45,11 +45,13 @@ def say(speech_dir: Path):
 
 @pytest.fixture(scope="module")
 def english_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """An English stack per test module, with the default speech engine for English (Whisper,
-    snapped to the vocabulary). No recogniser state carries from one session to the next, so the
-    tests of a module pass in any order."""
+    """An English stack per test module for the tests of the pipeline itself (privacy, faults,
+    metrics), spoken to by espeak-ng: pocketsphinx in grammar mode, which hears espeak-ng's default
+    voice and is fast. Recognition is tested with Whisper, the default engine, in
+    test_english_commands.py and test_recognition.py. No recogniser state carries from one session
+    to the next, so the tests pass in any order."""
     tmp = tmp_path_factory.mktemp("stack-en")
-    stack = start_stack(tmp, stack_config(tmp, stt={"engine": "whisper", "language": "en"}))
+    stack = start_stack(tmp, stack_config(tmp, stt={"engine": "pocketsphinx", "language": "en"}))
     yield stack
     stack.stop()
 

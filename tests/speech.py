@@ -64,3 +64,24 @@ def voice_wav(text: str, path: Path, family: str, seed: int = 0) -> Path:
         out.setframerate(RATE)
         out.writeframes(samples.astype("<i2").tobytes())
     return path
+
+
+def woken_command_wav(command: str, path: Path, family: str = "piper", seed: int = 0) -> Path:
+    """ "hey hestia" as espeak-ng says it (the one voice family the shipped wake model hears: the
+    wake-word issue), a short pause, then ``command`` spoken by another family: a whole command
+    through the wake word, with a command Whisper can hear."""
+    import wave
+
+    from hearth_voices import sample_voices, speak
+
+    wake = np.frombuffer(
+        to_16k_pcm(espeak.speak("hey hestia", espeak.voice_arguments("en-us", 150))), dtype="<i2"
+    )
+    spoken = speak(command, sample_voices(family, count=1, seed=seed)[0])
+    pause = np.zeros(int(0.3 * RATE), dtype=np.int16)
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(RATE)
+        out.writeframes(np.concatenate([wake, pause, spoken]).astype("<i2").tobytes())
+    return path

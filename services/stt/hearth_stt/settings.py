@@ -10,9 +10,9 @@ from pydantic import Field
 from hearth.service import ServiceSection
 
 # Calibrated by bench/recognition_accuracy.py for no wrong action (docs/benchmarks.md).
-MIN_FAST_CONFIDENCE = 0.99
-WHISPER_MIN_CONFIDENCE = 0.5
-SNAP_MAX_DISTANCE = 0.15
+MIN_FAST_CONFIDENCE = 1.0
+WHISPER_MIN_CONFIDENCE = 0.4
+SNAP_MAX_DISTANCE = 0.2
 SNAP_MARGIN = 0.03
 
 
@@ -51,8 +51,10 @@ class SttSettings(ServiceSection):
     fast_engine: Literal["pocketsphinx", "vosk"] = "pocketsphinx"
     """The grammar engine of the `hybrid` engine's fast path."""
     min_fast_confidence: float = Field(MIN_FAST_CONFIDENCE, ge=0.0, le=1.0)
-    """`hybrid`: the grammar result is used when its confidence is at least this, else Whisper
-    decides; calibrated for no wrong action on the development set (docs/benchmarks.md)."""
+    """`hybrid`: the grammar result is used when its confidence is above this, else Whisper
+    decides. Calibrated for no wrong action on the development set (docs/benchmarks.md):
+    pocketsphinx's answers never earn the fast path (its confidence cannot rank its mistakes), so
+    the default 1.0 sends every command to Whisper; a Vosk fast path needs its own calibration."""
     whisper_min_confidence: float = Field(WHISPER_MIN_CONFIDENCE, ge=0.0, le=1.0)
     """Whisper transcripts less confident than this are dropped as not recognised (calibrated)."""
     snap_max_distance: float = Field(SNAP_MAX_DISTANCE, ge=0.0, le=1.0)

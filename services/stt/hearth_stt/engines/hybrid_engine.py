@@ -2,7 +2,7 @@
 
 A grammar engine (pocketsphinx, or Vosk with any model) decodes while the command is spoken and
 answers a few milliseconds after its end, but it forces whatever it hears onto the vocabulary. When
-its answer's confidence reaches ``min_fast_confidence`` (calibrated on the development set so that
+its answer's confidence is above ``min_fast_confidence`` (calibrated on the development set so that
 the fast path makes no wrong action: docs/benchmarks.md) that answer is used at once; otherwise the
 same audio, buffered all along, is decoded by Whisper and goes through the usual snapping. The share
 of commands that take the fast path is counted (`hearth_stt_fast_path_total`).
@@ -38,8 +38,8 @@ class HybridOptions(RecognitionOptions):
     fast_options: RecognitionOptions | None = None
     # Whisper, when the fast path is not sure.
     whisper_options: WhisperOptions | None = None
-    # The grammar result is used when its confidence (0..1) is at least this.
-    min_fast_confidence: float = 0.9
+    # The grammar result is used when its confidence (0..1) is above this (1.0: never).
+    min_fast_confidence: float = 1.0
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -66,7 +66,7 @@ class HybridUtterance(Utterance):
 
     def finish(self) -> FinalResult:
         fast = self._fast.finish()
-        sure = fast.text and (fast.confidence or 0.0) >= self._engine.min_fast_confidence
+        sure = fast.text and (fast.confidence or 0.0) > self._engine.min_fast_confidence
         if sure:
             stt_metrics.FAST_PATH.labels(self._engine.fast.name).inc()
             return FinalResult(
