@@ -29,7 +29,9 @@ async def run_demo(common: CommonSettings, site: str | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="hearth-demo-") as tmp:
         for number, text in enumerate(DEMO_COMMANDS):
             path = Path(tmp) / f"command{number}.wav"
-            arguments = espeak.voice_arguments("en-us", speed=150)
+            # 130 words a minute: Whisper (the default engine) hears espeak-ng's faster speech less
+            # surely (at 150, "what time is it" was not recognised).
+            arguments = espeak.voice_arguments("en-us", speed=130)
             await asyncio.to_thread(espeak.speak_to_file, text, path, arguments)
             print(f"demo: saying {text!r} at site {site}", flush=True)
             audio = AudioSettings(site=site, source="file", file=path, realtime=True)
