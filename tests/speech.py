@@ -78,7 +78,10 @@ def woken_command_wav(command: str, path: Path, family: str = "piper", seed: int
         to_16k_pcm(espeak.speak("hey hestia", espeak.voice_arguments("en-us", 150))), dtype="<i2"
     )
     spoken = speak(command, sample_voices(family, count=1, seed=seed)[0])
-    pause = np.zeros(int(0.3 * RATE), dtype=np.int16)
+    # People pause after the wake word; the detection comes a few hundred milliseconds after the
+    # phrase ends and a session keeps 0.2 s from before it, so a command that starts sooner loses
+    # its first word (measured: "what time is it" with a 0.3 s pause was not recognised).
+    pause = np.zeros(int(0.8 * RATE), dtype=np.int16)
     with wave.open(str(path), "wb") as out:
         out.setnchannels(1)
         out.setsampwidth(2)

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import importlib.util
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +36,8 @@ from hearth_wake.vosk_grammar import (
     model_vocabulary,
     resolve_model,
 )
+from tests import timeouts
+from tests.support import REPO
 from tests.wake import test_model_errors_at_start as start_errors
 from tests.wake.test_embedding_engine import RATE, speak, with_room
 
@@ -142,17 +146,35 @@ def test_refractory_and_reset(engine: VoskEngine, tmp_path: Path) -> None:
         engine.open_stream(1.5)
 
 
-def test_a_phrase_only_grammar_cannot_reject_which_is_why_there_are_fillers(tmp_path: Path) -> None:
-    # What docs/wake-word.md measured: with just the phrase and <UNK>, other speech is forced onto
-    # the phrase.
+def phrase_only_false_detections(tmp_path: Path) -> list[str]:
+    """Other speech the phrase-only grammar (fillers 0) detects the phrase in."""
     bare = load_engine(WakeSettings(engine="vosk", keyphrase=PHRASE, language="ko", vosk_fillers=0))
     assert isinstance(bare, VoskEngine) and bare.spotter.fillers == ()
-    false = [
+    return [
         text
         for text in OTHER_SPEECH
         if chunked(bare, with_room(speak(text, VOICE, tmp_path, speed=120), seed=2))
     ]
-    assert len(false) >= 2, false
+
+
+def test_a_phrase_only_grammar_cannot_reject_which_is_why_there_are_fillers(tmp_path: Path) -> None:
+    """What docs/wake-word.md measured: with just the phrase and <UNK>, other speech is forced onto
+    the phrase. Measured in a process of its own: after other tests in the same process (the suite
+    in random order), Kaldi's decoding of these borderline cases differed (1 of them instead of 2 or
+    more), so the figure belongs to a clean process, as the documentation's measurement was."""
+    script = (
+        "import sys, pathlib; from tests.wake.test_vosk_engine import phrase_only_false_detections;"
+        f"print(len(phrase_only_false_detections(pathlib.Path({str(tmp_path)!r}))))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=timeouts.CLI_S * 4,
+        cwd=str(REPO),
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert int(result.stdout.strip().splitlines()[-1]) >= 2, result.stdout
 
 
 def test_words_outside_the_vocabulary_are_refused(engine: VoskEngine) -> None:
