@@ -6,11 +6,12 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.speech import voice_wav, woken_command_wav
 from tests.support import Broker, Stack, speak, stack_config, start_stack
 
 
@@ -39,6 +40,27 @@ def say(speech_dir: Path):
         if key not in made:
             made[key] = speak(text, speech_dir / f"utt{len(made)}.wav", voice=voice, speed=speed)
         return made[key]
+
+    return _say
+
+
+@pytest.fixture(scope="session")
+def woken_say(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
+    """woken_say("hey hestia, <command>") -> a WAV: the wake word by espeak-ng (the family the
+    shipped wake model hears), a pause, the command by Piper (a voice Whisper hears); without the
+    wake phrase, Piper alone."""
+    directory = tmp_path_factory.mktemp("woken")
+    made: dict[str, Path] = {}
+
+    def _say(text: str) -> Path:
+        if text not in made:
+            path = directory / f"{len(made)}.wav"
+            wake, _, command = text.partition(", ")
+            if wake.lower() == "hey hestia" and command:
+                made[text] = woken_command_wav(command, path)
+            else:
+                made[text] = voice_wav(text, path, "piper")
+        return made[text]
 
     return _say
 

@@ -20,7 +20,6 @@ from typing import Any
 import pytest
 
 from tests import timeouts
-from tests.speech import voice_wav, woken_command_wav
 from tests.support import Stack, events_of, stack_config, start_stack
 
 # Each command with the slot sets that mean what was asked: the kitchen's lights may come back
@@ -61,23 +60,9 @@ def english_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 
 
 @pytest.fixture(scope="module")
-def say(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
-    """say("hey hestia, <command>") -> a WAV: the wake word by espeak-ng, the command by Piper;
-    without the wake phrase, Piper alone."""
-    directory = tmp_path_factory.mktemp("woken")
-    made: dict[str, Path] = {}
-
-    def _say(text: str) -> Path:
-        if text not in made:
-            path = directory / f"{len(made)}.wav"
-            wake, _, command = text.partition(", ")
-            if wake == "hey hestia" and command:
-                made[text] = woken_command_wav(command, path)
-            else:
-                made[text] = voice_wav(text, path, "piper")
-        return made[text]
-
-    return _say
+def say(woken_say: Callable[[str], Path]) -> Callable[[str], Path]:
+    """The wake word by espeak-ng, the command by Piper (tests/conftest.py)."""
+    return woken_say
 
 
 def _by_kind(events: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
