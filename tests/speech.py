@@ -52,25 +52,16 @@ def espeak_wav(
 def voice_wav(text: str, path: Path, family: str, seed: int = 0) -> Path:
     """``text`` spoken by a pseudo-speaker of another voice family (hearth_voices: Piper's neural
     voice of a real speaker, Festival's diphones of another), as a 16 kHz WAV."""
-    import wave
 
     from hearth_voices import sample_voices, speak
 
-    voice = sample_voices(family, count=1, seed=seed)[0]
-    samples = speak(text, voice)
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(RATE)
-        out.writeframes(samples.astype("<i2").tobytes())
-    return path
+    return write_wav(path, speak(text, sample_voices(family, count=1, seed=seed)[0]))
 
 
 def woken_command_wav(command: str, path: Path, family: str = "piper", seed: int = 0) -> Path:
     """ "hey hestia" as espeak-ng says it (the one voice family the shipped wake model hears: the
     wake-word issue), a short pause, then ``command`` spoken by another family: a whole command
     through the wake word, with a command Whisper can hear."""
-    import wave
 
     from hearth_voices import sample_voices, speak
 
@@ -82,9 +73,16 @@ def woken_command_wav(command: str, path: Path, family: str = "piper", seed: int
     # phrase ends and a session keeps 0.2 s from before it, so a command that starts sooner loses
     # its first word (measured: "what time is it" with a 0.3 s pause was not recognised).
     pause = np.zeros(int(0.8 * RATE), dtype=np.int16)
+    return write_wav(path, np.concatenate([wake, pause, spoken]))
+
+
+def write_wav(path: Path, samples: np.ndarray) -> Path:
+    """16 kHz mono 16-bit samples as a WAV file (what `hearth run-file` plays)."""
+    import wave
+
     with wave.open(str(path), "wb") as out:
         out.setnchannels(1)
         out.setsampwidth(2)
         out.setframerate(RATE)
-        out.writeframes(np.concatenate([wake, pause, spoken]).astype("<i2").tobytes())
+        out.writeframes(samples.astype("<i2").tobytes())
     return path
