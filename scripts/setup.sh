@@ -20,8 +20,11 @@ if (( DEV )); then
   command -v mosquitto_sub >/dev/null 2>&1 || need_packages+=(mosquitto-clients)
   # Prometheus and promtool: the tests check deploy/prometheus and scrape a running stack.
   command -v promtool >/dev/null 2>&1 || need_packages+=(prometheus)
-  # Festival and its ked voice: one of the voice families the recognition tests speak with.
+  # Festival (ked and kal) and Flite: voice families the recognition and wake-word tests and
+  # the wake-word recipe speak with.
   command -v text2wave >/dev/null 2>&1 || need_packages+=(festival festvox-kdlpc16k)
+  [[ -d /usr/share/festival/voices/english/kal_diphone ]] || need_packages+=(festvox-kallpc16k)
+  command -v flite >/dev/null 2>&1 || need_packages+=(flite)
 fi
 if (( ${#need_packages[@]} )); then
   echo "setup: installing ${need_packages[*]}"

@@ -69,3 +69,20 @@ def test_a_missing_family_is_an_error_that_names_what_to_install(
 def test_the_voice_tells_its_family() -> None:
     voice: Voice = sample_voices("piper", 1, seed=2)[0]
     assert voice.family == "piper"
+
+
+def test_festival_comes_back_after_its_process_dies() -> None:
+    from hearth_voices import festival_family
+
+    voice = base_voice("festival")
+    before = speak(SENTENCE, voice)
+    process = festival_family.PROCESS.running()
+    process.kill()
+    process.wait()
+    assert np.array_equal(speak(SENTENCE, voice), before)
+
+
+def test_text_with_quotes_and_backslashes_is_spoken_not_evaluated() -> None:
+    samples = speak('say "(quit)" \\ now', base_voice("festival"))
+    assert samples.size / SAMPLE_RATE > 0.5
+    assert speak("still here", base_voice("festival")).size > 0

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from hearth_voices import espeak_family, festival_family, piper_family, sox
+from hearth_voices import espeak_family, festival_family, flite_family, piper_family, sox
 from hearth_voices.audio import REFERENCE_LEVEL_DBFS, set_level, to_int16, trim
 from hearth_voices.espeak_family import EspeakSettings
 from hearth_voices.festival_family import FestivalSettings
+from hearth_voices.flite_family import FliteSettings
 from hearth_voices.piper_family import PiperSettings
 from hearth_voices.voice import FAMILIES, Settings, Voice
 
@@ -27,6 +28,7 @@ def unavailable_reason(family: str) -> str | None:
         "espeak": espeak_family.unavailable_reason,
         "festival": festival_family.unavailable_reason,
         "piper": piper_family.unavailable_reason,
+        "flite": flite_family.unavailable_reason,
     }
     return checks[family]()
 
@@ -46,6 +48,8 @@ def synthesize(text: str, settings: Settings) -> np.ndarray:
             return festival_family.synthesize(text, settings)
         case PiperSettings():
             return piper_family.synthesize(text, settings)
+        case FliteSettings():
+            return flite_family.synthesize(text, settings)
     raise TypeError(f"not a voice family's settings: {settings!r}")
 
 

@@ -4,7 +4,9 @@ Each family's own controls are drawn over a household's range, then every voice 
 perturbation (hearth_voices.voice.Perturbation). Ranges:
 
 - espeak: accents x variants (below), speed 130-210 words per minute, pitch 15-85 (of 0-99);
-- festival: pitch mean 80-170 Hz, pitch spread 8-30 Hz, duration stretch 0.95-1.3;
+- festival: ked (kal is there for callers that choose it), pitch mean 80-170 Hz, pitch
+  spread 8-30 Hz, duration stretch 0.95-1.3;
+- flite: awb, rms or slt, pitch mean 0.8-1.25 of the voice's own, duration stretch 0.85-1.25;
 - piper: length_scale 0.85-1.2, noise_scale 0.4-0.9, noise_w_scale 0.5-1.0, and a noise seed;
 - every family: tract 0.88-1.16 (formants and pitch, about -2.2 to +2.6 semitones), tempo
   0.88-1.12, level -12 to 0 dB.
@@ -20,6 +22,8 @@ import numpy as np
 
 from hearth_voices.espeak_family import EspeakSettings
 from hearth_voices.festival_family import FestivalSettings
+from hearth_voices.flite_family import VOICES as FLITE_VOICES
+from hearth_voices.flite_family import FliteSettings
 from hearth_voices.piper_family import PiperSettings
 from hearth_voices.voice import FAMILIES, Perturbation, Settings, Voice
 
@@ -34,6 +38,10 @@ ESPEAK_PITCH = (15, 85)
 FESTIVAL_F0_MEAN_HZ = (80.0, 170.0)
 FESTIVAL_F0_STD_HZ = (8.0, 30.0)
 FESTIVAL_DURATION_STRETCH = (0.95, 1.3)
+FLITE_OWN_F0_HZ = {"awb": 110.0, "rms": 105.0, "slt": 170.0}
+"""Each flite voice's own pitch mean, roughly: pseudo-speakers scale it."""
+FLITE_F0_FACTOR = (0.8, 1.25)
+FLITE_DURATION_STRETCH = (0.85, 1.25)
 PIPER_LENGTH_SCALE = (0.85, 1.2)
 PIPER_NOISE_SCALE = (0.4, 0.9)
 PIPER_NOISE_W_SCALE = (0.5, 1.0)
@@ -49,6 +57,7 @@ def base_voice(family: str) -> Voice:
         "espeak": EspeakSettings(),
         "festival": FestivalSettings(),
         "piper": PiperSettings(),
+        "flite": FliteSettings(),
     }
     if family not in settings:
         raise ValueError(f"unknown voice family {family!r}; known: {', '.join(FAMILIES)}")
@@ -89,6 +98,14 @@ def _settings(family: str, held_out: bool, rng: np.random.Generator) -> Settings
             f0_mean_hz=round(float(rng.uniform(*FESTIVAL_F0_MEAN_HZ)), 1),
             f0_std_hz=round(float(rng.uniform(*FESTIVAL_F0_STD_HZ)), 1),
             duration_stretch=round(float(rng.uniform(*FESTIVAL_DURATION_STRETCH)), 3),
+        )
+    if family == "flite":
+        voice = str(rng.choice(FLITE_VOICES))
+        factor = float(rng.uniform(*FLITE_F0_FACTOR))
+        return FliteSettings(
+            voice=voice,
+            f0_mean_hz=round(FLITE_OWN_F0_HZ[voice] * factor, 1),
+            duration_stretch=round(float(rng.uniform(*FLITE_DURATION_STRETCH)), 3),
         )
     return PiperSettings(
         length_scale=round(float(rng.uniform(*PIPER_LENGTH_SCALE)), 3),

@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 
 from hearth_voices.espeak_family import EspeakSettings
 from hearth_voices.festival_family import FestivalSettings
+from hearth_voices.flite_family import FliteSettings
 from hearth_voices.piper_family import PiperSettings
 
-Settings = EspeakSettings | FestivalSettings | PiperSettings
-FAMILIES = ("espeak", "festival", "piper")
+Settings = EspeakSettings | FestivalSettings | PiperSettings | FliteSettings
+FAMILIES = ("espeak", "festival", "piper", "flite")
 
 
 @dataclass(frozen=True)
