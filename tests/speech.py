@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -69,11 +70,22 @@ def woken_command_wav(command: str, path: Path, family: str = "piper", seed: int
         to_16k_pcm(espeak.speak("hey hestia", espeak.voice_arguments("en-us", 150))), dtype="<i2"
     )
     spoken = speak(command, sample_voices(family, count=1, seed=seed)[0])
-    # People pause after the wake word; the detection comes a few hundred milliseconds after the
-    # phrase ends and a session keeps 0.2 s from before it, so a command that starts sooner loses
-    # its first word (measured: "what time is it" with a 0.3 s pause was not recognised).
-    pause = np.zeros(int(0.8 * RATE), dtype=np.int16)
-    return write_wav(path, np.concatenate([wake, pause, spoken]))
+    return write_wav(path, np.concatenate([wake, PAUSE_AFTER_WAKE, spoken]))
+
+
+PAUSE_AFTER_WAKE = np.zeros(int(0.8 * RATE), dtype=np.int16)
+"""People pause after the wake word; the detection comes a few hundred milliseconds after the
+phrase ends and a session keeps 0.2 s from before it, so a command that starts sooner loses its
+first word (measured: "what time is it" with a 0.3 s pause was not recognised)."""
+
+
+def one_voice_woken_wav(command: str, path: Path, voice: Any) -> Path:
+    """ "hey hestia", a pause and ``command``, all said by one hearth_voices voice: a household
+    member of any family talking to Hearth from the wake word on."""
+    from hearth_voices import speak
+
+    samples = [speak("hey hestia", voice), PAUSE_AFTER_WAKE, speak(command, voice)]
+    return write_wav(path, np.concatenate(samples))
 
 
 def write_wav(path: Path, samples: np.ndarray) -> Path:

@@ -23,18 +23,30 @@ EXTRA = "wake-train"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="wake_command", required=True)
     train = sub.add_parser(
-        "train", help="train a model for a wake phrase (offline, espeak-ng voices)"
+        "train", help="train a model for a wake phrase (offline, synthesized voices)"
     )
     train.add_argument("phrase", help='the wake phrase, e.g. "hey hestia"')
     train.add_argument("--output", type=Path, help="model file to write (default: <phrase>.npz)")
     train.add_argument("--seed", type=int, default=0, help="same seed, same model")
     train.add_argument(
         "--profile",
-        choices=("default", "tiny"),
+        choices=("default", "small", "tiny"),
         default="default",
-        help="`tiny` is a quick smoke run",
+        help="`small` has a third of the clips; `tiny` is a quick smoke run",
     )
     train.add_argument("--workers", type=int, default=1, help="parallel synthesis workers")
+    train.add_argument(
+        "--families",
+        default=None,
+        help="voice families to train on, comma-separated: espeak, piper, festival, flite "
+        "(default: all of them; recipe 2 uses espeak alone)",
+    )
+    train.add_argument(
+        "--recipe",
+        choices=("2", "3"),
+        default="3",
+        help="3: several voice families (default); 2: espeak-ng only, the shipped model's",
+    )
     enroll = sub.add_parser(
         "enroll",
         help="fine-tune a wake model on 3-10 recordings of your own voice saying the phrase",
@@ -81,17 +93,31 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if args.wake_command == "enroll":
         return _enroll(args)
+    from hearth.espeak import SynthesisError
     from hearth_wake_train import train_model
+    from hearth_wake_train.families import ALL_FAMILIES, parse_families
 
+    try:
+        default = ("espeak",) if args.recipe == "2" else ALL_FAMILIES
+        voice_families = parse_families(args.families) if args.families else default
+    except ValueError as exc:
+        print(f"hearth wake train: {exc}", file=sys.stderr)
+        return 2
     output = args.output or Path(args.phrase.strip().lower().replace(" ", "_") + ".npz")
-    report = train_model(
-        args.phrase,
-        output,
-        seed=args.seed,
-        profile=args.profile,
-        progress=True,
-        workers=args.workers,
-    )
+    try:
+        report = train_model(
+            args.phrase,
+            output,
+            seed=args.seed,
+            profile=args.profile,
+            progress=True,
+            workers=args.workers,
+            voice_families=voice_families,
+            recipe=args.recipe,
+        )
+    except (SynthesisError, ValueError) as exc:
+        print(f"hearth wake train: {exc}", file=sys.stderr)
+        return 2
     print(f"wrote {output}")
     print(report)
     return 0

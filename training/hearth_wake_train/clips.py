@@ -17,10 +17,10 @@ import numpy as np
 
 from hearth.pcm import SAMPLE_RATE
 from hearth_wake.engines.speech_embedding import HOP_SAMPLES, WINDOW_SAMPLES, SpeechEmbedding
-from hearth_wake_train import augment, speakers, texts
+from hearth_wake_train import augment, families, speakers, texts
 from hearth_wake_train.progress import Progress
-from hearth_wake_train.synth import resample, synthesize
-from hearth_wake_train.voices import Voice, sample_voice
+from hearth_wake_train.synth import Speaker, resample, synthesize
+from hearth_wake_train.voices import sample_voice
 
 KINDS = (
     "pos_alone",
@@ -39,6 +39,16 @@ CONTEXT_SAMPLES = WINDOW_SAMPLES - HOP_SAMPLES
 """Silence before a clip, so its first frame sees what a fresh stream's would."""
 RESAMPLE_SHARE = 0.5  # of clips played slightly faster or slower ...
 RESAMPLE_RANGE = (0.9, 1.1)  # ... by this factor: pitch, formants and tempo move together
+MODELLED_ROOM_SHARE = 0.3
+"""Of clips heard in one of ``MODELLED_ROOMS`` (image-source responses) rather than the recipe's
+noise-tail reverb: real rooms have early reflections a decaying noise burst lacks."""
+MODELLED_ROOMS = tuple(
+    (rt60, distance) for rt60 in (0.25, 0.4, 0.55, 0.7) for distance in (0.7, 1.5, 2.5, 4.0)
+)
+"""A fixed bank of (RT60 s, distance m): each response costs up to a second to compute, so each
+worker computes each of these once (hearth_voices.rooms caches them) and reuses it."""
+MICROPHONE_SHARE = 0.3
+"""Of clips coloured by one of hearth_voices' device microphones (telephone, laptop, ...)."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +58,8 @@ class ClipJob:
     kind: str
     seed: tuple[int, ...]  # entropy for this clip's private random generator
     stream_seconds: float = 0.0
+    families: tuple[str, ...] = families.ALL_FAMILIES  # the voice families its speakers come from
+    recipe: str = "3"  # "2": espeak-ng only, the recipe's own rooms only (the shipped model's)
 
 
 @dataclass(frozen=True)
@@ -68,9 +80,9 @@ def render(job: ClipJob) -> tuple[np.ndarray, int]:
         return _noise_clip(rng), -1
     if job.kind == "neg_stream":
         speech, _ = _other_speaker(_stream_speech(job, rng)[0], -1, rng)
-        return _room(speech, [], rng)[0], -1
+        return _room(speech, [], rng, job.recipe)[0], -1
     speech, phrase_end = _other_speaker(*_speech(job, rng), rng)
-    audio, offset = _room(speech, [phrase_end] if phrase_end >= 0 else [], rng)
+    audio, offset = _room(speech, [phrase_end] if phrase_end >= 0 else [], rng, job.recipe)
     return audio, (phrase_end + offset if phrase_end >= 0 else -1)
 
 
@@ -110,6 +122,9 @@ def _worker_init(espeak_data: Path | None = None) -> None:
     running exit handlers)."""
     global _WORKER_EMBEDDING
     _WORKER_EMBEDDING = SpeechEmbedding(threads=1)
+    from hearth_voices import piper_family
+
+    piper_family.use_threads(1)
     if espeak_data is not None:
         speakers.use_data_path(espeak_data)
 
@@ -131,9 +146,19 @@ def _map(jobs: list[ClipJob], workers: int) -> Iterator[ClipFrames]:
         yield from pool.imap(_worker_embed, jobs, chunksize=8)
 
 
+def speaker(job: ClipJob, rng: np.random.Generator) -> Speaker:
+    """One speaker of one of the job's families (espeak-ng: the recipe's own voices)."""
+    if job.recipe == "2":
+        return sample_voice(job.group, rng)
+    family = families.choose_family(job.families, rng)
+    if family == "espeak":
+        return sample_voice(job.group, rng)
+    return families.family_voice(family, job.group, rng)
+
+
 def _speech(job: ClipJob, rng: np.random.Generator) -> tuple[np.ndarray, int]:
     """Dry speech for one utterance and the phrase end inside it (-1 for negatives)."""
-    voice = sample_voice(job.group, rng)
+    voice = speaker(job, rng)
     if job.kind == "pos_alone":
         phrase = synthesize(job.phrase, voice)
         return phrase, phrase.size
@@ -165,7 +190,7 @@ def _other_speaker(
 
 
 def _phrase_then_command(
-    phrase: str, voice: Voice, rng: np.random.Generator
+    phrase: str, voice: Speaker, rng: np.random.Generator
 ) -> tuple[np.ndarray, int]:
     """ "hey hestia, <command>" spoken in one breath when the pause is findable, else joined."""
     alone = synthesize(phrase, voice)
@@ -208,7 +233,7 @@ def _stream_speech(job: ClipJob, rng: np.random.Generator) -> tuple[np.ndarray, 
     target = int(job.stream_seconds * SAMPLE_RATE)
     options = texts.confusables(job.phrase)
     while total < target:
-        voice = sample_voice(job.group, rng)
+        voice = speaker(job, rng)
         if rng.random() < 0.2:
             text = options[rng.integers(len(options))]
         else:
@@ -223,14 +248,27 @@ def _gap(rng: np.random.Generator, low: float, high: float) -> np.ndarray:
     return np.zeros(int(rng.uniform(low, high) * SAMPLE_RATE), dtype=np.float32)
 
 
-def _room(speech: np.ndarray, marks: list[int], rng: np.random.Generator) -> tuple[np.ndarray, int]:
+def _room(
+    speech: np.ndarray, marks: list[int], rng: np.random.Generator, recipe: str
+) -> tuple[np.ndarray, int]:
     """Pad, colour, reverberate, add background and set the level; returns audio and the pad
     offset."""
     speech_rms = augment.speech_rms(speech)
     lead = int(rng.uniform(0.2, 1.5) * SAMPLE_RATE)
     tail = int(rng.uniform(0.4, 1.2) * SAMPLE_RATE)
     track = np.concatenate([np.zeros(lead, np.float32), speech, np.zeros(tail, np.float32)])
+    if recipe != "2" and rng.random() < MODELLED_ROOM_SHARE:
+        from hearth_voices.rooms import Room, reverberate
+
+        room = int(rng.integers(len(MODELLED_ROOMS)))
+        rt60, distance = MODELLED_ROOMS[room]
+        track = reverberate(track, Room(rt60, distance), seed=room)[: track.size]
     track = augment.in_a_room(track, speech_rms, rng)
+    if recipe != "2" and rng.random() < MICROPHONE_SHARE:
+        from hearth_voices.conditions import MICROPHONES, colour
+
+        names = sorted(MICROPHONES)
+        track = colour(track, MICROPHONES[names[int(rng.integers(len(names)))]])
     if rng.random() < 0.1:
         track = augment.mix_at_snr(
             track, augment.distractor(track.size, rng), rng.uniform(5.0, 25.0), speech_rms

@@ -295,17 +295,17 @@ def enroll(
     ]
     owner_recorded = [_recorded_clip(r, embedding) for r in recordings]
     synthetic = embed_clips(
-        _jobs(base.phrase, seed, plan.train_clips, "train", 0, plan.stream_seconds),
+        _jobs(base, seed, plan.train_clips, "train", 0, plan.stream_seconds),
         workers,
         progress,
     )
     check_neg = embed_clips(
-        _jobs(base.phrase, seed, plan.check_clips, "calibration", 1, plan.stream_seconds),
+        _jobs(base, seed, plan.check_clips, "calibration", 1, plan.stream_seconds),
         workers,
         progress,
     )
     others_pos = embed_clips(
-        _jobs(base.phrase, seed, plan.others_clips, "calibration", 2, 0.0), workers, progress
+        _jobs(base, seed, plan.others_clips, "calibration", 2, 0.0), workers, progress
     )
 
     window = base.window_frames
@@ -371,15 +371,26 @@ def _recorded_clip(recording: np.ndarray, embedding: SpeechEmbedding) -> ClipFra
 
 
 def _jobs(
-    phrase: str, seed: int, kinds: dict[str, int], group: str, part: int, stream_seconds: float
+    base: WakeClassifier,
+    seed: int,
+    kinds: dict[str, int],
+    group: str,
+    part: int,
+    stream_seconds: float,
 ) -> list[ClipJob]:
+    """Synthetic clips made the way the base model's own were: its recipe and voice families, so
+    enrolling keeps the model hearing what it heard."""
+    recipe = str(base.metadata.get("recipe_version", "2"))
+    families = tuple(str(base.metadata.get("families", "espeak")).split(","))
     return [
         ClipJob(
-            phrase,
+            base.phrase,
             group,
             kind,
             (seed, _SEED_TAG, part, KIND_IDS[kind], index),
             stream_seconds if kind == "neg_stream" else 0.0,
+            families if recipe != "2" else ("espeak",),
+            "2" if recipe == "2" else "3",
         )
         for kind, count in kinds.items()
         for index in range(count)
