@@ -38,9 +38,10 @@ def pip(venv: Path, *args: str) -> None:
     )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A new virtualenv with only the base package installed (no extra)."""
+    """A new virtualenv with only the base package installed (no extra); one per test, because a
+    test that adds an extra must not change what another test finds missing (any order)."""
     root = tmp_path_factory.mktemp("venv") / "env"
     subprocess.run(
         [sys.executable, "-m", "venv", str(root)], check=True, timeout=timeouts.INSTALL_S

@@ -183,10 +183,11 @@ def test_vocabulary_names_the_home(en: IntentMatcher) -> None:
 def test_vocabulary_respects_bound_and_is_fair(en: IntentMatcher) -> None:
     sentences, _ = en.vocabulary(max_sentences=300)
     assert 250 <= len(sentences) <= 300
-    small = set(sentences)
     for intent in DEFAULT_INTENTS:
+        # Every intent has a sentence in the sample: one that a matcher of that intent alone
+        # recognises (enumerating each intent's whole vocabulary took three and a half minutes).
         only = IntentMatcher("en", intents=[intent], areas=DEMO_AREAS, devices=DEMO_DEVICES)
-        assert small & set(only.vocabulary(max_sentences=100000)[0]), intent
+        assert any(only.recognize(s, area="kitchen") is not None for s in sentences), intent
     with pytest.raises(ValueError):
         en.vocabulary(max_sentences=0)
 
