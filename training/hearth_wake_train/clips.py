@@ -116,15 +116,16 @@ def embed_clips(jobs: list[ClipJob], workers: int, progress: bool) -> list[ClipF
 _WORKER_EMBEDDING: SpeechEmbedding | None = None
 
 
-def _worker_init(espeak_data: Path | None = None) -> None:
+def _worker_init(espeak_data: Path | None = None, one_thread: bool = False) -> None:
     """Each worker loads the embedding model; the synthetic speakers' espeak-ng data is the
     parent's (made once, removed by the parent at exit: pool workers are terminated without
     running exit handlers)."""
     global _WORKER_EMBEDDING
     _WORKER_EMBEDDING = SpeechEmbedding(threads=1)
-    from hearth_voices import piper_family
+    if one_thread:  # a pool worker, never the caller's own process (its Piper stays as it was)
+        from hearth_voices import piper_family
 
-    piper_family.use_threads(1)
+        piper_family.use_threads(1)
     if espeak_data is not None:
         speakers.use_data_path(espeak_data)
 
@@ -142,7 +143,9 @@ def _map(jobs: list[ClipJob], workers: int) -> Iterator[ClipFrames]:
     for variable in WORKER_THREAD_VARIABLES:  # inherited by the spawned workers
         os.environ.setdefault(variable, "1")
     context = multiprocessing.get_context("spawn")
-    with context.Pool(workers, initializer=_worker_init, initargs=(speakers.data_path(),)) as pool:
+    with context.Pool(
+        workers, initializer=_worker_init, initargs=(speakers.data_path(), True)
+    ) as pool:
         yield from pool.imap(_worker_embed, jobs, chunksize=8)
 
 
