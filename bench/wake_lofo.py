@@ -244,8 +244,11 @@ def measure(
         if woke and trial.phrase_end >= 0:
             latencies.append((woke[0] - trial.phrase_end) / SAMPLE_RATE * 1000.0)
         if second_stage is not None:
-            fired = [e for e in activations(in_a_row(logits, rule), first_cut, rule)]
-            fired = [e for e in fired if e > trial.speech_start]
+            fired = [
+                end
+                for end in activations(in_a_row(logits, rule), first_cut, rule)
+                if end > trial.speech_start
+            ]
             pair_detected.append(bool(fired) and second_stage.confirms(trial.audio, fired[0]))
     progress(f"{family}: {sum(detected)}/{len(trials)} positives detected")
     negative_logits, engine_fas, remaining, index = [], 0, args.negative_hours * 3600.0, 0
