@@ -20,7 +20,7 @@ from typing import ClassVar, TypeVar
 
 from pydantic import Field
 
-from hearth import __version__, events, logs, metrics, rpc, topics
+from hearth import __version__, events, identity, logs, metrics, rpc, topics
 from hearth.bus import Bus, LastWill
 from hearth.bus import Subscription as Sub
 from hearth.settings import CommonSettings, Frozen, SettingsError, load_settings
@@ -52,9 +52,12 @@ class Service(ABC):
     def __init__(self, common: CommonSettings, section: ServiceSection) -> None:
         self.common = common
         self.section = section
+        self.identity = identity.resolve(common, self.name)
+        """Who this service is to the broker and to the services it calls."""
         self.bus = Bus(
             common.mqtt,
             self.name,
+            self.identity,
             client_id=f"hearth-{self.name}-{section.instance}-{id(self) % 10_000}",
         )
         self.grpc: rpc.GrpcServer | None = None
@@ -92,6 +95,7 @@ class Service(ABC):
         self._stop.set()
 
     async def run(self) -> None:
+        self.identity.check()
         metrics.SERVICE_INFO.info(
             {"service": self.name, "version": __version__, "instance": self.section.instance}
         )
@@ -106,6 +110,7 @@ class Service(ABC):
                 servicers,
                 self.grpc_service_names,
                 self.common.grpc_max_message_bytes,
+                self.identity,
             )
         for sub in self.subscriptions():
             self.bus.add(sub)
@@ -206,7 +211,7 @@ def service_main(
     logs.configure(name, common.log_level)
     try:
         service = build(common, section)
-    except (SettingsError, ValueError) as exc:
+    except (SettingsError, ValueError, identity.IdentityError) as exc:
         log.error("cannot start: %s", exc)
         return 2
     return asyncio.run(_run_until_signalled(service))
@@ -218,7 +223,7 @@ async def _run_until_signalled(service: Service) -> int:
         loop.add_signal_handler(sig, service.request_stop)
     try:
         await service.run()
-    except StartupError as exc:
+    except (StartupError, identity.IdentityError) as exc:
         log.error("cannot start: %s", exc)
         return 1
     except OSError as exc:

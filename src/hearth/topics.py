@@ -25,6 +25,8 @@ ANY_SERVICE = "*"
 """Producer of events every service publishes (its own status)."""
 PEOPLE = "people"
 """Producer of requests people and their tools make (the CLI, a button, an automation)."""
+ADMIN = "hearth"
+"""The owner's identity (the CLI, `hearth up`): reads every event, as the owner may."""
 
 MessageT = TypeVar("MessageT", bound=Message, covariant=True)
 _PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
@@ -46,6 +48,9 @@ class EventKind(Generic[MessageT]):
     """State, not an event: the broker keeps the last one for new subscribers."""
     shown: bool = False
     """Shown to people watching one site (`hearth up`, `hearth run-file`)."""
+    consumers: tuple[str, ...] = ()
+    """The services that subscribe to it; the broker lets no other service read it (the owner
+    reads everything)."""
 
     def topic(self, *values: str) -> str:
         """The topic for these placeholder values (usually the site)."""
@@ -81,7 +86,12 @@ SESSION_ENDED = EventKind(
     "session.ended", "session/{site}/ended", events_pb2.SessionEnded, "policy", shown=True
 )
 TRANSCRIPT = EventKind(
-    "stt.transcript", "stt/{site}/transcript", events_pb2.Transcript, "stt", shown=True
+    "stt.transcript",
+    "stt/{site}/transcript",
+    events_pb2.Transcript,
+    "stt",
+    shown=True,
+    consumers=("intent", "policy"),
 )
 INTENT_RECOGNIZED = EventKind(
     "intent.recognized",
@@ -89,6 +99,7 @@ INTENT_RECOGNIZED = EventKind(
     events_pb2.IntentRecognized,
     "intent",
     shown=True,
+    consumers=("policy",),
 )
 INTENT_NOT_RECOGNIZED = EventKind(
     "intent.not_recognized",
@@ -96,22 +107,35 @@ INTENT_NOT_RECOGNIZED = EventKind(
     events_pb2.IntentNotRecognized,
     "intent",
     shown=True,
+    consumers=("policy",),
 )
 VOCABULARY = EventKind(
-    "intent.vocabulary", "intent/vocabulary", events_pb2.Vocabulary, "intent", retained=True
+    "intent.vocabulary",
+    "intent/vocabulary",
+    events_pb2.Vocabulary,
+    "intent",
+    retained=True,
+    consumers=("stt",),
 )
 """The sentences the stt grammar follows."""
 MUTE_STATE = EventKind(
     "policy.mute", "policy/{site}/mute", events_pb2.MuteState, "policy", retained=True, shown=True
 )
 MUTE_COMMAND = EventKind(
-    "policy.mute_set", "policy/{site}/mute/set", events_pb2.MuteCommand, PEOPLE
+    "policy.mute_set",
+    "policy/{site}/mute/set",
+    events_pb2.MuteCommand,
+    PEOPLE,
+    consumers=("policy",),
 )
 """A request to mute or unmute a site (a button, an automation); policy decides."""
 AUDIT_HEAD = EventKind(
     "audit.head", "audit/head", events_pb2.AuditHeadState, "policy", retained=True
 )
 """The privacy audit chain's length and head hash."""
+
+PROBE = EventKind("probe", "probe/{name}", events_pb2.Probe, ADMIN)
+"""The owner's round trips (diagnostics, benchmarks of the broker hop); no service reads them."""
 
 CATALOGUE: tuple[EventKind[Message], ...] = (
     SERVICE_STATUS,
@@ -126,6 +150,7 @@ CATALOGUE: tuple[EventKind[Message], ...] = (
     MUTE_STATE,
     MUTE_COMMAND,
     AUDIT_HEAD,
+    PROBE,
 )
 SHOWN: tuple[EventKind[Message], ...] = tuple(kind for kind in CATALOGUE if kind.shown)
 """The per-site events people watch, in the order a command travels."""

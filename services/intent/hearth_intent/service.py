@@ -16,6 +16,7 @@ from typing import TypeVar
 import grpc
 
 from hearth import events, metrics, privacy, rpc, topics
+from hearth.access import Gate
 from hearth.service import Service, Sub
 from hearth.settings import CommonSettings
 from hearth.v1 import events_pb2, intent_pb2, intent_pb2_grpc, policy_pb2_grpc
@@ -46,7 +47,7 @@ class IntentService(Service):
 
     async def setup(self) -> None:
         self._policy_channel = rpc.open_channel(
-            self.common.endpoints.policy, self.common.grpc_max_message_bytes
+            self.common.endpoints.policy, self.common.grpc_max_message_bytes, self.identity
         )
         self.privacy = PrivacyCommands(
             policy_pb2_grpc.PolicyStub(self._policy_channel), self.common.rpc_timeout_s
@@ -216,10 +217,12 @@ class IntentApi(intent_pb2_grpc.IntentServicer):
 
     def __init__(self, service: IntentService) -> None:
         self.service = service
+        self.gate = Gate("intent")
 
     async def Recognize(
         self, request: intent_pb2.RecognizeRequest, context: grpc.aio.ServicerContext
     ) -> intent_pb2.RecognizeReply:
+        await self.gate.allow(context, "Recognize")
         metrics.MESSAGES_IN.labels("intent", "text_query").inc()
         if len(request.text) > 1000:
             self.service.reject(
@@ -243,4 +246,5 @@ class IntentApi(intent_pb2_grpc.IntentServicer):
     async def GetVocabulary(
         self, request: intent_pb2.GetVocabularyRequest, context: grpc.aio.ServicerContext
     ) -> events_pb2.Vocabulary:
+        await self.gate.allow(context, "GetVocabulary", ("stt",))
         return self.service.vocabulary

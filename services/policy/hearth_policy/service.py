@@ -16,12 +16,14 @@ import logging
 from collections.abc import Sequence
 
 from hearth import rpc, tokens, topics
+from hearth.access import Gate
 from hearth.service import Service, StartupError, Sub
 from hearth.settings import CommonSettings
 from hearth.v1 import events_pb2, policy_pb2_grpc
 from hearth_policy import SERVICE
 from hearth_policy import policy_metrics as pm
 from hearth_policy.api import PolicyApi
+from hearth_policy.callers import SpokenRequests
 from hearth_policy.ledger import SessionLedger
 from hearth_policy.mute import MuteControl
 from hearth_policy.push_to_talk import PushToTalk
@@ -107,6 +109,8 @@ class PolicyService(Service):
             retention=self.retention,
             writer=self.writer,
             reject=self.reject,
+            gate=Gate(self.name),
+            spoken=SpokenRequests(self.recorder.ledger),
         )
         return (lambda server: policy_pb2_grpc.add_PolicyServicer_to_server(api, server),)
 

@@ -16,6 +16,7 @@ import grpc
 import numpy as np
 
 from hearth import events, metrics, pcm, rpc, topics
+from hearth.access import Gate
 from hearth.registry import RegistryError
 from hearth.service import Service, StartupError
 from hearth.settings import CommonSettings
@@ -193,6 +194,7 @@ class WakeApi(wake_pb2_grpc.WakeServicer):
 
     def __init__(self, service: WakeService) -> None:
         self.service = service
+        self.gate = Gate("wake")
 
     async def Detect(
         self,
@@ -210,6 +212,7 @@ class WakeApi(wake_pb2_grpc.WakeServicer):
                 grpc.StatusCode.INVALID_ARGUMENT, "the first message must be DetectStart"
             )
         start = first.start
+        await self.gate.allow(context, "Detect", ("audio",), start.site)
         problem = _start_problem(start, service.common.sites)
         if problem:
             service.reject("detect_stream", problem[0], problem[1])
