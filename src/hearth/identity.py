@@ -207,10 +207,14 @@ def _passwd_users(path: Path) -> set[str]:
 
 
 def _compose_env(layout: SecretsLayout) -> str:
+    """Compose mounts the secrets as they are (0600, this user's), so its containers run as this
+    user (deploy/compose.yaml reads HEARTH_UID and HEARTH_GID)."""
     return (
         "# Written by `hearth init`: docker compose --env-file "
         f"{layout.compose_env} ...\n"
         f"HEARTH_SECRETS={layout.root}\n"
+        f"HEARTH_UID={os.getuid()}\n"
+        f"HEARTH_GID={os.getgid()}\n"
     )
 
 
