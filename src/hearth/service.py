@@ -21,6 +21,7 @@ from typing import ClassVar, TypeVar
 from pydantic import Field
 
 from hearth import __version__, events, identity, logs, metrics, rpc, topics
+from hearth.broker_auth import satellite_site
 from hearth.bus import Bus, LastWill
 from hearth.bus import Subscription as Sub
 from hearth.settings import CommonSettings, Frozen, SettingsError, load_settings
@@ -97,7 +98,7 @@ class Service(ABC):
     async def run(self) -> None:
         self.identity.check()
         metrics.SERVICE_INFO.info(
-            {"service": self.name, "version": __version__, "instance": self.section.instance}
+            {"service": self.name, "version": __version__, "instance": self.instance}
         )
         self.metrics_port = metrics.serve_metrics(
             self.section.metrics_host, self.section.metrics_port
@@ -154,8 +155,16 @@ class Service(ABC):
             self._status_topic(), self._status(events_pb2.ServiceStatus.STATE_ONLINE), retain=True
         )
 
+    @property
+    def instance(self) -> str:
+        """How this process is told apart in its status: a satellite's identity names it (the
+        broker lets a satellite write only that status), else the configured instance."""
+        if satellite_site(self.identity.name):
+            return self.identity.name
+        return self.section.instance
+
     def _status_topic(self) -> str:
-        return topics.status(self.name, self.section.instance)
+        return topics.status(self.name, self.instance)
 
     def _status(self, state: int) -> events_pb2.ServiceStatus:
         grpc_address = ""
@@ -164,7 +173,7 @@ class Service(ABC):
             grpc_address = f"{host}:{self.grpc.port}"
         return events_pb2.ServiceStatus(
             service=self.name,
-            instance=self.section.instance,
+            instance=self.instance,
             state=state,  # type: ignore[arg-type]
             version=__version__,
             grpc_address=grpc_address,

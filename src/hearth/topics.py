@@ -77,7 +77,12 @@ WAKE_DETECTED = EventKind(
     "wake.detected", "wake/{site}/detected", events_pb2.WakeDetected, "wake", shown=True
 )
 SESSION_STARTED = EventKind(
-    "session.started", "session/{site}/started", events_pb2.SessionStarted, "policy", shown=True
+    "session.started",
+    "session/{site}/started",
+    events_pb2.SessionStarted,
+    "policy",
+    shown=True,
+    consumers=("intent",),
 )
 SESSION_REFUSED = EventKind(
     "session.refused", "session/{site}/refused", events_pb2.SessionRefused, "policy", shown=True

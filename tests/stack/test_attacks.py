@@ -125,6 +125,31 @@ def _intent_results(watcher: EventWatcher) -> list[str]:
     return [t for t, _ in watcher.events if t.endswith(("/recognized", "/not_recognized"))]
 
 
+def test_a_transcript_for_a_session_policy_never_granted_is_not_acted_on(
+    stack: Stack, watcher: EventWatcher
+) -> None:
+    """Even from stt's own identity (a compromised or buggy stt): intent acts only for sessions
+    policy started."""
+
+    def refused() -> float:
+        return stack.metric(
+            "intent",
+            "hearth_messages_rejected_total",
+            service="intent",
+            kind="transcript",
+            reason="unknown_session",
+        )
+
+    before = refused()
+    head = events.header("stt", site="kitchen", session_id="never-granted")
+    forged = events_pb2.Transcript(header=head, text="turn on the kitchen lights")
+    _publish(stack, "stt", topics.TRANSCRIPT.topic("kitchen"), forged)
+    watcher.wait_for("/stt/kitchen/transcript")
+    time.sleep(SETTLE_S)
+    assert not _intent_results(watcher)
+    assert refused() == before + 1
+
+
 def test_a_forged_intent_never_reaches_policy(stack: Stack, watcher: EventWatcher) -> None:
     head = events.header("intent", site="kitchen", session_id="forged-intent")
     forged = events_pb2.IntentRecognized(header=head, intent="HassTurnOn", text="forged")

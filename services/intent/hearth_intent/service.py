@@ -21,6 +21,7 @@ from hearth.service import Service, Sub
 from hearth.settings import CommonSettings
 from hearth.v1 import events_pb2, intent_pb2, intent_pb2_grpc, policy_pb2_grpc
 from hearth_intent.answers import answer
+from hearth_intent.granted_sessions import GrantedSessions
 from hearth_intent.home import Device
 from hearth_intent.intent_metrics import OUTCOMES
 from hearth_intent.matcher import IntentMatch, IntentMatcher
@@ -44,6 +45,8 @@ class IntentService(Service):
         self.vocabulary = events_pb2.Vocabulary()
         self._policy_channel: grpc.aio.Channel | None = None
         self.privacy: PrivacyCommands | None = None
+        self.sessions = GrantedSessions()
+        """Transcripts are acted on only for sessions policy started."""
 
     async def setup(self) -> None:
         self._policy_channel = rpc.open_channel(
@@ -115,7 +118,15 @@ class IntentService(Service):
         return (lambda server: intent_pb2_grpc.add_IntentServicer_to_server(api, server),)
 
     def subscriptions(self) -> Sequence[Sub]:
-        return (Sub.to(topics.TRANSCRIPT, self.on_transcript, "transcript"),)
+        return (
+            Sub.to(topics.SESSION_STARTED, self.on_session_started, "session_started"),
+            Sub.to(topics.TRANSCRIPT, self.on_transcript, "transcript"),
+        )
+
+    async def on_session_started(self, topic: str, started: events_pb2.SessionStarted) -> None:
+        site = topics.site_of(topic)
+        if site in self.common.sites:
+            self.sessions.granted(started.header.session_id, site)
 
     def offers(self) -> events_pb2.Offers:
         return events_pb2.Offers(
@@ -132,6 +143,10 @@ class IntentService(Service):
         site = topics.site_of(topic) or transcript.header.site
         if site not in self.common.sites:
             self.reject("transcript", "unknown_site", f"transcript for unknown site {site!r}")
+            return
+        refusal = await self.sessions.refusal(transcript.header.session_id, site)
+        if refusal:
+            self.reject("transcript", "unknown_session", f"transcript at site {site}: {refusal}")
             return
         latency = events.seconds_since(transcript.header.sent_at)
         if latency is not None:
