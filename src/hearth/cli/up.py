@@ -44,6 +44,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="run without capturing from a microphone (use `hearth run-file`)",
     )
     parser.add_argument("--quiet", action="store_true", help="print events only, not service logs")
+    parser.add_argument(
+        "--show-words",
+        action="store_true",
+        help="print what was said (transcripts, answers); hidden by default",
+    )
 
 
 @dataclass
@@ -222,7 +227,7 @@ class Launcher:
         return stt.mode != "grammar" or stt.vocabulary == intent.vocabulary
 
     async def on_event(self, kind: str, message: Message) -> None:
-        print(f"event  {describe(kind, message)}", flush=True)
+        print(f"event  {describe(kind, message, self.args.show_words)}", flush=True)
 
     def summary(self) -> str:
         lines = ["hearth: the assistant is up", f"  {'service':<8} {'grpc':<22} metrics"]
