@@ -77,6 +77,9 @@ class SttService(Service):
 
     async def setup(self) -> None:
         self.key = tokens.load_or_create_key(self.common.secret_path)
+        self.ledger = tokens.TokenLedger(self.common.data_path / "stt" / "used_tokens.json")
+        if self.ledger.problem:
+            log.error("%s", self.ledger.problem)
         started = time.perf_counter()
         try:
             self.engine = await asyncio.to_thread(
@@ -255,7 +258,7 @@ class SttApi(stt_pb2_grpc.SttServicer):
         start = first.start  # type: ignore[union-attr]
         try:
             claims = tokens.verify(service.key, start.session_token, start.site)
-            service.ledger.redeem(claims)
+            await asyncio.to_thread(service.ledger.redeem, claims)
         except tokens.TokenError as exc:
             await self._refuse(context, exc.reason, f"session refused: {exc}")
         fmt = start.format
