@@ -49,13 +49,20 @@ class Service(ABC):
     name: ClassVar[str]
     grpc_service_names: ClassVar[tuple[str, ...]] = ()
 
-    def __init__(self, common: CommonSettings, section: ServiceSection) -> None:
+    def __init__(
+        self, common: CommonSettings, section: ServiceSection, bus_session_expiry_s: int = 0
+    ) -> None:
+        """bus_session_expiry_s > 0: the broker keeps this service's session (and the QoS 1
+        messages it subscribes to) while it is away, for that long; its client id is then the
+        stable hearth-<service>-<instance>, so two processes must not share an instance name."""
         self.common = common
         self.section = section
+        client_id = f"hearth-{self.name}-{section.instance}"
         self.bus = Bus(
             common.mqtt,
             self.name,
-            client_id=f"hearth-{self.name}-{section.instance}-{id(self) % 10_000}",
+            client_id=client_id if bus_session_expiry_s else f"{client_id}-{id(self) % 10_000}",
+            session_expiry_s=bus_session_expiry_s,
         )
         self.grpc: rpc.GrpcServer | None = None
         self.metrics_port = 0

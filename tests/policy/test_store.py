@@ -155,7 +155,7 @@ def test_a_full_store_refuses_writes_but_still_reads_and_deletes(tmp_path: Path)
     assert store.set_mute("kitchen", True, "cli").muted, (
         "a mute change is recorded even when the store is full"
     )
-    assert store.mute_states(("kitchen",))["kitchen"].muted
+    assert store.mute_states()["kitchen"].muted
     result = store.forget(None, ForgetScope(everything=True), "cli")
     assert sum(result.deleted_per_class.values()) == held
     assert store.verify().ok
@@ -189,7 +189,7 @@ def test_version_one_store_is_migrated_keeping_mute(tmp_path: Path) -> None:
     )
     db.close()
     store = PolicyStore(path)
-    assert store.mute_states(("kitchen",))["kitchen"].muted
+    assert store.mute_states()["kitchen"].muted
     store.keep(_session("kitchen", "a"))
     assert store.verify().ok
 

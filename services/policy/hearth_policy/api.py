@@ -14,7 +14,7 @@ from hearth.v1 import policy_pb2, policy_pb2_grpc
 from hearth_policy import SERVICE, Reject
 from hearth_policy import policy_metrics as pm
 from hearth_policy.audit import AuditHead
-from hearth_policy.mute import MuteControl
+from hearth_policy.mute import MuteControl, MuteNotStored
 from hearth_policy.push_to_talk import NoMicrophone, PushToTalk
 from hearth_policy.recorder import SessionRecorder
 from hearth_policy.retention import Retention
@@ -114,7 +114,13 @@ class PolicyApi(policy_pb2_grpc.PolicyServicer):
     ) -> policy_pb2.MuteReply:
         metrics.MESSAGES_IN.labels(SERVICE, "set_mute").inc()
         await self._known_site(request.site, "set_mute", context)
-        record = await self.mute.set_mute(request.site, request.muted, request.changed_by or "grpc")
+        try:
+            record = await self.mute.set_mute(
+                request.site, request.muted, request.changed_by or "grpc"
+            )
+        except MuteNotStored as exc:
+            await context.abort(grpc.StatusCode.UNAVAILABLE, str(exc))
+            raise AssertionError("unreachable") from exc
         return _mute_reply(record)
 
     async def GetMute(

@@ -18,6 +18,12 @@ SESSIONS = Counter(
     "refused",
     ["site", "outcome"],
 )
+MUTED_WITHOUT_STATE = Counter(
+    "hearth_policy_sites_muted_without_state_total",
+    "Sites that started muted because the store held no state for them (a site added to the "
+    "configuration, or its row removed from the store)",
+    ["site"],
+)
 FALSE_WAKES = Counter(
     "hearth_probable_false_wakes_total", "Sessions that ended with nothing recognised", ["site"]
 )
@@ -72,6 +78,7 @@ def create_series(sites: tuple[str, ...]) -> None:
     and an increase() over the first event is counted."""
     for site in sites:
         FALSE_WAKES.labels(site)
+        MUTED_WITHOUT_STATE.labels(site)
         for outcome in SESSION_OUTCOMES:
             SESSIONS.labels(site, outcome)
     for retention_class in RETENTION_CLASSES:

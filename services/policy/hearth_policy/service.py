@@ -23,7 +23,7 @@ from hearth_policy import SERVICE
 from hearth_policy import policy_metrics as pm
 from hearth_policy.api import PolicyApi
 from hearth_policy.ledger import SessionLedger
-from hearth_policy.mute import MuteControl
+from hearth_policy.mute import MuteControl, start_sites
 from hearth_policy.push_to_talk import PushToTalk
 from hearth_policy.recorder import SessionRecorder
 from hearth_policy.retention import Retention
@@ -47,7 +47,7 @@ class PolicyService(Service):
     """Built in setup, once the store is open."""
 
     def __init__(self, common: CommonSettings, section: PolicySettings) -> None:
-        super().__init__(common, section)
+        super().__init__(common, section, bus_session_expiry_s=section.bus_session_expiry_s)
         self.settings = section
         self._tasks: list[asyncio.Task[None]] = []
 
@@ -61,7 +61,7 @@ class PolicyService(Service):
         key = tokens.load_or_create_key(self.common.secret_path)
         pm.create_series(self.common.sites)
         self.mute = MuteControl(
-            store.mute_states(self.common.sites), self.writer, self.bus, self.reject
+            await start_sites(self.writer, self.common.sites), self.writer, self.bus, self.reject
         )
         self.bus.on_disconnected(self.mute.wake_capture_streams)
         ledger = SessionLedger(self.settings.session_settle_s)

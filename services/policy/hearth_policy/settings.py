@@ -53,6 +53,9 @@ class PolicySettings(ServiceSection):
     max_store_bytes: int = Field(1 << 30, ge=64 * 1024)
     """Cap on the privacy store's size; when it (or the disk) is full, storing stops and serving
     goes on."""
+    bus_session_expiry_s: int = Field(7 * 86_400, ge=60, le=365 * 86_400)
+    """How long the broker keeps policy's session while policy is down: mute commands sent
+    meanwhile are delivered when it is back (older ones are lost with the session)."""
     session_settle_s: float = Field(5.0, ge=0.5, le=60)
     """How long after a session ends its transcript and intent may still arrive before the session
     is recorded without them."""

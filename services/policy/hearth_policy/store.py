@@ -94,6 +94,18 @@ class MuteRecord:
 
 
 @dataclass(frozen=True)
+class SiteStart:
+    """The mute state of the configured sites at start, and what had to be decided for them."""
+
+    records: dict[str, MuteRecord]
+    initialised: list[str]
+    """Sites of a new store, stored unmuted (the owner's first start)."""
+    muted_without_state: list[str]
+    """Sites of an existing store that had no stored state, stored muted: a row removed behind
+    policy's back, or a site added to the configuration, must not start listening silently."""
+
+
+@dataclass(frozen=True)
 class NewItem:
     """An item to keep; `retention_s` decides its expiry."""
 
@@ -192,6 +204,8 @@ class PolicyStore:
 
     def _migrate(self) -> None:
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        self.created = version == 0
+        """Whether this store was new when opened (its sites are initialised, not recovered)."""
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"policy store {self.path} is from a newer Hearth (schema {version} > "
@@ -302,13 +316,38 @@ class PolicyStore:
 
     # Mute.
 
-    def mute_states(self, sites: tuple[str, ...]) -> dict[str, MuteRecord]:
+    def mute_states(self) -> dict[str, MuteRecord]:
+        """The stored states; a site without one is not here (start_sites decides for it)."""
         with self._lock:
             rows = self._db.execute(
                 "SELECT site, muted, changed_at, changed_by FROM mute"
             ).fetchall()
-        stored = {row[0]: MuteRecord(row[0], bool(row[1]), row[2], row[3]) for row in rows}
-        return {site: stored.get(site, MuteRecord(site, False, 0.0, "default")) for site in sites}
+        return {row[0]: MuteRecord(row[0], bool(row[1]), row[2], row[3]) for row in rows}
+
+    def start_sites(self, sites: tuple[str, ...]) -> SiteStart:
+        """Every configured site with a stored state: a new store's sites are stored unmuted, a
+        site missing from an existing store is stored muted; both audited."""
+        now = time.time()
+        with self._transaction() as db:
+            rows = db.execute("SELECT site, muted, changed_at, changed_by FROM mute").fetchall()
+            records = {row[0]: MuteRecord(row[0], bool(row[1]), row[2], row[3]) for row in rows}
+            missing = sorted(site for site in sites if site not in records)
+            initial = not rows and self.created
+            actor = "policy (new store)" if initial else "policy (no stored state)"
+            for site in missing:
+                record = MuteRecord(site, not initial, now, actor)
+                db.execute(
+                    "INSERT INTO mute(site, muted, changed_at, changed_by) VALUES (?, ?, ?, ?)",
+                    (site, int(record.muted), now, actor),
+                )
+                detail = "muted" if record.muted else "unmuted"
+                self._audit(db, "mute", "", site, 1, actor, detail)
+                records[site] = record
+        return SiteStart(
+            {site: records[site] for site in sites},
+            missing if initial else [],
+            [] if initial else missing,
+        )
 
     def set_mute(self, site: str, muted: bool, changed_by: str) -> MuteRecord:
         record = MuteRecord(site, muted, time.time(), changed_by)
