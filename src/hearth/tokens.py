@@ -19,6 +19,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from hearth import private_files
+
 KEY_BYTES = 32
 
 
@@ -43,16 +45,30 @@ def load_or_create_key(path: Path) -> bytes:
     """The signing key; created (0600) on first use so no installation shares a default secret."""
     path = path.expanduser()
     if path.exists():
-        key = bytes.fromhex(path.read_text().strip())
-        if len(key) < 16:
-            raise ValueError(f"session key in {path} is too short; delete it to generate a new one")
-        return key
+        return read_key(path)
+    key = new_key()
+    save_new_key(path, key)
+    return key
+
+
+def new_key() -> bytes:
+    return secrets.token_bytes(KEY_BYTES)
+
+
+def read_key(path: Path) -> bytes:
+    key = bytes.fromhex(path.expanduser().read_text().strip())
+    if len(key) < 16:
+        raise ValueError(f"key in {path} is too short; delete it to generate a new one")
+    return key
+
+
+def save_new_key(path: Path, key: bytes) -> None:
+    """Write a new key file (0600, in a 0700 directory); never overwrites an existing one."""
+    path = path.expanduser()
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    key = secrets.token_bytes(KEY_BYTES)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
         handle.write(key.hex())
-    return key
 
 
 def _b64(data: bytes) -> str:
@@ -158,17 +174,4 @@ class TokenLedger:
                 raise TokenError("ledger_full", "too many sessions at once")
             self._used[claims.session_id] = claims.expires_at
             if self.path is not None:
-                write_private(self.path, json.dumps(self._used))
-
-
-def write_private(path: Path, text: str) -> None:
-    """Replace the file atomically with text, readable by its owner only (0600, in a 0700
-    directory created if missing)."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    partial = path.with_name(f".{path.name}.partial")
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(partial, path)
+                private_files.write_private(self.path, json.dumps(self._used))

@@ -286,7 +286,7 @@ class PolicyApi(policy_pb2_grpc.PolicyServicer):
         self, request: policy_pb2.VerifyRequest, context: grpc.aio.ServicerContext
     ) -> policy_pb2.VerifyReply:
         metrics.MESSAGES_IN.labels(SERVICE, "privacy_verify").inc()
-        check = await asyncio.to_thread(self.writer.store.verify)
+        check = await asyncio.to_thread(self.writer.store.verify, self.writer.seen_heads)
         self.writer.show_chain(check.ok, check.head)
         if not check.ok:
             log.error("audit chain does not verify: %s", check.problem)

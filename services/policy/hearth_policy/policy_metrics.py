@@ -62,6 +62,11 @@ AUDIT_HEAD = Gauge(
 AUDIT_VALID = Gauge(
     "hearth_audit_chain_valid", "1 when the audit chain verified at the last check, else 0"
 )
+AUDIT_CHECKPOINT_MATCH = Gauge(
+    "hearth_audit_checkpoint_match",
+    "1 when, at policy's start, the audit chain held the head checkpointed outside the database; "
+    "0 when it was cut short or rewritten from some entry",
+)
 SESSION_OUTCOMES = (
     "intent",
     "not_recognized",

@@ -17,9 +17,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hearth_policy.audit import AuditEntry, AuditHead, ChainCheck, check_chain, entry_hash
+from hearth_policy.audit import (
+    AuditEntry,
+    AuditHead,
+    ChainCheck,
+    ChainKey,
+    check_chain,
+    entry_hash,
+)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 MIGRATIONS: dict[int, str] = {
     1: """
     CREATE TABLE mute (
@@ -69,7 +76,13 @@ MIGRATIONS: dict[int, str] = {
     3: """
     ALTER TABLE items ADD COLUMN trigger TEXT NOT NULL DEFAULT 'wake_word';
     """,
+    4: """
+    INSERT INTO settings(key, value) SELECT 'audit_keyed_from',
+        COALESCE(MAX(seq), (SELECT seq FROM audit_anchor), 0) + 1 FROM audit;
+    """,
 }
+"""Version 4 keys the audit chain: entries from then on are HMAC-SHA256 with the audit key; the
+entries before it keep their plain SHA-256 (the first keyed entry protects them)."""
 
 RETENTION_CLASSES = ("audio", "transcript", "intent", "session")
 """What Hearth can keep: audio clips (only when the owner opts in), transcripts, intents, and the
@@ -182,7 +195,8 @@ record mute changes, serve reads and exports, and delete (each with its audit en
 class PolicyStore:
     """Small synchronous store; calls are quick and serialised by a lock."""
 
-    def __init__(self, path: Path, max_bytes: int | None = None) -> None:
+    def __init__(self, path: Path, max_bytes: int | None = None, *, audit_key: bytes) -> None:
+        """audit_key: the key of the audit chain's HMAC, kept apart from the database."""
         self.path = path
         self._lock = threading.Lock()
         try:
@@ -191,6 +205,10 @@ class PolicyStore:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
             self._migrate()
+            keyed_from = self._db.execute(
+                "SELECT value FROM settings WHERE key = 'audit_keyed_from'"
+            ).fetchone()
+            self._chain_key = ChainKey(audit_key, int(keyed_from[0]) if keyed_from else 1)
             self._max_pages: int | None = None
             if max_bytes is not None:
                 page_size = int(self._db.execute("PRAGMA page_size").fetchone()[0])
@@ -270,7 +288,7 @@ class PolicyStore:
         entry = AuditEntry(
             seq, at, action, retention_class, site, count, actor, detail, self._head.hash
         )
-        digest = entry_hash(entry)
+        digest = entry_hash(entry, self._chain_key.for_entry(seq))
         db.execute(
             "INSERT INTO audit(seq, at, action, class, site, count, actor, detail, prev, hash) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -282,9 +300,10 @@ class PolicyStore:
         with self._lock:
             return self._head
 
-    def verify(self) -> ChainCheck:
-        """Recompute the whole chain from the stored entries; the head this process wrote last must
-        still be there, so entries removed from the end are found too."""
+    def verify(self, seen_heads: Sequence[tuple[AuditHead, str]] = ()) -> ChainCheck:
+        """Recompute the whole chain from the stored entries; the head this process wrote last
+        and every head in seen_heads (e.g. the checkpoint outside the database) must still be
+        there, so entries removed from the end, or a chain rewritten from some entry, are found."""
         with self._lock:
             remembered = self._head
             anchor = self._db.execute("SELECT seq, hash FROM audit_anchor").fetchone()
@@ -294,7 +313,15 @@ class PolicyStore:
             ).fetchall()
         entries = [(AuditEntry(*row[:9]), row[9]) for row in rows]
         start = AuditHead(anchor[0], anchor[1], 0.0) if anchor else AuditHead.genesis()
-        return check_chain(start, entries, expected_head=remembered)
+        return check_chain(
+            start, entries, self._chain_key, [(remembered, "this policy process"), *seen_heads]
+        )
+
+    def record_verify_failure(self, problem: str) -> None:
+        """An entry saying the chain did not verify at start: the finding stays in the chain
+        itself, after new entries have moved the checkpoint on."""
+        with self._transaction() as db:
+            self._audit(db, "verify", "", "", 0, "policy", problem[:300])
 
     def record_settings(self, settings: dict[str, object], actor: str) -> bool:
         """Audit a change of the privacy settings since the last start; True when they changed."""
