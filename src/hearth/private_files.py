@@ -11,6 +11,14 @@ from pathlib import Path
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
+PRIVATE_UMASK = 0o077
+"""Every process of Hearth creates its files with this umask: whatever it (or SQLite, or the
+broker it starts) creates is its owner's only, without each place having to remember."""
+
+
+def create_privately() -> None:
+    """Set the process's umask so new files are 0600 and new directories 0700."""
+    os.umask(PRIVATE_UMASK)
 
 
 def private_dir(path: Path) -> Path:
@@ -34,6 +42,9 @@ def write_private(path: Path, text: str) -> None:
 
 
 def make_private(path: Path) -> None:
-    """Make an existing file 0600 (e.g. one SQLite created with the process's umask)."""
-    if path.exists():
+    """Make an existing file 0600, or an existing directory 0700 (left by an older Hearth, or
+    created with a wider umask)."""
+    if path.is_dir():
+        path.chmod(DIR_MODE)
+    elif path.exists():
         path.chmod(FILE_MODE)

@@ -20,7 +20,7 @@ from typing import ClassVar, TypeVar
 
 from pydantic import Field
 
-from hearth import __version__, events, logs, metrics, rpc, topics
+from hearth import __version__, events, logs, metrics, private_files, rpc, topics
 from hearth.bus import Bus, LastWill
 from hearth.bus import Subscription as Sub
 from hearth.settings import CommonSettings, Frozen, SettingsError, load_settings
@@ -211,6 +211,8 @@ def service_main(
         print(f"hearth-{name}: {exc}", file=sys.stderr)
         return 2
     logs.configure(name, common.log_level)
+    private_files.create_privately()
+    private_files.make_private(common.data_path)
     try:
         service = build(common, section)
     except (SettingsError, ValueError) as exc:

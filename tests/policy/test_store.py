@@ -249,3 +249,15 @@ def test_a_chain_recomputed_without_the_key_does_not_verify(store: PolicyStore) 
     store.keep(_session("kitchen", "a"))
     other = PolicyStore(store.path, audit_key=b"another key, not the audit key!!")
     assert not other.verify().ok
+
+
+def test_an_existing_store_readable_by_others_is_made_private(tmp_path: Path) -> None:
+    path = tmp_path / "data" / "policy.db"
+    PolicyStore(path, audit_key=AUDIT_KEY).close()
+    path.parent.chmod(0o755)
+    path.chmod(0o644)
+    store = PolicyStore(path, audit_key=AUDIT_KEY)
+    store.keep(_session("kitchen", "a"))
+    for file in (path, path.with_name("policy.db-wal"), path.with_name("policy.db-shm")):
+        assert file.stat().st_mode & 0o077 == 0, file
+    assert path.parent.stat().st_mode & 0o077 == 0

@@ -8,6 +8,7 @@ with them. Every method is one short transaction under one lock; callers run the
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 import time
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from hearth import private_files
 from hearth_policy.audit import (
     AuditEntry,
     AuditHead,
@@ -200,9 +202,10 @@ class PolicyStore:
         self.path = path
         self._lock = threading.Lock()
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            self._make_private()
             self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")
+            self._make_private()
             self._db.execute("PRAGMA synchronous=FULL")
             self._migrate()
             keyed_from = self._db.execute(
@@ -219,6 +222,15 @@ class PolicyStore:
             raise StoreError(
                 f"policy store {path} is unreadable ({exc}); move it aside to start fresh"
             ) from exc
+
+    def _make_private(self) -> None:
+        """The store's directory 0700, the database and its WAL files 0600: what was said is
+        not for the other users of the machine (a store from an older Hearth was 0644)."""
+        private_files.private_dir(self.path.parent)
+        for suffix in ("", "-wal", "-shm"):
+            private_files.make_private(self.path.with_name(self.path.name + suffix))
+        if not self.path.exists():
+            os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, private_files.FILE_MODE))
 
     def _migrate(self) -> None:
         version = self._db.execute("PRAGMA user_version").fetchone()[0]

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from google.protobuf.message import Message
 
-from hearth import broker, logs, topics
+from hearth import broker, logs, private_files, topics
 from hearth.bus import Bus, Handler
 from hearth.cli.watch import describe
 from hearth.service import ServiceSection
@@ -278,7 +278,7 @@ def run(args: argparse.Namespace) -> int:
     except SettingsError as exc:
         print(f"hearth up: {exc}", file=sys.stderr)
         return 2
-    common.data_path.mkdir(parents=True, exist_ok=True)
+    private_files.private_dir(common.data_path)
     logs.configure("up", "warning")
     try:
         return asyncio.run(_up(common, args))
