@@ -18,6 +18,7 @@ from typing import Generic, TypeVar
 
 from google.protobuf.message import Message
 
+from hearth.settings import SITE_NAME_PATTERN
 from hearth.v1 import events_pb2
 
 ROOT = "hearth/v1"
@@ -27,7 +28,26 @@ PEOPLE = "people"
 """Producer of requests people and their tools make (the CLI, a button, an automation)."""
 
 MessageT = TypeVar("MessageT", bound=Message, covariant=True)
-_PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+_SITE_NAME = re.compile(SITE_NAME_PATTERN)
+_NOT_IN_A_LEVEL = re.compile(r"[/+#\x00]")
+"""A level separator or a wildcard in a value would change where a message goes."""
+
+
+def is_site_name(value: str) -> bool:
+    """Lowercase letters, digits, '_' and '-': what configured sites are (CommonSettings)."""
+    return bool(_SITE_NAME.fullmatch(value))
+
+
+def _checked(placeholder: str, value: str) -> str:
+    if placeholder == "site" and not is_site_name(value):
+        raise ValueError(
+            f"{value!r} is not a site name (lowercase letters, digits, '_', '-'); "
+            "it cannot go into a topic"
+        )
+    if not value or _NOT_IN_A_LEVEL.search(value):
+        raise ValueError(f"{placeholder} {value!r} cannot go into a topic ('/', '+', '#', empty)")
+    return value
 
 
 @dataclass(frozen=True)
@@ -48,9 +68,10 @@ class EventKind(Generic[MessageT]):
     """Shown to people watching one site (`hearth up`, `hearth run-file`)."""
 
     def topic(self, *values: str) -> str:
-        """The topic for these placeholder values (usually the site)."""
+        """The topic for these placeholder values (usually the site); a value that is not a site
+        name where a site goes, or that holds a '/', '+' or '#', is refused (ValueError)."""
         parts = iter(values)
-        topic = _PLACEHOLDER.sub(lambda _: next(parts), self.pattern)
+        topic = _PLACEHOLDER.sub(lambda m: _checked(m.group(1), next(parts, "")), self.pattern)
         if next(parts, None) is not None:
             raise ValueError(f"{self.name} takes {self.pattern.count('{')} topic values")
         return f"{ROOT}/{topic}"
