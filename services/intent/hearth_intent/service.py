@@ -132,6 +132,14 @@ class IntentService(Service):
         if site not in self.common.sites:
             self.reject("transcript", "unknown_site", f"transcript for unknown site {site!r}")
             return
+        if len(transcript.text) > events.MAX_TRANSCRIPT_CHARS:
+            self.reject(
+                "transcript",
+                "too_long",
+                f"transcript of {len(transcript.text)} characters from site {site} (at most "
+                f"{events.MAX_TRANSCRIPT_CHARS}; stt never sends more)",
+            )
+            return
         latency = events.seconds_since(transcript.header.sent_at)
         if latency is not None:
             metrics.HOP_LATENCY.labels("transcript_to_intent").observe(latency)

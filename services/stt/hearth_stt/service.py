@@ -11,7 +11,7 @@ import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import grpc
 
@@ -39,6 +39,7 @@ from hearth_stt.stt_metrics import (
     REAL_TIME_FACTOR,
     REFUSED,
     SNAPPED,
+    TRANSCRIPTS_CUT,
     UNSURE,
     VOCABULARY_WORDS,
 )
@@ -163,7 +164,20 @@ class SttService(Service):
 
     def understand(self, result: FinalResult) -> Understood:
         """The transcript to publish (blocking, a few ms): in grammar mode only vocabulary
-        sentences, or what the intent service must match exactly; in open mode what was heard."""
+        sentences, or what the intent service must match exactly; in open mode what was heard.
+        Never longer than events.MAX_TRANSCRIPT_CHARS."""
+        understood = self._understand(result)
+        if len(understood.text) <= events.MAX_TRANSCRIPT_CHARS:
+            return understood
+        log.warning(
+            "transcript of %d characters cut to the %d-character limit",
+            len(understood.text),
+            events.MAX_TRANSCRIPT_CHARS,
+        )
+        TRANSCRIPTS_CUT.inc()
+        return replace(understood, text=events.cut_transcript(understood.text))
+
+    def _understand(self, result: FinalResult) -> Understood:
         assert self.engine is not None
         if self.engine.mode != "grammar":
             text = normalise(result.text, self.settings.wake_phrases)
