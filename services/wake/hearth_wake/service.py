@@ -29,6 +29,7 @@ from hearth_wake.wake_metrics import (
     LISTENING,
     MODEL_LOAD,
     SCORES,
+    STREAMS_REFUSED,
     VERIFIER_REJECTIONS,
 )
 
@@ -193,8 +194,32 @@ class WakeApi(wake_pb2_grpc.WakeServicer):
 
     def __init__(self, service: WakeService) -> None:
         self.service = service
+        self.open_streams = 0
 
     async def Detect(
+        self,
+        request_iterator: AsyncIterator[wake_pb2.DetectRequest],
+        context: grpc.aio.ServicerContext,
+    ) -> AsyncIterator[wake_pb2.DetectResponse]:
+        limit = self.service.settings.max_detect_streams
+        if self.open_streams >= limit:
+            STREAMS_REFUSED.inc()
+            self.service.reject(
+                "detect_stream", "too_many_streams", f"too many streams: {limit} already open"
+            )
+            await context.abort(
+                grpc.StatusCode.RESOURCE_EXHAUSTED,
+                f"the wake service serves at most {limit} stream{'s' if limit > 1 else ''} at "
+                "once (wake.max_detect_streams)",
+            )
+        self.open_streams += 1
+        try:
+            async for response in self._detect(request_iterator, context):
+                yield response
+        finally:
+            self.open_streams -= 1
+
+    async def _detect(
         self,
         request_iterator: AsyncIterator[wake_pb2.DetectRequest],
         context: grpc.aio.ServicerContext,
