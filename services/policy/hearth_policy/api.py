@@ -16,6 +16,7 @@ from hearth_policy import policy_metrics as pm
 from hearth_policy.audit import AuditHead
 from hearth_policy.mute import MuteControl, MuteNotStored
 from hearth_policy.push_to_talk import NoMicrophone, PushToTalk
+from hearth_policy.rate_limit import RateLimiter
 from hearth_policy.recorder import SessionRecorder
 from hearth_policy.retention import Retention
 from hearth_policy.sessions import SessionDesk
@@ -39,6 +40,7 @@ class PolicyApi(policy_pb2_grpc.PolicyServicer):
         retention: Retention,
         writer: StoreWriter,
         reject: Reject,
+        limits: dict[str, RateLimiter],
     ) -> None:
         self.lease_s = lease_s
         """How long a capture grant holds; grants are renewed three times as often."""
@@ -49,6 +51,9 @@ class PolicyApi(policy_pb2_grpc.PolicyServicer):
         self.retention = retention
         self.writer = writer
         self.reject = reject
+        self.limits = limits
+        """A token bucket per rate-limited method (privacy_forget, privacy_export,
+        session_request)."""
 
     # Capture, sessions, mute.
 
@@ -89,6 +94,8 @@ class PolicyApi(policy_pb2_grpc.PolicyServicer):
         self, request: policy_pb2.SessionRequest, context: grpc.aio.ServicerContext
     ) -> policy_pb2.SessionGrant:
         metrics.MESSAGES_IN.labels(SERVICE, "session_request").inc()
+        site = request.site if self.mute.knows(request.site) else "unknown"
+        await self._within_rate("session_request", site, context)
         return await self.sessions.request_session(request)
 
     async def Listen(
@@ -147,6 +154,17 @@ class PolicyApi(policy_pb2_grpc.PolicyServicer):
             f"unknown site {site!r}; known: {', '.join(self.mute.records)}",
         )
 
+    async def _within_rate(self, kind: str, key: str, context: grpc.aio.ServicerContext) -> None:
+        """Refuse the call when its key asked too often. The key is the site for now; once calls
+        are authenticated, the caller's identity belongs in it (one caller, one bucket)."""
+        limiter = self.limits[kind]
+        if limiter.allow(key):
+            return
+        pm.RATE_LIMITED.labels(kind).inc()
+        detail = f"too many {kind} requests for {key}: {limiter.describe()}"
+        self.reject(kind, "rate_limited", detail)
+        await context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED, detail)
+
     # Privacy.
 
     async def Report(
@@ -200,6 +218,7 @@ class PolicyApi(policy_pb2_grpc.PolicyServicer):
     ) -> AsyncIterator[policy_pb2.HeldItem]:
         metrics.MESSAGES_IN.labels(SERVICE, "privacy_export").inc()
         await self._known_site(request.site, "privacy_export", context, allow_all=True)
+        await self._within_rate("privacy_export", request.site or "all", context)
         items = await self.writer.write(
             lambda store: store.export(request.site or None, request.requested_by or "grpc"),
             "export",
@@ -223,6 +242,7 @@ class PolicyApi(policy_pb2_grpc.PolicyServicer):
     ) -> policy_pb2.ForgetReply:
         metrics.MESSAGES_IN.labels(SERVICE, "privacy_forget").inc()
         await self._known_site(request.site, "privacy_forget", context, allow_all=True)
+        await self._within_rate("privacy_forget", request.site or "all", context)
         scope = await self._scope(request, context)
         actor = request.requested_by or "grpc"
         result = await self.writer.write(

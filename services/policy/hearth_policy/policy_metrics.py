@@ -67,6 +67,12 @@ AUDIT_CHECKPOINT_MATCH = Gauge(
     "1 when, at policy's start, the audit chain held the head checkpointed outside the database; "
     "0 when it was cut short or rewritten from some entry",
 )
+RATE_LIMITED = Counter(
+    "hearth_policy_rate_limited_total",
+    "Requests refused because their caller (or site) asked too often",
+    ["kind"],
+)
+RATE_LIMITED_KINDS = ("privacy_forget", "privacy_export", "session_request")
 SESSION_OUTCOMES = (
     "intent",
     "not_recognized",
@@ -86,6 +92,8 @@ def create_series(sites: tuple[str, ...]) -> None:
         MUTED_WITHOUT_STATE.labels(site)
         for outcome in SESSION_OUTCOMES:
             SESSIONS.labels(site, outcome)
+    for kind in RATE_LIMITED_KINDS:
+        RATE_LIMITED.labels(kind)
     for retention_class in RETENTION_CLASSES:
         PURGED.labels(retention_class)
         FORGOTTEN.labels(retention_class)

@@ -31,6 +31,7 @@ from hearth_policy.audit_checkpoint import (
 from hearth_policy.ledger import SessionLedger
 from hearth_policy.mute import MuteControl, start_sites
 from hearth_policy.push_to_talk import PushToTalk
+from hearth_policy.rate_limit import RateLimiter
 from hearth_policy.recorder import SessionRecorder
 from hearth_policy.retention import Retention
 from hearth_policy.sessions import SessionDesk
@@ -128,8 +129,19 @@ class PolicyService(Service):
             retention=self.retention,
             writer=self.writer,
             reject=self.reject,
+            limits=self._rate_limits(),
         )
         return (lambda server: policy_pb2_grpc.add_PolicyServicer_to_server(api, server),)
+
+    def _rate_limits(self) -> dict[str, RateLimiter]:
+        privacy = (self.settings.privacy_requests_per_s, self.settings.privacy_request_burst)
+        return {
+            "privacy_forget": RateLimiter(*privacy),
+            "privacy_export": RateLimiter(*privacy),
+            "session_request": RateLimiter(
+                self.settings.session_requests_per_s, self.settings.session_request_burst
+            ),
+        }
 
     def subscriptions(self) -> Sequence[Sub]:
         recorder = self.recorder
