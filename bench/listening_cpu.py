@@ -131,12 +131,14 @@ def measure_idle(stack: Stack, seconds: float) -> dict[str, float]:
 
 async def stream_sites(stack: Stack, wav: Path, sites: tuple[str, ...]) -> dict[str, Any]:
     """Play wav in real time from every site at once through the real pipeline; measure around the playback only."""
+    from hearth import identity
     from hearth.settings import load_settings
     from hearth_audio.pipeline import SitePipeline
     from hearth_audio.settings import AudioSettings
     from hearth_audio.sources import FileSource
 
     common, audio = load_settings("audio", AudioSettings, stack.config_path)
+    microphones = identity.resolve(common, "audio")  # as the base's audio service
     pipelines = []
     for index, site in enumerate(sites):
         settings = audio.model_copy(
@@ -155,7 +157,7 @@ async def stream_sites(stack: Stack, wav: Path, sites: tuple[str, ...]) -> dict[
         source.samples = np.roll(
             source.samples, -int(index * source.samples.size / max(1, len(sites)))
         )
-        pipelines.append(SitePipeline(common, settings, source, "bench-listening"))
+        pipelines.append(SitePipeline(common, settings, source, "bench-listening", microphones))
     try:
         for pipeline in pipelines:
             await pipeline.start()

@@ -404,15 +404,14 @@ def _quantiles(h: Histogram) -> dict[str, float | None]:
 # ---------------------------------------------------------------- one broker hop
 
 
-def broker_hop_paho(port: int, messages: int = BROKER_MESSAGES) -> dict[str, float | int | None]:
+def broker_hop_paho(stack: Stack, messages: int = BROKER_MESSAGES) -> dict[str, float | int | None]:
     """QoS 1 publish → delivery to a subscriber in this process, one message in flight at a time.
 
     Raw paho-mqtt on both ends: the cost of Mosquitto plus the MQTT client, nothing of Hearth's.
     """
-    import paho.mqtt.client as mqtt
-    from paho.mqtt.enums import CallbackAPIVersion
+    from hearth import topics
 
-    topic = f"hearth/bench/hop/{int(time.time() * 1000)}"
+    topic = topics.PROBE.topic(f"hop-{int(time.time() * 1000)}")
     arrived = threading.Event()
     subscribed = threading.Event()
     received_at: list[float] = []
@@ -421,20 +420,12 @@ def broker_hop_paho(port: int, messages: int = BROKER_MESSAGES) -> dict[str, flo
         received_at.append(time.perf_counter())
         arrived.set()
 
-    sub = mqtt.Client(
-        callback_api_version=CallbackAPIVersion.VERSION2,
-        client_id="bench-hop-sub",
-        protocol=mqtt.MQTTv5,
-    )
+    sub = stack.mqtt_client("hearth", client_id="bench-hop-sub")
     sub.on_message = on_message
     sub.on_subscribe = lambda *_a: subscribed.set()
-    pub = mqtt.Client(
-        callback_api_version=CallbackAPIVersion.VERSION2,
-        client_id="bench-hop-pub",
-        protocol=mqtt.MQTTv5,
-    )
+    pub = stack.mqtt_client("hearth", client_id="bench-hop-pub")
     for client in (sub, pub):
-        client.connect("127.0.0.1", port)
+        client.connect("127.0.0.1", stack.mqtt_port)
         client.loop_start()
     try:
         sub.subscribe(topic, qos=1)
@@ -461,20 +452,22 @@ def broker_hop_bus(stack: Stack, messages: int = BROKER_MESSAGES) -> dict[str, f
 
     This is what one service-to-service event costs inside Hearth.
     """
+    from hearth import identity, topics
     from hearth.bus import Bus
     from hearth.settings import MqttSettings
     from hearth.v1 import events_pb2
 
     async def measure() -> list[float]:
         settings = MqttSettings(host="127.0.0.1", port=stack.mqtt_port)
-        topic = f"hearth/bench/bus/{int(time.time() * 1000)}"
+        topic = topics.PROBE.topic(f"bus-{int(time.time() * 1000)}")
         loop = asyncio.get_running_loop()
         arrived: asyncio.Queue[float] = asyncio.Queue()
 
         async def handler(_topic: str, _message: events_pb2.Transcript) -> None:
             arrived.put_nowait(time.perf_counter())
 
-        sub, pub = Bus(settings, "bench-sub"), Bus(settings, "bench-pub")
+        owner = identity.Identity.of(identity.SecretsLayout(stack.secrets), "hearth")
+        sub, pub = Bus(settings, "bench-sub", owner), Bus(settings, "bench-pub", owner)
         sub.subscribe(topic, events_pb2.Transcript, handler, "bench")
         for bus in (sub, pub):
             await bus.connect()
@@ -603,7 +596,7 @@ def main(argv: list[str] | None = None) -> int:
                 runs.append(run_commands(stack, utterances, fast=False))
             print(f"broker hop: {args.broker_messages} QoS 1 messages …", flush=True)
             broker = {
-                "paho": broker_hop_paho(stack.mqtt_port, args.broker_messages),
+                "paho": broker_hop_paho(stack, args.broker_messages),
                 "hearth_bus": broker_hop_bus(stack, args.broker_messages),
             }
         finally:

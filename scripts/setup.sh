@@ -26,15 +26,23 @@ if (( DEV )); then
   [[ -d /usr/share/festival/voices/english/kal_diphone ]] || need_packages+=(festvox-kallpc16k)
   command -v flite >/dev/null 2>&1 || need_packages+=(flite)
 fi
+SUDO=""
+[[ "$(id -u)" != 0 ]] && SUDO="sudo"
 if (( ${#need_packages[@]} )); then
   echo "setup: installing ${need_packages[*]}"
-  SUDO=""
-  [[ "$(id -u)" != 0 ]] && SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_packages[@]}" >/dev/null
   # Debian starts a system-wide Mosquitto on port 1883; Hearth runs its own on 1884 and leaves that one alone.
   # Likewise Debian's prometheus package may start a system Prometheus on 9090: the tests run their own
   # on a free port with their own data directory and never use it.
+fi
+# docker-compose (Debian's): the tests validate deploy/*.yaml with `docker-compose config`. Without
+# the Docker engine it recommends: nothing here runs a container.
+if (( DEV )) && ! command -v docker-compose >/dev/null 2>&1; then
+  echo "setup: installing docker-compose (without a Docker engine)"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+    docker-compose >/dev/null
 fi
 
 if [[ ! -x "$VENV/bin/python" ]]; then

@@ -101,6 +101,19 @@ class Stack:
     def endpoint(self, service: str) -> str:
         return str(self.config["endpoints"][service])
 
+    @property
+    def secrets(self) -> Path:
+        """The secrets `hearth up` made on its first run (the data dir's `secrets`)."""
+        return Path(self.config["data_dir"]) / "secrets"
+
+    def mqtt_client(self, identity: str = "hearth", client_id: str = "") -> Any:
+        """A paho client (not yet connected) that logs in to the stack's broker as `identity`."""
+        return mqtt_client_as(self.secrets, identity, client_id)
+
+    def channel(self, service: str, identity: str = "hearth") -> Any:
+        """A blocking gRPC channel to `service`, presenting `identity`'s certificate."""
+        return grpc_channel_as(self.secrets, self.endpoint(service), identity)
+
     def hearth_command(self) -> list[str]:
         return [sys.executable, "-m", "hearth", "--config", str(self.config_path)]
 
@@ -269,22 +282,45 @@ def events_of(result: subprocess.CompletedProcess[str]) -> list[dict[str, Any]]:
     return [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
 
 
+def mqtt_client_as(secrets: Path, identity: str, client_id: str = "") -> Any:
+    """A paho MQTT v5 client with `identity`'s broker login over TLS (the home's CA)."""
+    import ssl
+
+    import paho.mqtt.client as mqtt
+    from paho.mqtt.enums import CallbackAPIVersion
+
+    client = mqtt.Client(
+        callback_api_version=CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv5
+    )
+    client.username_pw_set(identity, (secrets / "mqtt" / f"{identity}.password").read_text())
+    client.tls_set(ca_certs=str(secrets / "ca.crt"), tls_version=ssl.PROTOCOL_TLS_CLIENT)
+    return client
+
+
+def grpc_channel_as(secrets: Path, address: str, identity: str) -> Any:
+    """A blocking gRPC channel presenting `identity`'s certificate."""
+    import grpc
+
+    credentials = grpc.ssl_channel_credentials(
+        root_certificates=(secrets / "ca.crt").read_bytes(),
+        private_key=(secrets / "identities" / f"{identity}.key").read_bytes(),
+        certificate_chain=(secrets / "identities" / f"{identity}.crt").read_bytes(),
+    )
+    return grpc.secure_channel(address, credentials)
+
+
 class EventWatcher:
-    """Subscribes to every Hearth topic of a stack and keeps (topic, payload dict) pairs."""
+    """Subscribes to every Hearth topic of a stack, as the owner, and keeps (topic, payload dict)
+    pairs."""
 
     def __init__(self, stack: Stack, topic_filter: str = "hearth/v1/#") -> None:
         import json
-
-        import paho.mqtt.client as mqtt
-        from paho.mqtt.enums import CallbackAPIVersion
 
         self.events: list[tuple[str, dict[str, Any]]] = []
         self.raw: list[tuple[str, bytes]] = []
         self._lock = threading.RLock()  # wait_for's predicate may call seen()
         self._json = json
-        self.client = mqtt.Client(
-            callback_api_version=CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5
-        )
+        self.client = stack.mqtt_client()
         self.client.on_message = self._on_message
         self.client.on_connect = lambda c, *_: c.subscribe(topic_filter, qos=1)
         self.client.connect("127.0.0.1", stack.mqtt_port)
@@ -360,18 +396,32 @@ MOSQUITTO = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
 
 
 class Broker:
-    """A real Mosquitto with persistence, so sessions survive a clean restart."""
+    """A real Mosquitto secured as `hearth up` secures it (TLS, a login per identity, the ACL), with
+    persistence so sessions survive a clean restart. Its secrets are `hearth init`'s, in
+    `<tmp>/data/secrets`: a service configured with `data_dir: <tmp>/data` finds its identity."""
 
-    def __init__(self, tmp: Path) -> None:
+    def __init__(self, tmp: Path, satellites: tuple[str, ...] = ("kitchen",)) -> None:
+        from hearth import broker, identity
+        from hearth.settings import CommonSettings, MqttSettings
+
         self.port = free_port()
-        self.conf = tmp / "mosquitto.conf"
-        store = tmp / "store"
-        store.mkdir()
-        self.conf.write_text(
-            f"listener {self.port} 127.0.0.1\nallow_anonymous true\npersistence "
-            f"true\npersistence_location {store}/\nuser root\n"
+        self.secrets = tmp / "data" / "secrets"
+        identity.ensure_secrets(self.secrets, satellites)
+        common = CommonSettings(
+            data_dir=tmp / "broker", secrets_dir=self.secrets, mqtt=MqttSettings(port=self.port)
         )
+        self.conf = broker.write_config(common, tmp / "broker")
         self.process: subprocess.Popen[bytes] | None = None
+
+    def identity(self, name: str) -> Any:
+        """The `hearth.identity.Identity` of `name`, for a Bus or a channel."""
+        from hearth.identity import Identity, SecretsLayout
+
+        return Identity.of(SecretsLayout(self.secrets), name)
+
+    def client(self, identity: str, client_id: str = "") -> Any:
+        """A paho client (not yet connected) logged in as `identity`."""
+        return mqtt_client_as(self.secrets, identity, client_id)
 
     def start(self) -> None:
         self.process = subprocess.Popen(

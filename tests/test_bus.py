@@ -7,7 +7,6 @@ import asyncio
 import time
 
 import paho.mqtt.client as mqtt
-from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
@@ -18,18 +17,14 @@ from tests import timeouts
 from tests.support import Broker
 
 
-def _persistent_subscriber(port: int, topic: str, received: list[bytes]) -> mqtt.Client:
-    client = mqtt.Client(
-        callback_api_version=CallbackAPIVersion.VERSION2,
-        client_id="test-subscriber",
-        protocol=mqtt.MQTTv5,
-    )
+def _persistent_subscriber(broker: Broker, topic: str, received: list[bytes]) -> mqtt.Client:
+    client = broker.client("policy", client_id="test-subscriber")
     client.on_message = lambda _c, _u, msg: received.append(bytes(msg.payload))
     client.on_connect = lambda c, *_: c.subscribe(topic, qos=1)
     props = Properties(PacketTypes.CONNECT)
     props.SessionExpiryInterval = 600
     client.reconnect_delay_set(0.2, 1)
-    client.connect("127.0.0.1", port, clean_start=False, properties=props)
+    client.connect("127.0.0.1", broker.port, clean_start=False, properties=props)
     client.loop_start()
     return client
 
@@ -47,17 +42,19 @@ def test_event_published_while_the_broker_is_down_is_delivered_after_it_returns(
     broker: Broker,
 ) -> None:
     received: list[bytes] = []
-    subscriber = _persistent_subscriber(broker.port, "hearth/v1/test/#", received)
+    subscriber = _persistent_subscriber(broker, "hearth/v1/policy/+/mute/set", received)
 
     async def scenario() -> None:
-        bus = Bus(MqttSettings(port=broker.port, reconnect_max_s=1.0), "test")
+        bus = Bus(
+            MqttSettings(port=broker.port, reconnect_max_s=1.0), "test", broker.identity("hearth")
+        )
         await bus.connect()
         assert await bus.wait_connected(timeouts.EVENT_S)
         await asyncio.sleep(0.3)
         broker.stop()
         assert await _until(lambda: not bus.connected, timeouts.EVENT_S)
         bus.publish(
-            "hearth/v1/test/kitchen", events_pb2.MuteCommand(muted=True)
+            "hearth/v1/policy/kitchen/mute/set", events_pb2.MuteCommand(muted=True)
         )  # accepted while the broker is away
         broker.start()
         assert await _until(lambda: bool(received), timeouts.EVENT_S * 2), (
@@ -77,7 +74,7 @@ def test_malformed_payload_never_reaches_the_handler(broker: Broker) -> None:
     handled: list[events_pb2.MuteCommand] = []
 
     async def scenario() -> None:
-        bus = Bus(MqttSettings(port=broker.port), "test")
+        bus = Bus(MqttSettings(port=broker.port), "test", broker.identity("policy"))
 
         async def handler(_topic: str, message: events_pb2.MuteCommand) -> None:
             handled.append(message)
@@ -88,9 +85,7 @@ def test_malformed_payload_never_reaches_the_handler(broker: Broker) -> None:
         await bus.connect()
         assert await bus.wait_connected(timeouts.EVENT_S)
         await asyncio.sleep(0.3)
-        publisher = mqtt.Client(
-            callback_api_version=CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5
-        )
+        publisher = broker.client("hearth")
         publisher.connect("127.0.0.1", broker.port)
         publisher.loop_start()
         for payload in (b"{oops", b'{"muted": "yes"}', b'{"muted": true}'):

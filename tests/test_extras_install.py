@@ -3,10 +3,12 @@
 A clean virtualenv with only the base package runs `hearth`, and `hearth wake train` says which
 extra to install; adding the wake extra (and the speech-embedding model it reads, as
 scripts/setup.sh installs it) runs the wake service without the training code's dependencies.
+Each service's image (deploy/Dockerfile) installs and starts the same way in a clean virtualenv.
 """
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import time
@@ -15,8 +17,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from hearth.topology import STACK, ServiceSpec
 from tests import timeouts
-from tests.support import REPO, Broker, child_env
+from tests.deploy.deployment import BASE_ENV, COMPOSE, dockerfile_stages, resolved
+from tests.support import REPO, Broker, child_env, free_port
 
 pytestmark = pytest.mark.slow
 
@@ -104,6 +108,127 @@ def test_the_wake_extra_runs_the_wake_service_without_the_training_extra(
             if "wake 0.1.0 started" in line or time.monotonic() > deadline:
                 break
         assert any("started" in line for line in lines), "".join(lines[-20:])
+    finally:
+        service.terminate()
+        service.wait(timeouts.STACK_STOP_S)
+        broker.stop()
+
+
+@pytest.fixture(scope="module")
+def build_context(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """What deploy/Dockerfile copies into /opt/hearth-src, copied the same way (no virtualenv, no
+    egg-info or bytecode from this checkout), so a file the image would miss is missed here too."""
+    context = tmp_path_factory.mktemp("context") / "hearth-src"
+    context.mkdir()
+    for copy in dockerfile_stages()["base"].all("COPY"):
+        *sources, _ = copy.split()
+        for source in sources:
+            path = REPO / source
+            if path.is_dir():
+                shutil.copytree(
+                    path,
+                    context / source,
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info"),
+                )
+            else:
+                shutil.copy2(path, context / source)
+    return context
+
+
+def image_pip_installs(target: str, context: Path) -> list[list[str]]:
+    """The `pip install`s of the image of ``target`` (its base stage's first), pointed at the copied
+    context; pip's cache is allowed (the image is built without it only to stay small)."""
+    stages = dockerfile_stages()
+    installs = stages["base"].pip_installs() + stages[target].pip_installs()
+    return [
+        [
+            word.replace("/opt/hearth-src", str(context)) if word != "." else str(context)
+            for word in install
+            if word != "--no-cache-dir"
+        ]
+        for install in installs
+    ]
+
+
+def wait_for_start(service: subprocess.Popen[str], name: str) -> list[str]:
+    deadline = time.monotonic() + timeouts.STACK_START_S
+    lines: list[str] = []
+    assert service.stdout is not None
+    for line in service.stdout:
+        lines.append(line)
+        if f"{name} 0.1.0 started" in line or time.monotonic() > deadline:
+            break
+    return lines
+
+
+@pytest.mark.parametrize("spec", STACK, ids=[spec.name for spec in STACK])
+def test_each_image_installs_its_extra_and_starts_healthy(
+    spec: ServiceSpec, build_context: Path, tmp_path: Path
+) -> None:
+    """Each service installed as its image installs it (deploy/Dockerfile's pip commands, from a
+    copy of the build context, in a clean virtualenv), prepared as compose prepares it (the models
+    step for stt), starts and passes its image's healthcheck."""
+    venv = tmp_path / "env"
+    subprocess.run(
+        [sys.executable, "-m", "venv", str(venv)], check=True, timeout=timeouts.INSTALL_S
+    )
+    for install in image_pip_installs(spec.name, build_context):
+        pip(venv, *install)
+    python = str(venv / "bin" / "python")
+    compose = resolved(COMPOSE, env=BASE_ENV)["services"]
+    broker = Broker(tmp_path)
+    broker.start()
+    section: dict[str, object] = {
+        "metrics_port": free_port(),
+        "grpc_listen": f"127.0.0.1:{free_port()}",
+    }
+    if spec.name == "audio":
+        section = {"metrics_port": section["metrics_port"], "source": "none"}
+    config = tmp_path / "hearth.yaml"
+    config.write_text(
+        yaml.safe_dump(
+            {
+                "data_dir": str(tmp_path / "data"),
+                "mqtt": {"port": broker.port},
+                spec.name: section,
+            }
+        )
+    )
+    env = {**child_env(), "HEARTH_CONFIG": str(config)}
+    if spec.name == "stt":
+        models = compose["models"]["command"]
+        assert models[:3] == ["python", "-m", "hearth"]
+        pulled = subprocess.run(
+            [python, *models[1:]],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=timeouts.INSTALL_S,
+        )
+        assert pulled.returncode == 0, pulled.stdout + pulled.stderr
+    command = compose[spec.name]["command"]
+    assert command[0] == "python"
+    service = subprocess.Popen(
+        [python, *command[1:]],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    try:
+        lines = wait_for_start(service, spec.name)
+        assert any(f"{spec.name} 0.1.0 started" in line for line in lines), "".join(lines[-20:])
+        if spec.name == "stt":
+            assert any("whisper" in line.lower() for line in lines), "".join(lines[-20:])
+        health = subprocess.run(
+            [python, "-m", "hearth.healthcheck", spec.name],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=timeouts.CLI_S,
+        )
+        assert health.returncode == 0, health.stdout + health.stderr
     finally:
         service.terminate()
         service.wait(timeouts.STACK_STOP_S)

@@ -42,6 +42,7 @@ BOUNDED_LABELS = {
     "class",  # retention classes: audio, transcript, intent
     "intent",  # intent names from the configured templates
     "state",  # states named in code
+    "method",  # gRPC methods, named in the protos
 }
 UNBOUNDED_HINTS = (
     "text",

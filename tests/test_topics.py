@@ -23,3 +23,9 @@ def test_valid_sites_and_status_instances_make_topics() -> None:
     with pytest.raises(ValueError):
         topics.status("wake", "host/+")
     assert topics.is_site_name("kitchen") and not topics.is_site_name("kitchen/#")
+
+
+def test_a_filter_may_hold_a_wildcard_value_and_nothing_else_odd() -> None:
+    assert topics.SERVICE_STATUS.filter_with("wake", "+") == "hearth/v1/status/wake/+"
+    with pytest.raises(ValueError):
+        topics.SERVICE_STATUS.filter_with("wake", "a/#")

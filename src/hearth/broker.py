@@ -7,6 +7,7 @@ import pwd
 import shutil
 from pathlib import Path
 
+from hearth.identity import BROKER, SecretsLayout
 from hearth.settings import CommonSettings
 
 MOSQUITTO_CANDIDATES = ("mosquitto", "/usr/sbin/mosquitto", "/usr/local/sbin/mosquitto")
@@ -28,22 +29,31 @@ def find_mosquitto() -> str:
 
 
 def write_config(common: CommonSettings, run_dir: Path) -> Path:
-    """Listen on loopback only; persist retained state (mute, status) across broker restarts.
+    """Listen on loopback only, over TLS, for the identities `hearth init` made; persist retained
+    state (mute, status) across broker restarts.
 
-    Anonymous access is limited to this machine's loopback interface; the compose deployment
-    secures the broker with generated per-service credentials.
+    Nobody is anonymous: every client logs in with its identity's password and reaches only the
+    topics the ACL (made from the event catalogue) gives it, as in the compose deployment.
     """
+    layout = SecretsLayout(common.secrets_path)
     store = common.data_path / "mosquitto"
-    store.mkdir(parents=True, exist_ok=True)
+    store.mkdir(parents=True, exist_ok=True, mode=0o700)
     user = _broker_user()
-    run_dir.mkdir(parents=True, exist_ok=True)
+    run_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     conf = run_dir / "mosquitto.conf"
     conf.write_text(
         "\n".join(
             [
                 "# Written by `hearth up`; edits are overwritten.",
+                "per_listener_settings false",
+                "allow_anonymous false",
+                f"password_file {layout.mqtt_passwd}",
+                f"acl_file {layout.mqtt_acl}",
                 f"listener {common.mqtt.port} 127.0.0.1",
-                "allow_anonymous true",
+                f"cafile {layout.ca_cert}",
+                f"certfile {layout.cert(BROKER)}",
+                f"keyfile {layout.key(BROKER)}",
+                "tls_version tlsv1.2",
                 f"user {user}",
                 "persistence true",
                 f"persistence_location {store}/",

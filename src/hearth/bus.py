@@ -25,6 +25,7 @@ from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
 from hearth import events, metrics
+from hearth.identity import Identity
 from hearth.settings import MqttSettings
 from hearth.topics import EventKind
 
@@ -61,6 +62,7 @@ class Bus:
         self,
         settings: MqttSettings,
         service: str,
+        identity: Identity | None,
         client_id: str | None = None,
         session_expiry_s: int = 0,
     ) -> None:
@@ -91,22 +93,23 @@ class Bus:
         self._client.on_connect = self._on_connect
         self._client.on_disconnect = self._on_disconnect
         self._client.on_message = self._on_message
-        self._configure_auth()
+        self._identity = identity
+        self._logged_in_as: str | None = None
 
     @property
     def connected(self) -> bool:
         return self._connected.is_set()
 
-    def _configure_auth(self) -> None:
-        if self._settings.username:
-            password = None
-            if self._settings.password_file:
-                password = self._settings.password_file.expanduser().read_text().strip()
-            self._client.username_pw_set(self._settings.username, password)
-        if self._settings.tls_ca_file:
-            self._client.tls_set(
-                ca_certs=str(self._settings.tls_ca_file), tls_version=ssl.PROTOCOL_TLS_CLIENT
-            )
+    def _configure_auth(self, identity: Identity | None) -> None:
+        """Log in as `identity` over TLS, verifying the broker against the home's CA. Without one
+        the client is anonymous and in plaintext, which Hearth's broker refuses: only tests of
+        the bus's own mechanics use that, against a plain broker."""
+        if identity is None or self._logged_in_as is not None:
+            return  # anonymous, or configured by an earlier connect
+        self._logged_in_as = identity.name
+        password = identity.mqtt_password_file.read_text().strip()
+        self._client.username_pw_set(identity.name, password)
+        self._client.tls_set(ca_certs=str(identity.ca_file), tls_version=ssl.PROTOCOL_TLS_CLIENT)
 
     def set_last_will(self, will: LastWill) -> None:
         """Must be set before connect: the broker publishes it (retained) if this service dies."""
@@ -135,6 +138,7 @@ class Bus:
         """Start connecting in the background; returns at once (the network thread keeps
         retrying)."""
         self._loop = asyncio.get_running_loop()
+        self._configure_auth(self._identity)
         props = Properties(PacketTypes.CONNECT)
         props.SessionExpiryInterval = self._session_expiry_s
         self._client.connect_async(

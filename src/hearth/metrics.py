@@ -57,6 +57,12 @@ MESSAGES_REJECTED = Counter(
     "Messages refused: malformed, oversized, unauthorised, unknown site",
     ["service", "kind", "reason"],
 )
+RPC_DENIED = Counter(
+    "hearth_rpc_denied_total",
+    "gRPC calls refused because of who made them (no certificate identity, or an identity that "
+    "may not make this call)",
+    ["service", "method", "reason"],
+)
 ERRORS = Counter("hearth_errors_total", "Errors by kind", ["service", "kind"])
 HOP_LATENCY = Histogram(
     "hearth_hop_latency_seconds",

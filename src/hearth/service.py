@@ -20,7 +20,8 @@ from typing import ClassVar, TypeVar
 
 from pydantic import Field
 
-from hearth import __version__, events, logs, metrics, private_files, rpc, topics
+from hearth import __version__, events, identity, logs, metrics, private_files, rpc, topics
+from hearth.broker_auth import satellite_site
 from hearth.bus import Bus, LastWill
 from hearth.bus import Subscription as Sub
 from hearth.settings import CommonSettings, Frozen, SettingsError, load_settings
@@ -57,10 +58,13 @@ class Service(ABC):
         stable hearth-<service>-<instance>, so two processes must not share an instance name."""
         self.common = common
         self.section = section
+        self.identity = identity.resolve(common, self.name)
+        """Who this service is to the broker and to the services it calls."""
         client_id = f"hearth-{self.name}-{section.instance}"
         self.bus = Bus(
             common.mqtt,
             self.name,
+            self.identity,
             client_id=client_id if bus_session_expiry_s else f"{client_id}-{id(self) % 10_000}",
             session_expiry_s=bus_session_expiry_s,
         )
@@ -99,8 +103,9 @@ class Service(ABC):
         self._stop.set()
 
     async def run(self) -> None:
+        self.identity.check()
         metrics.SERVICE_INFO.info(
-            {"service": self.name, "version": __version__, "instance": self.section.instance}
+            {"service": self.name, "version": __version__, "instance": self.instance}
         )
         self.metrics_port = metrics.serve_metrics(
             self.section.metrics_host, self.section.metrics_port
@@ -113,6 +118,7 @@ class Service(ABC):
                 servicers,
                 self.grpc_service_names,
                 self.common.grpc_max_message_bytes,
+                self.identity,
             )
         for sub in self.subscriptions():
             self.bus.add(sub)
@@ -156,8 +162,16 @@ class Service(ABC):
             self._status_topic(), self._status(events_pb2.ServiceStatus.STATE_ONLINE), retain=True
         )
 
+    @property
+    def instance(self) -> str:
+        """How this process is told apart in its status: a satellite's identity names it (the
+        broker lets a satellite write only that status), else the configured instance."""
+        if satellite_site(self.identity.name):
+            return self.identity.name
+        return self.section.instance
+
     def _status_topic(self) -> str:
-        return topics.status(self.name, self.section.instance)
+        return topics.status(self.name, self.instance)
 
     def _status(self, state: int) -> events_pb2.ServiceStatus:
         grpc_address = ""
@@ -166,7 +180,7 @@ class Service(ABC):
             grpc_address = f"{host}:{self.grpc.port}"
         return events_pb2.ServiceStatus(
             service=self.name,
-            instance=self.section.instance,
+            instance=self.instance,
             state=state,  # type: ignore[arg-type]
             version=__version__,
             grpc_address=grpc_address,
@@ -215,7 +229,7 @@ def service_main(
     private_files.make_private(common.data_path)
     try:
         service = build(common, section)
-    except (SettingsError, ValueError) as exc:
+    except (SettingsError, ValueError, identity.IdentityError) as exc:
         log.error("cannot start: %s", exc)
         return 2
     return asyncio.run(_run_until_signalled(service))
@@ -227,7 +241,7 @@ async def _run_until_signalled(service: Service) -> int:
         loop.add_signal_handler(sig, service.request_stop)
     try:
         await service.run()
-    except StartupError as exc:
+    except (StartupError, identity.IdentityError) as exc:
         log.error("cannot start: %s", exc)
         return 1
     except OSError as exc:

@@ -38,12 +38,6 @@ class MqttSettings(Frozen):
     port: int = Field(1884, ge=1, le=65535)
     """Broker port; Hearth's own Mosquitto listens on 1884 so it never collides with another
     broker."""
-    username: str | None = None
-    """Broker user name; each service gets its own once the deployment secures the broker."""
-    password_file: Path | None = None
-    """File holding the broker password (never the password itself in the config)."""
-    tls_ca_file: Path | None = None
-    """CA certificate to verify the broker with; setting it turns TLS on."""
     keepalive_s: int = Field(15, ge=5, le=600)
     """MQTT keepalive; also how fast the broker notices a dead service and sends its last will."""
     max_payload_bytes: int = Field(1_048_576, ge=1024)
@@ -80,9 +74,16 @@ class CommonSettings(Frozen):
     """The broker."""
     endpoints: Endpoints = Endpoints()
     """The gRPC services."""
+    secrets_dir: Path | None = None
+    """Keys, certificates and broker passwords, as `hearth init` writes them (0600 files in a 0700
+    directory); default <data_dir>/secrets."""
+    identity: str | None = None
+    """Who this process is to the broker and the other services: the name on its certificate.
+    Default: the service's own name (the `hearth` command: the owner, `hearth`); a satellite's
+    services use `satellite-<site>`."""
     session_secret_file: Path | None = None
     """Key that signs session tokens (shared by policy and stt); default
-    <data_dir>/secrets/session.key."""
+    <secrets_dir>/session.key."""
     grpc_max_message_bytes: int = Field(1_048_576, ge=65_536)
     """gRPC messages larger than this are refused by the transport (audio chunks are a few kB)."""
     rpc_timeout_s: float = Field(5.0, gt=0)
@@ -113,8 +114,16 @@ class CommonSettings(Frozen):
         return self.data_dir.expanduser()
 
     @property
+    def secrets_path(self) -> Path:
+        return (self.secrets_dir or self.data_path / "secrets").expanduser()
+
+    @property
     def secret_path(self) -> Path:
-        return (self.session_secret_file or self.data_path / "secrets" / "session.key").expanduser()
+        return (self.session_secret_file or self.secrets_path / "session.key").expanduser()
+
+    def identity_name(self, default: str) -> str:
+        """The identity this process speaks as: the configured one, else its own name."""
+        return self.identity or default
 
 
 def read_config_file(path: Path | None) -> dict[str, Any]:

@@ -26,6 +26,8 @@ ANY_SERVICE = "*"
 """Producer of events every service publishes (its own status)."""
 PEOPLE = "people"
 """Producer of requests people and their tools make (the CLI, a button, an automation)."""
+ADMIN = "hearth"
+"""The owner's identity (the CLI, `hearth up`): reads every event, as the owner may."""
 
 MessageT = TypeVar("MessageT", bound=Message, covariant=True)
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
@@ -66,12 +68,29 @@ class EventKind(Generic[MessageT]):
     """State, not an event: the broker keeps the last one for new subscribers."""
     shown: bool = False
     """Shown to people watching one site (`hearth up`, `hearth run-file`)."""
+    consumers: tuple[str, ...] = ()
+    """The services that subscribe to it; the broker lets no other service read it (the owner
+    reads everything)."""
 
     def topic(self, *values: str) -> str:
         """The topic for these placeholder values (usually the site); a value that is not a site
         name where a site goes, or that holds a '/', '+' or '#', is refused (ValueError)."""
         parts = iter(values)
         topic = _PLACEHOLDER.sub(lambda m: _checked(m.group(1), next(parts, "")), self.pattern)
+        if next(parts, None) is not None:
+            raise ValueError(f"{self.name} takes {self.pattern.count('{')} topic values")
+        return f"{ROOT}/{topic}"
+
+    def filter_with(self, *values: str) -> str:
+        """A topic filter (a subscription, an ACL rule): like topic(), but a value may also be
+        the wildcard '+' (any one value)."""
+        parts = iter(values)
+
+        def fill(match: re.Match[str]) -> str:
+            value = next(parts, "")
+            return value if value == "+" else _checked(match.group(1), value)
+
+        topic = _PLACEHOLDER.sub(fill, self.pattern)
         if next(parts, None) is not None:
             raise ValueError(f"{self.name} takes {self.pattern.count('{')} topic values")
         return f"{ROOT}/{topic}"
@@ -93,7 +112,12 @@ WAKE_DETECTED = EventKind(
     "wake.detected", "wake/{site}/detected", events_pb2.WakeDetected, "wake", shown=True
 )
 SESSION_STARTED = EventKind(
-    "session.started", "session/{site}/started", events_pb2.SessionStarted, "policy", shown=True
+    "session.started",
+    "session/{site}/started",
+    events_pb2.SessionStarted,
+    "policy",
+    shown=True,
+    consumers=("intent",),
 )
 SESSION_REFUSED = EventKind(
     "session.refused", "session/{site}/refused", events_pb2.SessionRefused, "policy", shown=True
@@ -102,7 +126,12 @@ SESSION_ENDED = EventKind(
     "session.ended", "session/{site}/ended", events_pb2.SessionEnded, "policy", shown=True
 )
 TRANSCRIPT = EventKind(
-    "stt.transcript", "stt/{site}/transcript", events_pb2.Transcript, "stt", shown=True
+    "stt.transcript",
+    "stt/{site}/transcript",
+    events_pb2.Transcript,
+    "stt",
+    shown=True,
+    consumers=("intent", "policy"),
 )
 INTENT_RECOGNIZED = EventKind(
     "intent.recognized",
@@ -110,6 +139,7 @@ INTENT_RECOGNIZED = EventKind(
     events_pb2.IntentRecognized,
     "intent",
     shown=True,
+    consumers=("policy",),
 )
 INTENT_NOT_RECOGNIZED = EventKind(
     "intent.not_recognized",
@@ -117,22 +147,35 @@ INTENT_NOT_RECOGNIZED = EventKind(
     events_pb2.IntentNotRecognized,
     "intent",
     shown=True,
+    consumers=("policy",),
 )
 VOCABULARY = EventKind(
-    "intent.vocabulary", "intent/vocabulary", events_pb2.Vocabulary, "intent", retained=True
+    "intent.vocabulary",
+    "intent/vocabulary",
+    events_pb2.Vocabulary,
+    "intent",
+    retained=True,
+    consumers=("stt",),
 )
 """The sentences the stt grammar follows."""
 MUTE_STATE = EventKind(
     "policy.mute", "policy/{site}/mute", events_pb2.MuteState, "policy", retained=True, shown=True
 )
 MUTE_COMMAND = EventKind(
-    "policy.mute_set", "policy/{site}/mute/set", events_pb2.MuteCommand, PEOPLE
+    "policy.mute_set",
+    "policy/{site}/mute/set",
+    events_pb2.MuteCommand,
+    PEOPLE,
+    consumers=("policy",),
 )
 """A request to mute or unmute a site (a button, an automation); policy decides."""
 AUDIT_HEAD = EventKind(
     "audit.head", "audit/head", events_pb2.AuditHeadState, "policy", retained=True
 )
 """The privacy audit chain's length and head hash."""
+
+PROBE = EventKind("probe", "probe/{name}", events_pb2.Probe, ADMIN)
+"""The owner's round trips (diagnostics, benchmarks of the broker hop); no service reads them."""
 
 CATALOGUE: tuple[EventKind[Message], ...] = (
     SERVICE_STATUS,
@@ -147,6 +190,7 @@ CATALOGUE: tuple[EventKind[Message], ...] = (
     MUTE_STATE,
     MUTE_COMMAND,
     AUDIT_HEAD,
+    PROBE,
 )
 SHOWN: tuple[EventKind[Message], ...] = tuple(kind for kind in CATALOGUE if kind.shown)
 """The per-site events people watch, in the order a command travels."""

@@ -7,9 +7,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import paho.mqtt.client as mqtt
 import pytest
-from paho.mqtt.enums import CallbackAPIVersion
 
 from hearth import events, topics
 from hearth.v1 import events_pb2, policy_pb2
@@ -39,7 +37,7 @@ def test_a_mute_sent_while_policy_is_down_is_applied_when_it_comes_back(
     finally:
         policy.stop()
 
-    client = mqtt.Client(callback_api_version=CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
+    client = broker.client("hearth")  # the owner may ask for a mute
     client.connect("127.0.0.1", broker.port)
     client.loop_start()
     try:

@@ -15,12 +15,11 @@ import grpc
 import paho.mqtt.client as mqtt
 import pytest
 import yaml
-from paho.mqtt.enums import CallbackAPIVersion
 
 from hearth import events, topics
 from hearth.v1 import events_pb2, policy_pb2, policy_pb2_grpc
 from tests import timeouts
-from tests.support import Broker, free_port
+from tests.support import Broker, free_port, grpc_channel_as
 
 pytestmark = pytest.mark.stack
 
@@ -42,7 +41,7 @@ def test_a_corrupt_store_stops_policy_from_starting_and_is_left_untouched(
     tmp_path: Path, broker: Broker
 ) -> None:
     data = tmp_path / "data"
-    data.mkdir()
+    data.mkdir(exist_ok=True)  # the broker's secrets are already in it
     garbage = b"not a database: the owner's data must not be overwritten by a guess\n" * 200
     (data / "policy.db").write_bytes(garbage)
     config = _config(tmp_path, broker)
@@ -59,7 +58,7 @@ def test_a_corrupt_store_stops_policy_from_starting_and_is_left_untouched(
         and "move it aside" in result.stderr
     ), result.stderr
     assert (data / "policy.db").read_bytes() == garbage
-    assert sorted(p.name for p in data.iterdir()) == ["policy.db"], (
+    assert sorted(p.name for p in data.iterdir()) == ["policy.db", "secrets"], (
         "nothing else written beside the store"
     )
 
@@ -73,7 +72,11 @@ class _Policy:
             stdout=log.open("w"),
             stderr=subprocess.STDOUT,
         )
-        self.channel = grpc.insecure_channel(self.settings["endpoints"]["policy"])
+        self.channel = grpc_channel_as(
+            Path(self.settings["data_dir"]) / "secrets",
+            self.settings["endpoints"]["policy"],
+            "hearth",
+        )
         grpc.channel_ready_future(self.channel).result(timeout=timeouts.STACK_START_S)
         self.stub = policy_pb2_grpc.PolicyStub(self.channel)
 
@@ -92,7 +95,7 @@ class _Policy:
         self.process.wait(timeouts.STACK_STOP_S)
 
 
-def _one_command(policy: _Policy, bus: mqtt.Client, text: str) -> None:
+def _one_command(policy: _Policy, bus: dict[str, mqtt.Client], text: str) -> None:
     """A session as the audio, stt and intent services would make it: granted, heard, understood,
     ended."""
     grant = policy.stub.RequestSession(
@@ -101,7 +104,7 @@ def _one_command(policy: _Policy, bus: mqtt.Client, text: str) -> None:
     )
     assert grant.granted, grant.reason
     head = events.header("test", site="kitchen", session_id=grant.session_id)
-    bus.publish(
+    bus["stt"].publish(
         topics.TRANSCRIPT.topic("kitchen"),
         events.encode(events_pb2.Transcript(header=head, text=text)),
         qos=1,
@@ -109,7 +112,7 @@ def _one_command(policy: _Policy, bus: mqtt.Client, text: str) -> None:
     recognized = events_pb2.IntentRecognized(
         header=head, intent="HassTurnOn", text=text, slots={"name": "kitchen light"}
     )
-    bus.publish(
+    bus["intent"].publish(
         topics.INTENT_RECOGNIZED.topic("kitchen"), events.encode(recognized), qos=1
     ).wait_for_publish()
     policy.stub.EndSession(
@@ -125,9 +128,10 @@ def test_a_full_store_stops_storing_while_mute_reads_and_forgetting_go_on(
 ) -> None:
     config = _config(tmp_path, broker, max_store_bytes=64 * 1024, session_settle_s=0.5)
     policy = _Policy(config, tmp_path / "policy.log")
-    bus = mqtt.Client(callback_api_version=CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
-    bus.connect("127.0.0.1", broker.port)
-    bus.loop_start()
+    bus = {producer: broker.client(producer) for producer in ("stt", "intent")}
+    for client in bus.values():
+        client.connect("127.0.0.1", broker.port)
+        client.loop_start()
     try:
         assert policy.metric("hearth_privacy_store_writable") == 1
         deadline = time.monotonic() + timeouts.EVENT_S * 4
@@ -197,6 +201,7 @@ def test_a_full_store_stops_storing_while_mute_reads_and_forgetting_go_on(
         assert policy.stub.Verify(policy_pb2.VerifyRequest(), timeout=timeouts.RPC_S).ok
         assert policy.process.poll() is None, "policy kept running throughout"
     finally:
-        bus.loop_stop()
-        bus.disconnect()
+        for client in bus.values():
+            client.loop_stop()
+            client.disconnect()
         policy.stop()

@@ -1,5 +1,5 @@
-"""Bounded work: Forget, Export and RequestSession are rate limited per key (a site now; the
-caller's identity once calls are authenticated), so a client in a loop cannot keep policy
+"""Bounded work: Forget, Export (per caller identity) and RequestSession (per caller and site)
+are rate limited, so a client in a loop cannot keep policy
 deleting, exporting or opening sessions; a refusal is RESOURCE_EXHAUSTED, logged and counted."""
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ import grpc
 import pytest
 import yaml
 
-from hearth.v1 import policy_pb2
+from hearth.v1 import policy_pb2, policy_pb2_grpc
 from hearth_policy.rate_limit import RateLimiter
 from tests import timeouts
 from tests.policy.test_policy_faults import _Policy
-from tests.support import Broker, free_port
+from tests.support import Broker, free_port, grpc_channel_as
 
 
 def test_a_bucket_allows_its_burst_then_its_rate_per_key() -> None:
@@ -75,15 +75,21 @@ def test_policy_refuses_requests_beyond_their_rate(tmp_path: Path, broker: Broke
         refused = _refused(lambda: list(stub.Export(export, timeout=timeout)))
         assert refused.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
 
+        microphone = grpc_channel_as(
+            broker.secrets, policy.settings["endpoints"]["policy"], "audio"
+        )
+        audio = policy_pb2_grpc.PolicyStub(microphone)
+
         def session(site: str) -> policy_pb2.SessionGrant:
             request = policy_pb2.SessionRequest(site=site, wake_word="hey hestia", score=0.9)
-            return stub.RequestSession(request, timeout=timeout)
+            return audio.RequestSession(request, timeout=timeout)
 
         for _ in range(2):
             session("kitchen")
         refused = _refused(lambda: session("kitchen"))
         assert refused.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
         assert session("office").granted, "another site has its own bucket"
+        microphone.close()
     finally:
         policy.stop()
     log = (tmp_path / "policy.log").read_text()

@@ -13,7 +13,6 @@ from pathlib import Path
 import grpc
 import paho.mqtt.client as mqtt
 import pytest
-from paho.mqtt.enums import CallbackAPIVersion
 
 from hearth import pcm, tokens, topics
 from hearth.v1 import common_pb2, stt_pb2, stt_pb2_grpc, wake_pb2, wake_pb2_grpc
@@ -25,7 +24,9 @@ FORMAT = common_pb2.AudioFormat(sample_rate=16000, sample_width=2, channels=1)
 
 
 def _publish(stack: Stack, topic: str, payload: bytes) -> None:
-    client = mqtt.Client(callback_api_version=CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
+    """Publish as the identity the broker lets write `topic`: what a buggy or compromised
+    producer could send."""
+    client = stack.mqtt_client(_producer_of(topic))
     client.connect("127.0.0.1", stack.mqtt_port)
     client.loop_start()
     try:
@@ -33,6 +34,13 @@ def _publish(stack: Stack, topic: str, payload: bytes) -> None:
     finally:
         client.disconnect()
         client.loop_stop()
+
+
+def _producer_of(topic: str) -> str:
+    for kind in topics.CATALOGUE:
+        if mqtt.topic_matches_sub(kind.filter, topic):
+            return topics.ADMIN if kind.producer == topics.PEOPLE else kind.producer
+    raise AssertionError(f"{topic} is not in the catalogue")
 
 
 def _assert_next_command_works(stack: Stack, say, *site: str) -> None:
@@ -140,7 +148,7 @@ def test_unknown_site_is_refused(english_stack: Stack, say) -> None:
 
 
 def _stt_call(stack: Stack, requests: list[stt_pb2.TranscribeRequest]) -> grpc.RpcError:
-    with grpc.insecure_channel(stack.endpoint("stt")) as channel:
+    with stack.channel("stt", "audio") as channel:
         stub = stt_pb2_grpc.SttStub(channel)
         with pytest.raises(grpc.RpcError) as error:
             list(stub.Transcribe(iter(requests), timeout=timeouts.RPC_S))
@@ -210,7 +218,7 @@ def test_token_cannot_be_used_twice(english_stack: Stack) -> None:
     token = tokens.sign(
         _key(english_stack), tokens.SessionClaims(f"twice-{now}", "kitchen", now, now + 30, 10.0)
     )
-    with grpc.insecure_channel(english_stack.endpoint("stt")) as channel:
+    with english_stack.channel("stt", "audio") as channel:
         stub = stt_pb2_grpc.SttStub(channel)
         replies = list(
             stub.Transcribe(
@@ -230,7 +238,7 @@ def test_ten_megabyte_grpc_message_is_refused_and_service_stays_up(
     english_stack: Stack, service: str, say
 ) -> None:
     huge = common_pb2.AudioChunk(pcm=b"\x00" * 10_000_000)
-    with grpc.insecure_channel(english_stack.endpoint(service)) as channel:
+    with english_stack.channel(service, "audio") as channel:
         if service == "stt":
             call = stt_pb2_grpc.SttStub(channel).Transcribe(
                 iter([stt_pb2.TranscribeRequest(audio=huge)]), timeout=timeouts.RPC_S

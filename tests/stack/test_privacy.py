@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import grpc
 import pytest
 
 from hearth import events
@@ -81,7 +80,7 @@ def _held(
 
 
 def _policy(stack: Stack) -> policy_pb2_grpc.PolicyStub:
-    return policy_pb2_grpc.PolicyStub(grpc.insecure_channel(stack.endpoint("policy")))
+    return policy_pb2_grpc.PolicyStub(stack.channel("policy"))
 
 
 def test_a_command_is_kept_with_its_expiry_and_the_transcript_is_purged_after_it(

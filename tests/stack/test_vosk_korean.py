@@ -13,7 +13,6 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-import grpc
 import pytest
 
 from hearth.v1 import intent_pb2, intent_pb2_grpc
@@ -58,7 +57,7 @@ def _wake_then_korean(tmp: Path, command: str) -> Path:
 
 
 def _published_vocabulary(stack: Stack) -> set[str]:
-    with grpc.insecure_channel(stack.endpoint("intent")) as channel:
+    with stack.channel("intent") as channel:
         vocabulary = intent_pb2_grpc.IntentStub(channel).GetVocabulary(
             intent_pb2.GetVocabularyRequest(), timeout=timeouts.RPC_S
         )

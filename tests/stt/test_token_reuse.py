@@ -13,10 +13,10 @@ import grpc
 import pytest
 import yaml
 
-from hearth import tokens
+from hearth import identity, tokens
 from hearth.v1 import common_pb2, stt_pb2, stt_pb2_grpc
 from tests import timeouts
-from tests.support import free_port
+from tests.support import free_port, grpc_channel_as
 
 pytestmark = pytest.mark.stack
 FORMAT = common_pb2.AudioFormat(sample_rate=16000, sample_width=2, channels=1)
@@ -37,8 +37,8 @@ def _stream(token: str) -> Iterator[stt_pb2.TranscribeRequest]:
     yield stt_pb2.TranscribeRequest(audio=common_pb2.AudioChunk(pcm=b"\0\0" * 1600))
 
 
-def _transcribe(address: str, token: str) -> grpc.StatusCode:
-    with grpc.insecure_channel(address) as channel:
+def _transcribe(secrets: Path, address: str, token: str) -> grpc.StatusCode:
+    with grpc_channel_as(secrets, address, "audio") as channel:
         grpc.channel_ready_future(channel).result(timeout=timeouts.STACK_START_S)
         try:
             list(stt_pb2_grpc.SttStub(channel).Transcribe(_stream(token), timeout=timeouts.RPC_S))
@@ -61,22 +61,28 @@ def test_a_used_token_is_refused_after_stt_restarts(tmp_path: Path) -> None:
             }
         )
     )
+    secrets = tmp_path / "data" / "secrets"
+    identity.ensure_secrets(secrets)
     log = tmp_path / "stt.log"
     stt = _start_stt(config, log)
     try:
-        assert _transcribe(address, "") == grpc.StatusCode.PERMISSION_DENIED  # up and checking
-        key = tokens.load_or_create_key(tmp_path / "data" / "secrets" / "session.key")
+        assert (
+            _transcribe(secrets, address, "") == grpc.StatusCode.PERMISSION_DENIED
+        )  # up and checking
+        key = tokens.load_or_create_key(secrets / "session.key")
         now = time.time()
         claims = tokens.SessionClaims("session-1", "kitchen", now, now + 60, 5.0)
         token = tokens.sign(key, claims)
-        assert _transcribe(address, token) == grpc.StatusCode.OK
-        assert _transcribe(address, token) == grpc.StatusCode.PERMISSION_DENIED
+        assert _transcribe(secrets, address, token) == grpc.StatusCode.OK
+        assert _transcribe(secrets, address, token) == grpc.StatusCode.PERMISSION_DENIED
     finally:
         stt.terminate()
         stt.wait(timeouts.STACK_STOP_S)
     stt = _start_stt(config, log)
     try:
-        assert _transcribe(address, token) == grpc.StatusCode.PERMISSION_DENIED, log.read_text()
+        assert _transcribe(secrets, address, token) == grpc.StatusCode.PERMISSION_DENIED, (
+            log.read_text()
+        )
         assert "already used" in log.read_text()
     finally:
         stt.terminate()

@@ -14,9 +14,10 @@ import grpc
 import pytest
 import yaml
 
+from hearth import identity
 from hearth.v1 import common_pb2, wake_pb2, wake_pb2_grpc
 from tests import timeouts
-from tests.support import free_port
+from tests.support import free_port, grpc_channel_as
 
 pytestmark = pytest.mark.stack
 FORMAT = common_pb2.AudioFormat(sample_rate=16000, sample_width=2, channels=1)
@@ -43,6 +44,8 @@ def test_a_stream_beyond_the_cap_is_refused_and_a_closed_one_frees_its_place(
             }
         )
     )
+    secrets = tmp_path / "data" / "secrets"
+    identity.ensure_secrets(secrets)
     log = tmp_path / "wake.log"
     wake = subprocess.Popen(
         [sys.executable, "-m", "hearth_wake", "--config", str(config)],
@@ -51,7 +54,7 @@ def test_a_stream_beyond_the_cap_is_refused_and_a_closed_one_frees_its_place(
     )
     first_done, second_done, third_done = threading.Event(), threading.Event(), threading.Event()
     try:
-        with grpc.insecure_channel(address) as channel:
+        with grpc_channel_as(secrets, address, "audio") as channel:
             grpc.channel_ready_future(channel).result(timeout=timeouts.STACK_START_S)
             stub = wake_pb2_grpc.WakeStub(channel)
             first = stub.Detect(_requests(first_done))

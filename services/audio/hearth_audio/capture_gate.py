@@ -74,7 +74,11 @@ class CaptureGate:
                 await self._apply(grant)
             await self._revoke("policy ended the capture lease")
         except grpc.aio.AioRpcError as exc:
-            await self._revoke(f"policy unreachable ({exc.code().name})")
+            if exc.code() in (grpc.StatusCode.PERMISSION_DENIED, grpc.StatusCode.UNAUTHENTICATED):
+                # Not a fault that passes: this identity may not capture for this site.
+                await self._revoke(f"policy refused this identity: {exc.details()}")
+            else:
+                await self._revoke(f"policy unreachable ({exc.code().name})")
         except asyncio.CancelledError:
             call.cancel()
             raise

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import grpc
 
 from hearth import events, pcm, rpc
+from hearth.identity import Identity
 from hearth.settings import CommonSettings
 from hearth.v1 import (
     common_pb2,
@@ -69,6 +70,7 @@ class SitePipeline:
         settings: AudioSettings,
         source: AudioSource,
         client_name: str,
+        identity: Identity,
         *,
         wake_word: bool = True,
     ) -> None:
@@ -86,7 +88,7 @@ class SitePipeline:
         self.wake_word = wake_word
         limit = common.grpc_max_message_bytes
         self._channels = [
-            rpc.open_channel(address, limit)
+            rpc.open_channel(address, limit, identity)
             for address in (common.endpoints.wake, common.endpoints.stt, common.endpoints.policy)
         ]
         wake_channel, stt_channel, policy_channel = self._channels

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from google.protobuf.message import Message
 
-from hearth import logs, topics
+from hearth import identity, logs, topics
 from hearth.bus import Bus, Handler
 from hearth.cli.watch import as_json_line, describe
 from hearth.settings import CommonSettings, SettingsError, load_settings
@@ -128,11 +128,17 @@ async def play(
     except AudioFormatError as exc:
         print(f"hearth run-file: {exc}", file=sys.stderr)
         return EXIT_ERROR
+    try:
+        me = identity.resolve(common, topics.ADMIN)
+        me.check()
+    except identity.IdentityError as exc:
+        print(f"hearth run-file: {exc}", file=sys.stderr)
+        return EXIT_ERROR
     observed = Observed()
-    bus = await _watch(common, audio.site, observed, as_json, quiet)
+    bus = await _watch(common, me, audio.site, observed, as_json, quiet)
     if bus is None:
         return EXIT_ERROR
-    pipeline = SitePipeline(common, audio, source, "run-file", wake_word=wake_word)
+    pipeline = SitePipeline(common, audio, source, "run-file", me, wake_word=wake_word)
     try:
         await pipeline.start()
         problem = await pipeline.wait_ready(READY_TIMEOUT_S)
@@ -153,9 +159,14 @@ async def play(
 
 
 async def _watch(
-    common: CommonSettings, site: str, observed: Observed, as_json: bool, quiet: bool
+    common: CommonSettings,
+    me: identity.Identity,
+    site: str,
+    observed: Observed,
+    as_json: bool,
+    quiet: bool,
 ) -> Bus | None:
-    bus = Bus(common.mqtt, "run-file", client_id=f"hearth-run-file-{os.getpid()}-{site}")
+    bus = Bus(common.mqtt, "run-file", me, client_id=f"hearth-run-file-{os.getpid()}-{site}")
     for kind in topics.SHOWN:
         if kind.name == "policy.mute":
             continue

@@ -58,7 +58,7 @@ class AudioService(Service):
             log.info("site %s: no audio source configured (audio.source: none)", self.settings.site)
             return
         self.pipeline = SitePipeline(
-            self.common, self.settings, source, f"audio@{self.settings.instance}"
+            self.common, self.settings, source, f"audio@{self.settings.instance}", self.identity
         )
         await self.pipeline.start()
         self._capture = asyncio.create_task(self.pipeline.capture())

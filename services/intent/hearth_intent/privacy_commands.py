@@ -28,11 +28,11 @@ class PrivacyCommands:
             return "Privacy commands need to know which room they are for."
         try:
             if intent == privacy.STOP_LISTENING:
-                return await self._stop_listening(site)
+                return await self._stop_listening(site, session_id)
             if intent == privacy.FORGET_LAST:
                 return await self._forget_last(site, session_id)
             if intent == privacy.FORGET_TODAY:
-                return await self._forget_today(site)
+                return await self._forget_today(site, session_id)
             if intent == privacy.WHAT_DID_YOU_HEAR:
                 return await self._what_did_you_hear(site, session_id)
         except grpc.aio.AioRpcError as exc:
@@ -48,9 +48,9 @@ class PrivacyCommands:
             return "I could not reach the privacy service, so nothing was changed."
         raise ValueError(f"not a privacy command: {intent}")
 
-    async def _stop_listening(self, site: str) -> str:
+    async def _stop_listening(self, site: str, session_id: str) -> str:
         await self.policy.SetMute(
-            policy_pb2.SetMuteRequest(site=site, muted=True, changed_by="voice"),
+            policy_pb2.SetMuteRequest(site=site, muted=True, spoken_in_session=session_id),
             timeout=self.timeout,
         )
         return (
@@ -61,13 +61,16 @@ class PrivacyCommands:
     async def _forget_last(self, site: str, session_id: str) -> str:
         reply = await self.policy.Forget(
             policy_pb2.ForgetRequest(
-                site=site, last_session=True, requested_by="voice", exclude_session_id=session_id
+                site=site,
+                last_session=True,
+                exclude_session_id=session_id,
+                spoken_in_session=session_id,
             ),
             timeout=self.timeout,
         )
         return "Deleted what you just said." if reply.deleted else "There was nothing to delete."
 
-    async def _forget_today(self, site: str) -> str:
+    async def _forget_today(self, site: str, session_id: str) -> str:
         midnight = datetime.now().astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
         reply = await self.policy.Forget(
             policy_pb2.ForgetRequest(
@@ -75,7 +78,7 @@ class PrivacyCommands:
                 range=policy_pb2.TimeRange(
                     since=events.timestamp_from_seconds(midnight.timestamp())
                 ),
-                requested_by="voice",
+                spoken_in_session=session_id,
             ),
             timeout=self.timeout,
         )
@@ -87,7 +90,7 @@ class PrivacyCommands:
     async def _what_did_you_hear(self, site: str, session_id: str) -> str:
         reply = await self.policy.LastTranscript(
             policy_pb2.LastTranscriptRequest(
-                site=site, exclude_session_id=session_id, requested_by="voice"
+                site=site, exclude_session_id=session_id, spoken_in_session=session_id
             ),
             timeout=self.timeout,
         )

@@ -16,10 +16,12 @@ from typing import TypeVar
 import grpc
 
 from hearth import events, metrics, privacy, rpc, topics
+from hearth.access import Gate
 from hearth.service import Service, Sub
 from hearth.settings import CommonSettings
 from hearth.v1 import events_pb2, intent_pb2, intent_pb2_grpc, policy_pb2_grpc
 from hearth_intent.answers import answer
+from hearth_intent.granted_sessions import GrantedSessions
 from hearth_intent.home import Device
 from hearth_intent.intent_metrics import OUTCOMES
 from hearth_intent.matcher import IntentMatch, IntentMatcher
@@ -43,10 +45,12 @@ class IntentService(Service):
         self.vocabulary = events_pb2.Vocabulary()
         self._policy_channel: grpc.aio.Channel | None = None
         self.privacy: PrivacyCommands | None = None
+        self.sessions = GrantedSessions()
+        """Transcripts are acted on only for sessions policy started."""
 
     async def setup(self) -> None:
         self._policy_channel = rpc.open_channel(
-            self.common.endpoints.policy, self.common.grpc_max_message_bytes
+            self.common.endpoints.policy, self.common.grpc_max_message_bytes, self.identity
         )
         self.privacy = PrivacyCommands(
             policy_pb2_grpc.PolicyStub(self._policy_channel), self.common.rpc_timeout_s
@@ -114,7 +118,15 @@ class IntentService(Service):
         return (lambda server: intent_pb2_grpc.add_IntentServicer_to_server(api, server),)
 
     def subscriptions(self) -> Sequence[Sub]:
-        return (Sub.to(topics.TRANSCRIPT, self.on_transcript, "transcript"),)
+        return (
+            Sub.to(topics.SESSION_STARTED, self.on_session_started, "session_started"),
+            Sub.to(topics.TRANSCRIPT, self.on_transcript, "transcript"),
+        )
+
+    async def on_session_started(self, topic: str, started: events_pb2.SessionStarted) -> None:
+        site = topics.site_of(topic)
+        if site in self.common.sites:
+            self.sessions.granted(started.header.session_id, site)
 
     def offers(self) -> events_pb2.Offers:
         return events_pb2.Offers(
@@ -139,6 +151,10 @@ class IntentService(Service):
                 f"transcript of {len(transcript.text)} characters from site {site} (at most "
                 f"{events.MAX_TRANSCRIPT_CHARS}; stt never sends more)",
             )
+            return
+        refusal = await self.sessions.refusal(transcript.header.session_id, site)
+        if refusal:
+            self.reject("transcript", "unknown_session", f"transcript at site {site}: {refusal}")
             return
         latency = events.seconds_since(transcript.header.sent_at)
         if latency is not None:
@@ -224,10 +240,12 @@ class IntentApi(intent_pb2_grpc.IntentServicer):
 
     def __init__(self, service: IntentService) -> None:
         self.service = service
+        self.gate = Gate("intent")
 
     async def Recognize(
         self, request: intent_pb2.RecognizeRequest, context: grpc.aio.ServicerContext
     ) -> intent_pb2.RecognizeReply:
+        await self.gate.allow(context, "Recognize")
         metrics.MESSAGES_IN.labels("intent", "text_query").inc()
         if len(request.text) > 1000:
             self.service.reject(
@@ -251,4 +269,5 @@ class IntentApi(intent_pb2_grpc.IntentServicer):
     async def GetVocabulary(
         self, request: intent_pb2.GetVocabularyRequest, context: grpc.aio.ServicerContext
     ) -> events_pb2.Vocabulary:
+        await self.gate.allow(context, "GetVocabulary", ("stt",))
         return self.service.vocabulary

@@ -10,10 +10,12 @@ from collections.abc import AsyncIterator
 import grpc
 
 from hearth import events, metrics
+from hearth.access import Gate
 from hearth.v1 import policy_pb2, policy_pb2_grpc
 from hearth_policy import SERVICE, Reject
 from hearth_policy import policy_metrics as pm
 from hearth_policy.audit import AuditHead
+from hearth_policy.callers import SpokenRequests, actor
 from hearth_policy.mute import MuteControl, MuteNotStored
 from hearth_policy.push_to_talk import NoMicrophone, PushToTalk
 from hearth_policy.rate_limit import RateLimiter
@@ -24,6 +26,9 @@ from hearth_policy.store import ForgetScope, HeldItem, MuteRecord
 from hearth_policy.store_writer import StoreWriter
 
 log = logging.getLogger(__name__)
+
+MICROPHONES = ("audio",)
+"""Who may act as a site's microphone besides that site's satellite (and the owner)."""
 
 
 class PolicyApi(policy_pb2_grpc.PolicyServicer):
@@ -40,6 +45,8 @@ class PolicyApi(policy_pb2_grpc.PolicyServicer):
         retention: Retention,
         writer: StoreWriter,
         reject: Reject,
+        gate: Gate,
+        spoken: SpokenRequests,
         limits: dict[str, RateLimiter],
     ) -> None:
         self.lease_s = lease_s
@@ -51,6 +58,9 @@ class PolicyApi(policy_pb2_grpc.PolicyServicer):
         self.retention = retention
         self.writer = writer
         self.reject = reject
+        self.gate = gate
+        """Who may call what: every method asks it first."""
+        self.spoken = spoken
         self.limits = limits
         """A token bucket per rate-limited method (privacy_forget, privacy_export,
         session_request)."""
@@ -60,6 +70,7 @@ class PolicyApi(policy_pb2_grpc.PolicyServicer):
     async def HoldCapture(
         self, request: policy_pb2.CaptureRequest, context: grpc.aio.ServicerContext
     ) -> AsyncIterator[policy_pb2.CaptureGrant]:
+        await self.gate.allow(context, "HoldCapture", MICROPHONES, request.site)
         lease_s = self.lease_s
         metrics.MESSAGES_IN.labels(SERVICE, "capture_request").inc()
         log.info(
@@ -93,14 +104,16 @@ class PolicyApi(policy_pb2_grpc.PolicyServicer):
     async def RequestSession(
         self, request: policy_pb2.SessionRequest, context: grpc.aio.ServicerContext
     ) -> policy_pb2.SessionGrant:
+        caller = await self.gate.allow(context, "RequestSession", MICROPHONES, request.site)
         metrics.MESSAGES_IN.labels(SERVICE, "session_request").inc()
         site = request.site if self.mute.knows(request.site) else "unknown"
-        await self._within_rate("session_request", site, context)
+        await self._within_rate("session_request", f"{caller} at {site}", context)
         return await self.sessions.request_session(request)
 
     async def Listen(
         self, request: policy_pb2.ListenRequest, context: grpc.aio.ServicerContext
     ) -> policy_pb2.ListenReply:
+        await self.gate.allow(context, "Listen", MICROPHONES, request.site)
         metrics.MESSAGES_IN.labels(SERVICE, "listen").inc()
         try:
             return await self.push_to_talk.listen(request)
@@ -112,6 +125,7 @@ class PolicyApi(policy_pb2_grpc.PolicyServicer):
     async def EndSession(
         self, request: policy_pb2.SessionEndRequest, context: grpc.aio.ServicerContext
     ) -> policy_pb2.SessionEndReply:
+        await self.gate.allow(context, "EndSession", MICROPHONES, request.site)
         metrics.MESSAGES_IN.labels(SERVICE, "session_end").inc()
         self.sessions.close_session(request)
         return policy_pb2.SessionEndReply()
@@ -119,12 +133,14 @@ class PolicyApi(policy_pb2_grpc.PolicyServicer):
     async def SetMute(
         self, request: policy_pb2.SetMuteRequest, context: grpc.aio.ServicerContext
     ) -> policy_pb2.MuteReply:
+        caller = await self.gate.allow(context, "SetMute", ("intent",), request.site)
+        await self._spoken_by_voice(
+            caller, "SetMute", request.spoken_in_session, request.site, context
+        )
         metrics.MESSAGES_IN.labels(SERVICE, "set_mute").inc()
         await self._known_site(request.site, "set_mute", context)
         try:
-            record = await self.mute.set_mute(
-                request.site, request.muted, request.changed_by or "grpc"
-            )
+            record = await self.mute.set_mute(request.site, request.muted, actor(caller))
         except MuteNotStored as exc:
             await context.abort(grpc.StatusCode.UNAVAILABLE, str(exc))
             raise AssertionError("unreachable") from exc
@@ -133,12 +149,14 @@ class PolicyApi(policy_pb2_grpc.PolicyServicer):
     async def GetMute(
         self, request: policy_pb2.GetMuteRequest, context: grpc.aio.ServicerContext
     ) -> policy_pb2.MuteReply:
+        await self.gate.allow(context, "GetMute", (*MICROPHONES, "intent"), request.site)
         await self._known_site(request.site, "get_mute", context)
         return _mute_reply(self.mute.records[request.site])
 
     async def ListSites(
         self, request: policy_pb2.ListSitesRequest, context: grpc.aio.ServicerContext
     ) -> policy_pb2.ListSitesReply:
+        await self.gate.allow(context, "ListSites")
         return policy_pb2.ListSitesReply(
             sites=[_mute_reply(record) for record in self.mute.records.values()]
         )
@@ -155,8 +173,8 @@ class PolicyApi(policy_pb2_grpc.PolicyServicer):
         )
 
     async def _within_rate(self, kind: str, key: str, context: grpc.aio.ServicerContext) -> None:
-        """Refuse the call when its key asked too often. The key is the site for now; once calls
-        are authenticated, the caller's identity belongs in it (one caller, one bucket)."""
+        """Refuse the call when its key asked too often. The key names the caller's
+        identity (and the site, for sessions): one caller, one bucket."""
         limiter = self.limits[kind]
         if limiter.allow(key):
             return
@@ -165,11 +183,30 @@ class PolicyApi(policy_pb2_grpc.PolicyServicer):
         self.reject(kind, "rate_limited", detail)
         await context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED, detail)
 
+    async def _spoken_by_voice(
+        self,
+        caller: str,
+        method: str,
+        session_id: str,
+        site: str,
+        context: grpc.aio.ServicerContext,
+    ) -> None:
+        """Intent acts only as the voice of a command spoken in a granted, transcribed session at
+        the site it names (the owner and a site's satellite act on their own authority)."""
+        if caller != "intent":
+            return
+        refusal = await self.spoken.refusal(session_id, site) if site else "no site named"
+        if refusal:
+            await self.gate.deny(
+                context, method, "no_session", f"intent for site {site!r}: {refusal}"
+            )
+
     # Privacy.
 
     async def Report(
         self, request: policy_pb2.ReportRequest, context: grpc.aio.ServicerContext
     ) -> policy_pb2.PrivacyReport:
+        await self.gate.allow(context, "Report")
         metrics.MESSAGES_IN.labels(SERVICE, "privacy_report").inc()
         store = self.writer.store
         summaries, days, history = await asyncio.gather(
@@ -216,12 +253,12 @@ class PolicyApi(policy_pb2_grpc.PolicyServicer):
     async def Export(
         self, request: policy_pb2.ExportRequest, context: grpc.aio.ServicerContext
     ) -> AsyncIterator[policy_pb2.HeldItem]:
+        caller = await self.gate.allow(context, "Export")
         metrics.MESSAGES_IN.labels(SERVICE, "privacy_export").inc()
         await self._known_site(request.site, "privacy_export", context, allow_all=True)
-        await self._within_rate("privacy_export", request.site or "all", context)
+        await self._within_rate("privacy_export", caller, context)
         items = await self.writer.write(
-            lambda store: store.export(request.site or None, request.requested_by or "grpc"),
-            "export",
+            lambda store: store.export(request.site or None, actor(caller)), "export"
         )
         if items is None:
             await context.abort(
@@ -232,7 +269,7 @@ class PolicyApi(policy_pb2_grpc.PolicyServicer):
             "export of %d items (site %s) by %s",
             len(items or []),
             request.site or "all",
-            request.requested_by or "grpc",
+            actor(caller),
         )
         for item in items or []:
             yield _held_item(item)
@@ -240,13 +277,17 @@ class PolicyApi(policy_pb2_grpc.PolicyServicer):
     async def Forget(
         self, request: policy_pb2.ForgetRequest, context: grpc.aio.ServicerContext
     ) -> policy_pb2.ForgetReply:
+        caller = await self.gate.allow(context, "Forget", ("intent",))
+        await self._spoken_by_voice(
+            caller, "Forget", request.spoken_in_session, request.site, context
+        )
         metrics.MESSAGES_IN.labels(SERVICE, "privacy_forget").inc()
         await self._known_site(request.site, "privacy_forget", context, allow_all=True)
-        await self._within_rate("privacy_forget", request.site or "all", context)
+        await self._within_rate("privacy_forget", caller, context)
         scope = await self._scope(request, context)
-        actor = request.requested_by or "grpc"
+        by = actor(caller)
         result = await self.writer.write(
-            lambda store: store.forget(request.site or None, scope, actor), "forget"
+            lambda store: store.forget(request.site or None, scope, by), "forget"
         )
         if result is None:
             await context.abort(
@@ -264,7 +305,7 @@ class PolicyApi(policy_pb2_grpc.PolicyServicer):
             "forget (%s, site %s) by %s: %d items from %d sessions",
             request.WhichOneof("scope"),
             request.site or "all",
-            actor,
+            by,
             deleted,
             result.sessions,
         )
@@ -305,6 +346,7 @@ class PolicyApi(policy_pb2_grpc.PolicyServicer):
     async def Verify(
         self, request: policy_pb2.VerifyRequest, context: grpc.aio.ServicerContext
     ) -> policy_pb2.VerifyReply:
+        await self.gate.allow(context, "Verify")
         metrics.MESSAGES_IN.labels(SERVICE, "privacy_verify").inc()
         check = await asyncio.to_thread(self.writer.store.verify, self.writer.seen_heads)
         self.writer.show_chain(check.ok, check.head)
@@ -322,11 +364,15 @@ class PolicyApi(policy_pb2_grpc.PolicyServicer):
     async def LastTranscript(
         self, request: policy_pb2.LastTranscriptRequest, context: grpc.aio.ServicerContext
     ) -> policy_pb2.LastTranscriptReply:
+        caller = await self.gate.allow(context, "LastTranscript", ("intent",))
+        await self._spoken_by_voice(
+            caller, "LastTranscript", request.spoken_in_session, request.site, context
+        )
         metrics.MESSAGES_IN.labels(SERVICE, "last_transcript").inc()
         await self._known_site(request.site, "last_transcript", context)
-        actor = request.requested_by or "grpc"
+        by = actor(caller)
         item = await self.writer.write(
-            lambda store: store.last_transcript(request.site, request.exclude_session_id, actor),
+            lambda store: store.last_transcript(request.site, request.exclude_session_id, by),
             "read",
         )
         if item is None:
@@ -338,6 +384,7 @@ class PolicyApi(policy_pb2_grpc.PolicyServicer):
     async def KeepClip(
         self, request: policy_pb2.KeepClipRequest, context: grpc.aio.ServicerContext
     ) -> policy_pb2.KeepClipReply:
+        await self.gate.allow(context, "KeepClip", MICROPHONES, request.site)
         metrics.MESSAGES_IN.labels(SERVICE, "keep_clip").inc()
         refusal = self.recorder.clip_refusal(request)
         if refusal:

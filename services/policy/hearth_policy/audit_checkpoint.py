@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hearth import metrics, private_files
+from hearth.identity import SecretsLayout
 from hearth.settings import CommonSettings
 from hearth_policy import SERVICE
 from hearth_policy import policy_metrics as pm
@@ -29,8 +30,9 @@ CHECKPOINT_WHERE = "the checkpoint outside the database"
 
 
 def audit_key_path(common: CommonSettings) -> Path:
-    """Where policy keeps the audit key: among the secrets, never in the database."""
-    return common.data_path / "secrets" / "audit.key"
+    """Where policy keeps the audit key: among the secrets (`hearth init` writes it), never in
+    the database."""
+    return SecretsLayout(common.secrets_path).audit_key
 
 
 class CheckpointUnreadable(Exception):

@@ -16,6 +16,7 @@ import logging
 from collections.abc import Sequence
 
 from hearth import rpc, tokens, topics
+from hearth.access import Gate
 from hearth.service import Service, StartupError, Sub
 from hearth.settings import CommonSettings
 from hearth.v1 import events_pb2, policy_pb2_grpc
@@ -28,6 +29,7 @@ from hearth_policy.audit_checkpoint import (
     audit_check_at_start,
     audit_key_path,
 )
+from hearth_policy.callers import SpokenRequests
 from hearth_policy.ledger import SessionLedger
 from hearth_policy.mute import MuteControl, start_sites
 from hearth_policy.push_to_talk import PushToTalk
@@ -130,6 +132,8 @@ class PolicyService(Service):
             writer=self.writer,
             reject=self.reject,
             limits=self._rate_limits(),
+            gate=Gate(self.name),
+            spoken=SpokenRequests(self.recorder.ledger),
         )
         return (lambda server: policy_pb2_grpc.add_PolicyServicer_to_server(api, server),)
 

@@ -54,13 +54,14 @@ class PolicySettings(ServiceSection):
     """Cap on the privacy store's size; when it (or the disk) is full, storing stops and serving
     goes on."""
     privacy_requests_per_s: float = Field(2.0, gt=0, le=100)
-    """Forget and Export calls each caller (each site, until calls carry an identity) may make per
-    second, on average; more are refused (RESOURCE_EXHAUSTED), so a client in a loop cannot keep
-    policy deleting or exporting."""
+    """Forget and Export calls each caller identity may make per second, on average; more are
+    refused (RESOURCE_EXHAUSTED), so a client in a loop cannot keep policy deleting or
+    exporting."""
     privacy_request_burst: int = Field(30, ge=1, le=1000)
     """Forget and Export calls a caller may make at once before the rate above applies."""
     session_requests_per_s: float = Field(2.0, gt=0, le=100)
-    """Session requests (RequestSession) per site per second, on average; more are refused."""
+    """Session requests (RequestSession) per caller and site per second, on average; more are
+    refused."""
     session_request_burst: int = Field(10, ge=1, le=1000)
     """Session requests a site may make at once before the rate above applies."""
     bus_session_expiry_s: int = Field(7 * 86_400, ge=60, le=365 * 86_400)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 import grpc
 
 from hearth import events, metrics, pcm, rpc, tokens, topics
+from hearth.access import Gate
 from hearth.models import ModelError
 from hearth.registry import RegistryError
 from hearth.service import Service, StartupError, Sub
@@ -226,6 +227,7 @@ class SttApi(stt_pb2_grpc.SttServicer):
 
     def __init__(self, service: SttService) -> None:
         self.service = service
+        self.gate = Gate("stt")
 
     async def Transcribe(
         self,
@@ -270,6 +272,7 @@ class SttApi(stt_pb2_grpc.SttServicer):
                 context, "missing", "the first message must be TranscribeStart with a session token"
             )
         start = first.start  # type: ignore[union-attr]
+        await self.gate.allow(context, "Transcribe", ("audio",), start.site)
         try:
             claims = tokens.verify(service.key, start.session_token, start.site)
             await asyncio.to_thread(service.ledger.redeem, claims)

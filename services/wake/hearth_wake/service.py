@@ -16,6 +16,7 @@ import grpc
 import numpy as np
 
 from hearth import events, metrics, pcm, rpc, topics
+from hearth.access import Gate
 from hearth.registry import RegistryError
 from hearth.service import Service, StartupError
 from hearth.settings import CommonSettings
@@ -195,31 +196,9 @@ class WakeApi(wake_pb2_grpc.WakeServicer):
     def __init__(self, service: WakeService) -> None:
         self.service = service
         self.open_streams = 0
+        self.gate = Gate("wake")
 
     async def Detect(
-        self,
-        request_iterator: AsyncIterator[wake_pb2.DetectRequest],
-        context: grpc.aio.ServicerContext,
-    ) -> AsyncIterator[wake_pb2.DetectResponse]:
-        limit = self.service.settings.max_detect_streams
-        if self.open_streams >= limit:
-            STREAMS_REFUSED.inc()
-            self.service.reject(
-                "detect_stream", "too_many_streams", f"too many streams: {limit} already open"
-            )
-            await context.abort(
-                grpc.StatusCode.RESOURCE_EXHAUSTED,
-                f"the wake service serves at most {limit} stream{'s' if limit > 1 else ''} at "
-                "once (wake.max_detect_streams)",
-            )
-        self.open_streams += 1
-        try:
-            async for response in self._detect(request_iterator, context):
-                yield response
-        finally:
-            self.open_streams -= 1
-
-    async def _detect(
         self,
         request_iterator: AsyncIterator[wake_pb2.DetectRequest],
         context: grpc.aio.ServicerContext,
@@ -235,10 +214,42 @@ class WakeApi(wake_pb2_grpc.WakeServicer):
                 grpc.StatusCode.INVALID_ARGUMENT, "the first message must be DetectStart"
             )
         start = first.start
+        await self.gate.allow(context, "Detect", ("audio",), start.site)
         problem = _start_problem(start, service.common.sites)
         if problem:
             service.reject("detect_stream", problem[0], problem[1])
             await context.abort(problem[2], problem[1])
+        await self._take_a_place(context)
+        try:
+            async for response in self._listen(start, request_iterator, context):
+                yield response
+        finally:
+            self.open_streams -= 1
+
+    async def _take_a_place(self, context: grpc.aio.ServicerContext) -> None:
+        """Count the stream in, or refuse it when wake.max_detect_streams are open already
+        (after the caller is known to be allowed: an unauthorised caller holds no place)."""
+        limit = self.service.settings.max_detect_streams
+        if self.open_streams >= limit:
+            STREAMS_REFUSED.inc()
+            self.service.reject(
+                "detect_stream", "too_many_streams", f"too many streams: {limit} already open"
+            )
+            await context.abort(
+                grpc.StatusCode.RESOURCE_EXHAUSTED,
+                f"the wake service serves at most {limit} stream{'s' if limit > 1 else ''} at "
+                "once (wake.max_detect_streams)",
+            )
+        self.open_streams += 1
+
+    async def _listen(
+        self,
+        start: wake_pb2.DetectStart,
+        request_iterator: AsyncIterator[wake_pb2.DetectRequest],
+        context: grpc.aio.ServicerContext,
+    ) -> AsyncIterator[wake_pb2.DetectResponse]:
+        service = self.service
+        assert service.engine is not None
         site = SiteStream(
             start.site,
             service.engine,

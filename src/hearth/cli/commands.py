@@ -33,9 +33,15 @@ class Command:
 
 
 def built_in() -> tuple[Command, ...]:
-    from hearth.cli import listen, models, mute, privacy, up
+    from hearth.cli import init, listen, models, mute, privacy, up
 
     return (
+        Command(
+            "init",
+            "make this home's keys, certificates and broker passwords (safe to run again)",
+            init.add_arguments,
+            init.run,
+        ),
         Command("up", "run the whole assistant locally", up.add_arguments, up.run),
         Command("mute", "mute a site: its microphone is closed", mute.add_arguments, mute.run_mute),
         Command("unmute", "unmute a site", mute.add_arguments, mute.run_unmute),

@@ -11,7 +11,7 @@ from typing import TypeVar
 
 import grpc
 
-from hearth import rpc
+from hearth import identity, rpc, topics
 from hearth.service import ServiceSection
 from hearth.settings import CommonSettings, SettingsError, load_settings
 from hearth.v1 import policy_pb2_grpc
@@ -38,7 +38,14 @@ async def _call(
     common: CommonSettings,
     request: Callable[[policy_pb2_grpc.PolicyStub, CommonSettings], Awaitable[T]],
 ) -> T:
-    async with rpc.open_channel(common.endpoints.policy, common.grpc_max_message_bytes) as channel:
+    owner = identity.resolve(common, topics.ADMIN)
+    try:
+        owner.check()
+    except identity.IdentityError as exc:
+        raise PolicyUnavailable(str(exc)) from exc
+    async with rpc.open_channel(
+        common.endpoints.policy, common.grpc_max_message_bytes, owner
+    ) as channel:
         try:
             return await request(policy_pb2_grpc.PolicyStub(channel), common)
         except grpc.aio.AioRpcError as exc:

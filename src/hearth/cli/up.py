@@ -18,7 +18,7 @@ from pathlib import Path
 
 from google.protobuf.message import Message
 
-from hearth import broker, logs, private_files, topics
+from hearth import broker, identity, logs, private_files, topics
 from hearth.bus import Bus, Handler
 from hearth.cli.watch import describe
 from hearth.service import ServiceSection
@@ -236,7 +236,11 @@ class Launcher:
         lines.append(
             "  metrics: Prometheus and Grafana set-up in deploy/, see docs/observability.md"
         )
-        lines.append(f"  watch events: mosquitto_sub -p {self.common.mqtt.port} -t 'hearth/#' -v")
+        secrets = self.common.secrets_path
+        lines.append(
+            f"  watch events: mosquitto_sub -p {self.common.mqtt.port} --cafile {secrets}/ca.crt "
+            f"-u hearth -P \"$(cat {secrets}/mqtt/hearth.password)\" -t 'hearth/#' -v"
+        )
         lines.append("  Ctrl-C stops everything.")
         return "\n".join(lines)
 
@@ -278,8 +282,15 @@ def run(args: argparse.Namespace) -> int:
     except SettingsError as exc:
         print(f"hearth up: {exc}", file=sys.stderr)
         return 2
-    private_files.private_dir(common.data_path)
+    private_files.private_dir(common.data_path)  # what the services keep is the household's own
     logs.configure("up", "warning")
+    written = identity.ensure_secrets(common.secrets_path).written
+    if written:
+        print(
+            f"hearth: wrote this home's keys, certificates and broker passwords to "
+            f"{common.secrets_path} (first run)",
+            flush=True,
+        )
     try:
         return asyncio.run(_up(common, args))
     except broker.BrokerError as exc:
@@ -294,7 +305,7 @@ async def _up(common: CommonSettings, args: argparse.Namespace) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     await launcher.start_broker()
-    bus = Bus(common.mqtt, "up")
+    bus = Bus(common.mqtt, "up", identity.resolve(common, topics.ADMIN))
     bus.subscribe(
         topics.SERVICE_STATUS.filter, events_pb2.ServiceStatus, launcher.on_status, "status"
     )

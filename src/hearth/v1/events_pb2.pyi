@@ -269,3 +269,11 @@ class AuditHeadState(_message.Message):
     head: str
     at: _timestamp_pb2.Timestamp
     def __init__(self, header: _Optional[_Union[_common_pb2.EventHeader, _Mapping]] = ..., length: _Optional[int] = ..., head: _Optional[str] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class Probe(_message.Message):
+    __slots__ = ("header", "payload")
+    HEADER_FIELD_NUMBER: _ClassVar[int]
+    PAYLOAD_FIELD_NUMBER: _ClassVar[int]
+    header: _common_pb2.EventHeader
+    payload: bytes
+    def __init__(self, header: _Optional[_Union[_common_pb2.EventHeader, _Mapping]] = ..., payload: _Optional[bytes] = ...) -> None: ...

@@ -117,14 +117,16 @@ class SessionEndReply(_message.Message):
     def __init__(self) -> None: ...
 
 class SetMuteRequest(_message.Message):
-    __slots__ = ("site", "muted", "changed_by")
+    __slots__ = ("site", "muted", "changed_by", "spoken_in_session")
     SITE_FIELD_NUMBER: _ClassVar[int]
     MUTED_FIELD_NUMBER: _ClassVar[int]
     CHANGED_BY_FIELD_NUMBER: _ClassVar[int]
+    SPOKEN_IN_SESSION_FIELD_NUMBER: _ClassVar[int]
     site: str
     muted: bool
     changed_by: str
-    def __init__(self, site: _Optional[str] = ..., muted: _Optional[bool] = ..., changed_by: _Optional[str] = ...) -> None: ...
+    spoken_in_session: str
+    def __init__(self, site: _Optional[str] = ..., muted: _Optional[bool] = ..., changed_by: _Optional[str] = ..., spoken_in_session: _Optional[str] = ...) -> None: ...
 
 class GetMuteRequest(_message.Message):
     __slots__ = ("site",)
@@ -279,20 +281,22 @@ class TimeRange(_message.Message):
     def __init__(self, since: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class ForgetRequest(_message.Message):
-    __slots__ = ("site", "last_session", "range", "everything", "requested_by", "exclude_session_id")
+    __slots__ = ("site", "last_session", "range", "everything", "requested_by", "exclude_session_id", "spoken_in_session")
     SITE_FIELD_NUMBER: _ClassVar[int]
     LAST_SESSION_FIELD_NUMBER: _ClassVar[int]
     RANGE_FIELD_NUMBER: _ClassVar[int]
     EVERYTHING_FIELD_NUMBER: _ClassVar[int]
     REQUESTED_BY_FIELD_NUMBER: _ClassVar[int]
     EXCLUDE_SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    SPOKEN_IN_SESSION_FIELD_NUMBER: _ClassVar[int]
     site: str
     last_session: bool
     range: TimeRange
     everything: bool
     requested_by: str
     exclude_session_id: str
-    def __init__(self, site: _Optional[str] = ..., last_session: _Optional[bool] = ..., range: _Optional[_Union[TimeRange, _Mapping]] = ..., everything: _Optional[bool] = ..., requested_by: _Optional[str] = ..., exclude_session_id: _Optional[str] = ...) -> None: ...
+    spoken_in_session: str
+    def __init__(self, site: _Optional[str] = ..., last_session: _Optional[bool] = ..., range: _Optional[_Union[TimeRange, _Mapping]] = ..., everything: _Optional[bool] = ..., requested_by: _Optional[str] = ..., exclude_session_id: _Optional[str] = ..., spoken_in_session: _Optional[str] = ...) -> None: ...
 
 class ForgetReply(_message.Message):
     __slots__ = ("deleted", "deleted_per_class", "sessions")
@@ -330,14 +334,16 @@ class VerifyReply(_message.Message):
     def __init__(self, ok: _Optional[bool] = ..., entries: _Optional[int] = ..., broken_at: _Optional[int] = ..., problem: _Optional[str] = ..., head: _Optional[_Union[AuditHead, _Mapping]] = ...) -> None: ...
 
 class LastTranscriptRequest(_message.Message):
-    __slots__ = ("site", "exclude_session_id", "requested_by")
+    __slots__ = ("site", "exclude_session_id", "requested_by", "spoken_in_session")
     SITE_FIELD_NUMBER: _ClassVar[int]
     EXCLUDE_SESSION_ID_FIELD_NUMBER: _ClassVar[int]
     REQUESTED_BY_FIELD_NUMBER: _ClassVar[int]
+    SPOKEN_IN_SESSION_FIELD_NUMBER: _ClassVar[int]
     site: str
     exclude_session_id: str
     requested_by: str
-    def __init__(self, site: _Optional[str] = ..., exclude_session_id: _Optional[str] = ..., requested_by: _Optional[str] = ...) -> None: ...
+    spoken_in_session: str
+    def __init__(self, site: _Optional[str] = ..., exclude_session_id: _Optional[str] = ..., requested_by: _Optional[str] = ..., spoken_in_session: _Optional[str] = ...) -> None: ...
 
 class LastTranscriptReply(_message.Message):
     __slots__ = ("found", "text", "created_at")

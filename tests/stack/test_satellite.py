@@ -1,0 +1,137 @@
+"""A satellite: the audio service of another room, on another machine, holding only its own
+identity (`hearth init --satellite kitchen` on the base, four files copied over). It speaks for
+its own room over TLS, and is refused for any other."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests import timeouts
+from tests.support import (
+    REPO,
+    EventWatcher,
+    Stack,
+    child_env,
+    free_port,
+    speak_16k,
+    stack_config,
+    start_stack,
+)
+
+pytestmark = pytest.mark.stack
+MIC = REPO / "tests" / "tools" / "looping_mic.py"
+SATELLITE_FILES = (
+    "ca.crt",
+    "identities/satellite-kitchen.crt",
+    "identities/satellite-kitchen.key",
+    "mqtt/satellite-kitchen.password",
+)
+"""Everything a satellite holds: the base's CA, its certificate and key, its broker password."""
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    tmp = tmp_path_factory.mktemp("stack-base")
+    config = stack_config(tmp, stt={"engine": "pocketsphinx"})
+    prepared = tmp / "init.yaml"
+    prepared.write_text(yaml.safe_dump(config))
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "hearth",
+            "--config",
+            str(prepared),
+            "init",
+            "--satellite",
+            "kitchen",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=timeouts.CLI_S,
+        env=child_env(),
+    )
+    stack = start_stack(tmp, config)
+    yield stack
+    stack.stop()
+
+
+def _satellite(base: Stack, tmp: Path, site: str) -> subprocess.Popen[str]:
+    """The satellite's audio service, configured as its own machine would be."""
+    secrets = tmp / "satellite-secrets"
+    for name in SATELLITE_FILES:
+        (secrets / name).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        shutil.copy2(base.secrets / name, secrets / name)
+    command = speak_16k("hey hestia, turn on the kitchen lights", tmp / "command.wav")
+    config = {
+        "data_dir": str(tmp / "satellite-data"),
+        "secrets_dir": str(secrets),
+        "identity": "satellite-kitchen",
+        "mqtt": {"port": base.mqtt_port},
+        "endpoints": base.config["endpoints"],
+        "audio": {
+            "site": site,
+            "source": "mic",
+            "mic_command": [sys.executable, str(MIC), str(command), "3"],
+            "metrics_port": free_port(),
+        },
+    }
+    path = tmp / "satellite.yaml"
+    path.write_text(yaml.safe_dump(config))
+    return subprocess.Popen(
+        [sys.executable, "-m", "hearth_audio", "--config", str(path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=child_env(),
+    )
+
+
+def _stop(process: subprocess.Popen[str]) -> str:
+    process.terminate()
+    try:
+        output, _ = process.communicate(timeout=timeouts.STACK_STOP_S)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        output, _ = process.communicate()
+    return output
+
+
+def test_a_satellite_is_heard_in_its_own_room(base: Stack, tmp_path: Path) -> None:
+    watcher = EventWatcher(base)
+    satellite = _satellite(base, tmp_path, "kitchen")
+    try:
+        chain = ("/wake/kitchen/detected", "/session/kitchen/started", "/stt/kitchen/transcript")
+        recognized = watcher.wait_for(
+            "/intent/kitchen/recognized",
+            timeout=timeouts.SPOKEN_COMMANDS_S,
+            where=lambda e: all(watcher.seen(kind, e["header"]["trace_id"]) for kind in chain),
+        )
+        assert recognized["intent"] == "HassTurnOn"
+        status = watcher.wait_for("/status/audio/satellite-kitchen")
+        assert status["state"] == "STATE_ONLINE"
+    finally:
+        watcher.close()
+        output = _stop(satellite)
+    assert "capture granted for site kitchen" in output, output[-2000:]
+
+
+def test_a_satellite_cannot_listen_in_another_room(base: Stack, tmp_path: Path) -> None:
+    watcher = EventWatcher(base)
+    satellite = _satellite(base, tmp_path, "office")
+    try:
+        base.wait_for_log(r"refused policy\.HoldCapture: satellite-kitchen may not call")
+    finally:
+        output = _stop(satellite)
+        watcher.close()
+    assert "policy refused this identity" in output, output[-2000:]
+    assert "capture granted" not in output
+    heard = ("/wake/office/", "/session/office/", "/stt/office/", "/intent/office/")
+    assert not any(topic.startswith(heard, len("hearth/v1")) for topic, _ in watcher.events)
