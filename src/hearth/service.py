@@ -103,7 +103,6 @@ class Service(ABC):
         self._stop.set()
 
     async def run(self) -> None:
-        self.identity.check()
         metrics.SERVICE_INFO.info(
             {"service": self.name, "version": __version__, "instance": self.instance}
         )
@@ -111,6 +110,7 @@ class Service(ABC):
             self.section.metrics_host, self.section.metrics_port
         )
         await self.setup()
+        self.identity.check()  # after setup, so a missing model is reported first
         servicers = self.servicers()
         if servicers:
             self.grpc = await rpc.start_server(
