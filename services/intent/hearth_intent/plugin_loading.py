@@ -110,6 +110,13 @@ class PluginSet:
                 + "; ".join(p for name in missing for p in self.records[name].problems)
             )
 
+    def add(self, name: str, plugin: object, source: str = "added directly") -> None:
+        """Run a plugin object without an entry point (plugin_testing's PluginTester; the
+        service itself finds plugins only through the entry-point group)."""
+        self.records[name] = PluginRecord(name, source=source, enabled=True)
+        self.manager.register(plugin, name=name)
+        self.manager.check_pending()
+
     def _register(self, record: PluginRecord, entry: EntryPoint) -> None:
         if not PLUGIN_NAME.fullmatch(record.name):
             self.fail(record.name, "import", "its name must be lowercase letters, digits, - or _")

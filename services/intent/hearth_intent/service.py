@@ -70,14 +70,14 @@ class IntentService(Service):
         self._connected = False
 
     async def setup(self) -> None:
-        self._policy_channel = rpc.open_channel(
-            self.common.endpoints.policy, self.common.grpc_max_message_bytes, self.identity
-        )
-        self.policy = policy_pb2_grpc.PolicyStub(self._policy_channel)
         started = time.perf_counter()
         await asyncio.to_thread(self.plugins.load)
         await self.runtime.start()
         log.info("intent plugins running: %s", ", ".join(self.plugins.running()) or "none")
+        self._policy_channel = rpc.open_channel(
+            self.common.endpoints.policy, self.common.grpc_max_message_bytes, self.identity
+        )
+        self.policy = policy_pb2_grpc.PolicyStub(self._policy_channel)
         self.plugin_sentences = await asyncio.to_thread(
             self.plugins.collect_sentences, self.settings.language
         )
