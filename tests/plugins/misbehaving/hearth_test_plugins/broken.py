@@ -1,3 +1,3 @@
 """A plugin whose import fails (a dependency that is not installed)."""
 
-import hearth_no_such_dependency  # noqa: F401
+import a_dependency_that_is_not_installed  # noqa: F401
