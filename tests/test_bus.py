@@ -100,3 +100,57 @@ def test_malformed_payload_never_reaches_the_handler(broker: Broker) -> None:
 
     asyncio.run(scenario())
     assert handled == [events_pb2.MuteCommand(muted=True)]
+
+
+def test_a_persistent_session_gets_a_message_again_until_its_handler_succeeds(
+    broker: Broker,
+) -> None:
+    """With a persistent session a message is acknowledged only once its handler ran without an
+    exception: one the service could not act on (policy could not store a mute) comes back when
+    the service reconnects, and one it handled does not."""
+    handled: list[bool] = []
+
+    async def handler(_topic: str, message: events_pb2.MuteCommand) -> None:
+        handled.append(message.muted)
+        if len(handled) == 1:
+            raise RuntimeError("could not store it this time")
+
+    def persistent_bus() -> Bus:
+        bus = Bus(
+            MqttSettings(port=broker.port, reconnect_max_s=1.0),
+            "policy",
+            broker.identity("policy"),
+            client_id="hearth-policy-test",
+            session_expiry_s=600,
+        )
+        bus.subscribe(
+            "hearth/v1/policy/+/mute/set", events_pb2.MuteCommand, handler, "mute_command"
+        )
+        return bus
+
+    async def scenario() -> None:
+        bus = persistent_bus()
+        await bus.connect()
+        assert await bus.wait_connected(timeouts.EVENT_S)
+        await asyncio.sleep(0.3)
+        publisher = broker.client("hearth")
+        publisher.connect("127.0.0.1", broker.port)
+        publisher.loop_start()
+        command = b'{"muted": true}'
+        publisher.publish("hearth/v1/policy/kitchen/mute/set", command, qos=1).wait_for_publish(
+            timeouts.RPC_S
+        )
+        publisher.disconnect()
+        publisher.loop_stop()
+        assert await _until(lambda: len(handled) == 1, timeouts.EVENT_S)
+        await bus.disconnect()
+        for attempt in (2, 3):
+            bus = persistent_bus()
+            await bus.connect()
+            assert await bus.wait_connected(timeouts.EVENT_S)
+            await asyncio.sleep(1.0)
+            await bus.disconnect()
+            assert len(handled) == 2, f"after reconnect {attempt - 1}: {handled}"
+
+    asyncio.run(scenario())
+    assert handled == [True, True]

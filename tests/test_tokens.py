@@ -60,3 +60,35 @@ def test_key_is_generated_once_and_private(tmp_path: Path) -> None:
     key = tokens.load_or_create_key(path)
     assert len(key) == 32 and tokens.load_or_create_key(path) == key
     assert path.stat().st_mode & 0o077 == 0
+
+
+def test_redemptions_survive_a_new_ledger_on_the_same_file(tmp_path: Path) -> None:
+    path = tmp_path / "stt" / "used_tokens.json"
+    claims = _claims()
+    tokens.TokenLedger(path).redeem(claims)
+    with pytest.raises(tokens.TokenError) as error:
+        tokens.TokenLedger(path).redeem(claims)
+    assert error.value.reason == "reused"
+    assert path.stat().st_mode & 0o077 == 0 and path.parent.stat().st_mode & 0o077 == 0
+
+
+def test_expired_redemptions_are_forgotten(tmp_path: Path) -> None:
+    path = tmp_path / "used_tokens.json"
+    ledger = tokens.TokenLedger(path)
+    ledger.redeem(_claims(ttl=1, sid="old"))
+    ledger.redeem(_claims(sid="new"), now=time.time() + 5)
+    assert "old" not in path.read_text() and "new" in path.read_text()
+
+
+def test_an_unreadable_ledger_refuses_every_token_issued_before_it_was_opened(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "used_tokens.json"
+    path.write_text("{not json")
+    earlier = _claims()
+    ledger = tokens.TokenLedger(path, now=earlier.issued_at + 1)
+    assert "unreadable" in ledger.problem
+    with pytest.raises(tokens.TokenError):
+        ledger.redeem(earlier)
+    at = earlier.issued_at + 2
+    ledger.redeem(tokens.SessionClaims("later", "kitchen", at, at + 10, 10.0), now=at)

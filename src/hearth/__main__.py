@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from hearth import __version__
+from hearth import __version__, private_files
 from hearth.cli.commands import Command, all_commands
 
 
@@ -32,6 +32,7 @@ def build_parser(commands: Sequence[Command]) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    private_files.create_privately()  # what `hearth up` and its broker write is the owner's
     commands = {command.name: command for command in all_commands()}
     args = build_parser(list(commands.values())).parse_args(argv)
     return commands[args.command].run(args)

@@ -72,7 +72,7 @@ def acl(satellite_sites: Sequence[str]) -> str:
 
 
 def _service_rules(service: str) -> list[str]:
-    rules = [f"topic write {topics.SERVICE_STATUS.topic(service, '+')}"]
+    rules = [f"topic write {topics.SERVICE_STATUS.filter_with(service, '+')}"]
     for kind in topics.CATALOGUE:
         if kind.producer == service:
             rules.append(f"topic write {kind.filter}")

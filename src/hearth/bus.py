@@ -64,8 +64,14 @@ class Bus:
         service: str,
         identity: Identity | None,
         client_id: str | None = None,
+        session_expiry_s: int = 0,
     ) -> None:
+        """session_expiry_s > 0 keeps a persistent session (give a stable client_id): the broker
+        holds QoS 1 messages of its subscriptions while this service is away, for that long, and
+        a message is acknowledged only once its handlers have run without an exception, so one
+        the service did not act on is delivered again after the next reconnect."""
         self._settings = settings
+        self._session_expiry_s = session_expiry_s
         self._service = service
         self._client_id = client_id or f"hearth-{service}-{uuid.uuid4().hex[:8]}"
         self._subscriptions: list[Subscription] = []
@@ -78,6 +84,7 @@ class Bus:
             callback_api_version=CallbackAPIVersion.VERSION2,
             client_id=self._client_id,
             protocol=mqtt.MQTTv5,
+            manual_ack=session_expiry_s > 0,
         )
         self._client.max_queued_messages_set(10_000)
         self._client.reconnect_delay_set(
@@ -133,12 +140,12 @@ class Bus:
         self._loop = asyncio.get_running_loop()
         self._configure_auth(self._identity)
         props = Properties(PacketTypes.CONNECT)
-        props.SessionExpiryInterval = 0
+        props.SessionExpiryInterval = self._session_expiry_s
         self._client.connect_async(
             self._settings.host,
             self._settings.port,
             keepalive=self._settings.keepalive_s,
-            clean_start=True,
+            clean_start=self._session_expiry_s == 0,
             properties=props,
         )
         self._client.loop_start()
@@ -216,13 +223,29 @@ class Bus:
                 self._run_on_loop(self._guarded_hook(hook))
 
     def _on_message(self, _client: mqtt.Client, _userdata: Any, msg: mqtt.MQTTMessage) -> None:
-        for sub in self._subscriptions:
-            if mqtt.topic_matches_sub(sub.topic_filter, msg.topic):
-                self._dispatch(sub, msg.topic, bytes(msg.payload), msg.retain)
+        handlers = [
+            handler
+            for sub in self._subscriptions
+            if mqtt.topic_matches_sub(sub.topic_filter, msg.topic)
+            and (handler := self._dispatch(sub, msg.topic, bytes(msg.payload), msg.retain))
+        ]
+        if self._session_expiry_s:
+            self._run_on_loop(self._acknowledge_after(handlers, msg.mid, msg.qos))
+        else:
+            for handler in handlers:
+                self._run_on_loop(handler)
 
-    def _dispatch(self, sub: Subscription, topic: str, payload: bytes, retained: bool) -> None:
+    async def _acknowledge_after(self, handlers: list[Awaitable[bool]], mid: int, qos: int) -> None:
+        """The broker forgets the message only once every handler has acted on it."""
+        if all(await asyncio.gather(*handlers)) and qos > 0:
+            self._client.ack(mid, qos)
+
+    def _dispatch(
+        self, sub: Subscription, topic: str, payload: bytes, retained: bool
+    ) -> Awaitable[bool] | None:
+        """The handler's run for a valid message; None for one that is refused."""
         if retained and not payload:
-            return  # a cleared retained message, not an event
+            return None  # a cleared retained message, not an event
         if len(payload) > self._settings.max_payload_bytes:
             self._reject(
                 sub,
@@ -230,25 +253,28 @@ class Bus:
                 "oversized",
                 f"{len(payload)} bytes exceeds the {self._settings.max_payload_bytes}-byte limit",
             )
-            return
+            return None
         try:
             message = events.decode(payload, sub.message_type)
         except events.MalformedPayload as exc:
             self._reject(sub, topic, "malformed", str(exc))
-            return
+            return None
         metrics.MESSAGES_IN.labels(self._service, sub.kind).inc()
-        self._run_on_loop(self._guarded(sub, topic, message))
+        return self._guarded(sub, topic, message)
 
     def _reject(self, sub: Subscription, topic: str, reason: str, detail: str) -> None:
         log.warning("rejected %s message on %s: %s", _ARTICLE.get(reason, reason), topic, detail)
         metrics.MESSAGES_REJECTED.labels(self._service, sub.kind, reason).inc()
 
-    async def _guarded(self, sub: Subscription, topic: str, message: Message) -> None:
+    async def _guarded(self, sub: Subscription, topic: str, message: Message) -> bool:
+        """Whether the handler ran without an exception."""
         try:
             await sub.handler(topic, message)
         except Exception:
             log.exception("handler for %s failed", topic)
             metrics.ERRORS.labels(self._service, f"handler_{sub.kind}").inc()
+            return False
+        return True
 
     async def _guarded_hook(self, hook: Callable[[], Awaitable[None]]) -> None:
         try:
@@ -257,7 +283,7 @@ class Bus:
             log.exception("after connecting to or losing the broker")
             metrics.ERRORS.labels(self._service, "bus_hook").inc()
 
-    def _run_on_loop(self, coro: Awaitable[None]) -> None:
+    def _run_on_loop(self, coro: Awaitable[object]) -> None:
         loop = self._loop
         if loop is None or loop.is_closed():
             coro.close()  # type: ignore[attr-defined]

@@ -14,6 +14,19 @@ from hearth.v1 import common_pb2
 
 MessageT = TypeVar("MessageT", bound=Message)
 
+MAX_TRANSCRIPT_CHARS = 1000
+"""The longest transcript stt publishes and intent accepts. A session lasts seconds (at most a
+minute), so no spoken command comes near it; a longer one is a stuck decoder or a forgery, and
+everything that handles transcripts (matching, storing, answering) stays bounded by it."""
+
+
+def cut_transcript(text: str) -> str:
+    """The text within MAX_TRANSCRIPT_CHARS, cut at a word boundary when there is one."""
+    if len(text) <= MAX_TRANSCRIPT_CHARS:
+        return text
+    cut = text[:MAX_TRANSCRIPT_CHARS]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip()
+
 
 class MalformedPayload(ValueError):
     """A payload that is not the message its topic promises; the reason never quotes the payload."""

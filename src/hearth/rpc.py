@@ -114,6 +114,9 @@ async def start_server(
         + [
             ("grpc.keepalive_permit_without_calls", 1),
             ("grpc.http2.min_ping_interval_without_data_ms", 4_000),
+            # Without this, a second server (a stale copy, another user's process) could bind the
+            # same port and silently receive part of the calls meant for the first.
+            ("grpc.so_reuseport", 0),
         ]
     )
     for add in servicers:

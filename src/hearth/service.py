@@ -20,7 +20,7 @@ from typing import ClassVar, TypeVar
 
 from pydantic import Field
 
-from hearth import __version__, events, identity, logs, metrics, rpc, topics
+from hearth import __version__, events, identity, logs, metrics, private_files, rpc, topics
 from hearth.broker_auth import satellite_site
 from hearth.bus import Bus, LastWill
 from hearth.bus import Subscription as Sub
@@ -50,16 +50,23 @@ class Service(ABC):
     name: ClassVar[str]
     grpc_service_names: ClassVar[tuple[str, ...]] = ()
 
-    def __init__(self, common: CommonSettings, section: ServiceSection) -> None:
+    def __init__(
+        self, common: CommonSettings, section: ServiceSection, bus_session_expiry_s: int = 0
+    ) -> None:
+        """bus_session_expiry_s > 0: the broker keeps this service's session (and the QoS 1
+        messages it subscribes to) while it is away, for that long; its client id is then the
+        stable hearth-<service>-<instance>, so two processes must not share an instance name."""
         self.common = common
         self.section = section
         self.identity = identity.resolve(common, self.name)
         """Who this service is to the broker and to the services it calls."""
+        client_id = f"hearth-{self.name}-{section.instance}"
         self.bus = Bus(
             common.mqtt,
             self.name,
             self.identity,
-            client_id=f"hearth-{self.name}-{section.instance}-{id(self) % 10_000}",
+            client_id=client_id if bus_session_expiry_s else f"{client_id}-{id(self) % 10_000}",
+            session_expiry_s=bus_session_expiry_s,
         )
         self.grpc: rpc.GrpcServer | None = None
         self.metrics_port = 0
@@ -218,6 +225,8 @@ def service_main(
         print(f"hearth-{name}: {exc}", file=sys.stderr)
         return 2
     logs.configure(name, common.log_level)
+    private_files.create_privately()
+    private_files.make_private(common.data_path)
     try:
         service = build(common, section)
     except (SettingsError, ValueError, identity.IdentityError) as exc:

@@ -19,6 +19,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from hearth import private_files
+
 KEY_BYTES = 32
 
 
@@ -43,16 +45,30 @@ def load_or_create_key(path: Path) -> bytes:
     """The signing key; created (0600) on first use so no installation shares a default secret."""
     path = path.expanduser()
     if path.exists():
-        key = bytes.fromhex(path.read_text().strip())
-        if len(key) < 16:
-            raise ValueError(f"session key in {path} is too short; delete it to generate a new one")
-        return key
+        return read_key(path)
+    key = new_key()
+    save_new_key(path, key)
+    return key
+
+
+def new_key() -> bytes:
+    return secrets.token_bytes(KEY_BYTES)
+
+
+def read_key(path: Path) -> bytes:
+    key = bytes.fromhex(path.expanduser().read_text().strip())
+    if len(key) < 16:
+        raise ValueError(f"key in {path} is too short; delete it to generate a new one")
+    return key
+
+
+def save_new_key(path: Path, key: bytes) -> None:
+    """Write a new key file (0600, in a 0700 directory); never overwrites an existing one."""
+    path = path.expanduser()
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    key = secrets.token_bytes(KEY_BYTES)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
         handle.write(key.hex())
-    return key
 
 
 def _b64(data: bytes) -> str:
@@ -110,13 +126,41 @@ def verify(key: bytes, token: str, site: str, now: float | None = None) -> Sessi
     return claims
 
 
+MAX_REDEMPTIONS = 10_000
+"""Bound on remembered redemptions: tokens live seconds, so far more than any home's sessions."""
+
+
 class TokenLedger:
     """Remembers used session ids until their tokens expire, so each token opens exactly one
-    stream."""
+    stream, also across a restart when given a file: a replayed token must not work because
+    stt was restarted.
 
-    def __init__(self) -> None:
+    A file that cannot be read is not trusted to be complete: every token issued before this
+    ledger was opened is then refused (they expire within seconds, so that is all it costs)."""
+
+    def __init__(self, path: Path | None = None, now: float | None = None) -> None:
+        self.path = path
         self._used: dict[str, float] = {}
+        self._not_before = 0.0
         self._lock = threading.Lock()
+        self.problem = ""
+        """Why the file could not be read (for the log); empty when it could."""
+        if path is not None:
+            self._load(path, time.time() if now is None else now)
+
+    def _load(self, path: Path, now: float) -> None:
+        try:
+            stored = json.loads(path.read_text())
+            self._used = {str(sid): float(exp) for sid, exp in stored.items() if exp >= now}
+        except FileNotFoundError:
+            return
+        except (OSError, ValueError, AttributeError, TypeError) as exc:
+            self._used = {}
+            self._not_before = now
+            self.problem = (
+                f"used session tokens in {path} are unreadable ({exc}); refusing every token "
+                "issued before now"
+            )
 
     def redeem(self, claims: SessionClaims, now: float | None = None) -> None:
         now = time.time() if now is None else now
@@ -124,4 +168,10 @@ class TokenLedger:
             self._used = {sid: exp for sid, exp in self._used.items() if exp >= now}
             if claims.session_id in self._used:
                 raise TokenError("reused", "session token was already used")
+            if claims.issued_at < self._not_before:
+                raise TokenError("reused", "session token may have been used before a restart")
+            if len(self._used) >= MAX_REDEMPTIONS:
+                raise TokenError("ledger_full", "too many sessions at once")
             self._used[claims.session_id] = claims.expires_at
+            if self.path is not None:
+                private_files.write_private(self.path, json.dumps(self._used))

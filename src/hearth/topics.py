@@ -18,6 +18,7 @@ from typing import Generic, TypeVar
 
 from google.protobuf.message import Message
 
+from hearth.settings import SITE_NAME_PATTERN
 from hearth.v1 import events_pb2
 
 ROOT = "hearth/v1"
@@ -29,7 +30,26 @@ ADMIN = "hearth"
 """The owner's identity (the CLI, `hearth up`): reads every event, as the owner may."""
 
 MessageT = TypeVar("MessageT", bound=Message, covariant=True)
-_PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+_SITE_NAME = re.compile(SITE_NAME_PATTERN)
+_NOT_IN_A_LEVEL = re.compile(r"[/+#\x00]")
+"""A level separator or a wildcard in a value would change where a message goes."""
+
+
+def is_site_name(value: str) -> bool:
+    """Lowercase letters, digits, '_' and '-': what configured sites are (CommonSettings)."""
+    return bool(_SITE_NAME.fullmatch(value))
+
+
+def _checked(placeholder: str, value: str) -> str:
+    if placeholder == "site" and not is_site_name(value):
+        raise ValueError(
+            f"{value!r} is not a site name (lowercase letters, digits, '_', '-'); "
+            "it cannot go into a topic"
+        )
+    if not value or _NOT_IN_A_LEVEL.search(value):
+        raise ValueError(f"{placeholder} {value!r} cannot go into a topic ('/', '+', '#', empty)")
+    return value
 
 
 @dataclass(frozen=True)
@@ -53,9 +73,24 @@ class EventKind(Generic[MessageT]):
     reads everything)."""
 
     def topic(self, *values: str) -> str:
-        """The topic for these placeholder values (usually the site)."""
+        """The topic for these placeholder values (usually the site); a value that is not a site
+        name where a site goes, or that holds a '/', '+' or '#', is refused (ValueError)."""
         parts = iter(values)
-        topic = _PLACEHOLDER.sub(lambda _: next(parts), self.pattern)
+        topic = _PLACEHOLDER.sub(lambda m: _checked(m.group(1), next(parts, "")), self.pattern)
+        if next(parts, None) is not None:
+            raise ValueError(f"{self.name} takes {self.pattern.count('{')} topic values")
+        return f"{ROOT}/{topic}"
+
+    def filter_with(self, *values: str) -> str:
+        """A topic filter (a subscription, an ACL rule): like topic(), but a value may also be
+        the wildcard '+' (any one value)."""
+        parts = iter(values)
+
+        def fill(match: re.Match[str]) -> str:
+            value = next(parts, "")
+            return value if value == "+" else _checked(match.group(1), value)
+
+        topic = _PLACEHOLDER.sub(fill, self.pattern)
         if next(parts, None) is not None:
             raise ValueError(f"{self.name} takes {self.pattern.count('{')} topic values")
         return f"{ROOT}/{topic}"

@@ -11,6 +11,9 @@ from hearth.bus import Bus
 from hearth_policy.store import PolicyStore
 from hearth_policy.store_writer import StoreWriter
 
+AUDIT_KEY = b"audit key of the tests, 32 bytes!"
+"""The audit chain's key in tests (policy generates its own at first start)."""
+
 
 class RecordingBus:
     """Keeps what is published; `connected` is set by the test."""
@@ -43,4 +46,4 @@ def as_bus(bus: RecordingBus) -> Bus:
 
 
 def writer(tmp: Path, bus: RecordingBus) -> StoreWriter:
-    return StoreWriter(PolicyStore(tmp / "policy.db"), as_bus(bus))
+    return StoreWriter(PolicyStore(tmp / "policy.db", audit_key=AUDIT_KEY), as_bus(bus))

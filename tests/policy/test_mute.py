@@ -4,14 +4,17 @@ full."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from pathlib import Path
+
+import pytest
 
 from hearth import topics
 from hearth.v1 import events_pb2
-from hearth_policy.mute import MuteControl
+from hearth_policy.mute import MuteControl, MuteNotStored
 from hearth_policy.store import MuteRecord, PolicyStore, StoreFull
 from hearth_policy.store_writer import StoreWriter
-from tests.policy.fakes import RecordingBus, Rejections, as_bus, writer
+from tests.policy.fakes import AUDIT_KEY, RecordingBus, Rejections, as_bus, writer
 
 
 def _mute(tmp: Path, bus: RecordingBus, muted: bool = False) -> MuteControl:
@@ -40,12 +43,13 @@ def test_a_mute_holds_in_memory_and_is_published_when_the_store_is_full(tmp_path
             raise StoreFull("the store is full")
 
     bus = RecordingBus()
-    full = StoreWriter(FullStore(tmp_path / "policy.db"), as_bus(bus))
+    full = StoreWriter(FullStore(tmp_path / "policy.db", audit_key=AUDIT_KEY), as_bus(bus))
     mute = MuteControl(
         {"kitchen": MuteRecord("kitchen", False, 0.0, "default")}, full, as_bus(bus), Rejections()
     )
-    record = asyncio.run(mute.set_mute("kitchen", True, "test"))
-    assert record.muted and mute.capture_refusal("kitchen") == "muted"
+    with pytest.raises(MuteNotStored):
+        asyncio.run(mute.set_mute("kitchen", True, "test"))
+    assert mute.capture_refusal("kitchen") == "muted"
     assert not full.writable
     assert bus.topics() == [topics.MUTE_STATE.topic("kitchen")]
 
@@ -75,3 +79,60 @@ def test_other_sites_listening_are_counted_while_their_streams_are_open(tmp_path
         assert mute.others_listening("kitchen")
         assert not mute.others_listening("office")
     assert not mute.others_listening("kitchen")
+
+
+def test_a_fresh_store_starts_the_configured_sites_unmuted_and_audits_it(tmp_path: Path) -> None:
+    store = PolicyStore(tmp_path / "policy.db", audit_key=AUDIT_KEY)
+    start = store.start_sites(("kitchen", "office"))
+    assert {site: r.muted for site, r in start.records.items()} == {
+        "kitchen": False,
+        "office": False,
+    }
+    assert start.initialised == ["kitchen", "office"] and start.muted_without_state == []
+    assert [(site, muted) for site, muted, _, _ in store.mute_history()] == [
+        ("office", False),
+        ("kitchen", False),
+    ]
+    assert store.verify().ok
+
+
+def test_a_site_without_stored_state_starts_muted(tmp_path: Path) -> None:
+    path = tmp_path / "policy.db"
+    store = PolicyStore(path, audit_key=AUDIT_KEY)
+    store.start_sites(("kitchen", "office"))
+    store.close()
+    db = sqlite3.connect(path)
+    db.execute("DELETE FROM mute WHERE site = 'kitchen'")
+    db.commit()
+    db.close()
+    store = PolicyStore(path, audit_key=AUDIT_KEY)
+    start = store.start_sites(("kitchen", "office", "garage"))
+    assert start.initialised == []
+    assert start.muted_without_state == ["garage", "kitchen"]
+    assert {site: r.muted for site, r in start.records.items()} == {
+        "kitchen": True,
+        "office": False,
+        "garage": True,
+    }
+    store.close()
+    again = PolicyStore(path, audit_key=AUDIT_KEY).start_sites(("kitchen", "office", "garage"))
+    assert again.records["garage"].muted and again.muted_without_state == [], "stored muted"
+
+
+def test_a_mute_that_cannot_be_stored_holds_but_is_not_acknowledged(tmp_path: Path) -> None:
+    class FullStore(PolicyStore):
+        def set_mute(self, site: str, muted: bool, changed_by: str) -> MuteRecord:
+            raise StoreFull("the store is full")
+
+    bus = RecordingBus()
+    full = StoreWriter(FullStore(tmp_path / "policy.db", audit_key=AUDIT_KEY), as_bus(bus))
+    mute = MuteControl(
+        {"kitchen": MuteRecord("kitchen", False, 0.0, "default")}, full, as_bus(bus), Rejections()
+    )
+    with pytest.raises(MuteNotStored):
+        asyncio.run(
+            mute.on_mute_command(
+                topics.MUTE_COMMAND.topic("kitchen"), events_pb2.MuteCommand(muted=True)
+            )
+        )
+    assert mute.capture_refusal("kitchen") == "muted"

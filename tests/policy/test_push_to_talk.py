@@ -17,7 +17,7 @@ from hearth_policy.push_to_talk import NoMicrophone, PushToTalk
 from hearth_policy.sessions import SessionDesk
 from hearth_policy.settings import PolicySettings
 from hearth_policy.store import MuteRecord, NewItem, PolicyStore
-from tests.policy.fakes import RecordingBus, Rejections, as_bus, writer
+from tests.policy.fakes import AUDIT_KEY, RecordingBus, Rejections, as_bus, writer
 
 
 def _push_to_talk(tmp: Path, bus: RecordingBus) -> PushToTalk:
@@ -128,7 +128,7 @@ def test_a_microphone_that_goes_away_ends_the_session_it_was_given(tmp_path: Pat
 def test_the_session_log_counts_push_to_talk_apart_and_never_as_a_false_wake(
     tmp_path: Path,
 ) -> None:
-    store = PolicyStore(tmp_path / "policy.db")
+    store = PolicyStore(tmp_path / "policy.db", audit_key=AUDIT_KEY)
     store.keep(
         [
             NewItem("session", "kitchen", "a", 60, outcome="not_recognized"),

@@ -71,3 +71,13 @@ def test_ending_a_session_that_is_not_active_is_rejected(tmp_path: Path) -> None
     desk.close_session(policy_pb2.SessionEndRequest(site="kitchen", session_id="nope"))
     assert rejections.seen == [("session_end", "unknown_session")]
     assert bus.published == []
+
+
+def test_a_request_for_a_site_that_is_no_site_name_is_refused_on_no_topic_it_names(
+    tmp_path: Path,
+) -> None:
+    bus = RecordingBus()
+    desk = _desk(tmp_path, bus, Rejections())
+    grant = asyncio.run(desk.request_session(_request("kitchen/#")))
+    assert not grant.granted and "unknown site" in grant.reason
+    assert bus.topics() == [topics.SESSION_REFUSED.topic("unknown")]

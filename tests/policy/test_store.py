@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from hearth_policy.store import ForgetScope, NewItem, PolicyStore, StoreError, StoreFull
+from tests.policy.fakes import AUDIT_KEY
 
 
 def _session(
@@ -28,7 +29,7 @@ def _session(
 
 @pytest.fixture
 def store(tmp_path: Path) -> PolicyStore:
-    return PolicyStore(tmp_path / "policy.db")
+    return PolicyStore(tmp_path / "policy.db", audit_key=AUDIT_KEY)
 
 
 def test_expired_items_are_purged_and_the_purge_is_audited(store: PolicyStore) -> None:
@@ -122,7 +123,7 @@ def _tamper(path: Path, sql: str) -> None:
     ids=["edited", "deleted", "reordered", "truncated"],
 )
 def test_verify_names_the_tampered_entry(tmp_path: Path, sql: str, problem: str) -> None:
-    store = PolicyStore(tmp_path / "policy.db")
+    store = PolicyStore(tmp_path / "policy.db", audit_key=AUDIT_KEY)
     for n in range(3):
         store.keep(_session("kitchen", f"s{n}"))
     assert store.verify().ok
@@ -145,7 +146,7 @@ def test_old_audit_entries_are_pruned_and_the_chain_still_verifies(store: Policy
 
 
 def test_a_full_store_refuses_writes_but_still_reads_and_deletes(tmp_path: Path) -> None:
-    store = PolicyStore(tmp_path / "policy.db", max_bytes=64 * 1024)
+    store = PolicyStore(tmp_path / "policy.db", max_bytes=64 * 1024, audit_key=AUDIT_KEY)
     with pytest.raises(StoreFull):
         for n in range(10_000):
             store.keep(_session("kitchen", f"s{n}", text="x" * 200))
@@ -155,7 +156,7 @@ def test_a_full_store_refuses_writes_but_still_reads_and_deletes(tmp_path: Path)
     assert store.set_mute("kitchen", True, "cli").muted, (
         "a mute change is recorded even when the store is full"
     )
-    assert store.mute_states(("kitchen",))["kitchen"].muted
+    assert store.mute_states()["kitchen"].muted
     result = store.forget(None, ForgetScope(everything=True), "cli")
     assert sum(result.deleted_per_class.values()) == held
     assert store.verify().ok
@@ -166,17 +167,17 @@ def test_corrupt_store_is_refused_and_left_untouched(tmp_path: Path) -> None:
     garbage = b"this is not a database, it is the owner's file" * 100
     path.write_bytes(garbage)
     with pytest.raises(StoreError, match="unreadable"):
-        PolicyStore(path)
+        PolicyStore(path, audit_key=AUDIT_KEY)
     assert path.read_bytes() == garbage
     assert sorted(p.name for p in tmp_path.iterdir()) == ["policy.db"]
 
 
 def test_store_from_a_newer_hearth_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "policy.db"
-    PolicyStore(path).close()
+    PolicyStore(path, audit_key=AUDIT_KEY).close()
     _tamper(path, "PRAGMA user_version = 99")
     with pytest.raises(StoreError, match="newer Hearth"):
-        PolicyStore(path)
+        PolicyStore(path, audit_key=AUDIT_KEY)
 
 
 def test_version_one_store_is_migrated_keeping_mute(tmp_path: Path) -> None:
@@ -188,8 +189,8 @@ def test_version_one_store_is_migrated_keeping_mute(tmp_path: Path) -> None:
         "INSERT INTO mute VALUES ('kitchen', 1, 1.0, 'cli'); PRAGMA user_version = 1;"
     )
     db.close()
-    store = PolicyStore(path)
-    assert store.mute_states(("kitchen",))["kitchen"].muted
+    store = PolicyStore(path, audit_key=AUDIT_KEY)
+    assert store.mute_states()["kitchen"].muted
     store.keep(_session("kitchen", "a"))
     assert store.verify().ok
 
@@ -203,3 +204,60 @@ def test_a_change_of_the_privacy_settings_is_audited_once(store: PolicyStore) ->
     assert store.record_settings({"transcript_s": 3600.0}, "config")
     assert store.head().length == length + 1
     assert store.verify().ok
+
+
+def _unkeyed_version_three_store(path: Path) -> None:
+    """A store as Hearth wrote it before the audit key: plain SHA-256 entries, schema 3."""
+    import hashlib
+    import json
+
+    store = PolicyStore(path, audit_key=AUDIT_KEY)
+    store.keep(_session("kitchen", "old"))
+    store.close()
+    db = sqlite3.connect(path)
+    rows = db.execute(
+        "SELECT seq, at, action, class, site, count, actor, detail FROM audit ORDER BY seq"
+    ).fetchall()
+    prev = "0" * 64
+    for row in rows:
+        body = json.dumps(list(row), separators=(",", ":"))
+        digest = hashlib.sha256(f"{prev}|{body}".encode()).hexdigest()
+        db.execute("UPDATE audit SET prev = ?, hash = ? WHERE seq = ?", (prev, digest, row[0]))
+        prev = digest
+    db.execute("DELETE FROM settings WHERE key = 'audit_keyed_from'")
+    db.execute("PRAGMA user_version = 3")
+    db.commit()
+    db.close()
+
+
+def test_an_unkeyed_chain_is_kept_and_continued_with_keyed_entries(tmp_path: Path) -> None:
+    path = tmp_path / "policy.db"
+    _unkeyed_version_three_store(path)
+    store = PolicyStore(path, audit_key=AUDIT_KEY)
+    assert store.verify().ok, "the entries from before the key still verify"
+    store.keep(_session("kitchen", "new"))
+    assert store.verify().ok
+    store.close()
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE settings SET value = '999' WHERE key = 'audit_keyed_from'")
+    assert not PolicyStore(path, audit_key=AUDIT_KEY).verify().ok, (
+        "moving the start of the keyed entries makes the keyed ones fail as unkeyed"
+    )
+
+
+def test_a_chain_recomputed_without_the_key_does_not_verify(store: PolicyStore) -> None:
+    store.keep(_session("kitchen", "a"))
+    other = PolicyStore(store.path, audit_key=b"another key, not the audit key!!")
+    assert not other.verify().ok
+
+
+def test_an_existing_store_readable_by_others_is_made_private(tmp_path: Path) -> None:
+    path = tmp_path / "data" / "policy.db"
+    PolicyStore(path, audit_key=AUDIT_KEY).close()
+    path.parent.chmod(0o755)
+    path.chmod(0o644)
+    store = PolicyStore(path, audit_key=AUDIT_KEY)
+    store.keep(_session("kitchen", "a"))
+    for file in (path, path.with_name("policy.db-wal"), path.with_name("policy.db-shm")):
+        assert file.stat().st_mode & 0o077 == 0, file
+    assert path.parent.stat().st_mode & 0o077 == 0

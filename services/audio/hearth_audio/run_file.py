@@ -195,7 +195,10 @@ def _printer(kind: str, observed: Observed, as_json: bool, quiet: bool) -> Handl
         observed.changed.set()
         if not quiet:
             print(
-                as_json_line(kind, topic, message) if as_json else describe(kind, message),
+                as_json_line(kind, topic, message)
+                if as_json
+                # The person chose the file and asks what came of it: its words are theirs.
+                else describe(kind, message, show_words=True),
                 flush=True,
             )
 

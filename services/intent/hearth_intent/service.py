@@ -206,6 +206,14 @@ class IntentService(Service):
         if site not in self.common.sites:
             self.reject("transcript", "unknown_site", f"transcript for unknown site {site!r}")
             return
+        if len(transcript.text) > events.MAX_TRANSCRIPT_CHARS:
+            self.reject(
+                "transcript",
+                "too_long",
+                f"transcript of {len(transcript.text)} characters from site {site} (at most "
+                f"{events.MAX_TRANSCRIPT_CHARS}; stt never sends more)",
+            )
+            return
         refusal = await self.sessions.refusal(transcript.header.session_id, site)
         if refusal:
             self.reject("transcript", "unknown_session", f"transcript at site {site}: {refusal}")

@@ -16,8 +16,9 @@ from hearth_policy import SERVICE, Reject
 from hearth_policy import policy_metrics as pm
 from hearth_policy.audit import AuditHead
 from hearth_policy.callers import SpokenRequests, actor
-from hearth_policy.mute import MuteControl
+from hearth_policy.mute import MuteControl, MuteNotStored
 from hearth_policy.push_to_talk import NoMicrophone, PushToTalk
+from hearth_policy.rate_limit import RateLimiter
 from hearth_policy.recorder import SessionRecorder
 from hearth_policy.retention import Retention
 from hearth_policy.sessions import SessionDesk
@@ -46,6 +47,7 @@ class PolicyApi(policy_pb2_grpc.PolicyServicer):
         reject: Reject,
         gate: Gate,
         spoken: SpokenRequests,
+        limits: dict[str, RateLimiter],
     ) -> None:
         self.lease_s = lease_s
         """How long a capture grant holds; grants are renewed three times as often."""
@@ -59,6 +61,9 @@ class PolicyApi(policy_pb2_grpc.PolicyServicer):
         self.gate = gate
         """Who may call what: every method asks it first."""
         self.spoken = spoken
+        self.limits = limits
+        """A token bucket per rate-limited method (privacy_forget, privacy_export,
+        session_request)."""
 
     # Capture, sessions, mute.
 
@@ -99,8 +104,10 @@ class PolicyApi(policy_pb2_grpc.PolicyServicer):
     async def RequestSession(
         self, request: policy_pb2.SessionRequest, context: grpc.aio.ServicerContext
     ) -> policy_pb2.SessionGrant:
-        await self.gate.allow(context, "RequestSession", MICROPHONES, request.site)
+        caller = await self.gate.allow(context, "RequestSession", MICROPHONES, request.site)
         metrics.MESSAGES_IN.labels(SERVICE, "session_request").inc()
+        site = request.site if self.mute.knows(request.site) else "unknown"
+        await self._within_rate("session_request", f"{caller} at {site}", context)
         return await self.sessions.request_session(request)
 
     async def Listen(
@@ -132,7 +139,11 @@ class PolicyApi(policy_pb2_grpc.PolicyServicer):
         )
         metrics.MESSAGES_IN.labels(SERVICE, "set_mute").inc()
         await self._known_site(request.site, "set_mute", context)
-        record = await self.mute.set_mute(request.site, request.muted, actor(caller))
+        try:
+            record = await self.mute.set_mute(request.site, request.muted, actor(caller))
+        except MuteNotStored as exc:
+            await context.abort(grpc.StatusCode.UNAVAILABLE, str(exc))
+            raise AssertionError("unreachable") from exc
         return _mute_reply(record)
 
     async def GetMute(
@@ -160,6 +171,17 @@ class PolicyApi(policy_pb2_grpc.PolicyServicer):
             grpc.StatusCode.NOT_FOUND,
             f"unknown site {site!r}; known: {', '.join(self.mute.records)}",
         )
+
+    async def _within_rate(self, kind: str, key: str, context: grpc.aio.ServicerContext) -> None:
+        """Refuse the call when its key asked too often. The key names the caller's
+        identity (and the site, for sessions): one caller, one bucket."""
+        limiter = self.limits[kind]
+        if limiter.allow(key):
+            return
+        pm.RATE_LIMITED.labels(kind).inc()
+        detail = f"too many {kind} requests for {key}: {limiter.describe()}"
+        self.reject(kind, "rate_limited", detail)
+        await context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED, detail)
 
     async def _spoken_by_voice(
         self,
@@ -234,6 +256,7 @@ class PolicyApi(policy_pb2_grpc.PolicyServicer):
         caller = await self.gate.allow(context, "Export")
         metrics.MESSAGES_IN.labels(SERVICE, "privacy_export").inc()
         await self._known_site(request.site, "privacy_export", context, allow_all=True)
+        await self._within_rate("privacy_export", caller, context)
         items = await self.writer.write(
             lambda store: store.export(request.site or None, actor(caller)), "export"
         )
@@ -260,6 +283,7 @@ class PolicyApi(policy_pb2_grpc.PolicyServicer):
         )
         metrics.MESSAGES_IN.labels(SERVICE, "privacy_forget").inc()
         await self._known_site(request.site, "privacy_forget", context, allow_all=True)
+        await self._within_rate("privacy_forget", caller, context)
         scope = await self._scope(request, context)
         by = actor(caller)
         result = await self.writer.write(
@@ -324,7 +348,7 @@ class PolicyApi(policy_pb2_grpc.PolicyServicer):
     ) -> policy_pb2.VerifyReply:
         await self.gate.allow(context, "Verify")
         metrics.MESSAGES_IN.labels(SERVICE, "privacy_verify").inc()
-        check = await asyncio.to_thread(self.writer.store.verify)
+        check = await asyncio.to_thread(self.writer.store.verify, self.writer.seen_heads)
         self.writer.show_chain(check.ok, check.head)
         if not check.ok:
             log.error("audit chain does not verify: %s", check.problem)

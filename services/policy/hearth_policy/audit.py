@@ -1,6 +1,12 @@
 """The audit chain: each entry carries the hash of the one before it, so editing, deleting or
 reordering an entry breaks every hash after it, and the published head exposes truncation.
 
+The hashes are HMAC-SHA256 with a key policy keeps apart from the database, so someone who can
+write the database cannot recompute a chain that verifies; the head is also checkpointed outside
+the database (audit_checkpoint.py), so cutting entries off the end is found at start. Stores from
+before the key keep their older entries as plain SHA-256 up to `keyed_from`: each is still
+protected by the keyed entries after it.
+
 Entries say what was done to which class of item at which site, by whom and how many; never
 the words themselves.
 """
@@ -8,6 +14,7 @@ the words themselves.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,7 +27,7 @@ class AuditEntry:
     seq: int
     at: float
     action: str
-    """store, read, export, delete, purge, mute, setting."""
+    """store, read, export, delete, purge, mute, setting, verify (a chain that did not verify)."""
     retention_class: str
     site: str
     count: int
@@ -55,7 +62,9 @@ class ChainCheck:
     head: AuditHead
 
 
-def entry_hash(entry: AuditEntry) -> str:
+def entry_hash(entry: AuditEntry, key: bytes | None) -> str:
+    """HMAC-SHA256 with the audit key; plain SHA-256 (key None) only for entries from before
+    the key existed."""
     body = json.dumps(
         [
             entry.seq,
@@ -69,18 +78,34 @@ def entry_hash(entry: AuditEntry) -> str:
         ],
         separators=(",", ":"),
     )
-    return hashlib.sha256(f"{entry.prev}|{body}".encode()).hexdigest()
+    message = f"{entry.prev}|{body}".encode()
+    if key is None:
+        return hashlib.sha256(message).hexdigest()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class ChainKey:
+    """The audit key, and the first entry made with it (older ones are plain SHA-256)."""
+
+    key: bytes
+    keyed_from: int = 1
+
+    def for_entry(self, seq: int) -> bytes | None:
+        return self.key if seq >= self.keyed_from else None
 
 
 def check_chain(
     start: AuditHead,
     entries: Sequence[tuple[AuditEntry, str]],
-    expected_head: AuditHead | None = None,
+    key: ChainKey,
+    seen_heads: Sequence[tuple[AuditHead, str]] = (),
 ) -> ChainCheck:
     """Walk the chain from its anchor; name the first entry that does not verify.
 
-    `expected_head` is a head seen earlier (by the running service or on the broker): a chain
-    that verifies but ends before it was truncated.
+    `seen_heads` are heads seen earlier, each with where it was seen (the running service, the
+    checkpoint outside the database): the chain must still hold each of them, so a chain that
+    verifies but ends before one, or holds another entry in its place, was cut or rewritten.
     """
     previous = start
     for entry, stored_hash in entries:
@@ -94,7 +119,7 @@ def check_chain(
                 )
                 return _broken(missing, f"{span} missing (deleted)", entries, previous)
             return _broken(entry.seq, f"entry {entry.seq} is out of order", entries, previous)
-        if entry_hash(entry) != stored_hash:
+        if not hmac.compare_digest(entry_hash(entry, key.for_entry(entry.seq)), stored_hash):
             return _broken(
                 entry.seq,
                 f"entry {entry.seq} was edited (its hash does not match its contents)",
@@ -109,28 +134,26 @@ def check_chain(
                 entries,
                 previous,
             )
+        for head, where in seen_heads:
+            if head.length == entry.seq and head.hash != stored_hash:
+                return _broken(
+                    entry.seq,
+                    f"entry {entry.seq} differs from the one {where} saw: the chain was rewritten "
+                    "from there",
+                    entries,
+                    previous,
+                )
         previous = AuditHead(entry.seq, stored_hash, entry.at)
-    if expected_head is not None and expected_head.length > previous.length:
-        return ChainCheck(
-            False,
-            len(entries),
-            previous.length + 1,
-            f"the chain ends at entry {previous.length} but entry {expected_head.length} was seen "
-            "before: entries were removed from the end",
-            previous,
-        )
-    if (
-        expected_head is not None
-        and expected_head.length == previous.length
-        and expected_head.hash != previous.hash
-    ):
-        return ChainCheck(
-            False,
-            len(entries),
-            previous.length,
-            f"entry {previous.length} differs from the head published earlier",
-            previous,
-        )
+    for head, where in seen_heads:
+        if head.length > previous.length:
+            return ChainCheck(
+                False,
+                len(entries),
+                previous.length + 1,
+                f"the chain ends at entry {previous.length} but {where} saw entry {head.length}: "
+                "entries were removed from the end",
+                previous,
+            )
     return ChainCheck(True, len(entries), 0, "", previous)
 
 

@@ -1,6 +1,8 @@
 """Mute per site, and whether a site may capture now.
 
-Mute takes effect in memory before it is stored, so capture stops even when the disk is full.
+Mute takes effect in memory before it is stored, so capture stops even when the disk is full; the
+request is acknowledged (the gRPC reply, the MQTT PUBACK) only once it is stored, so a change
+that was not stored is reported (gRPC) or delivered again after policy reconnects (MQTT).
 Every open capture stream waits on one condition here and re-reads the state when a site is
 muted or unmuted and when the broker comes or goes.
 """
@@ -18,10 +20,39 @@ from hearth.bus import Bus
 from hearth.v1 import events_pb2
 from hearth_policy import SERVICE, Reject
 from hearth_policy import policy_metrics as pm
-from hearth_policy.store import MuteRecord
+from hearth_policy.store import MuteRecord, SiteStart
 from hearth_policy.store_writer import StoreWriter
 
 log = logging.getLogger(__name__)
+
+
+class MuteNotStored(Exception):
+    """The change holds in memory (until policy restarts) but could not be stored."""
+
+
+async def start_sites(writer: StoreWriter, sites: tuple[str, ...]) -> dict[str, MuteRecord]:
+    """The mute state of every configured site; a site without stored state starts muted."""
+    start = await writer.write(lambda store: store.start_sites(sites), "mute")
+    if start is None:  # the store is full even for mute changes: decide in memory, fail closed
+        stored = await asyncio.to_thread(writer.store.mute_states)
+        missing = sorted(site for site in sites if site not in stored)
+        records = {**stored, **_muted_now(missing)}
+        start = SiteStart({site: records[site] for site in sites}, [], missing)
+    if start.initialised:
+        log.info("new store: sites %s start unmuted", ", ".join(start.initialised))
+    for site in start.muted_without_state:
+        log.warning(
+            "site %s has no stored mute state (added to the configuration, or its state was "
+            "removed from the store): it starts MUTED; `hearth unmute %s` opens it",
+            site,
+            site,
+        )
+        pm.MUTED_WITHOUT_STATE.labels(site).inc()
+    return start.records
+
+
+def _muted_now(sites: list[str]) -> dict[str, MuteRecord]:
+    return {site: MuteRecord(site, True, time.time(), "policy (no stored state)") for site in sites}
 
 
 class MuteControl:
@@ -50,10 +81,11 @@ class MuteControl:
         if site not in self.records:
             self.reject("mute_command", "unknown_site", f"mute command for unknown site {site!r}")
             return
-        await self.set_mute(site, command.muted, "mqtt")
+        await self.set_mute(site, command.muted, "mqtt")  # MuteNotStored: no PUBACK
 
     async def set_mute(self, site: str, muted: bool, changed_by: str) -> MuteRecord:
-        """In memory first (capture stops even if the disk is full), then stored, then published."""
+        """In memory first (capture stops even if the disk is full), then stored, then published;
+        raises MuteNotStored after all that when it could not be stored."""
         record = MuteRecord(site, muted, time.time(), changed_by)
         self.records[site] = record
         pm.SITE_MUTED.labels(site).set(int(muted))
@@ -61,13 +93,17 @@ class MuteControl:
         stored = await self.writer.write(
             lambda store: store.set_mute(site, muted, changed_by), "mute"
         )
+        log.info("site %s %s (by %s)", site, "muted" if muted else "unmuted", changed_by)
+        self.publish(stored or record)
         if stored is None:
             log.error(
                 "site %s: the mute change could not be stored; it holds until policy restarts", site
             )
-        log.info("site %s %s (by %s)", site, "muted" if muted else "unmuted", changed_by)
-        self.publish(stored or record)
-        return stored or record
+            raise MuteNotStored(
+                f"site {site} is {'muted' if muted else 'unmuted'} now, but the change could not "
+                "be stored (the store is full), so it will not survive a restart of policy"
+            )
+        return stored
 
     def publish(self, record: MuteRecord) -> None:
         """The retained mute state of the record's site."""

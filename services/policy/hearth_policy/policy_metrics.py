@@ -18,6 +18,12 @@ SESSIONS = Counter(
     "refused",
     ["site", "outcome"],
 )
+MUTED_WITHOUT_STATE = Counter(
+    "hearth_policy_sites_muted_without_state_total",
+    "Sites that started muted because the store held no state for them (a site added to the "
+    "configuration, or its row removed from the store)",
+    ["site"],
+)
 FALSE_WAKES = Counter(
     "hearth_probable_false_wakes_total", "Sessions that ended with nothing recognised", ["site"]
 )
@@ -56,6 +62,17 @@ AUDIT_HEAD = Gauge(
 AUDIT_VALID = Gauge(
     "hearth_audit_chain_valid", "1 when the audit chain verified at the last check, else 0"
 )
+AUDIT_CHECKPOINT_MATCH = Gauge(
+    "hearth_audit_checkpoint_match",
+    "1 when, at policy's start, the audit chain held the head checkpointed outside the database; "
+    "0 when it was cut short or rewritten from some entry",
+)
+RATE_LIMITED = Counter(
+    "hearth_policy_rate_limited_total",
+    "Requests refused because their caller (or site) asked too often",
+    ["kind"],
+)
+RATE_LIMITED_KINDS = ("privacy_forget", "privacy_export", "session_request")
 SESSION_OUTCOMES = (
     "intent",
     "not_recognized",
@@ -72,8 +89,11 @@ def create_series(sites: tuple[str, ...]) -> None:
     and an increase() over the first event is counted."""
     for site in sites:
         FALSE_WAKES.labels(site)
+        MUTED_WITHOUT_STATE.labels(site)
         for outcome in SESSION_OUTCOMES:
             SESSIONS.labels(site, outcome)
+    for kind in RATE_LIMITED_KINDS:
+        RATE_LIMITED.labels(kind)
     for retention_class in RETENTION_CLASSES:
         PURGED.labels(retention_class)
         FORGOTTEN.labels(retention_class)

@@ -23,10 +23,17 @@ from hearth.v1 import events_pb2, policy_pb2_grpc
 from hearth_policy import SERVICE
 from hearth_policy import policy_metrics as pm
 from hearth_policy.api import PolicyApi
+from hearth_policy.audit_checkpoint import (
+    CHECKPOINT_FILE,
+    AuditCheckpoint,
+    audit_check_at_start,
+    audit_key_path,
+)
 from hearth_policy.callers import SpokenRequests
 from hearth_policy.ledger import SessionLedger
-from hearth_policy.mute import MuteControl
+from hearth_policy.mute import MuteControl, start_sites
 from hearth_policy.push_to_talk import PushToTalk
+from hearth_policy.rate_limit import RateLimiter
 from hearth_policy.recorder import SessionRecorder
 from hearth_policy.retention import Retention
 from hearth_policy.sessions import SessionDesk
@@ -49,21 +56,16 @@ class PolicyService(Service):
     """Built in setup, once the store is open."""
 
     def __init__(self, common: CommonSettings, section: PolicySettings) -> None:
-        super().__init__(common, section)
+        super().__init__(common, section, bus_session_expiry_s=section.bus_session_expiry_s)
         self.settings = section
         self._tasks: list[asyncio.Task[None]] = []
 
     async def setup(self) -> None:
-        try:
-            store = PolicyStore(self.common.data_path / "policy.db", self.settings.max_store_bytes)
-            check = store.verify()
-        except StoreError as exc:
-            raise StartupError(str(exc)) from exc
-        self.writer = StoreWriter(store, self.bus)
+        self.writer = await asyncio.to_thread(self._open_store)
         key = tokens.load_or_create_key(self.common.secret_path)
         pm.create_series(self.common.sites)
         self.mute = MuteControl(
-            store.mute_states(self.common.sites), self.writer, self.bus, self.reject
+            await start_sites(self.writer, self.common.sites), self.writer, self.bus, self.reject
         )
         self.bus.on_disconnected(self.mute.wake_capture_streams)
         ledger = SessionLedger(self.settings.session_settle_s)
@@ -77,13 +79,6 @@ class PolicyService(Service):
             len(self.mute.records),
             ", ".join(self.mute.muted_sites()) or "none",
         )
-        self.writer.show_chain(check.ok, check.head)
-        if not check.ok:
-            log.error(
-                "audit chain does not verify: %s; `hearth privacy verify` shows it, "
-                "and new entries continue the chain",
-                check.problem,
-            )
         await self.writer.write(
             lambda store: store.record_settings(self.settings.retention.model_dump(), "config"),
             "setting",
@@ -92,6 +87,33 @@ class PolicyService(Service):
             asyncio.create_task(self.retention.purge_forever()),
             asyncio.create_task(self.recorder.record_forever()),
         ]
+
+    def _open_store(self) -> StoreWriter:
+        """Open the store, check its audit chain against the checkpoint kept outside it, and say
+        loudly when it does not verify. Nothing is written before the store opened: a store
+        that cannot be read is left as it was, with nothing beside it."""
+        key_path = audit_key_path(self.common)
+        try:
+            audit_key = tokens.read_key(key_path) if key_path.exists() else tokens.new_key()
+            store = PolicyStore(
+                self.common.data_path / "policy.db",
+                self.settings.max_store_bytes,
+                audit_key=audit_key,
+            )
+        except (StoreError, ValueError, OSError) as exc:
+            raise StartupError(str(exc)) from exc
+        if not key_path.exists():
+            tokens.save_new_key(key_path, audit_key)
+        checkpoint = AuditCheckpoint(self.common.data_path / CHECKPOINT_FILE)
+        check, seen = audit_check_at_start(store, checkpoint)
+        writer = StoreWriter(store, self.bus, checkpoint, seen)
+        writer.show_chain(check.ok, check.head)
+        if check.ok:
+            checkpoint.write(store.head())
+        else:
+            store.record_verify_failure(check.problem)
+            checkpoint.write(store.head())
+        return writer
 
     async def teardown(self) -> None:
         for task in self._tasks:
@@ -109,10 +131,21 @@ class PolicyService(Service):
             retention=self.retention,
             writer=self.writer,
             reject=self.reject,
+            limits=self._rate_limits(),
             gate=Gate(self.name),
             spoken=SpokenRequests(self.recorder.ledger),
         )
         return (lambda server: policy_pb2_grpc.add_PolicyServicer_to_server(api, server),)
+
+    def _rate_limits(self) -> dict[str, RateLimiter]:
+        privacy = (self.settings.privacy_requests_per_s, self.settings.privacy_request_burst)
+        return {
+            "privacy_forget": RateLimiter(*privacy),
+            "privacy_export": RateLimiter(*privacy),
+            "session_request": RateLimiter(
+                self.settings.session_requests_per_s, self.settings.session_request_burst
+            ),
+        }
 
     def subscriptions(self) -> Sequence[Sub]:
         recorder = self.recorder

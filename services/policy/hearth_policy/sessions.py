@@ -101,7 +101,9 @@ class SessionDesk:
         self, site: str, trace_id: str, reason: str, outcome: str
     ) -> policy_pb2.SessionGrant:
         self.bus.publish(
-            topics.SESSION_REFUSED.topic(site or "unknown"),
+            # A name that is not a site's (a client's garbage, `+`, `kitchen/#`) must not
+            # shape the topic.
+            topics.SESSION_REFUSED.topic(site if topics.is_site_name(site) else "unknown"),
             events_pb2.SessionRefused(
                 header=events.header(SERVICE, site=site, trace_id=trace_id), reason=reason
             ),

@@ -53,6 +53,20 @@ class PolicySettings(ServiceSection):
     max_store_bytes: int = Field(1 << 30, ge=64 * 1024)
     """Cap on the privacy store's size; when it (or the disk) is full, storing stops and serving
     goes on."""
+    privacy_requests_per_s: float = Field(2.0, gt=0, le=100)
+    """Forget and Export calls each caller identity may make per second, on average; more are
+    refused (RESOURCE_EXHAUSTED), so a client in a loop cannot keep policy deleting or
+    exporting."""
+    privacy_request_burst: int = Field(30, ge=1, le=1000)
+    """Forget and Export calls a caller may make at once before the rate above applies."""
+    session_requests_per_s: float = Field(2.0, gt=0, le=100)
+    """Session requests (RequestSession) per caller and site per second, on average; more are
+    refused."""
+    session_request_burst: int = Field(10, ge=1, le=1000)
+    """Session requests a site may make at once before the rate above applies."""
+    bus_session_expiry_s: int = Field(7 * 86_400, ge=60, le=365 * 86_400)
+    """How long the broker keeps policy's session while policy is down: mute commands sent
+    meanwhile are delivered when it is back (older ones are lost with the session)."""
     session_settle_s: float = Field(5.0, ge=0.5, le=60)
     """How long after a session ends its transcript and intent may still arrive before the session
     is recorded without them."""

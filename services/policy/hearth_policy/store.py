@@ -8,6 +8,7 @@ with them. Every method is one short transaction under one lock; callers run the
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 import time
@@ -17,9 +18,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hearth_policy.audit import AuditEntry, AuditHead, ChainCheck, check_chain, entry_hash
+from hearth import private_files
+from hearth_policy.audit import (
+    AuditEntry,
+    AuditHead,
+    ChainCheck,
+    ChainKey,
+    check_chain,
+    entry_hash,
+)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 MIGRATIONS: dict[int, str] = {
     1: """
     CREATE TABLE mute (
@@ -69,7 +78,13 @@ MIGRATIONS: dict[int, str] = {
     3: """
     ALTER TABLE items ADD COLUMN trigger TEXT NOT NULL DEFAULT 'wake_word';
     """,
+    4: """
+    INSERT INTO settings(key, value) SELECT 'audit_keyed_from',
+        COALESCE(MAX(seq), (SELECT seq FROM audit_anchor), 0) + 1 FROM audit;
+    """,
 }
+"""Version 4 keys the audit chain: entries from then on are HMAC-SHA256 with the audit key; the
+entries before it keep their plain SHA-256 (the first keyed entry protects them)."""
 
 RETENTION_CLASSES = ("audio", "transcript", "intent", "session")
 """What Hearth can keep: audio clips (only when the owner opts in), transcripts, intents, and the
@@ -91,6 +106,18 @@ class MuteRecord:
     muted: bool
     changed_at: float
     changed_by: str
+
+
+@dataclass(frozen=True)
+class SiteStart:
+    """The mute state of the configured sites at start, and what had to be decided for them."""
+
+    records: dict[str, MuteRecord]
+    initialised: list[str]
+    """Sites of a new store, stored unmuted (the owner's first start)."""
+    muted_without_state: list[str]
+    """Sites of an existing store that had no stored state, stored muted: a row removed behind
+    policy's back, or a site added to the configuration, must not start listening silently."""
 
 
 @dataclass(frozen=True)
@@ -170,15 +197,21 @@ record mute changes, serve reads and exports, and delete (each with its audit en
 class PolicyStore:
     """Small synchronous store; calls are quick and serialised by a lock."""
 
-    def __init__(self, path: Path, max_bytes: int | None = None) -> None:
+    def __init__(self, path: Path, max_bytes: int | None = None, *, audit_key: bytes) -> None:
+        """audit_key: the key of the audit chain's HMAC, kept apart from the database."""
         self.path = path
         self._lock = threading.Lock()
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            self._make_private()
             self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")
+            self._make_private()
             self._db.execute("PRAGMA synchronous=FULL")
             self._migrate()
+            keyed_from = self._db.execute(
+                "SELECT value FROM settings WHERE key = 'audit_keyed_from'"
+            ).fetchone()
+            self._chain_key = ChainKey(audit_key, int(keyed_from[0]) if keyed_from else 1)
             self._max_pages: int | None = None
             if max_bytes is not None:
                 page_size = int(self._db.execute("PRAGMA page_size").fetchone()[0])
@@ -190,8 +223,19 @@ class PolicyStore:
                 f"policy store {path} is unreadable ({exc}); move it aside to start fresh"
             ) from exc
 
+    def _make_private(self) -> None:
+        """The store's directory 0700, the database and its WAL files 0600: what was said is
+        not for the other users of the machine (a store from an older Hearth was 0644)."""
+        private_files.private_dir(self.path.parent)
+        for suffix in ("", "-wal", "-shm"):
+            private_files.make_private(self.path.with_name(self.path.name + suffix))
+        if not self.path.exists():
+            os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, private_files.FILE_MODE))
+
     def _migrate(self) -> None:
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        self.created = version == 0
+        """Whether this store was new when opened (its sites are initialised, not recovered)."""
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"policy store {self.path} is from a newer Hearth (schema {version} > "
@@ -256,7 +300,7 @@ class PolicyStore:
         entry = AuditEntry(
             seq, at, action, retention_class, site, count, actor, detail, self._head.hash
         )
-        digest = entry_hash(entry)
+        digest = entry_hash(entry, self._chain_key.for_entry(seq))
         db.execute(
             "INSERT INTO audit(seq, at, action, class, site, count, actor, detail, prev, hash) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -268,9 +312,10 @@ class PolicyStore:
         with self._lock:
             return self._head
 
-    def verify(self) -> ChainCheck:
-        """Recompute the whole chain from the stored entries; the head this process wrote last must
-        still be there, so entries removed from the end are found too."""
+    def verify(self, seen_heads: Sequence[tuple[AuditHead, str]] = ()) -> ChainCheck:
+        """Recompute the whole chain from the stored entries; the head this process wrote last
+        and every head in seen_heads (e.g. the checkpoint outside the database) must still be
+        there, so entries removed from the end, or a chain rewritten from some entry, are found."""
         with self._lock:
             remembered = self._head
             anchor = self._db.execute("SELECT seq, hash FROM audit_anchor").fetchone()
@@ -280,7 +325,15 @@ class PolicyStore:
             ).fetchall()
         entries = [(AuditEntry(*row[:9]), row[9]) for row in rows]
         start = AuditHead(anchor[0], anchor[1], 0.0) if anchor else AuditHead.genesis()
-        return check_chain(start, entries, expected_head=remembered)
+        return check_chain(
+            start, entries, self._chain_key, [(remembered, "this policy process"), *seen_heads]
+        )
+
+    def record_verify_failure(self, problem: str) -> None:
+        """An entry saying the chain did not verify at start: the finding stays in the chain
+        itself, after new entries have moved the checkpoint on."""
+        with self._transaction() as db:
+            self._audit(db, "verify", "", "", 0, "policy", problem[:300])
 
     def record_settings(self, settings: dict[str, object], actor: str) -> bool:
         """Audit a change of the privacy settings since the last start; True when they changed."""
@@ -302,13 +355,38 @@ class PolicyStore:
 
     # Mute.
 
-    def mute_states(self, sites: tuple[str, ...]) -> dict[str, MuteRecord]:
+    def mute_states(self) -> dict[str, MuteRecord]:
+        """The stored states; a site without one is not here (start_sites decides for it)."""
         with self._lock:
             rows = self._db.execute(
                 "SELECT site, muted, changed_at, changed_by FROM mute"
             ).fetchall()
-        stored = {row[0]: MuteRecord(row[0], bool(row[1]), row[2], row[3]) for row in rows}
-        return {site: stored.get(site, MuteRecord(site, False, 0.0, "default")) for site in sites}
+        return {row[0]: MuteRecord(row[0], bool(row[1]), row[2], row[3]) for row in rows}
+
+    def start_sites(self, sites: tuple[str, ...]) -> SiteStart:
+        """Every configured site with a stored state: a new store's sites are stored unmuted, a
+        site missing from an existing store is stored muted; both audited."""
+        now = time.time()
+        with self._transaction() as db:
+            rows = db.execute("SELECT site, muted, changed_at, changed_by FROM mute").fetchall()
+            records = {row[0]: MuteRecord(row[0], bool(row[1]), row[2], row[3]) for row in rows}
+            missing = sorted(site for site in sites if site not in records)
+            initial = not rows and self.created
+            actor = "policy (new store)" if initial else "policy (no stored state)"
+            for site in missing:
+                record = MuteRecord(site, not initial, now, actor)
+                db.execute(
+                    "INSERT INTO mute(site, muted, changed_at, changed_by) VALUES (?, ?, ?, ?)",
+                    (site, int(record.muted), now, actor),
+                )
+                detail = "muted" if record.muted else "unmuted"
+                self._audit(db, "mute", "", site, 1, actor, detail)
+                records[site] = record
+        return SiteStart(
+            {site: records[site] for site in sites},
+            missing if initial else [],
+            [] if initial else missing,
+        )
 
     def set_mute(self, site: str, muted: bool, changed_by: str) -> MuteRecord:
         record = MuteRecord(site, muted, time.time(), changed_by)

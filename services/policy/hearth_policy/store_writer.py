@@ -17,6 +17,7 @@ from hearth.v1 import events_pb2
 from hearth_policy import SERVICE
 from hearth_policy import policy_metrics as pm
 from hearth_policy.audit import AuditHead
+from hearth_policy.audit_checkpoint import AuditCheckpoint
 from hearth_policy.store import PolicyStore, StoreFull
 
 log = logging.getLogger(__name__)
@@ -24,9 +25,20 @@ T = TypeVar("T")
 
 
 class StoreWriter:
-    def __init__(self, store: PolicyStore, bus: Bus) -> None:
+    def __init__(
+        self,
+        store: PolicyStore,
+        bus: Bus,
+        checkpoint: AuditCheckpoint | None = None,
+        seen_heads: tuple[tuple[AuditHead, str], ...] = (),
+    ) -> None:
         self.store = store
         self.bus = bus
+        self.checkpoint = checkpoint
+        """Where the head goes after every write that appended to the chain."""
+        self.seen_heads = seen_heads
+        """Heads seen outside the database when policy started (the checkpoint): every later
+        verification checks that the chain still holds them."""
         self.writable = True
         """False once a write found the store (or its disk) full, until storing resumes."""
         self._published_length = store.head().length
@@ -34,7 +46,7 @@ class StoreWriter:
     async def write(self, change: Callable[[PolicyStore], T], what: str) -> T | None:
         """The change's result, or None when the store is full (logged once, counted each time)."""
         try:
-            result = await asyncio.to_thread(change, self.store)
+            result = await asyncio.to_thread(self._apply, change)
         except StoreFull as exc:
             if self.writable:
                 log.error(
@@ -47,6 +59,19 @@ class StoreWriter:
             metrics.ERRORS.labels(SERVICE, "store_full").inc()
             return None
         self.publish_head()
+        return result
+
+    def _apply(self, change: Callable[[PolicyStore], T]) -> T:
+        """The change, then the checkpoint of the head it moved (in the same thread)."""
+        before = self.store.head()
+        result = change(self.store)
+        head = self.store.head()
+        if self.checkpoint is not None and head != before:
+            try:
+                self.checkpoint.write(head)
+            except OSError as exc:
+                log.error("audit checkpoint %s not written: %s", self.checkpoint.path, exc)
+                metrics.ERRORS.labels(SERVICE, "audit_checkpoint").inc()
         return result
 
     def storing_resumed(self, why: str) -> None:

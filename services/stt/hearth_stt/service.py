@@ -11,7 +11,7 @@ import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import grpc
 
@@ -40,6 +40,7 @@ from hearth_stt.stt_metrics import (
     REAL_TIME_FACTOR,
     REFUSED,
     SNAPPED,
+    TRANSCRIPTS_CUT,
     UNSURE,
     VOCABULARY_WORDS,
 )
@@ -78,6 +79,9 @@ class SttService(Service):
 
     async def setup(self) -> None:
         self.key = tokens.load_or_create_key(self.common.secret_path)
+        self.ledger = tokens.TokenLedger(self.common.data_path / "stt" / "used_tokens.json")
+        if self.ledger.problem:
+            log.error("%s", self.ledger.problem)
         started = time.perf_counter()
         try:
             self.engine = await asyncio.to_thread(
@@ -161,7 +165,20 @@ class SttService(Service):
 
     def understand(self, result: FinalResult) -> Understood:
         """The transcript to publish (blocking, a few ms): in grammar mode only vocabulary
-        sentences, or what the intent service must match exactly; in open mode what was heard."""
+        sentences, or what the intent service must match exactly; in open mode what was heard.
+        Never longer than events.MAX_TRANSCRIPT_CHARS."""
+        understood = self._understand(result)
+        if len(understood.text) <= events.MAX_TRANSCRIPT_CHARS:
+            return understood
+        log.warning(
+            "transcript of %d characters cut to the %d-character limit",
+            len(understood.text),
+            events.MAX_TRANSCRIPT_CHARS,
+        )
+        TRANSCRIPTS_CUT.inc()
+        return replace(understood, text=events.cut_transcript(understood.text))
+
+    def _understand(self, result: FinalResult) -> Understood:
         assert self.engine is not None
         if self.engine.mode != "grammar":
             text = normalise(result.text, self.settings.wake_phrases)
@@ -258,7 +275,7 @@ class SttApi(stt_pb2_grpc.SttServicer):
         await self.gate.allow(context, "Transcribe", ("audio",), start.site)
         try:
             claims = tokens.verify(service.key, start.session_token, start.site)
-            service.ledger.redeem(claims)
+            await asyncio.to_thread(service.ledger.redeem, claims)
         except tokens.TokenError as exc:
             await self._refuse(context, exc.reason, f"session refused: {exc}")
         fmt = start.format

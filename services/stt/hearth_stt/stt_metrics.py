@@ -38,3 +38,8 @@ SNAPPED = Counter(
 VOCABULARY_WORDS = Gauge(
     "hearth_stt_vocabulary_words", "Words in the grammar the recogniser is using"
 )
+TRANSCRIPTS_CUT = Counter(
+    "hearth_stt_transcripts_cut_total",
+    "Transcripts cut to the longest a transcript may be (events.MAX_TRANSCRIPT_CHARS) before "
+    "publishing",
+)

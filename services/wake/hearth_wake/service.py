@@ -30,6 +30,7 @@ from hearth_wake.wake_metrics import (
     LISTENING,
     MODEL_LOAD,
     SCORES,
+    STREAMS_REFUSED,
     VERIFIER_REJECTIONS,
 )
 
@@ -194,6 +195,7 @@ class WakeApi(wake_pb2_grpc.WakeServicer):
 
     def __init__(self, service: WakeService) -> None:
         self.service = service
+        self.open_streams = 0
         self.gate = Gate("wake")
 
     async def Detect(
@@ -217,6 +219,37 @@ class WakeApi(wake_pb2_grpc.WakeServicer):
         if problem:
             service.reject("detect_stream", problem[0], problem[1])
             await context.abort(problem[2], problem[1])
+        await self._take_a_place(context)
+        try:
+            async for response in self._listen(start, request_iterator, context):
+                yield response
+        finally:
+            self.open_streams -= 1
+
+    async def _take_a_place(self, context: grpc.aio.ServicerContext) -> None:
+        """Count the stream in, or refuse it when wake.max_detect_streams are open already
+        (after the caller is known to be allowed: an unauthorised caller holds no place)."""
+        limit = self.service.settings.max_detect_streams
+        if self.open_streams >= limit:
+            STREAMS_REFUSED.inc()
+            self.service.reject(
+                "detect_stream", "too_many_streams", f"too many streams: {limit} already open"
+            )
+            await context.abort(
+                grpc.StatusCode.RESOURCE_EXHAUSTED,
+                f"the wake service serves at most {limit} stream{'s' if limit > 1 else ''} at "
+                "once (wake.max_detect_streams)",
+            )
+        self.open_streams += 1
+
+    async def _listen(
+        self,
+        start: wake_pb2.DetectStart,
+        request_iterator: AsyncIterator[wake_pb2.DetectRequest],
+        context: grpc.aio.ServicerContext,
+    ) -> AsyncIterator[wake_pb2.DetectResponse]:
+        service = self.service
+        assert service.engine is not None
         site = SiteStream(
             start.site,
             service.engine,

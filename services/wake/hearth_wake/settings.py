@@ -53,3 +53,7 @@ class WakeSettings(ServiceSection):
     """Inference threads; one keeps a listening site cheap."""
     max_chunk_bytes: int = Field(64_000, ge=320)
     """Audio chunks larger than this (2 s) are refused: a client that sends them is broken."""
+    max_detect_streams: int = Field(64, ge=1, le=1000)
+    """Detect streams served at once (one per listening site; bench/listening_cpu.py streams 20);
+    each costs inference on every chunk, so more are refused (RESOURCE_EXHAUSTED) rather than
+    slowing every site down."""

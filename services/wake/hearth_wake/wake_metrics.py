@@ -26,3 +26,7 @@ VERIFIER_REJECTIONS = Counter(
     "Detections the verification pass did not confirm (dropped)",
     ["site"],
 )
+STREAMS_REFUSED = Counter(
+    "hearth_wake_streams_refused_total",
+    "Detect streams refused because wake.max_detect_streams were already open",
+)

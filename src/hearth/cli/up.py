@@ -18,7 +18,7 @@ from pathlib import Path
 
 from google.protobuf.message import Message
 
-from hearth import broker, identity, logs, topics
+from hearth import broker, identity, logs, private_files, topics
 from hearth.bus import Bus, Handler
 from hearth.cli.watch import describe
 from hearth.service import ServiceSection
@@ -44,6 +44,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="run without capturing from a microphone (use `hearth run-file`)",
     )
     parser.add_argument("--quiet", action="store_true", help="print events only, not service logs")
+    parser.add_argument(
+        "--show-words",
+        action="store_true",
+        help="print what was said (transcripts, answers); hidden by default",
+    )
 
 
 @dataclass
@@ -222,7 +227,7 @@ class Launcher:
         return stt.mode != "grammar" or stt.vocabulary == intent.vocabulary
 
     async def on_event(self, kind: str, message: Message) -> None:
-        print(f"event  {describe(kind, message)}", flush=True)
+        print(f"event  {describe(kind, message, self.args.show_words)}", flush=True)
 
     def summary(self) -> str:
         lines = ["hearth: the assistant is up", f"  {'service':<8} {'grpc':<22} metrics"]
@@ -277,8 +282,7 @@ def run(args: argparse.Namespace) -> int:
     except SettingsError as exc:
         print(f"hearth up: {exc}", file=sys.stderr)
         return 2
-    common.data_path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    common.data_path.chmod(0o700)  # what the services keep is the household's own
+    private_files.private_dir(common.data_path)  # what the services keep is the household's own
     logs.configure("up", "warning")
     written = identity.ensure_secrets(common.secrets_path).written
     if written:

@@ -23,16 +23,22 @@ def as_json_line(kind: str, topic: str, message: Message) -> str:
     return json.dumps(as_dict(kind, topic, message), ensure_ascii=False)
 
 
-def describe(kind: str, message: Message) -> str:
-    """What happened, for a person watching `hearth up`; transcripts are shown because the owner
-    asked to watch."""
+def describe(kind: str, message: Message, show_words: bool = False) -> str:
+    """What happened, for a person watching `hearth up`. What people said (transcripts, and the
+    answers that can repeat it) only with show_words: a terminal, its scroll-back or a log file
+    must not keep the words unless the owner asked for them."""
     site = message.header.site if message.DESCRIPTOR.fields_by_name.get("header") else ""  # type: ignore[attr-defined]
-    detail = _DETAILS.get(kind, lambda m: "")(message)
+    details = _DETAILS if show_words else {**_DETAILS, **_WORDLESS_DETAILS}
+    detail = details.get(kind, lambda m: "")(message)
     return f"{site or '-':<12} {kind:<22} {detail}".rstrip()
 
 
 def _slots(message: events_pb2.IntentRecognized) -> str:
     return " ".join(f"{k}={v}" for k, v in sorted(message.slots.items()))
+
+
+def _hidden(text: str) -> str:
+    return f"[{len(text)} characters; --show-words shows them]"
 
 
 _DETAILS: dict[str, Callable[[Any], str]] = {
@@ -53,3 +59,11 @@ _DETAILS: dict[str, Callable[[Any], str]] = {
     "intent.not_recognized": lambda m: f"no intent for {m.text!r}",
     "policy.mute": lambda m: "muted" if m.muted else "listening",
 }
+_WORDLESS_DETAILS: dict[str, Callable[[Any], str]] = {
+    "stt.transcript": lambda m: f"{_hidden(m.text)} ({m.engine}, {m.mode})",
+    "intent.recognized": lambda m: (
+        f"{m.intent} {_slots(m)}" + (f" → answer {_hidden(m.speech)}" if m.speech else "")
+    ),
+    "intent.not_recognized": lambda m: f"no intent for {_hidden(m.text)}",
+}
+"""The same events without the words: what `hearth up` prints unless --show-words."""
