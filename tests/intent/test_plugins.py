@@ -22,9 +22,8 @@ from hearth.settings import CommonSettings
 from hearth_intent.demo_home import DEMO_AREAS, DEMO_DEVICES
 from hearth_intent.intent_metrics import PLUGIN_ERRORS
 from hearth_intent.matcher import IntentMatcher
-from hearth_intent.plugin_host import PluginRuntime
+from hearth_intent.plugin_host import NoPolicy, PluginRuntime
 from hearth_intent.plugin_loading import PluginConflict, PluginSet
-from hearth_intent.plugin_testing import NoPolicy
 from hearth_intent.service import IntentService
 from hearth_intent.settings import IntentSettings, PluginSelection
 from tests import plugin_packages
@@ -201,6 +200,45 @@ def test_enabling_a_plugin_changes_the_vocabulary_stt_gets(installed: Path, tmp_
     assert "add milk to my shopping list" in sentences_with
     assert "add milk to my shopping list" not in sentences_without
     assert "stop listening" in sentences_with and "stop listening" in sentences_without
+
+
+def test_a_refresh_rebuilds_the_vocabulary_and_bridges_see_every_command(
+    installed: Path, tmp_path: Path
+) -> None:
+    identity.ensure_secrets(tmp_path / "secrets", ())
+    published: list[str] = []
+    background_before = errors("refreshing", "background")
+
+    async def run() -> tuple[str, list[str], str, list[str]]:
+        settings = IntentSettings(
+            plugins=PluginSelection(enabled=("refreshing", "observer")),
+            max_vocabulary_sentences=400,
+        )
+        service = IntentService(CommonSettings(data_dir=tmp_path), settings)
+        service.bus.publish = lambda topic, *_, **__: published.append(topic)  # type: ignore[method-assign]
+        await service.setup()
+        first, first_sentences = service.vocabulary.version, list(service.vocabulary.sentences)
+        _, learned = await service.understand("learn a new word", site="kitchen", spoken=False)
+        assert learned == "Learned banana."
+        _, said = await service.understand("say banana", site="kitchen", spoken=False)
+        assert said == "banana"
+        assert await service.understand("open the pod bay doors", site="kitchen") == (None, None)
+        await asyncio.sleep(0.2)  # observers run after the answer
+        await service.teardown()
+        return (
+            first,
+            first_sentences,
+            service.vocabulary.version,
+            list(service.vocabulary.sentences),
+        )
+
+    first, first_sentences, now, sentences = asyncio.run(run())
+    assert "say banana" not in first_sentences and "say banana" in sentences and first != now
+    observer = sys.modules["hearth_test_plugins.misbehaving"].OBSERVER
+    assert ("recognized", "TestLearn", "Learned banana.") in observer.seen
+    assert ("not_recognized", "kitchen", "") in observer.seen
+    assert "hermes/intent/TestSay" in published
+    assert errors("refreshing", "background") == background_before + 1
 
 
 def test_the_example_passes_its_own_tests_installed_with_pip(site_dir: Path) -> None:

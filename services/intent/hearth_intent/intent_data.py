@@ -23,8 +23,8 @@ from hearth_intent.home import Device
 
 log = logging.getLogger(__name__)
 
-SlotValues = Sequence[str | tuple[str, Any]]
-"""A slot list's values: each a spoken string, or (spoken, value)."""
+SlotValues = Sequence[str | tuple[str, Any] | tuple[str, Any, Mapping[str, Any]]]
+"""A slot list's values: each a spoken string, (spoken, value) or (spoken, value, context)."""
 
 
 @dataclass(frozen=True)
@@ -194,8 +194,7 @@ def _home_slot_lists(areas: Sequence[str], devices: Sequence[Device]) -> dict[st
 
 
 def _extend_list(lists: dict[str, SlotList], name: str, values: SlotValues) -> None:
-    """Add a plugin's values to a list (made when missing); each value is spoken text or
-    (spoken, value)."""
+    """Add a plugin's values to a list (made when missing)."""
     found = lists.get(name)
     if found is not None and not isinstance(found, TextSlotList):
         log.warning("slot list %r is not a text list; a plugin cannot add values to it", name)
@@ -203,7 +202,9 @@ def _extend_list(lists: dict[str, SlotList], name: str, values: SlotValues) -> N
     added = [
         TextSlotValue(text_in=TextChunk(v), value_out=v)
         if isinstance(v, str)
-        else TextSlotValue(text_in=TextChunk(v[0]), value_out=v[1])
+        else TextSlotValue(
+            text_in=TextChunk(v[0]), value_out=v[1], context=dict(v[2]) if len(v) > 2 else None
+        )
         for v in values
     ]
     if found is None:

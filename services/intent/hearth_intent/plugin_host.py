@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from hearth.plugins import IntentContext, PrivacyOperations, Response
+from hearth.plugins import IntentContext, PrivacyOperations, PrivacyUnavailable, Response
 from hearth_intent.matcher import IntentMatch
 from hearth_intent.plugin_loading import PluginSet, describe_exception
 
@@ -26,6 +26,31 @@ log = logging.getLogger(__name__)
 
 PublishEvent = Callable[[str, str, str, Mapping[str, Any]], Awaitable[None]]
 """publish(plugin, site, name, data): a plugin event on the bus."""
+PublishExternal = Callable[[str, Mapping[str, Any]], Awaitable[None]]
+"""publish(topic, data): a JSON object on a topic outside hearth/v1."""
+EXTERNAL_PREFIXES = ("hermes/",)
+"""Topics outside Hearth's own a plugin may publish on (the broker lets intent write these)."""
+
+
+async def nowhere(topic: str, data: Mapping[str, Any]) -> None:
+    """Where external publishes go when the runtime has no bus (a plugin's test)."""
+
+
+class NoPolicy:
+    """Privacy operations where there are none to give (a bridge observing a command, a plugin's
+    test): each is refused, as when policy cannot be reached."""
+
+    async def mute_site(self) -> None:
+        raise PrivacyUnavailable("no privacy operations here")
+
+    async def forget_last_session(self) -> int:
+        raise PrivacyUnavailable("no privacy operations here")
+
+    async def forget_since(self, since: datetime) -> tuple[int, int]:
+        raise PrivacyUnavailable("no privacy operations here")
+
+    async def last_transcript(self) -> str | None:
+        raise PrivacyUnavailable("no privacy operations here")
 
 
 def apology(plugin: str) -> Response:
@@ -60,6 +85,13 @@ class ServiceHost:
     async def refresh_sentences(self) -> None:
         await self.runtime.refresh()
 
+    async def publish_external(self, topic: str, data: Mapping[str, Any]) -> None:
+        if not topic.startswith(EXTERNAL_PREFIXES) or "+" in topic or "#" in topic:
+            raise ValueError(
+                f"plugins may publish outside hearth/v1 only under {', '.join(EXTERNAL_PREFIXES)}"
+            )
+        await self.runtime.publish_external(topic, data)
+
 
 @dataclass
 class PluginRuntime:
@@ -73,6 +105,7 @@ class PluginRuntime:
     data_root: Path
     publish: PublishEvent
     refresh: Callable[[], Awaitable[None]]
+    publish_external: PublishExternal = nowhere
     handlers: dict[str, tuple[str, Any]] = field(default_factory=dict)
     tasks: set[asyncio.Future[Any]] = field(default_factory=set)
 
@@ -137,23 +170,8 @@ class PluginRuntime:
         if found is None:
             return None
         plugin, handler = found
-
-        async def publish(name: str, data: Mapping[str, Any]) -> None:
-            if not site:
-                log.warning("plugin %s: an event needs a site; a text query has none", plugin)
-                return
-            await self.publish(plugin, site, name, data)
-
-        context = IntentContext(
-            intent=match.intent,
-            slots=dict(match.values),
-            text=match.text,
-            site=site,
-            session_id=session_id,
-            language=self.language,
-            now=now,
-            privacy=privacy,
-            publish=publish,
+        context = self.context(
+            match, plugin, site=site, session_id=session_id, now=now, privacy=privacy
         )
         try:
             call = handler(context)
@@ -179,6 +197,48 @@ class PluginRuntime:
                 plugin, match.intent, "bad_response", f"returned {type(result).__name__}"
             )
         return result
+
+    def context(self, match: IntentMatch, plugin: str, **known: Any) -> IntentContext:
+        """The context of a command for `plugin` (events it publishes carry its name)."""
+        site = known["site"]
+
+        async def publish(name: str, data: Mapping[str, Any]) -> None:
+            if not site:
+                log.warning("plugin %s: an event needs a site; a text query has none", plugin)
+                return
+            await self.publish(plugin, site, name, data)
+
+        return IntentContext(
+            intent=match.intent,
+            slots=dict(match.values),
+            text=match.text,
+            language=self.language,
+            publish=publish,
+            **known,
+        )
+
+    def observe_recognized(
+        self, match: IntentMatch, response: Response | None, **known: Any
+    ) -> None:
+        """Tell the observers (bridges) about a recognised command, without delaying its
+        answer."""
+        known = {**known, "privacy": NoPolicy()}  # the command's handler had its one use
+        for name, hook, _ in self.plugins.implementations("hearth_intent_recognized"):
+            self._observe(name, hook(self.context(match, name, **known), response))
+
+    def observe_not_recognized(self, text: str, site: str, session_id: str) -> None:
+        for name, hook, _ in self.plugins.implementations("hearth_intent_not_recognized"):
+            self._observe(name, hook(text, site, session_id))
+
+    def _observe(self, plugin: str, work: Any) -> None:
+        async def bounded() -> None:
+            failure = await self._bounded(work)
+            if failure:
+                self.plugins.fail(plugin, "observer", failure)
+
+        task = asyncio.ensure_future(bounded())
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
 
     def _failed(self, plugin: str, intent: str, kind: str, what: str) -> Response:
         self.plugins.fail(plugin, kind, f"handler for {intent} {what}")

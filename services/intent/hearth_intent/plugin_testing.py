@@ -23,28 +23,12 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from hearth.plugins import PrivacyUnavailable, Response
+from hearth.plugins import Response
 from hearth_intent.demo_home import DEMO_AREAS, DEMO_DEVICES
 from hearth_intent.matcher import IntentMatch, IntentMatcher
-from hearth_intent.plugin_host import PluginRuntime
+from hearth_intent.plugin_host import NoPolicy, PluginRuntime
 from hearth_intent.plugin_loading import PluginSet
 from hearth_intent.settings import PluginSelection
-
-
-class NoPolicy:
-    """Privacy operations in a test: each is refused, as when policy cannot be reached."""
-
-    async def mute_site(self) -> None:
-        raise PrivacyUnavailable("no policy in a test")
-
-    async def forget_last_session(self) -> int:
-        raise PrivacyUnavailable("no policy in a test")
-
-    async def forget_since(self, since: datetime) -> tuple[int, int]:
-        raise PrivacyUnavailable("no policy in a test")
-
-    async def last_transcript(self) -> str | None:
-        raise PrivacyUnavailable("no policy in a test")
 
 
 class PluginTester:

@@ -64,6 +64,7 @@ class IntentService(Service):
             data_root=common.data_path,
             publish=self.publish_plugin_event,
             refresh=self.refresh_sentences,
+            publish_external=self.publish_external,
         )
         self.plugin_sentences: list[PluginSentences] = []
         self._rebuilding = asyncio.Lock()
@@ -125,6 +126,12 @@ class IntentService(Service):
             header=events.header(self.name, site=site), plugin=plugin, name=name, data=payload
         )
         self.bus.publish(topics.PLUGIN_EVENT.topic(plugin, site, name), message)
+
+    async def publish_external(self, topic: str, data: Mapping[str, Any]) -> None:
+        """A plugin's JSON object on a topic outside hearth/v1 (the host checked the prefix)."""
+        payload = struct_pb2.Struct()
+        payload.update(dict(data))
+        self.bus.publish(topic, payload, kind="plugin_external")
 
     async def teardown(self) -> None:
         await self.runtime.stop()
@@ -276,17 +283,20 @@ class IntentService(Service):
         )
         metrics.STAGE_DURATION.labels("intent", "match").observe(recognized_at - started)
         if match is None:
+            self.runtime.observe_not_recognized(text, site, session_id)
             return None, None
         started = time.perf_counter()
+        now = datetime.now().astimezone()
         response = await self.runtime.handle(
             match,
             site=site,
             session_id=session_id,
-            now=datetime.now().astimezone(),
+            now=now,
             privacy=PolicyPrivacy(self.policy, self.common.rpc_timeout_s, site, session_id),
         )
         speech = response.speech if response is not None else None
         done = time.perf_counter()
+        self.runtime.observe_recognized(match, response, site=site, session_id=session_id, now=now)
         metrics.STAGE_DURATION.labels("intent", "handler").observe(done - started)
         # The hop includes the hand-back from the matcher's thread to the loop, which the handler
         # stage does not.

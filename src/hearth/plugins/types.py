@@ -108,3 +108,8 @@ class PluginHost(Protocol):
 
     async def refresh_sentences(self) -> None:
         """Ask the service to rebuild its matcher and vocabulary (new slot values)."""
+
+    async def publish_external(self, topic: str, data: Mapping[str, Any]) -> None:
+        """A JSON object on a topic outside Hearth's own, for another protocol's tools; only the
+        prefixes the broker lets the intent service write are allowed (`hermes/`), anything
+        else raises ValueError."""
