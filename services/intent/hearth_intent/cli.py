@@ -23,6 +23,18 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    import sys
+
+    from hearth import extras
+
+    absent = extras.missing("intent")
+    if absent:
+        print(
+            f"hearth plugins needs the intent service's extra: "
+            f"{extras.install_hint('intent', absent)}",
+            file=sys.stderr,
+        )
+        return 2
     if args.action == "new":
         return _new(args.name, args.dir)
     from hearth_intent import plugin_listing

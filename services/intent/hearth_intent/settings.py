@@ -52,8 +52,8 @@ class IntentSettings(ServiceSection):
     language: str = "en"
     """Language of the sentence templates (home-assistant-intents)."""
     intents: tuple[str, ...] | None = None
-    """Intents to enable; empty means a default set for a home (lights, devices, timers, time,
-    date, weather)."""
+    """Home Assistant intents to enable; empty means a default set for a home (lights, devices,
+    timers, time, date, weather). The enabled plugins' intents are always added."""
     areas: tuple[str, ...] = DEMO_AREAS
     """Areas of the home, as people say them."""
     devices: tuple[DeviceSettings, ...] = tuple(
