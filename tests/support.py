@@ -91,6 +91,8 @@ class Stack:
     config_path: Path
     config: dict[str, Any]
     process: subprocess.Popen[str]
+    env: dict[str, str] = field(default_factory=dict)
+    """What this stack's processes get besides child_env() (e.g. PYTHONPATH with plugins)."""
     lines: list[str] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -125,7 +127,7 @@ class Stack:
             capture_output=True,
             text=True,
             timeout=timeout,
-            env=child_env(),
+            env={**child_env(), **self.env},
         )
 
     def hearth_async(self, *args: str) -> subprocess.Popen[str]:
@@ -135,7 +137,7 @@ class Stack:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
-            env=child_env(),
+            env={**child_env(), **self.env},
         )
 
     def run_file(self, wav: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -236,7 +238,10 @@ def child_env() -> dict[str, str]:
     return env
 
 
-def start_stack(tmp: Path, config: dict[str, Any], mic: bool = False) -> Stack:
+def start_stack(
+    tmp: Path, config: dict[str, Any], mic: bool = False, env: dict[str, str] | None = None
+) -> Stack:
+    """`hearth up` with this config; `env` adds to the environment of it and its commands."""
     config_path = tmp / "hearth.yaml"
     config_path.write_text(yaml.safe_dump(config))
     process = subprocess.Popen(
@@ -252,10 +257,10 @@ def start_stack(tmp: Path, config: dict[str, Any], mic: bool = False) -> Stack:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        env=child_env(),
+        env={**child_env(), **(env or {})},
         start_new_session=True,
     )
-    stack = Stack(config_path, config, process)
+    stack = Stack(config_path, config, process, dict(env or {}))
     threading.Thread(target=_collect, args=(stack,), daemon=True).start()
     try:
         stack.wait_for_log(r"hearth: the assistant is up", timeout=timeouts.STACK_START_S)

@@ -4,7 +4,10 @@
 - a service imports the base and itself, never another service;
 - the wake runtime never imports its training package; training may use the wake engines' public
   modules (never a name that starts with an underscore) and the speech corpus (`hearth_voices`);
-- the speech corpus imports only the base.
+- the speech corpus imports only the base;
+- an intent plugin imports only the plugin SDK (`hearth.plugins`) of Hearth: the example, the test
+  plugins, what `hearth plugins new` writes, and the built-in plugins (which may also use the
+  privacy names policy shares and the time answers' templates, never the host).
 
 Imports inside functions count too: a lazy import is still a dependency.
 """
@@ -112,3 +115,53 @@ def test_the_checker_sees_a_forbidden_import(tmp_path: Path) -> None:
     bad.write_text("def later():\n    from hearth_stt.engines import base\n")
     found = [module for _, _, module in imports(tmp_path) if first_party(module)]
     assert "hearth_stt.engines" in found
+
+
+def plugin_packages() -> dict[str, Path]:
+    """Every plugin package in the repository (the example and the test plugins)."""
+    found = {}
+    for pattern in ("examples/*/hearth_*/__init__.py", "tests/plugins/*/hearth_*/__init__.py"):
+        for init in sorted(REPO.glob(pattern)):
+            found[init.parent.name] = init.parent
+    return found
+
+
+def sdk_violations(directory: Path, own: str, also: tuple[str, ...] = ()) -> list[str]:
+    """Imports of Hearth other than the SDK, the package itself and `also`."""
+    allowed = ("hearth.plugins", own, *also)
+    return [
+        f"{path.relative_to(directory.parent)}:{line} imports {module}"
+        for path, line, module in imports(directory)
+        if first_party(module) is not None
+        and module != "hearth"  # `from hearth.plugins import x` also yields "hearth.plugins.x"
+        and not any(module == name or module.startswith(name + ".") for name in allowed)
+    ]
+
+
+@pytest.mark.parametrize("package", sorted(plugin_packages()))
+def test_a_plugin_imports_only_the_sdk(package: str) -> None:
+    wrong = sdk_violations(plugin_packages()[package], package)
+    assert not wrong, "a plugin may import only hearth.plugins:\n" + "\n".join(wrong)
+
+
+def test_built_in_plugins_use_only_the_public_hooks() -> None:
+    directory = REPO / "services" / "intent" / "hearth_intent" / "builtin_plugins"
+    wrong = sdk_violations(
+        directory, "hearth_intent.builtin_plugins", ("hearth.privacy", "hearth_intent.answers")
+    )
+    assert not wrong, "\n".join(wrong)
+
+
+def test_a_scaffolded_plugin_imports_only_the_sdk(tmp_path: Path) -> None:
+    from hearth_intent.plugin_scaffold import scaffold
+
+    scaffold("hello", tmp_path / "hearth-hello")
+    package = tmp_path / "hearth-hello" / "hearth_hello"
+    assert sdk_violations(package, "hearth_hello") == []
+
+
+def test_the_plugin_checker_sees_a_host_import(tmp_path: Path) -> None:
+    package = tmp_path / "hearth_bad"
+    package.mkdir()
+    (package / "__init__.py").write_text("from hearth_intent.service import IntentService\n")
+    assert sdk_violations(package, "hearth_bad")

@@ -43,6 +43,7 @@ BOUNDED_LABELS = {
     "intent",  # intent names from the configured templates
     "state",  # states named in code
     "method",  # gRPC methods, named in the protos
+    "plugin",  # intent plugins: the installed packages' entry-point names
 }
 UNBOUNDED_HINTS = (
     "text",

@@ -59,6 +59,7 @@ def test_topics_carry_the_site() -> None:
     assert topics.site_of(topics.MUTE_COMMAND.topic("office")) == "office"
     assert topics.site_of(topics.VOCABULARY.topic()) is None
     assert topics.site_of(topics.status("wake", "host")) is None
+    assert topics.site_of(topics.PLUGIN_EVENT.topic("timer", "kitchen", "finished")) == "kitchen"
 
 
 def test_the_protocol_doc_lists_the_catalogue() -> None:

@@ -174,6 +174,12 @@ AUDIT_HEAD = EventKind(
 )
 """The privacy audit chain's length and head hash."""
 
+PLUGIN_EVENT = EventKind(
+    "plugin.event", "plugin/{plugin}/{site}/{name}", events_pb2.PluginEvent, "intent"
+)
+"""What an intent plugin announces for automations (a timer that finished at a site); only the
+owner reads it."""
+
 PROBE = EventKind("probe", "probe/{name}", events_pb2.Probe, ADMIN)
 """The owner's round trips (diagnostics, benchmarks of the broker hop); no service reads them."""
 
@@ -190,6 +196,7 @@ CATALOGUE: tuple[EventKind[Message], ...] = (
     MUTE_STATE,
     MUTE_COMMAND,
     AUDIT_HEAD,
+    PLUGIN_EVENT,
     PROBE,
 )
 SHOWN: tuple[EventKind[Message], ...] = tuple(kind for kind in CATALOGUE if kind.shown)
@@ -202,11 +209,17 @@ def status(service: str, instance: str) -> str:
 
 
 def site_of(topic: str) -> str | None:
-    """The site segment of a per-site topic (hearth/v1/<domain>/<site>/...), else None."""
+    """The site segment of a per-site topic (hearth/v1/<domain>/.../<site>/...), else None."""
     parts = topic.split("/")
-    if len(parts) >= 5 and parts[0] == "hearth" and parts[1] == "v1" and parts[2] in _SITE_DOMAINS:
-        return parts[3]
-    return None
+    if len(parts) < 5 or parts[0] != "hearth" or parts[1] != "v1":
+        return None
+    position = _SITE_POSITIONS.get(parts[2])
+    return parts[position] if position is not None and position < len(parts) - 1 else None
 
 
-_SITE_DOMAINS = frozenset(kind.pattern.split("/")[0] for kind in CATALOGUE if kind.per_site)
+_SITE_POSITIONS = {
+    kind.pattern.split("/")[0]: 2 + kind.pattern.split("/").index("{site}")
+    for kind in CATALOGUE
+    if kind.per_site
+}
+"""Domain → index of the site among a topic's segments (hearth/v1 are the first two)."""

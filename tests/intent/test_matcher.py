@@ -11,18 +11,33 @@ from unicode_rbnf import RbnfEngine
 from hearth.privacy import PRIVACY_INTENTS
 from hearth_intent.demo_home import DEMO_AREAS, DEMO_DEVICES
 from hearth_intent.home import Device
-from hearth_intent.intent_data import DEFAULT_INTENTS
+from hearth_intent.intent_data import DEFAULT_INTENTS, PluginSentences
 from hearth_intent.matcher import IntentMatch, IntentMatcher
+from hearth_intent.plugin_loading import PluginSet
+from hearth_intent.settings import PluginSelection
+
+
+def built_in(language: str, *names: str) -> list[PluginSentences]:
+    """The sentences of built-in plugins (time and privacy by default), found as the service finds
+    them."""
+    plugins = PluginSet(PluginSelection(enabled=names or ("time", "privacy")))
+    plugins.load()
+    plugins.collect_handlers()
+    return plugins.collect_sentences(language)
 
 
 @pytest.fixture(scope="module")
 def en() -> IntentMatcher:
-    return IntentMatcher("en", intents=None, areas=DEMO_AREAS, devices=DEMO_DEVICES)
+    return IntentMatcher(
+        "en", intents=None, areas=DEMO_AREAS, devices=DEMO_DEVICES, plugins=built_in("en")
+    )
 
 
 @pytest.fixture(scope="module")
 def ko() -> IntentMatcher:
-    return IntentMatcher("ko", intents=None, areas=DEMO_AREAS, devices=DEMO_DEVICES)
+    return IntentMatcher(
+        "ko", intents=None, areas=DEMO_AREAS, devices=DEMO_DEVICES, plugins=built_in("ko")
+    )
 
 
 CASES = [
@@ -132,7 +147,11 @@ def test_default_intents_are_those_the_language_has_plus_the_privacy_commands(
 
 def test_privacy_commands_cannot_be_configured_away_and_are_in_the_vocabulary() -> None:
     only = IntentMatcher(
-        "en", intents=["HassGetCurrentTime"], areas=DEMO_AREAS, devices=DEMO_DEVICES
+        "en",
+        intents=["HassGetCurrentTime"],
+        areas=DEMO_AREAS,
+        devices=DEMO_DEVICES,
+        plugins=built_in("en", "privacy"),
     )
     assert set(only.intent_names) == {"HassGetCurrentTime", *PRIVACY_INTENTS}
     sentences, _ = only.vocabulary()
@@ -193,7 +212,9 @@ def test_vocabulary_respects_bound_and_is_fair(en: IntentMatcher) -> None:
 
 
 def test_vocabulary_is_deterministic(en: IntentMatcher) -> None:
-    again = IntentMatcher("en", intents=None, areas=DEMO_AREAS, devices=DEMO_DEVICES)
+    again = IntentMatcher(
+        "en", intents=None, areas=DEMO_AREAS, devices=DEMO_DEVICES, plugins=built_in("en")
+    )
     assert again.vocabulary() == en.vocabulary()
     assert again.vocabulary(max_sentences=777) == en.vocabulary(max_sentences=777)
 

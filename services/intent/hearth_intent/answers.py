@@ -30,12 +30,20 @@ _MONTHS = (
 )  # fmt: skip
 
 
+TIME_AND_DATE_INTENTS = (_TIME, _DATE)
+
+
 def answer(match: IntentMatch, now: datetime, language: str) -> str | None:
     """Return the spoken reply for a time or date intent, or None for any other intent."""
-    fallback = _FALLBACKS.get(match.intent)
+    return spoken_answer(match.intent, now, language)
+
+
+def spoken_answer(intent: str, now: datetime, language: str) -> str | None:
+    """The reply to a time or date intent (by name), or None for any other intent."""
+    fallback = _FALLBACKS.get(intent)
     if fallback is None:
         return None
-    template = _response_template(language, match.intent)
+    template = _response_template(language, intent)
     if template is not None:
         rendered = _render(template, now)
         if rendered:

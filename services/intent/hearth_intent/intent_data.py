@@ -1,5 +1,6 @@
 """The sentence templates Hearth understands: home-assistant-intents' data for a language, Hearth's
-own sentences on top, narrowed to the enabled intents and to the home that exists.
+own sentences and the enabled plugins' sentences and slot lists on top, narrowed to the enabled
+intents and to the home that exists.
 
 Matching and the recogniser's vocabulary are both built from what this module returns, so they
 agree on what is sayable.
@@ -8,7 +9,9 @@ agree on what is sayable.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +19,35 @@ import yaml
 from hassil import Intents, SlotList, TextChunk, TextSlotList, TextSlotValue
 from home_assistant_intents import get_intents, get_languages
 
-from hearth.privacy import PRIVACY_INTENTS
 from hearth_intent.home import Device
+
+log = logging.getLogger(__name__)
+
+SlotValues = Sequence[str | tuple[str, Any] | tuple[str, Any, Mapping[str, Any]]]
+"""A slot list's values: each a spoken string, (spoken, value) or (spoken, value, context)."""
+
+
+@dataclass(frozen=True)
+class PluginSentences:
+    """What one plugin adds to the matcher for a language: its hassil YAML data (new intents,
+    more sentences for Home Assistant's, `lists:` and `expansion_rules:`), the slot lists it
+    computed, and the intents it handles (enabled with it, when the language has sentences for
+    them)."""
+
+    plugin: str
+    data: Mapping[str, Any] = field(default_factory=dict)
+    slot_lists: Mapping[str, SlotValues] = field(default_factory=dict)
+    handled: tuple[str, ...] = ()
+
+    @property
+    def intents(self) -> tuple[str, ...]:
+        """The intents its sentences name."""
+        return tuple(self.data.get("intents") or {})
+
+    def blocks(self, intent: str) -> list[dict[str, Any]]:
+        """Its data blocks for one intent."""
+        return list(((self.data.get("intents") or {}).get(intent) or {}).get("data") or [])
+
 
 DEFAULT_INTENTS: tuple[str, ...] = (
     "HassTurnOn",
@@ -31,8 +61,8 @@ DEFAULT_INTENTS: tuple[str, ...] = (
     "HassNevermind",
 )
 
-# Sentences the upstream data lacks but people say to a voice assistant, and Hearth's own
-# privacy commands: hassil YAML data in sentences/<language>.yaml, in upstream's format.
+# Sentences the upstream data lacks but people say to a voice assistant: hassil YAML data in
+# sentences/<language>.yaml, in upstream's format. Hearth's own intents come from plugins.
 _SENTENCES_DIR = Path(__file__).parent / "sentences"
 
 
@@ -56,15 +86,22 @@ def load_language(language: str) -> dict[str, Any]:
 
 
 def select_intents(
-    language: str, data: dict[str, Any], requested: Sequence[str] | None
+    language: str,
+    data: dict[str, Any],
+    requested: Sequence[str] | None,
+    plugins: Sequence[PluginSentences] = (),
 ) -> tuple[str, ...]:
-    """The intents to enable: those requested (None: DEFAULT_INTENTS), plus the privacy commands."""
-    available = set(data["intents"]) | set(_extra_sentences(language))
-    # The privacy commands cannot be configured away: "stop listening" must always work.
-    always = tuple(sorted(name for name in PRIVACY_INTENTS if name in available))
+    """The intents to enable: those requested (None: DEFAULT_INTENTS), plus every intent the
+    enabled plugins bring or handle (a plugin cannot be half enabled)."""
+    upstream = set(data["intents"]) | set(_extra_sentences(language))
+    brought = {name for plugin in plugins for name in plugin.intents}
+    available = upstream | brought
+    handled = {name for plugin in plugins for name in plugin.handled if name in available}
+    always = tuple(sorted(brought | handled))
     if requested is None:
-        return tuple(name for name in DEFAULT_INTENTS if name in available) + always
-    if not requested:
+        defaults = tuple(name for name in DEFAULT_INTENTS if name in available)
+        return tuple(dict.fromkeys((*defaults, *always)))
+    if not requested and not always:
         raise ValueError("At least one intent must be enabled")
     unknown = [name for name in requested if name not in available]
     if unknown:
@@ -81,16 +118,48 @@ def intents_for_home(
     names: Sequence[str],
     areas: Sequence[str],
     devices: Sequence[Device],
+    plugins: Sequence[PluginSentences] = (),
 ) -> Intents:
-    """hassil Intents for the enabled intents, with the home's {area} and {name} lists filled in."""
-    intents = _build_intents(language, data, names, {device.domain for device in devices})
+    """hassil Intents for the enabled intents, with the home's {area} and {name} lists filled in
+    and the plugins' slot lists added."""
+    intents = _build_intents(language, data, names, {device.domain for device in devices}, plugins)
     intents.slot_lists.update(_home_slot_lists(areas, devices))
+    for plugin in plugins:
+        for list_name, values in plugin.slot_lists.items():
+            _extend_list(intents.slot_lists, list_name, values)
     _add_missing_lists(intents)
     return intents
 
 
+def with_plugin_definitions(
+    data: Mapping[str, Any], plugins: Sequence[PluginSentences]
+) -> dict[str, Any]:
+    """The language's data with the plugins' `lists:` and `expansion_rules:` added; a name the
+    data (or an earlier plugin) already defines keeps its first definition, so no plugin can
+    change how other sentences match."""
+    merged = {**data, "lists": dict(data.get("lists") or {})}
+    merged["expansion_rules"] = dict(data.get("expansion_rules") or {})
+    for plugin in plugins:
+        for section in ("lists", "expansion_rules"):
+            for name, value in (plugin.data.get(section) or {}).items():
+                if name in merged[section] and merged[section][name] != value:
+                    log.warning(
+                        "plugin %s: %s %r is already defined; keeping the first definition",
+                        plugin.plugin,
+                        section.replace("_", " ").rstrip("s"),
+                        name,
+                    )
+                    continue
+                merged[section][name] = value
+    return merged
+
+
 def _build_intents(
-    language: str, data: dict[str, Any], names: Sequence[str], domains: set[str]
+    language: str,
+    data: dict[str, Any],
+    names: Sequence[str],
+    domains: set[str],
+    plugins: Sequence[PluginSentences],
 ) -> Intents:
     """Load the enabled intents, minus blocks about device kinds the home does not have.
 
@@ -101,8 +170,10 @@ def _build_intents(
     extras = _extra_sentences(language)
     for name in names:
         blocks = list(data["intents"].get(name, {}).get("data", [])) + extras.get(name, [])
+        for plugin in plugins:
+            blocks += plugin.blocks(name)
         selected[name] = {"data": blocks}
-    intents = Intents.from_dict({**data, "intents": selected})
+    intents = Intents.from_dict({**with_plugin_definitions(data, plugins), "intents": selected})
     for intent in intents.intents.values():
         intent.data = [b for b in intent.data if not b.domains or b.domains & domains]
     return intents
@@ -120,6 +191,26 @@ def _home_slot_lists(areas: Sequence[str], devices: Sequence[Device]) -> dict[st
         "area": TextSlotList.from_strings(areas, allow_template=False, name="area"),
         "name": TextSlotList(name="name", values=names),
     }
+
+
+def _extend_list(lists: dict[str, SlotList], name: str, values: SlotValues) -> None:
+    """Add a plugin's values to a list (made when missing)."""
+    found = lists.get(name)
+    if found is not None and not isinstance(found, TextSlotList):
+        log.warning("slot list %r is not a text list; a plugin cannot add values to it", name)
+        return
+    added = [
+        TextSlotValue(text_in=TextChunk(v), value_out=v)
+        if isinstance(v, str)
+        else TextSlotValue(
+            text_in=TextChunk(v[0]), value_out=v[1], context=dict(v[2]) if len(v) > 2 else None
+        )
+        for v in values
+    ]
+    if found is None:
+        lists[name] = TextSlotList(name=name, values=added)
+    else:
+        lists[name] = TextSlotList(name=name, values=[*found.values, *added])
 
 
 def _add_missing_lists(intents: Intents) -> None:

@@ -9,15 +9,21 @@ never disagree about what is sayable.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from hassil import recognize_best
 from home_assistant_intents import get_speech_to_phrase_intents, get_speech_to_phrase_languages
 
+from hearth.plugins import Slot
 from hearth_intent.home import Device
-from hearth_intent.intent_data import intents_for_home, load_language, select_intents
+from hearth_intent.intent_data import (
+    PluginSentences,
+    intents_for_home,
+    load_language,
+    select_intents,
+)
 from hearth_intent.sentence_sampler import sample_vocabulary
 from hearth_intent.spoken_templates import TemplatesByIntent, compile_templates
 
@@ -29,6 +35,8 @@ class IntentMatch:
     intent: str
     slots: dict[str, str]
     text: str
+    values: Mapping[str, Slot] = field(default_factory=dict, compare=False, repr=False)
+    """Each slot's resolved value and the words it was said with, for a plugin's handler."""
 
 
 class IntentMatcher:
@@ -45,14 +53,15 @@ class IntentMatcher:
         intents: Sequence[str] | None,
         areas: Sequence[str],
         devices: Sequence[Device],
+        plugins: Sequence[PluginSentences] = (),
     ) -> None:
         data = load_language(language)
         self.language = language
-        self.intent_names = select_intents(language, data, intents)
-        self._intents = intents_for_home(language, data, self.intent_names, areas, devices)
+        self.intent_names = select_intents(language, data, intents, plugins)
+        self._intents = intents_for_home(language, data, self.intent_names, areas, devices, plugins)
         self._templates = compile_templates(self._intents, language)
         self._vocabulary_templates = (
-            self._speech_templates(language, areas, devices) or self._templates
+            self._speech_templates(language, areas, devices, plugins) or self._templates
         )
         self._vocabulary_cache: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
         self._warm_up(areas)
@@ -74,12 +83,18 @@ class IntentMatcher:
         )
         if result is None:
             return None
-        slots = {
-            name: _slot_text(entity.value)
-            for name, entity in result.entities.items()
-            if entity.value is not None
+        entities = {
+            name: entity for name, entity in result.entities.items() if entity.value is not None
         }
-        return IntentMatch(intent=result.intent.name, slots=slots, text=text)
+        return IntentMatch(
+            intent=result.intent.name,
+            slots={name: _slot_text(entity.value) for name, entity in entities.items()},
+            text=text,
+            values={
+                name: Slot(name=name, value=entity.value, text=entity.text)
+                for name, entity in entities.items()
+            },
+        )
 
     def recognize_spoken(
         self, text: str, *, area: str | None = None, max_leading_words: int = 2
@@ -97,7 +112,7 @@ class IntentMatcher:
                 break
             match = self.recognize(" ".join(words[drop:]), area=area)
             if match is not None:
-                match = IntentMatch(intent=match.intent, slots=match.slots, text=text)
+                match = IntentMatch(match.intent, match.slots, text, match.values)
         return match
 
     def vocabulary(self, *, max_sentences: int = 5000) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -123,7 +138,11 @@ class IntentMatcher:
         return cached
 
     def _speech_templates(
-        self, language: str, areas: Sequence[str], devices: Sequence[Device]
+        self,
+        language: str,
+        areas: Sequence[str],
+        devices: Sequence[Device],
+        plugins: Sequence[PluginSentences],
     ) -> TemplatesByIntent | None:
         """Templates for the recogniser's vocabulary from home-assistant-intents' speech-to-phrase
         set.
@@ -141,7 +160,7 @@ class IntentMatcher:
         names = [name for name in self.intent_names if name in data["intents"]]
         if not names:
             return None
-        speech = intents_for_home(language, data, names, areas, devices)
+        speech = intents_for_home(language, data, names, areas, devices, plugins)
         compiled = compile_templates(speech, language)
         # Intents the speech set lacks keep their spoken templates, so nothing enabled goes unheard.
         spoken = compile_templates(self._intents, language, spoken_only=True)

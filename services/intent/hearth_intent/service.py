@@ -1,5 +1,6 @@
-"""The intent service: matches final transcripts to intents with hassil, runs built-in handlers, and
-publishes the vocabulary the stt grammar should accept whenever it changes.
+"""The intent service: matches final transcripts to intents with hassil, runs the handler the
+enabled plugins bring for the intent (docs/plugins.md), and publishes the vocabulary the stt grammar
+should accept whenever it changes (the plugins' sentences included).
 """
 
 from __future__ import annotations
@@ -8,29 +9,35 @@ import asyncio
 import functools
 import hashlib
 import logging
+import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import grpc
+from google.protobuf import struct_pb2
 
-from hearth import events, metrics, privacy, rpc, topics
+from hearth import events, metrics, rpc, topics
 from hearth.access import Gate
 from hearth.service import Service, Sub
 from hearth.settings import CommonSettings
 from hearth.v1 import events_pb2, intent_pb2, intent_pb2_grpc, policy_pb2_grpc
-from hearth_intent.answers import answer
 from hearth_intent.granted_sessions import GrantedSessions
 from hearth_intent.home import Device
+from hearth_intent.intent_data import PluginSentences
 from hearth_intent.intent_metrics import OUTCOMES
 from hearth_intent.matcher import IntentMatch, IntentMatcher
-from hearth_intent.privacy_commands import PrivacyCommands
+from hearth_intent.plugin_host import PluginRuntime
+from hearth_intent.plugin_loading import PluginSet
+from hearth_intent.privacy_operations import PolicyPrivacy
 from hearth_intent.settings import IntentSettings
 
 log = logging.getLogger(__name__)
 
 VOCABULARY_HEADROOM_BYTES = 4096
+EVENT_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,40}")
+"""A plugin event's name is a topic segment: short, lowercase, no separators."""
 T = TypeVar("T")
 
 
@@ -44,18 +51,37 @@ class IntentService(Service):
         self.matcher: IntentMatcher | None = None
         self.vocabulary = events_pb2.Vocabulary()
         self._policy_channel: grpc.aio.Channel | None = None
-        self.privacy: PrivacyCommands | None = None
+        self.policy: policy_pb2_grpc.PolicyStub | None = None
         self.sessions = GrantedSessions()
         """Transcripts are acted on only for sessions policy started."""
+        self.plugins = PluginSet(section.plugins)
+        self.runtime = PluginRuntime(
+            self.plugins,
+            language=section.language,
+            sites=tuple(common.sites),
+            settings=section.plugin_settings,
+            timeout_s=section.plugin_timeout_s,
+            data_root=common.data_path,
+            publish=self.publish_plugin_event,
+            refresh=self.refresh_sentences,
+            publish_external=self.publish_external,
+        )
+        self.plugin_sentences: list[PluginSentences] = []
+        self._rebuilding = asyncio.Lock()
+        self._connected = False
 
     async def setup(self) -> None:
+        started = time.perf_counter()
+        await asyncio.to_thread(self.plugins.load)
+        await self.runtime.start()
+        log.info("intent plugins running: %s", ", ".join(self.plugins.running()) or "none")
         self._policy_channel = rpc.open_channel(
             self.common.endpoints.policy, self.common.grpc_max_message_bytes, self.identity
         )
-        self.privacy = PrivacyCommands(
-            policy_pb2_grpc.PolicyStub(self._policy_channel), self.common.rpc_timeout_s
+        self.policy = policy_pb2_grpc.PolicyStub(self._policy_channel)
+        self.plugin_sentences = await asyncio.to_thread(
+            self.plugins.collect_sentences, self.settings.language
         )
-        started = time.perf_counter()
         self.matcher = await asyncio.to_thread(self._build_matcher)
         self.vocabulary = await asyncio.to_thread(self._fitting_vocabulary)
         log.info(
@@ -67,7 +93,48 @@ class IntentService(Service):
             len(self.vocabulary.words),
         )
 
+    async def refresh_sentences(self) -> None:
+        """Rebuild the matcher and vocabulary from the plugins' current sentences and slot lists
+        (a plugin asked); stt gets the new vocabulary when it changed."""
+        if self.matcher is None:
+            return  # still starting: the first build takes everything in
+        async with self._rebuilding:
+            self.plugin_sentences = await asyncio.to_thread(
+                self.plugins.collect_sentences, self.settings.language
+            )
+            self.matcher = await asyncio.to_thread(self._build_matcher)
+            vocabulary = await asyncio.to_thread(self._fitting_vocabulary)
+            if vocabulary.version == self.vocabulary.version:
+                return
+            self.vocabulary = vocabulary
+            log.info("vocabulary %s after a plugin's refresh", vocabulary.version)
+            if self._connected:
+                await self.on_bus_connected()
+                await self.publish_status()
+
+    async def publish_plugin_event(
+        self, plugin: str, site: str, name: str, data: Mapping[str, Any]
+    ) -> None:
+        """A plugin's event on hearth/v1/plugin/<plugin>/<site>/<name>."""
+        if site not in self.common.sites:
+            raise ValueError(f"unknown site {site!r}")
+        if not EVENT_NAME.fullmatch(name):
+            raise ValueError(f"event name {name!r}: lowercase letters, digits, - or _")
+        payload = struct_pb2.Struct()
+        payload.update(dict(data))
+        message = events_pb2.PluginEvent(
+            header=events.header(self.name, site=site), plugin=plugin, name=name, data=payload
+        )
+        self.bus.publish(topics.PLUGIN_EVENT.topic(plugin, site, name), message)
+
+    async def publish_external(self, topic: str, data: Mapping[str, Any]) -> None:
+        """A plugin's JSON object on a topic outside hearth/v1 (the host checked the prefix)."""
+        payload = struct_pb2.Struct()
+        payload.update(dict(data))
+        self.bus.publish(topic, payload, kind="plugin_external")
+
     async def teardown(self) -> None:
+        await self.runtime.stop()
         if self._policy_channel is not None:
             await self._policy_channel.close(None)
 
@@ -111,6 +178,7 @@ class IntentService(Service):
             intents=self.settings.intents,
             areas=self.settings.areas,
             devices=devices,
+            plugins=self.plugin_sentences,
         )
 
     def servicers(self) -> Sequence[rpc.AddServicer]:
@@ -136,6 +204,7 @@ class IntentService(Service):
         )
 
     async def on_bus_connected(self) -> None:
+        self._connected = True
         self.vocabulary.header.CopyFrom(events.header(self.name))
         self.bus.publish(topics.VOCABULARY.topic(), self.vocabulary, retain=True)
 
@@ -203,9 +272,9 @@ class IntentService(Service):
     async def understand(
         self, text: str, *, site: str, session_id: str = "", spoken: bool = True
     ) -> tuple[IntentMatch | None, str | None]:
-        """Match and run the built-in handler; hassil work runs in a thread so the loop stays
-        responsive."""
-        assert self.matcher is not None and self.privacy is not None
+        """Match and run the intent's plugin handler; hassil work runs in a thread so the loop
+        stays responsive."""
+        assert self.matcher is not None and self.policy is not None
         started = time.perf_counter()
         recognize = self.matcher.recognize_spoken if spoken else self.matcher.recognize
         area = self.settings.area_of(site) if site else None
@@ -214,13 +283,20 @@ class IntentService(Service):
         )
         metrics.STAGE_DURATION.labels("intent", "match").observe(recognized_at - started)
         if match is None:
+            self.runtime.observe_not_recognized(text, site, session_id)
             return None, None
         started = time.perf_counter()
-        if match.intent in privacy.PRIVACY_INTENTS:
-            speech: str | None = await self.privacy.handle(match.intent, site, session_id)
-        else:
-            speech = answer(match, datetime.now().astimezone(), self.settings.language)
+        now = datetime.now().astimezone()
+        response = await self.runtime.handle(
+            match,
+            site=site,
+            session_id=session_id,
+            now=now,
+            privacy=PolicyPrivacy(self.policy, self.common.rpc_timeout_s, site, session_id),
+        )
+        speech = response.speech if response is not None else None
         done = time.perf_counter()
+        self.runtime.observe_recognized(match, response, site=site, session_id=session_id, now=now)
         metrics.STAGE_DURATION.labels("intent", "handler").observe(done - started)
         # The hop includes the hand-back from the matcher's thread to the loop, which the handler
         # stage does not.

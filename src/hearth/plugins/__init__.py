@@ -18,6 +18,7 @@ from hearth.plugins.types import (
     IntentContext,
     PluginHost,
     PrivacyOperations,
+    PrivacyUnavailable,
     Response,
     Slot,
 )
@@ -29,6 +30,7 @@ __all__ = [
     "IntentContext",
     "PluginHost",
     "PrivacyOperations",
+    "PrivacyUnavailable",
     "Response",
     "Slot",
     "hookimpl",

@@ -2,16 +2,18 @@
 
 Every hook is optional. The intent service calls `hearth_sentences` and `hearth_slot_lists` when
 it builds its matcher (at start, and again when a plugin asks for a refresh), `hearth_handlers`
-once at start, and `hearth_start` / `hearth_stop` around the service's life.
+once at start, `hearth_start` / `hearth_stop` around the service's life, and the observers
+`hearth_intent_recognized` / `hearth_intent_not_recognized` after every command.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import pluggy
 
-from hearth.plugins.types import Handler, PluginHost
+from hearth.plugins.types import Handler, IntentContext, PluginHost, Response
 
 PROJECT = "hearth"
 PLUGIN_GROUP = "hearth.plugins"
@@ -32,10 +34,15 @@ def hearth_sentences(language: str) -> str | None:
 
 
 @hookspec
-def hearth_slot_lists(language: str) -> Mapping[str, Sequence[str | tuple[str, str]]] | None:
+def hearth_slot_lists(
+    language: str,
+) -> Mapping[str, Sequence[str | tuple[str, Any] | tuple[str, Any, Mapping[str, Any]]]] | None:
     """Slot lists the plugin's sentences use, computed at start (e.g. Home Assistant's areas and
-    entities): list name → values, each a spoken string or (spoken, value). Static lists can
-    equally live in the YAML's `lists:`."""
+    entities): list name → values, each a spoken string, (spoken, value), or (spoken, value,
+    context) where context is what the value implies for matching (e.g. {"domain": "light"} for
+    a device, as Home Assistant's templates require). Values are added to a list of the same
+    name (the home's `area` and `name` lists included). Static lists can equally live in the
+    YAML's `lists:`."""
 
 
 @hookspec
@@ -53,3 +60,15 @@ async def hearth_start(host: PluginHost) -> None:
 @hookspec
 async def hearth_stop() -> None:
     """Called once when the intent service stops: stop background work, flush state."""
+
+
+@hookspec
+async def hearth_intent_recognized(context: IntentContext, response: Response | None) -> None:
+    """Observe every recognised command, whichever plugin handled it (`response` is its answer;
+    None when no plugin handles the intent): for bridges such as Hermes. Runs after the answer,
+    with the handler timeout; it cannot change the answer."""
+
+
+@hookspec
+async def hearth_intent_not_recognized(text: str, site: str, session_id: str) -> None:
+    """Observe every command that matched no intent (`text` is what was heard; never log it)."""

@@ -21,9 +21,15 @@ class Slot:
     """The words as they were said."""
 
 
+class PrivacyUnavailable(Exception):
+    """Policy could not carry out a privacy operation (unreachable, or it refused): nothing was
+    changed. The host has logged and counted it; the handler says so."""
+
+
 class PrivacyOperations(Protocol):
     """The privacy operations policy allows for the command being handled (policy checks that it
-    was spoken in a session it granted at this site, once per session)."""
+    was spoken in a session it granted at this site, once per session). Each raises
+    PrivacyUnavailable when policy cannot carry it out."""
 
     async def mute_site(self) -> None:
         """Mute the site the command was spoken at (there is no spoken unmute, by design)."""
@@ -102,3 +108,8 @@ class PluginHost(Protocol):
 
     async def refresh_sentences(self) -> None:
         """Ask the service to rebuild its matcher and vocabulary (new slot values)."""
+
+    async def publish_external(self, topic: str, data: Mapping[str, Any]) -> None:
+        """A JSON object on a topic outside Hearth's own, for another protocol's tools; only the
+        prefixes the broker lets the intent service write are allowed (`hermes/`), anything
+        else raises ValueError."""

@@ -22,11 +22,12 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from hearth.v1 import common_pb2 as hearth_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16hearth/v1/events.proto\x12\thearth.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16hearth/v1/common.proto\"\xb6\x02\n\rServiceStatus\x12\x0f\n\x07service\x18\x01 \x01(\t\x12\x10\n\x08instance\x18\x02 \x01(\t\x12-\n\x05state\x18\x03 \x01(\x0e\x32\x1e.hearth.v1.ServiceStatus.State\x12\x0f\n\x07version\x18\x04 \x01(\t\x12\x14\n\x0cgrpc_address\x18\x05 \x01(\t\x12\x13\n\x0bmetrics_url\x18\x06 \x01(\t\x12)\n\x05since\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12!\n\x06offers\x18\t \x01(\x0b\x32\x11.hearth.v1.Offers\"C\n\x05State\x12\x15\n\x11STATE_UNSPECIFIED\x10\x00\x12\x10\n\x0cSTATE_ONLINE\x10\x01\x12\x11\n\rSTATE_OFFLINE\x10\x02J\x04\x08\x07\x10\x08\"\xde\x01\n\x06Offers\x12\'\n\x05\x61udio\x18\x01 \x01(\x0b\x32\x16.hearth.v1.AudioOffersH\x00\x12%\n\x04wake\x18\x02 \x01(\x0b\x32\x15.hearth.v1.WakeOffersH\x00\x12#\n\x03stt\x18\x03 \x01(\x0b\x32\x14.hearth.v1.SttOffersH\x00\x12)\n\x06intent\x18\x04 \x01(\x0b\x32\x17.hearth.v1.IntentOffersH\x00\x12)\n\x06policy\x18\x05 \x01(\x0b\x32\x17.hearth.v1.PolicyOffersH\x00\x42\t\n\x07service\"+\n\x0b\x41udioOffers\x12\x0c\n\x04site\x18\x01 \x01(\t\x12\x0e\n\x06source\x18\x02 \x01(\t\"B\n\nWakeOffers\x12\x0e\n\x06\x65ngine\x18\x01 \x01(\t\x12\x12\n\nwake_words\x18\x02 \x03(\t\x12\x10\n\x08verifier\x18\x03 \x01(\t\"O\n\tSttOffers\x12\x0e\n\x06\x65ngine\x18\x01 \x01(\t\x12\x10\n\x08language\x18\x02 \x01(\t\x12\x0c\n\x04mode\x18\x03 \x01(\t\x12\x12\n\nvocabulary\x18\x04 \x01(\t\"4\n\x0cIntentOffers\x12\x10\n\x08language\x18\x01 \x01(\t\x12\x12\n\nvocabulary\x18\x02 \x01(\t\".\n\x0cPolicyOffers\x12\r\n\x05sites\x18\x01 \x03(\t\x12\x0f\n\x07lease_s\x18\x02 \x01(\x01\"\xad\x01\n\x0cWakeDetected\x12&\n\x06header\x18\x01 \x01(\x0b\x32\x16.hearth.v1.EventHeader\x12\x11\n\twake_word\x18\x02 \x01(\t\x12\x0e\n\x06\x65ngine\x18\x03 \x01(\t\x12\r\n\x05score\x18\x04 \x01(\x02\x12\x12\n\nlevel_dbfs\x18\x05 \x01(\x02\x12/\n\x0b\x64\x65tected_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xd0\x01\n\x0eSessionStarted\x12&\n\x06header\x18\x01 \x01(\x0b\x32\x16.hearth.v1.EventHeader\x12\x11\n\twake_word\x18\x02 \x01(\t\x12\x14\n\x0cmax_length_s\x18\x03 \x01(\x02\x12\x11\n\tpreroll_s\x18\x04 \x01(\x02\x12.\n\nexpires_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12*\n\x07trigger\x18\x06 \x01(\x0e\x32\x19.hearth.v1.SessionTrigger\"H\n\x0eSessionRefused\x12&\n\x06header\x18\x01 \x01(\x0b\x32\x16.hearth.v1.EventHeader\x12\x0e\n\x06reason\x18\x02 \x01(\t\"\xa3\x02\n\x0cSessionEnded\x12&\n\x06header\x18\x01 \x01(\x0b\x32\x16.hearth.v1.EventHeader\x12\x30\n\x07outcome\x18\x02 \x01(\x0e\x32\x1f.hearth.v1.SessionEnded.Outcome\x12\x0f\n\x07\x61udio_s\x18\x03 \x01(\x02\x12\x0e\n\x06\x64\x65tail\x18\x04 \x01(\t\"\x97\x01\n\x07Outcome\x12\x17\n\x13OUTCOME_UNSPECIFIED\x10\x00\x12\x19\n\x15OUTCOME_END_OF_SPEECH\x10\x01\x12\x16\n\x12OUTCOME_MAX_LENGTH\x10\x02\x12\x11\n\rOUTCOME_ERROR\x10\x03\x12\x15\n\x11OUTCOME_CANCELLED\x10\x04\x12\x16\n\x12OUTCOME_SUPERSEDED\x10\x05\"\xf5\x01\n\nTranscript\x12&\n\x06header\x18\x01 \x01(\x0b\x32\x16.hearth.v1.EventHeader\x12\x0c\n\x04text\x18\x02 \x01(\t\x12\x12\n\nconfidence\x18\x03 \x01(\x02\x12\x0e\n\x06\x65ngine\x18\x04 \x01(\t\x12\x10\n\x08language\x18\x05 \x01(\t\x12\x0c\n\x04mode\x18\x06 \x01(\t\x12\x34\n\x10\x65nd_of_speech_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07\x61udio_s\x18\x08 \x01(\x02\x12\x0f\n\x07snapped\x18\t \x01(\x08\x12\x15\n\rsnap_distance\x18\n \x01(\x02\"\x83\x02\n\x10IntentRecognized\x12&\n\x06header\x18\x01 \x01(\x0b\x32\x16.hearth.v1.EventHeader\x12\x0e\n\x06intent\x18\x02 \x01(\t\x12\x35\n\x05slots\x18\x03 \x03(\x0b\x32&.hearth.v1.IntentRecognized.SlotsEntry\x12\x0c\n\x04text\x18\x04 \x01(\t\x12\x0e\n\x06speech\x18\x05 \x01(\t\x12\x34\n\x10\x65nd_of_speech_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x1a,\n\nSlotsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\x81\x01\n\x13IntentNotRecognized\x12&\n\x06header\x18\x01 \x01(\x0b\x32\x16.hearth.v1.EventHeader\x12\x0c\n\x04text\x18\x02 \x01(\t\x12\x34\n\x10\x65nd_of_speech_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x88\x01\n\nVocabulary\x12&\n\x06header\x18\x01 \x01(\x0b\x32\x16.hearth.v1.EventHeader\x12\x10\n\x08language\x18\x02 \x01(\t\x12\x11\n\tsentences\x18\x03 \x03(\t\x12\r\n\x05words\x18\x04 \x03(\t\x12\x0f\n\x07version\x18\x05 \x01(\t\x12\r\n\x05names\x18\x06 \x03(\t\"\x86\x01\n\tMuteState\x12&\n\x06header\x18\x01 \x01(\x0b\x32\x16.hearth.v1.EventHeader\x12\r\n\x05muted\x18\x02 \x01(\x08\x12.\n\nchanged_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nchanged_by\x18\x04 \x01(\t\"D\n\x0bMuteCommand\x12&\n\x06header\x18\x01 \x01(\x0b\x32\x16.hearth.v1.EventHeader\x12\r\n\x05muted\x18\x02 \x01(\x08\"~\n\x0e\x41uditHeadState\x12&\n\x06header\x18\x01 \x01(\x0b\x32\x16.hearth.v1.EventHeader\x12\x0e\n\x06length\x18\x02 \x01(\x04\x12\x0c\n\x04head\x18\x03 \x01(\t\x12&\n\x02\x61t\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"@\n\x05Probe\x12&\n\x06header\x18\x01 \x01(\x0b\x32\x16.hearth.v1.EventHeader\x12\x0f\n\x07payload\x18\x02 \x01(\x0c\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16hearth/v1/events.proto\x12\thearth.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16hearth/v1/common.proto\"\xb6\x02\n\rServiceStatus\x12\x0f\n\x07service\x18\x01 \x01(\t\x12\x10\n\x08instance\x18\x02 \x01(\t\x12-\n\x05state\x18\x03 \x01(\x0e\x32\x1e.hearth.v1.ServiceStatus.State\x12\x0f\n\x07version\x18\x04 \x01(\t\x12\x14\n\x0cgrpc_address\x18\x05 \x01(\t\x12\x13\n\x0bmetrics_url\x18\x06 \x01(\t\x12)\n\x05since\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12!\n\x06offers\x18\t \x01(\x0b\x32\x11.hearth.v1.Offers\"C\n\x05State\x12\x15\n\x11STATE_UNSPECIFIED\x10\x00\x12\x10\n\x0cSTATE_ONLINE\x10\x01\x12\x11\n\rSTATE_OFFLINE\x10\x02J\x04\x08\x07\x10\x08\"\xde\x01\n\x06Offers\x12\'\n\x05\x61udio\x18\x01 \x01(\x0b\x32\x16.hearth.v1.AudioOffersH\x00\x12%\n\x04wake\x18\x02 \x01(\x0b\x32\x15.hearth.v1.WakeOffersH\x00\x12#\n\x03stt\x18\x03 \x01(\x0b\x32\x14.hearth.v1.SttOffersH\x00\x12)\n\x06intent\x18\x04 \x01(\x0b\x32\x17.hearth.v1.IntentOffersH\x00\x12)\n\x06policy\x18\x05 \x01(\x0b\x32\x17.hearth.v1.PolicyOffersH\x00\x42\t\n\x07service\"+\n\x0b\x41udioOffers\x12\x0c\n\x04site\x18\x01 \x01(\t\x12\x0e\n\x06source\x18\x02 \x01(\t\"B\n\nWakeOffers\x12\x0e\n\x06\x65ngine\x18\x01 \x01(\t\x12\x12\n\nwake_words\x18\x02 \x03(\t\x12\x10\n\x08verifier\x18\x03 \x01(\t\"O\n\tSttOffers\x12\x0e\n\x06\x65ngine\x18\x01 \x01(\t\x12\x10\n\x08language\x18\x02 \x01(\t\x12\x0c\n\x04mode\x18\x03 \x01(\t\x12\x12\n\nvocabulary\x18\x04 \x01(\t\"4\n\x0cIntentOffers\x12\x10\n\x08language\x18\x01 \x01(\t\x12\x12\n\nvocabulary\x18\x02 \x01(\t\".\n\x0cPolicyOffers\x12\r\n\x05sites\x18\x01 \x03(\t\x12\x0f\n\x07lease_s\x18\x02 \x01(\x01\"\xad\x01\n\x0cWakeDetected\x12&\n\x06header\x18\x01 \x01(\x0b\x32\x16.hearth.v1.EventHeader\x12\x11\n\twake_word\x18\x02 \x01(\t\x12\x0e\n\x06\x65ngine\x18\x03 \x01(\t\x12\r\n\x05score\x18\x04 \x01(\x02\x12\x12\n\nlevel_dbfs\x18\x05 \x01(\x02\x12/\n\x0b\x64\x65tected_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xd0\x01\n\x0eSessionStarted\x12&\n\x06header\x18\x01 \x01(\x0b\x32\x16.hearth.v1.EventHeader\x12\x11\n\twake_word\x18\x02 \x01(\t\x12\x14\n\x0cmax_length_s\x18\x03 \x01(\x02\x12\x11\n\tpreroll_s\x18\x04 \x01(\x02\x12.\n\nexpires_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12*\n\x07trigger\x18\x06 \x01(\x0e\x32\x19.hearth.v1.SessionTrigger\"H\n\x0eSessionRefused\x12&\n\x06header\x18\x01 \x01(\x0b\x32\x16.hearth.v1.EventHeader\x12\x0e\n\x06reason\x18\x02 \x01(\t\"\xa3\x02\n\x0cSessionEnded\x12&\n\x06header\x18\x01 \x01(\x0b\x32\x16.hearth.v1.EventHeader\x12\x30\n\x07outcome\x18\x02 \x01(\x0e\x32\x1f.hearth.v1.SessionEnded.Outcome\x12\x0f\n\x07\x61udio_s\x18\x03 \x01(\x02\x12\x0e\n\x06\x64\x65tail\x18\x04 \x01(\t\"\x97\x01\n\x07Outcome\x12\x17\n\x13OUTCOME_UNSPECIFIED\x10\x00\x12\x19\n\x15OUTCOME_END_OF_SPEECH\x10\x01\x12\x16\n\x12OUTCOME_MAX_LENGTH\x10\x02\x12\x11\n\rOUTCOME_ERROR\x10\x03\x12\x15\n\x11OUTCOME_CANCELLED\x10\x04\x12\x16\n\x12OUTCOME_SUPERSEDED\x10\x05\"\xf5\x01\n\nTranscript\x12&\n\x06header\x18\x01 \x01(\x0b\x32\x16.hearth.v1.EventHeader\x12\x0c\n\x04text\x18\x02 \x01(\t\x12\x12\n\nconfidence\x18\x03 \x01(\x02\x12\x0e\n\x06\x65ngine\x18\x04 \x01(\t\x12\x10\n\x08language\x18\x05 \x01(\t\x12\x0c\n\x04mode\x18\x06 \x01(\t\x12\x34\n\x10\x65nd_of_speech_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07\x61udio_s\x18\x08 \x01(\x02\x12\x0f\n\x07snapped\x18\t \x01(\x08\x12\x15\n\rsnap_distance\x18\n \x01(\x02\"\x83\x02\n\x10IntentRecognized\x12&\n\x06header\x18\x01 \x01(\x0b\x32\x16.hearth.v1.EventHeader\x12\x0e\n\x06intent\x18\x02 \x01(\t\x12\x35\n\x05slots\x18\x03 \x03(\x0b\x32&.hearth.v1.IntentRecognized.SlotsEntry\x12\x0c\n\x04text\x18\x04 \x01(\t\x12\x0e\n\x06speech\x18\x05 \x01(\t\x12\x34\n\x10\x65nd_of_speech_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x1a,\n\nSlotsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\x81\x01\n\x13IntentNotRecognized\x12&\n\x06header\x18\x01 \x01(\x0b\x32\x16.hearth.v1.EventHeader\x12\x0c\n\x04text\x18\x02 \x01(\t\x12\x34\n\x10\x65nd_of_speech_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x88\x01\n\nVocabulary\x12&\n\x06header\x18\x01 \x01(\x0b\x32\x16.hearth.v1.EventHeader\x12\x10\n\x08language\x18\x02 \x01(\t\x12\x11\n\tsentences\x18\x03 \x03(\t\x12\r\n\x05words\x18\x04 \x03(\t\x12\x0f\n\x07version\x18\x05 \x01(\t\x12\r\n\x05names\x18\x06 \x03(\t\"\x86\x01\n\tMuteState\x12&\n\x06header\x18\x01 \x01(\x0b\x32\x16.hearth.v1.EventHeader\x12\r\n\x05muted\x18\x02 \x01(\x08\x12.\n\nchanged_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nchanged_by\x18\x04 \x01(\t\"D\n\x0bMuteCommand\x12&\n\x06header\x18\x01 \x01(\x0b\x32\x16.hearth.v1.EventHeader\x12\r\n\x05muted\x18\x02 \x01(\x08\"~\n\x0e\x41uditHeadState\x12&\n\x06header\x18\x01 \x01(\x0b\x32\x16.hearth.v1.EventHeader\x12\x0e\n\x06length\x18\x02 \x01(\x04\x12\x0c\n\x04head\x18\x03 \x01(\t\x12&\n\x02\x61t\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"z\n\x0bPluginEvent\x12&\n\x06header\x18\x01 \x01(\x0b\x32\x16.hearth.v1.EventHeader\x12\x0e\n\x06plugin\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\x12%\n\x04\x64\x61ta\x18\x04 \x01(\x0b\x32\x17.google.protobuf.Struct\"@\n\x05Probe\x12&\n\x06header\x18\x01 \x01(\x0b\x32\x16.hearth.v1.EventHeader\x12\x0f\n\x07payload\x18\x02 \x01(\x0c\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -35,48 +36,50 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_INTENTRECOGNIZED_SLOTSENTRY']._loaded_options = None
   _globals['_INTENTRECOGNIZED_SLOTSENTRY']._serialized_options = b'8\001'
-  _globals['_SERVICESTATUS']._serialized_start=95
-  _globals['_SERVICESTATUS']._serialized_end=405
-  _globals['_SERVICESTATUS_STATE']._serialized_start=332
-  _globals['_SERVICESTATUS_STATE']._serialized_end=399
-  _globals['_OFFERS']._serialized_start=408
-  _globals['_OFFERS']._serialized_end=630
-  _globals['_AUDIOOFFERS']._serialized_start=632
-  _globals['_AUDIOOFFERS']._serialized_end=675
-  _globals['_WAKEOFFERS']._serialized_start=677
-  _globals['_WAKEOFFERS']._serialized_end=743
-  _globals['_STTOFFERS']._serialized_start=745
-  _globals['_STTOFFERS']._serialized_end=824
-  _globals['_INTENTOFFERS']._serialized_start=826
-  _globals['_INTENTOFFERS']._serialized_end=878
-  _globals['_POLICYOFFERS']._serialized_start=880
-  _globals['_POLICYOFFERS']._serialized_end=926
-  _globals['_WAKEDETECTED']._serialized_start=929
-  _globals['_WAKEDETECTED']._serialized_end=1102
-  _globals['_SESSIONSTARTED']._serialized_start=1105
-  _globals['_SESSIONSTARTED']._serialized_end=1313
-  _globals['_SESSIONREFUSED']._serialized_start=1315
-  _globals['_SESSIONREFUSED']._serialized_end=1387
-  _globals['_SESSIONENDED']._serialized_start=1390
-  _globals['_SESSIONENDED']._serialized_end=1681
-  _globals['_SESSIONENDED_OUTCOME']._serialized_start=1530
-  _globals['_SESSIONENDED_OUTCOME']._serialized_end=1681
-  _globals['_TRANSCRIPT']._serialized_start=1684
-  _globals['_TRANSCRIPT']._serialized_end=1929
-  _globals['_INTENTRECOGNIZED']._serialized_start=1932
-  _globals['_INTENTRECOGNIZED']._serialized_end=2191
-  _globals['_INTENTRECOGNIZED_SLOTSENTRY']._serialized_start=2147
-  _globals['_INTENTRECOGNIZED_SLOTSENTRY']._serialized_end=2191
-  _globals['_INTENTNOTRECOGNIZED']._serialized_start=2194
-  _globals['_INTENTNOTRECOGNIZED']._serialized_end=2323
-  _globals['_VOCABULARY']._serialized_start=2326
-  _globals['_VOCABULARY']._serialized_end=2462
-  _globals['_MUTESTATE']._serialized_start=2465
-  _globals['_MUTESTATE']._serialized_end=2599
-  _globals['_MUTECOMMAND']._serialized_start=2601
-  _globals['_MUTECOMMAND']._serialized_end=2669
-  _globals['_AUDITHEADSTATE']._serialized_start=2671
-  _globals['_AUDITHEADSTATE']._serialized_end=2797
-  _globals['_PROBE']._serialized_start=2799
-  _globals['_PROBE']._serialized_end=2863
+  _globals['_SERVICESTATUS']._serialized_start=125
+  _globals['_SERVICESTATUS']._serialized_end=435
+  _globals['_SERVICESTATUS_STATE']._serialized_start=362
+  _globals['_SERVICESTATUS_STATE']._serialized_end=429
+  _globals['_OFFERS']._serialized_start=438
+  _globals['_OFFERS']._serialized_end=660
+  _globals['_AUDIOOFFERS']._serialized_start=662
+  _globals['_AUDIOOFFERS']._serialized_end=705
+  _globals['_WAKEOFFERS']._serialized_start=707
+  _globals['_WAKEOFFERS']._serialized_end=773
+  _globals['_STTOFFERS']._serialized_start=775
+  _globals['_STTOFFERS']._serialized_end=854
+  _globals['_INTENTOFFERS']._serialized_start=856
+  _globals['_INTENTOFFERS']._serialized_end=908
+  _globals['_POLICYOFFERS']._serialized_start=910
+  _globals['_POLICYOFFERS']._serialized_end=956
+  _globals['_WAKEDETECTED']._serialized_start=959
+  _globals['_WAKEDETECTED']._serialized_end=1132
+  _globals['_SESSIONSTARTED']._serialized_start=1135
+  _globals['_SESSIONSTARTED']._serialized_end=1343
+  _globals['_SESSIONREFUSED']._serialized_start=1345
+  _globals['_SESSIONREFUSED']._serialized_end=1417
+  _globals['_SESSIONENDED']._serialized_start=1420
+  _globals['_SESSIONENDED']._serialized_end=1711
+  _globals['_SESSIONENDED_OUTCOME']._serialized_start=1560
+  _globals['_SESSIONENDED_OUTCOME']._serialized_end=1711
+  _globals['_TRANSCRIPT']._serialized_start=1714
+  _globals['_TRANSCRIPT']._serialized_end=1959
+  _globals['_INTENTRECOGNIZED']._serialized_start=1962
+  _globals['_INTENTRECOGNIZED']._serialized_end=2221
+  _globals['_INTENTRECOGNIZED_SLOTSENTRY']._serialized_start=2177
+  _globals['_INTENTRECOGNIZED_SLOTSENTRY']._serialized_end=2221
+  _globals['_INTENTNOTRECOGNIZED']._serialized_start=2224
+  _globals['_INTENTNOTRECOGNIZED']._serialized_end=2353
+  _globals['_VOCABULARY']._serialized_start=2356
+  _globals['_VOCABULARY']._serialized_end=2492
+  _globals['_MUTESTATE']._serialized_start=2495
+  _globals['_MUTESTATE']._serialized_end=2629
+  _globals['_MUTECOMMAND']._serialized_start=2631
+  _globals['_MUTECOMMAND']._serialized_end=2699
+  _globals['_AUDITHEADSTATE']._serialized_start=2701
+  _globals['_AUDITHEADSTATE']._serialized_end=2827
+  _globals['_PLUGINEVENT']._serialized_start=2829
+  _globals['_PLUGINEVENT']._serialized_end=2951
+  _globals['_PROBE']._serialized_start=2953
+  _globals['_PROBE']._serialized_end=3017
 # @@protoc_insertion_point(module_scope)

@@ -1,5 +1,6 @@
 import datetime
 
+from google.protobuf import struct_pb2 as _struct_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from hearth.v1 import common_pb2 as _common_pb2
 from google.protobuf.internal import containers as _containers
@@ -269,6 +270,18 @@ class AuditHeadState(_message.Message):
     head: str
     at: _timestamp_pb2.Timestamp
     def __init__(self, header: _Optional[_Union[_common_pb2.EventHeader, _Mapping]] = ..., length: _Optional[int] = ..., head: _Optional[str] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class PluginEvent(_message.Message):
+    __slots__ = ("header", "plugin", "name", "data")
+    HEADER_FIELD_NUMBER: _ClassVar[int]
+    PLUGIN_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    DATA_FIELD_NUMBER: _ClassVar[int]
+    header: _common_pb2.EventHeader
+    plugin: str
+    name: str
+    data: _struct_pb2.Struct
+    def __init__(self, header: _Optional[_Union[_common_pb2.EventHeader, _Mapping]] = ..., plugin: _Optional[str] = ..., name: _Optional[str] = ..., data: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
 
 class Probe(_message.Message):
     __slots__ = ("header", "payload")

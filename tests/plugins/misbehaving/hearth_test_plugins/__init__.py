@@ -1,0 +1,1 @@
+"""Test plugins: each misbehaves in one way the intent service must survive."""
