@@ -136,7 +136,7 @@ def finished_event(timer: Timer, late: bool, now: float) -> dict[str, Any]:
 
 
 def _iso(moment: float) -> str:
-    return datetime.fromtimestamp(moment, UTC).isoformat(timespec="seconds")
+    return datetime.fromtimestamp(moment, UTC).isoformat(timespec="milliseconds")
 
 
 def _capital(text: str) -> str:
