@@ -4,6 +4,7 @@ published events): what it answers, when it rings, and what survives a restart."
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import stat
 import time
@@ -13,9 +14,10 @@ from typing import Any
 
 import pytest
 
+from hearth.plugins import Slot
 from hearth_intent.plugins.timer import TimerPlugin
 from hearth_intent.plugins.timer.settings import DEFAULT_GRACE_S
-from tests.intent.timer.support import FakeClock, RecordingHost, say
+from tests.intent.timer.support import FakeClock, RecordingHost, say, understand
 
 Scenario = Callable[[TimerPlugin, RecordingHost], Awaitable[None]]
 
@@ -232,3 +234,62 @@ def test_bad_settings_fail_the_start_clearly(tmp_path: Path, settings: dict[str,
     host = RecordingHost(tmp_path, settings=settings)
     with pytest.raises(ValueError, match="timer"):
         asyncio.run(TimerPlugin().hearth_start(host))
+
+
+def test_answers_at_the_edges(tmp_path: Path) -> None:
+    clock = FakeClock()
+
+    async def scenario(plugin: TimerPlugin, host: RecordingHost) -> None:
+        await say(plugin, "set a pasta timer for five minutes")
+        await say(plugin, "pause the pasta timer")
+        assert (await say(plugin, "pause the pasta timer")).speech == (
+            "The pasta timer is not running."
+        )
+        await say(plugin, "resume the pasta timer")
+        assert (await say(plugin, "resume the pasta timer")).speech == (
+            "The pasta timer is not paused."
+        )
+        assert (await say(plugin, "take ten minutes off the pasta timer")).speech == (
+            "Took off 10 minutes. The pasta timer is done."
+        )
+        await host.wait_published(1)  # shortened past its end: it rings at once
+        for _ in range(20):
+            await say(plugin, "set a timer for one hour")
+        assert (await say(plugin, "set a timer for two hours")).speech == (
+            "You already have 20 timers. Cancel one first."
+        )
+
+    run(tmp_path, scenario, clock)
+
+
+def test_slot_values_given_as_text_mean_the_same(tmp_path: Path) -> None:
+    """A host may hand slot values as the words' text form ("5"), as intent events carry them."""
+
+    async def scenario(plugin: TimerPlugin, host: RecordingHost) -> None:
+        context = understand(plugin, "set a timer for 1 hour and 10 minutes")
+        as_text = {
+            name: Slot(name=name, value=str(slot.value), text=slot.text)
+            for name, slot in context.slots.items()
+        }
+        response = await plugin.hearth_handlers()[context.intent](
+            dataclasses.replace(context, slots=as_text)
+        )
+        assert response.speech == "Timer set for 1 hour and 10 minutes."
+
+    run(tmp_path, scenario, FakeClock())
+
+
+def test_a_delayed_command_is_declined(tmp_path: Path) -> None:
+    """Home Assistant's "turn off the lights in 5 minutes" (HassStartTimer with a
+    conversation_command) is not something a timer here can do yet: it says so."""
+
+    async def scenario(plugin: TimerPlugin, host: RecordingHost) -> None:
+        context = understand(plugin, "set a timer for five minutes")
+        command = Slot(name="conversation_command", value="turn off the lights", text="...")
+        response = await plugin.hearth_handlers()["HassStartTimer"](
+            dataclasses.replace(context, slots={**context.slots, "conversation_command": command})
+        )
+        assert response.speech == "Sorry, I can't run a command when a timer ends yet."
+        assert (await say(plugin, "how much time is left")).speech == "You have no timers."
+
+    run(tmp_path, scenario, FakeClock())
