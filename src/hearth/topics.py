@@ -231,7 +231,7 @@ def foreign_topic(topic: str, producer: str) -> ForeignTopic | None:
 def _matches(filter_: str, topic: str) -> bool:
     wanted, parts = filter_.split("/"), topic.split("/")
     return len(wanted) == len(parts) and all(
-        want == part or (want == "+" and part and not set(part) & {"+", "#"})
+        want == part or (want == "+" and bool(part) and not _NOT_IN_A_LEVEL.search(part))
         for want, part in zip(wanted, parts, strict=True)
     )
 

@@ -63,6 +63,11 @@ class FakeHomeAssistant:
     requests: list[tuple[str, str, Any]] = field(default_factory=list)
     """(method, path, JSON body) of every authorised request."""
 
+    def __post_init__(self) -> None:
+        # Its own copies: a test that changes the home must not change another test's.
+        self.states = [dict(entry) for entry in self.states]
+        self.areas = list(self.areas)
+
     def answer(self, method: str, path: str, body: Any) -> tuple[int, str, bytes]:
         self.requests.append((method, path, body))
         if (method, path) == ("GET", "/api/states"):

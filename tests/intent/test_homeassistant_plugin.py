@@ -32,13 +32,13 @@ from tests.intent.fake_home_assistant import (
 )
 from tests.intent.plugin_host import RecordingHost, plugin_manager
 
-HOME = [
+HOME = (
     state("light.kitchen", "Kitchen Light", "on"),
     state("switch.coffee", "Coffee  Maker"),
     state("sensor.outdoor", "Outdoor Temperature", "4.5"),
     state("light.unnamed", None),
-]
-AREAS = ["Kitchen", "Living Room"]
+)
+AREAS = ("Kitchen", "Living Room")
 
 
 class Started:
@@ -105,7 +105,7 @@ def run(tmp_path: Path, home: FakeHomeAssistant, scenario: Any, **settings: Any)
 
 
 def test_areas_and_entity_names_are_slot_lists_from_the_start(tmp_path: Path) -> None:
-    home = FakeHomeAssistant(states=HOME, areas=AREAS)
+    home = FakeHomeAssistant(states=list(HOME), areas=list(AREAS))
 
     async def scenario(started: Started) -> None:
         assert started.slot_lists() == {
@@ -123,7 +123,7 @@ def test_areas_and_entity_names_are_slot_lists_from_the_start(tmp_path: Path) ->
 
 
 def test_a_refresh_with_new_names_asks_the_host_to_rebuild_its_sentences(tmp_path: Path) -> None:
-    home = FakeHomeAssistant(states=list(HOME), areas=AREAS)
+    home = FakeHomeAssistant(states=list(HOME), areas=list(AREAS))
 
     async def scenario(started: Started) -> None:
         started.slot_lists()  # the host builds its matcher
@@ -144,7 +144,7 @@ def test_a_refresh_with_new_names_asks_the_host_to_rebuild_its_sentences(tmp_pat
 def test_names_load_without_areas_for_a_token_that_is_not_an_administrators(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    home = FakeHomeAssistant(states=HOME, areas=AREAS, admin=False)
+    home = FakeHomeAssistant(states=list(HOME), areas=list(AREAS), admin=False)
 
     async def scenario(started: Started) -> None:
         lists = started.slot_lists()
@@ -156,8 +156,8 @@ def test_names_load_without_areas_for_a_token_that_is_not_an_administrators(
 
 def test_an_intent_is_forwarded_to_the_intent_api_and_its_answer_spoken(tmp_path: Path) -> None:
     home = FakeHomeAssistant(
-        states=HOME,
-        areas=AREAS,
+        states=list(HOME),
+        areas=list(AREAS),
         intents={
             "HassTurnOn": "Turned on {name}",
             "HassLightSet": "Brightness set to {brightness}",
@@ -182,7 +182,9 @@ def test_an_intent_is_forwarded_to_the_intent_api_and_its_answer_spoken(tmp_path
 
 
 def test_the_conversation_api_gets_the_words_and_its_answer_is_spoken(tmp_path: Path) -> None:
-    home = FakeHomeAssistant(states=HOME, conversation=intent_response("Turned on the lights"))
+    home = FakeHomeAssistant(
+        states=list(HOME), conversation=intent_response("Turned on the lights")
+    )
 
     async def scenario(started: Started) -> None:
         answer = await started.say("HassTurnOn", "turn on the lights in the kitchen", area="x")
@@ -199,7 +201,7 @@ def test_an_error_response_speaks_home_assistants_words_and_is_logged(
     refusal = intent_response(
         "Sorry, I am not aware of any device called garage", "error", {"code": "no_valid_targets"}
     )
-    home = FakeHomeAssistant(states=HOME, conversation=refusal)
+    home = FakeHomeAssistant(states=list(HOME), conversation=refusal)
 
     async def scenario(started: Started) -> None:
         answer = await started.say("HassTurnOn", "open the garage", name="garage")
@@ -213,7 +215,7 @@ def test_an_error_response_speaks_home_assistants_words_and_is_logged(
 def test_a_refused_token_is_said_and_logged_without_the_token(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    home = FakeHomeAssistant(states=HOME, areas=AREAS, intents={"HassTurnOn": "ok"})
+    home = FakeHomeAssistant(states=list(HOME), areas=list(AREAS), intents={"HassTurnOn": "ok"})
     (tmp_path / "homeassistant.token").write_text("an-old-revoked-token")
 
     async def scenario(started: Started) -> None:
@@ -231,7 +233,7 @@ def test_a_refused_token_is_said_and_logged_without_the_token(
 def test_an_intent_home_assistant_does_not_know_is_said(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    home = FakeHomeAssistant(states=HOME, areas=AREAS, intents={"HassTurnOn": "ok"})
+    home = FakeHomeAssistant(states=list(HOME), areas=list(AREAS), intents={"HassTurnOn": "ok"})
 
     async def scenario(started: Started) -> None:
         answer = await started.say("HassGetWeather", "what is the weather")
@@ -244,7 +246,7 @@ def test_an_intent_home_assistant_does_not_know_is_said(
 def test_an_api_home_assistant_does_not_offer_is_said(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    home = FakeHomeAssistant(states=HOME, areas=AREAS, conversation=None)
+    home = FakeHomeAssistant(states=list(HOME), areas=list(AREAS), conversation=None)
 
     async def scenario(started: Started) -> None:
         answer = await started.say("HassTurnOn", "turn on the kitchen light", name="Kitchen Light")
@@ -257,7 +259,9 @@ def test_an_api_home_assistant_does_not_offer_is_said(
 def test_a_slow_home_assistant_times_out_with_a_clear_answer(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    home = FakeHomeAssistant(states=HOME, areas=AREAS, intents={"HassTurnOn": "ok"}, delay_s=1.5)
+    home = FakeHomeAssistant(
+        states=list(HOME), areas=list(AREAS), intents={"HassTurnOn": "ok"}, delay_s=1.5
+    )
 
     async def scenario(started: Started) -> None:
         assert started.slot_lists() is None
