@@ -16,6 +16,7 @@ import pytest
 
 from hearth.plugins import IntentContext, Response, Slot
 from hearth_intent.plugins.homeassistant import HomeAssistantPlugin
+from hearth_intent.plugins.homeassistant.home import HomeSnapshot
 from hearth_intent.plugins.homeassistant.settings import (
     DEFAULT_INTENTS,
     FORWARDABLE_INTENTS,
@@ -119,6 +120,14 @@ def test_areas_and_entity_names_are_slot_lists_from_the_start(tmp_path: Path) ->
     assert [(m, p) for m, p, _ in home.requests] == [
         ("GET", "/api/states"),
         ("POST", "/api/template"),
+    ]
+
+
+def test_names_are_spoken_as_words_and_sent_as_home_assistant_spells_them() -> None:
+    lists = HomeSnapshot(names=("Living-Room Lamp (TV)", "Kid's_Fan", "!!!")).slot_lists()
+    assert lists["name"] == [
+        ("living room lamp tv", "Living-Room Lamp (TV)"),
+        ("kid's fan", "Kid's_Fan"),
     ]
 
 

@@ -4,6 +4,7 @@ names of the entities people command."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -15,8 +16,9 @@ class HomeSnapshot:
     names: tuple[str, ...] = ()
 
     def slot_lists(self) -> dict[str, Sequence[str | tuple[str, str]]]:
-        """`area` and `name` lists: spoken lowercase, the value Home Assistant's own name (its
-        intent API matches names and areas as they are written there)."""
+        """`area` and `name` lists: spoken as words (lowercase, no punctuation, which a
+        recogniser's vocabulary cannot hold), the value Home Assistant's own name (its intent API
+        matches names and areas as they are written there)."""
         return {"area": _spoken(self.areas), "name": _spoken(self.names)}
 
 
@@ -47,5 +49,13 @@ def area_names(rendered: str) -> tuple[str, ...]:
     return tuple(sorted({" ".join(v.split()) for v in value if isinstance(v, str) and v.strip()}))
 
 
+_NOT_SPOKEN = re.compile(r"[^\w']+")
+
+
+def spoken(name: str) -> str:
+    """A name as it is said: "Living-Room Lamp (TV)" → "living room lamp tv"."""
+    return " ".join(_NOT_SPOKEN.sub(" ", name.lower()).replace("_", " ").split())
+
+
 def _spoken(values: Iterable[str]) -> list[str | tuple[str, str]]:
-    return [(value.lower(), value) for value in values]
+    return [(spoken(value), value) for value in values if spoken(value)]
