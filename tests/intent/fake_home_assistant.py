@@ -57,6 +57,8 @@ class FakeHomeAssistant:
     """Intent name → the speech its handler answers."""
     conversation: dict[str, Any] | None = None
     """What /api/conversation/process answers under "response"; None: not loaded (404)."""
+    asks_back: bool = False
+    """The conversation agent asks a question back (continue_conversation)."""
     admin: bool = True
     """The template API is for administrators; a plain user's token gets 401 there."""
     delay_s: float = 0.0
@@ -81,7 +83,14 @@ class FakeHomeAssistant:
         if (method, path) == ("POST", "/api/intent/handle"):
             return self._intent(body)
         if (method, path) == ("POST", "/api/conversation/process") and self.conversation:
-            return _json(200, {"response": self.conversation, "conversation_id": "01JDCONV"})
+            return _json(
+                200,
+                {
+                    "response": self.conversation,
+                    "conversation_id": body.get("conversation_id", "01JDCONV"),
+                    "continue_conversation": self.asks_back,
+                },
+            )
         return 404, "text/plain", b"404: Not Found"
 
     def _intent(self, body: Any) -> tuple[int, str, bytes]:

@@ -204,6 +204,24 @@ def test_the_conversation_api_gets_the_words_and_its_answer_is_spoken(tmp_path: 
     assert processed == [{"text": "turn on the lights in the kitchen", "language": "en"}]
 
 
+def test_a_question_back_continues_the_conversation_at_that_site(tmp_path: Path) -> None:
+    home = FakeHomeAssistant(
+        states=list(HOME), conversation=intent_response("Which light?"), asks_back=True
+    )
+
+    async def scenario(started: Started) -> None:
+        answer = await started.say("HassTurnOn", "turn on the light")
+        assert answer.speech == "Which light?" and answer.continue_conversation
+        home.asks_back = False
+        answer = await started.say("HassTurnOn", "turn on the kitchen light")
+        assert not answer.continue_conversation
+        await started.say("HassTurnOn", "turn on the light")
+
+    run(tmp_path, home, scenario, api="conversation")
+    processed = [body for _, path, body in home.requests if path == "/api/conversation/process"]
+    assert [body.get("conversation_id") for body in processed] == [None, "01JDCONV", None]
+
+
 def test_an_error_response_speaks_home_assistants_words_and_is_logged(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -50,6 +50,15 @@ class Rejected(HomeAssistantError):
 
 
 @dataclass(frozen=True)
+class Conversation:
+    """What the conversation API answered."""
+
+    response: dict[str, Any]
+    conversation_id: str | None
+    continues: bool
+
+
+@dataclass(frozen=True)
 class HomeAssistantClient:
     url: str
     """Base URL, no trailing slash."""
@@ -76,16 +85,25 @@ class HomeAssistantClient:
             raise Rejected("POST /api/intent/handle: expected a JSON object")
         return body
 
-    async def process(self, text: str, language: str) -> dict[str, Any]:
-        """POST /api/conversation/process {"text", "language"}: the IntentResponse under
-        "response"."""
-        body = await self._call(
-            "POST", "/api/conversation/process", {"text": text, "language": language}
-        )
+    async def process(
+        self, text: str, language: str, conversation_id: str | None = None
+    ) -> Conversation:
+        """POST /api/conversation/process {"text", "language"[, "conversation_id"]}: the
+        IntentResponse under "response", the conversation's id, and whether Home Assistant waits
+        for an answer (a question of its conversation agent)."""
+        request: dict[str, Any] = {"text": text, "language": language}
+        if conversation_id:
+            request["conversation_id"] = conversation_id
+        body = await self._call("POST", "/api/conversation/process", request)
         response = body.get("response") if isinstance(body, dict) else None
         if not isinstance(response, dict):
             raise Rejected("POST /api/conversation/process: no response object")
-        return response
+        ongoing = body.get("conversation_id")
+        return Conversation(
+            response=response,
+            conversation_id=ongoing if isinstance(ongoing, str) else None,
+            continues=body.get("continue_conversation") is True,
+        )
 
     async def _call(self, method: str, path: str, payload: Any = None) -> Any:
         raw = await self._send(method, path, payload)

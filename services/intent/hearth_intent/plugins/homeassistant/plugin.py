@@ -40,6 +40,8 @@ class HomeAssistantPlugin:
         self._served: HomeSnapshot | None = None
         self._asked = False
         self._stopped = False
+        self._conversations: dict[str, str] = {}
+        """Site → the conversation Home Assistant is waiting to continue there."""
 
     @hookimpl
     async def hearth_start(self, host: PluginHost) -> None:
@@ -75,9 +77,10 @@ class HomeAssistantPlugin:
         """Send the command to Home Assistant and say its answer, or say why it failed."""
         if self.client is None or self.settings is None:
             return Response(speech=NOT_STARTED, data={"error": "not_started"})
+        continues = False
         try:
             if self.settings.api == "conversation":
-                answer = await self.client.process(context.text, context.language)
+                answer, continues = await self._converse(context)
             else:
                 answer = await self.client.handle_intent(context.intent, slot_data(context))
         except HomeAssistantError as exc:
@@ -89,7 +92,17 @@ class HomeAssistantPlugin:
         data: dict[str, Any] = {"response_type": str(answer.get("response_type", ""))}
         if code is not None:
             data["error_code"] = code
-        return Response(speech=spoken_answer(answer), data=data)
+        return Response(speech=spoken_answer(answer), data=data, continue_conversation=continues)
+
+    async def _converse(self, context: IntentContext) -> tuple[dict[str, Any], bool]:
+        """The conversation API; when Home Assistant asks something back, the site's next
+        command continues that conversation (and Hearth listens without the wake word)."""
+        assert self.client is not None
+        ongoing = self._conversations.pop(context.site, None)
+        conversation = await self.client.process(context.text, context.language, ongoing)
+        if conversation.continues and conversation.conversation_id:
+            self._conversations[context.site] = conversation.conversation_id
+        return conversation.response, conversation.continues
 
     async def reload(self) -> bool:
         """Load areas and entity names; when the host already built its matcher with other ones,
