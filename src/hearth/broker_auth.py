@@ -4,7 +4,8 @@ catalogue.
 The catalogue names every kind's producer and consumers, so the ACL follows the code: a service may
 publish only what it produces and read only what it consumes; retained state (vocabulary, mute
 state, audit head, status) is writable only by its owner; a satellite speaks only for its own site;
-the owner (`hearth`) reads everything and writes only requests (mute commands). Nobody else,
+the owner (`hearth`) reads everything and writes only requests (mute commands). Outside hearth/v1,
+intent writes exactly the Hermes topics of `topics.FOREIGN` and the owner reads them. Nobody else,
 anonymous included, gets anything.
 """
 
@@ -78,11 +79,12 @@ def _service_rules(service: str) -> list[str]:
             rules.append(f"topic write {kind.filter}")
         if service in kind.consumers:
             rules.append(f"topic read {kind.filter}")
+    rules += [f"topic write {f.filter}" for f in topics.FOREIGN if f.producer == service]
     return rules
 
 
 def _admin_rules() -> list[str]:
-    rules = [f"topic read {topics.ROOT}/#"]
+    rules = [f"topic read {root}/#" for root in (topics.ROOT, *topics.FOREIGN_ROOTS)]
     rules += [
         f"topic write {kind.filter}"
         for kind in topics.CATALOGUE

@@ -203,6 +203,46 @@ SHOWN: tuple[EventKind[Message], ...] = tuple(kind for kind in CATALOGUE if kind
 """The per-site events people watch, in the order a command travels."""
 
 
+@dataclass(frozen=True)
+class ForeignTopic:
+    """A topic outside ROOT that Hearth writes for another ecosystem, in that ecosystem's JSON
+    shape (not a Hearth message): the Hermes bridge keeps Rhasspy-era automations working."""
+
+    name: str
+    filter: str
+    """The exact topic, or a filter with `+` for one free level (the intent name)."""
+    producer: str
+
+
+HERMES_ROOT = "hermes"
+HERMES_INTENT = ForeignTopic("hermes.intent", "hermes/intent/+", "intent")
+"""A recognised intent, on hermes/intent/<intentName> (the `hermes` plugin)."""
+HERMES_NOT_RECOGNIZED = ForeignTopic(
+    "hermes.intent_not_recognized", "hermes/nlu/intentNotRecognized", "intent"
+)
+FOREIGN: tuple[ForeignTopic, ...] = (HERMES_INTENT, HERMES_NOT_RECOGNIZED)
+"""Everything Hearth writes outside ROOT; the broker lets the producer write exactly these and the
+owner read FOREIGN_ROOTS."""
+FOREIGN_ROOTS: tuple[str, ...] = (HERMES_ROOT,)
+
+
+def foreign_topic(topic: str, producer: str) -> ForeignTopic | None:
+    """The foreign topic `producer` may write that `topic` is, or None (the guard a plugin host
+    puts in front of a raw publish, so it asks nothing of the broker that the ACL refuses)."""
+    for foreign in FOREIGN:
+        if foreign.producer == producer and _matches(foreign.filter, topic):
+            return foreign
+    return None
+
+
+def _matches(filter_: str, topic: str) -> bool:
+    wanted, parts = filter_.split("/"), topic.split("/")
+    return len(wanted) == len(parts) and all(
+        want == part or (want == "+" and bool(part) and not _NOT_IN_A_LEVEL.search(part))
+        for want, part in zip(wanted, parts, strict=True)
+    )
+
+
 def status(service: str, instance: str) -> str:
     """A service's retained status topic (with its last will)."""
     return SERVICE_STATUS.topic(service, instance)

@@ -6,20 +6,16 @@ from datetime import datetime
 
 import pytest
 
-from hearth_intent.answers import answer
-from hearth_intent.matcher import IntentMatch
+from hearth_intent.plugins.time_and_date.answers import spoken_answer as answer
 
 # Wednesday, 25 November 2026, 15:05
 NOW = datetime(2026, 11, 25, 15, 5)
-TIME = IntentMatch(intent="HassGetCurrentTime", slots={}, text="what time is it")
-DATE = IntentMatch(intent="HassGetCurrentDate", slots={}, text="what's the date")
+TIME = "HassGetCurrentTime"
+DATE = "HassGetCurrentDate"
 
 
 def test_other_intents_are_not_answered() -> None:
-    match = IntentMatch(
-        intent="HassTurnOn", slots={"name": "kitchen light"}, text="turn on the kitchen light"
-    )
-    assert answer(match, NOW, "en") is None
+    assert answer("HassTurnOn", NOW, "en") is None
 
 
 def test_english_fallback_for_language_without_templates() -> None:

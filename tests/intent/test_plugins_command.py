@@ -34,7 +34,7 @@ def test_list_says_what_is_enabled_failing_and_why_and_what_stops_the_service(
     site_dir: Path, tmp_path: Path
 ) -> None:
     config = tmp_path / "hearth.yaml"
-    enabled = ["time", "broken", "clash-a", "clash-b", "timer"]
+    enabled = ["time", "broken", "clash-a", "clash-b", "no-such-plugin"]
     config.write_text(yaml.safe_dump({"intent": {"plugins": {"enabled": enabled}}}))
     result = hearth("--config", str(config), "plugins", "list", env={"PYTHONPATH": str(site_dir)})
     assert result.returncode == 1, result.stdout + result.stderr
@@ -43,7 +43,7 @@ def test_list_says_what_is_enabled_failing_and_why_and_what_stops_the_service(
     assert "  problem   import: ModuleNotFoundError at broken.py:3\n" in out
     assert "hanging: disabled\n" in out and "  intents   TestHang\n" in out
     assert "privacy: enabled\n" in out and "  sentences 12\n" in out
-    assert "timer: not installed\n" in out
+    assert "no-such-plugin: not installed\n" in out
     assert "claimed by both plugin clash-a and plugin clash-b" in out
 
 

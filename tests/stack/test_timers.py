@@ -23,8 +23,7 @@ import pytest
 from tests import timeouts
 from tests.support import EventWatcher, Stack, events_of, stack_config, start_stack
 
-NEEDS_HOST = pytest.mark.xfail(strict=True, reason="needs the plugin host")
-pytestmark = [pytest.mark.stack, NEEDS_HOST]
+pytestmark = pytest.mark.stack
 
 RING_SLACK_S = 3.0
 """How late after its due time a timer may ring on a busy two-core machine."""

@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from hearth import topics
 from hearth.plugins import IntentContext, PrivacyOperations, PrivacyUnavailable, Response
 from hearth_intent.matcher import IntentMatch
 from hearth_intent.plugin_loading import PluginSet, describe_exception
@@ -28,8 +29,6 @@ PublishEvent = Callable[[str, str, str, Mapping[str, Any]], Awaitable[None]]
 """publish(plugin, site, name, data): a plugin event on the bus."""
 PublishExternal = Callable[[str, Mapping[str, Any]], Awaitable[None]]
 """publish(topic, data): a JSON object on a topic outside hearth/v1."""
-EXTERNAL_PREFIXES = ("hermes/",)
-"""Topics outside Hearth's own a plugin may publish on (the broker lets intent write these)."""
 
 
 async def nowhere(topic: str, data: Mapping[str, Any]) -> None:
@@ -86,10 +85,9 @@ class ServiceHost:
         await self.runtime.refresh()
 
     async def publish_external(self, topic: str, data: Mapping[str, Any]) -> None:
-        if not topic.startswith(EXTERNAL_PREFIXES) or "+" in topic or "#" in topic:
-            raise ValueError(
-                f"plugins may publish outside hearth/v1 only under {', '.join(EXTERNAL_PREFIXES)}"
-            )
+        if topics.foreign_topic(topic, "intent") is None:
+            allowed = ", ".join(foreign.filter for foreign in topics.FOREIGN)
+            raise ValueError(f"plugins may publish outside hearth/v1 only on {allowed}")
         await self.runtime.publish_external(topic, data)
 
 

@@ -1,2 +1,3 @@
-"""Hearth's built-in intent plugins. Each goes through the public SDK (`hearth.plugins`) exactly
-as a third-party plugin does, and is registered as an entry point of the project."""
+"""Hearth's built-in intent plugins: each one a package that imports only the plugin SDK
+(`hearth.plugins`), found through its entry point in the `hearth.plugins` group like any
+third-party plugin."""

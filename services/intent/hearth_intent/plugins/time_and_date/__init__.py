@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from hearth.plugins import Handler, IntentContext, Response, hookimpl
-from hearth_intent.answers import TIME_AND_DATE_INTENTS, spoken_answer
+from hearth_intent.plugins.time_and_date.answers import TIME_AND_DATE_INTENTS, spoken_answer
 
 
 async def say_time_or_date(context: IntentContext) -> Response:

@@ -16,8 +16,6 @@ from typing import Any
 
 from home_assistant_intents import get_intents
 
-from hearth_intent.matcher import IntentMatch
-
 _LOGGER = logging.getLogger(__name__)
 
 _TIME = "HassGetCurrentTime"
@@ -31,11 +29,6 @@ _MONTHS = (
 
 
 TIME_AND_DATE_INTENTS = (_TIME, _DATE)
-
-
-def answer(match: IntentMatch, now: datetime, language: str) -> str | None:
-    """Return the spoken reply for a time or date intent, or None for any other intent."""
-    return spoken_answer(match.intent, now, language)
 
 
 def spoken_answer(intent: str, now: datetime, language: str) -> str | None:
