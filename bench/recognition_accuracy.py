@@ -48,6 +48,7 @@ from hearth import pcm  # noqa: E402
 from hearth.models import resolve_whisper_model  # noqa: E402
 from hearth_intent.demo_home import DEMO_AREAS, DEMO_DEVICES  # noqa: E402
 from hearth_intent.matcher import IntentMatch, IntentMatcher  # noqa: E402
+from hearth_intent.plugin_loading import plugin_sentences  # noqa: E402
 from hearth_stt.closed_domain import ClosedDomain, ClosedDomainOptions  # noqa: E402
 from hearth_stt.engines.base import FinalResult, SttEngine, Vocabulary  # noqa: E402
 from hearth_stt.engines.pocketsphinx_engine import PocketsphinxOptions  # noqa: E402
@@ -412,7 +413,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     started = time.monotonic()
     devices = list(DEMO_DEVICES)
-    matcher = IntentMatcher("en", intents=None, areas=DEMO_AREAS, devices=devices)
+    matcher = IntentMatcher(
+        "en", intents=None, areas=DEMO_AREAS, devices=devices, plugins=plugin_sentences("en")
+    )
     sentences, words = matcher.vocabulary()
     names = tuple(sorted({d.name for d in devices} | set(DEMO_AREAS)))
     vocabulary = Vocabulary(language="en", sentences=sentences, words=words, names=names)

@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -161,20 +162,36 @@ def wait_for_start(service: subprocess.Popen[str], name: str) -> list[str]:
     return lines
 
 
+@pytest.fixture(scope="module")
+def image_venvs(build_context: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Every image's clean virtualenv, installed as its image installs it. They are built side by
+    side: pip mostly waits on the network and the disk, so five at once take about as long as the
+    slowest one instead of their sum."""
+    root = tmp_path_factory.mktemp("images")
+
+    def build(spec: ServiceSpec) -> Path:
+        # A context of its own: building the package writes into its source tree.
+        context = shutil.copytree(build_context, root / f"{spec.name}-src" / build_context.name)
+        venv = root / spec.name
+        subprocess.run(
+            [sys.executable, "-m", "venv", str(venv)], check=True, timeout=timeouts.INSTALL_S
+        )
+        for install in image_pip_installs(spec.name, context):
+            pip(venv, *install)
+        return venv
+
+    with ThreadPoolExecutor(max_workers=len(STACK)) as pool:
+        return dict(zip((spec.name for spec in STACK), pool.map(build, STACK), strict=True))
+
+
 @pytest.mark.parametrize("spec", STACK, ids=[spec.name for spec in STACK])
 def test_each_image_installs_its_extra_and_starts_healthy(
-    spec: ServiceSpec, build_context: Path, tmp_path: Path
+    spec: ServiceSpec, image_venvs: dict[str, Path], tmp_path: Path
 ) -> None:
     """Each service installed as its image installs it (deploy/Dockerfile's pip commands, from a
     copy of the build context, in a clean virtualenv), prepared as compose prepares it (the models
     step for stt), starts and passes its image's healthcheck."""
-    venv = tmp_path / "env"
-    subprocess.run(
-        [sys.executable, "-m", "venv", str(venv)], check=True, timeout=timeouts.INSTALL_S
-    )
-    for install in image_pip_installs(spec.name, build_context):
-        pip(venv, *install)
-    python = str(venv / "bin" / "python")
+    python = str(image_venvs[spec.name] / "bin" / "python")
     compose = resolved(COMPOSE, env=BASE_ENV)["services"]
     broker = Broker(tmp_path)
     broker.start()

@@ -13,17 +13,14 @@ from hearth_intent.demo_home import DEMO_AREAS, DEMO_DEVICES
 from hearth_intent.home import Device
 from hearth_intent.intent_data import DEFAULT_INTENTS, PluginSentences
 from hearth_intent.matcher import IntentMatch, IntentMatcher
-from hearth_intent.plugin_loading import PluginSet
+from hearth_intent.plugin_loading import plugin_sentences
 from hearth_intent.settings import PluginSelection
 
 
 def built_in(language: str, *names: str) -> list[PluginSentences]:
     """The sentences of built-in plugins (time and privacy by default), found as the service finds
     them."""
-    plugins = PluginSet(PluginSelection(enabled=names or ("time", "privacy")))
-    plugins.load()
-    plugins.collect_handlers()
-    return plugins.collect_sentences(language)
+    return plugin_sentences(language, PluginSelection(enabled=names or ("time", "privacy")))
 
 
 @pytest.fixture(scope="module")

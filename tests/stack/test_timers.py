@@ -34,7 +34,14 @@ TIMER_TOPICS = "hearth/v1/plugin/timer/#"
 def timer_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """The default English stack (Whisper), timers enabled as they are by default."""
     tmp = tmp_path_factory.mktemp("stack-timers")
-    stack = start_stack(tmp, stack_config(tmp, stt={"language": "en"}))
+    stack = start_stack(
+        tmp,
+        stack_config(
+            tmp,
+            stt={"language": "en"},
+            intent={"plugins": {"enabled": ["time", "privacy", "timer"]}},
+        ),
+    )
     yield stack
     stack.stop()
 

@@ -12,6 +12,7 @@ from prometheus_client import REGISTRY
 from hearth.models import resolve_whisper_model
 from hearth_intent.demo_home import DEMO_AREAS, DEMO_DEVICES
 from hearth_intent.matcher import IntentMatcher
+from hearth_intent.plugin_loading import plugin_sentences
 from hearth_stt.engines import Vocabulary
 from hearth_stt.engines.hybrid_engine import HybridEngine, HybridOptions
 from hearth_stt.engines.pocketsphinx_engine import PocketsphinxOptions
@@ -23,7 +24,13 @@ from tests.stt.speech import quiet, stream
 
 @pytest.fixture(scope="module")
 def vocabulary() -> Vocabulary:
-    matcher = IntentMatcher("en", intents=None, areas=DEMO_AREAS, devices=list(DEMO_DEVICES))
+    matcher = IntentMatcher(
+        "en",
+        intents=None,
+        areas=DEMO_AREAS,
+        devices=list(DEMO_DEVICES),
+        plugins=plugin_sentences("en"),  # the service's default plugins, as it runs them
+    )
     sentences, words = matcher.vocabulary()
     names = tuple(d.name for d in DEMO_DEVICES) + DEMO_AREAS
     return Vocabulary(language="en", sentences=sentences, words=words, names=names)

@@ -17,6 +17,7 @@ import pytest
 
 from hearth_intent.demo_home import DEMO_AREAS, DEMO_DEVICES
 from hearth_intent.matcher import IntentMatcher
+from hearth_intent.plugin_loading import plugin_sentences
 from hearth_stt.snapping import (
     DEFAULT_MARGIN,
     DEFAULT_MAX_DISTANCE,
@@ -33,7 +34,13 @@ NAMES = (*DEMO_AREAS, *(device.name for device in DEMO_DEVICES))
 
 @cache
 def demo_sentences() -> tuple[str, ...]:
-    matcher = IntentMatcher("en", intents=None, areas=DEMO_AREAS, devices=list(DEMO_DEVICES))
+    matcher = IntentMatcher(
+        "en",
+        intents=None,
+        areas=DEMO_AREAS,
+        devices=list(DEMO_DEVICES),
+        plugins=plugin_sentences("en"),  # the service's default plugins, as it runs them
+    )
     sentences, _ = matcher.vocabulary()
     return sentences
 

@@ -9,6 +9,7 @@ never disagree about what is sayable.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -160,7 +161,16 @@ class IntentMatcher:
         names = [name for name in self.intent_names if name in data["intents"]]
         if not names:
             return None
-        speech = intents_for_home(language, data, names, areas, devices, plugins)
+        # The curated phrasings stay the recogniser's for the intents they cover: plugins bring
+        # their lists and slot values to them, but not their own sentences (a plugin's many
+        # phrasings of a Home Assistant intent would crowd every other command out of the budget).
+        curated = [
+            dataclasses.replace(
+                plugin, data={k: v for k, v in plugin.data.items() if k != "intents"}
+            )
+            for plugin in plugins
+        ]
+        speech = intents_for_home(language, data, names, areas, devices, curated)
         compiled = compile_templates(speech, language)
         # Intents the speech set lacks keep their spoken templates, so nothing enabled goes unheard.
         spoken = compile_templates(self._intents, language, spoken_only=True)

@@ -240,3 +240,15 @@ def _installed() -> list[EntryPoint]:
 def _source(entry: EntryPoint) -> str:
     dist = entry.dist
     return f"{entry.value} ({dist.name} {dist.version})" if dist is not None else entry.value
+
+
+def plugin_sentences(
+    language: str, selection: PluginSelection | None = None
+) -> list[PluginSentences]:
+    """The sentences and slot lists of the plugins `selection` enables (default: the service's
+    defaults), found as the service finds them: for tests and benchmarks that build the service's
+    matcher or vocabulary outside the service."""
+    plugins = PluginSet(selection or PluginSelection())
+    plugins.load()
+    plugins.collect_handlers()
+    return plugins.collect_sentences(language)
