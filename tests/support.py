@@ -239,11 +239,25 @@ def child_env() -> dict[str, str]:
 
 
 def start_stack(
-    tmp: Path, config: dict[str, Any], mic: bool = False, env: dict[str, str] | None = None
+    tmp: Path,
+    config: dict[str, Any],
+    mic: bool = False,
+    env: dict[str, str] | None = None,
+    satellites: tuple[str, ...] = (),
 ) -> Stack:
-    """`hearth up` with this config; `env` adds to the environment of it and its commands."""
+    """`hearth up` with this config; `env` adds to the environment of it and its commands;
+    `satellites` get their identities first (`hearth init --satellite SITE`, as an owner would)."""
     config_path = tmp / "hearth.yaml"
     config_path.write_text(yaml.safe_dump(config))
+    if satellites:
+        subprocess.run(
+            [sys.executable, "-m", "hearth", "--config", str(config_path), "init"]
+            + [arg for site in satellites for arg in ("--satellite", site)],
+            check=True,
+            capture_output=True,
+            timeout=timeouts.CLI_S,
+            env=child_env(),
+        )
     process = subprocess.Popen(
         [
             sys.executable,
@@ -312,6 +326,18 @@ def grpc_channel_as(secrets: Path, address: str, identity: str) -> Any:
         certificate_chain=(secrets / "identities" / f"{identity}.crt").read_bytes(),
     )
     return grpc.secure_channel(address, credentials)
+
+
+def producer_of(topic: str) -> str:
+    """The identity the broker lets publish `topic` (the owner for people's requests)."""
+    import paho.mqtt.client as mqtt
+
+    from hearth import topics
+
+    for kind in topics.CATALOGUE:
+        if mqtt.topic_matches_sub(kind.filter, topic):
+            return topics.ADMIN if kind.producer == topics.PEOPLE else kind.producer
+    raise AssertionError(f"{topic} is not in the catalogue")
 
 
 class EventWatcher:

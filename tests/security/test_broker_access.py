@@ -17,7 +17,7 @@ from paho.mqtt.enums import CallbackAPIVersion
 
 from hearth import topics
 from tests import timeouts
-from tests.support import Broker
+from tests.support import Broker, producer_of
 
 SETTLE_S = 0.7
 """After the owner saw a message, how long another subscriber is given to see it too."""
@@ -116,13 +116,6 @@ READ = [
 ]
 
 
-def _producer(topic: str) -> str:
-    for kind in topics.CATALOGUE:
-        if mqtt.topic_matches_sub(kind.filter, topic):
-            return topics.ADMIN if kind.producer == topics.PEOPLE else kind.producer
-    raise AssertionError(topic)
-
-
 @pytest.mark.parametrize(("identity", "allowed", "denied"), READ)
 def test_each_identity_reads_only_what_it_consumes(
     broker: Broker, owner: Client, identity: str, allowed: str | None, denied: str
@@ -132,7 +125,7 @@ def test_each_identity_reads_only_what_it_consumes(
         for topic in filter(None, (allowed, denied)):
             reader.subscribe(topic)
         for topic in filter(None, (denied, allowed)):
-            publisher = Client(broker, _producer(topic))
+            publisher = Client(broker, producer_of(topic))
             publisher.publish(topic)
             publisher.close()
             assert owner.wait_for(topic)

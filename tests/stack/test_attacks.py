@@ -6,8 +6,6 @@ another room. Each is refused, logged and counted; the honest path still works."
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +13,6 @@ from typing import Any
 
 import grpc
 import pytest
-import yaml
 
 from hearth import events, topics
 from hearth.v1 import (
@@ -29,7 +26,7 @@ from hearth.v1 import (
     wake_pb2_grpc,
 )
 from tests import timeouts
-from tests.support import EventWatcher, Stack, child_env, stack_config, start_stack
+from tests.support import EventWatcher, Stack, stack_config, start_stack
 
 pytestmark = pytest.mark.stack
 SETTLE_S = 2.0
@@ -40,25 +37,7 @@ SETTLE_S = 2.0
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     tmp = tmp_path_factory.mktemp("stack-attacks")
     config = stack_config(tmp, stt={"engine": "pocketsphinx", "language": "en"})
-    prepared = tmp / "init.yaml"
-    prepared.write_text(yaml.safe_dump(config))
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "hearth",
-            "--config",
-            str(prepared),
-            "init",
-            "--satellite",
-            "kitchen",
-        ],
-        check=True,
-        capture_output=True,
-        timeout=timeouts.CLI_S,
-        env=child_env(),
-    )
-    running = start_stack(tmp, config)
+    running = start_stack(tmp, config, satellites=("kitchen",))
     yield running
     running.stop()
 

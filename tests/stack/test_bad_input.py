@@ -11,13 +11,12 @@ import time
 from pathlib import Path
 
 import grpc
-import paho.mqtt.client as mqtt
 import pytest
 
 from hearth import pcm, tokens, topics
 from hearth.v1 import common_pb2, stt_pb2, stt_pb2_grpc, wake_pb2, wake_pb2_grpc
 from tests import timeouts
-from tests.support import Stack, events_of
+from tests.support import Stack, events_of, producer_of
 
 pytestmark = pytest.mark.stack
 FORMAT = common_pb2.AudioFormat(sample_rate=16000, sample_width=2, channels=1)
@@ -26,7 +25,7 @@ FORMAT = common_pb2.AudioFormat(sample_rate=16000, sample_width=2, channels=1)
 def _publish(stack: Stack, topic: str, payload: bytes) -> None:
     """Publish as the identity the broker lets write `topic`: what a buggy or compromised
     producer could send."""
-    client = stack.mqtt_client(_producer_of(topic))
+    client = stack.mqtt_client(producer_of(topic))
     client.connect("127.0.0.1", stack.mqtt_port)
     client.loop_start()
     try:
@@ -34,13 +33,6 @@ def _publish(stack: Stack, topic: str, payload: bytes) -> None:
     finally:
         client.disconnect()
         client.loop_stop()
-
-
-def _producer_of(topic: str) -> str:
-    for kind in topics.CATALOGUE:
-        if mqtt.topic_matches_sub(kind.filter, topic):
-            return topics.ADMIN if kind.producer == topics.PEOPLE else kind.producer
-    raise AssertionError(f"{topic} is not in the catalogue")
 
 
 def _assert_next_command_works(stack: Stack, say, *site: str) -> None:

@@ -40,25 +40,7 @@ SATELLITE_FILES = (
 def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     tmp = tmp_path_factory.mktemp("stack-base")
     config = stack_config(tmp, stt={"engine": "pocketsphinx"})
-    prepared = tmp / "init.yaml"
-    prepared.write_text(yaml.safe_dump(config))
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "hearth",
-            "--config",
-            str(prepared),
-            "init",
-            "--satellite",
-            "kitchen",
-        ],
-        check=True,
-        capture_output=True,
-        timeout=timeouts.CLI_S,
-        env=child_env(),
-    )
-    stack = start_stack(tmp, config)
+    stack = start_stack(tmp, config, satellites=("kitchen",))
     yield stack
     stack.stop()
 
