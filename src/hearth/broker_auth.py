@@ -19,7 +19,7 @@ from typing import Any
 
 from hearth import topics
 
-SERVICES = ("policy", "intent", "stt", "wake", "audio")
+SERVICES = ("policy", "intent", "stt", "wake", "tts", "audio")
 """The base's services, each its own broker user."""
 SATELLITE_SERVICES = ("audio", "wake")
 """What a satellite may run in its room."""
@@ -75,7 +75,7 @@ def acl(satellite_sites: Sequence[str]) -> str:
 def _service_rules(service: str) -> list[str]:
     rules = [f"topic write {topics.SERVICE_STATUS.filter_with(service, '+')}"]
     for kind in topics.CATALOGUE:
-        if kind.producer == service:
+        if kind.published_by(service):
             rules.append(f"topic write {kind.filter}")
         if service in kind.consumers:
             rules.append(f"topic read {kind.filter}")

@@ -23,7 +23,7 @@ from hearth.settings import CommonSettings
 BROKER = "broker"
 """Mosquitto's own identity (its server certificate)."""
 BASE_IDENTITIES = (*broker_auth.SERVICES, topics.ADMIN)
-"""Identities every home has: the five services and the owner."""
+"""Identities every home has: the six services and the owner."""
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 HOST_ALIASES = {BROKER: ("mosquitto",)}
 """Further names an identity is reached by in the compose deployment (its service name)."""

@@ -59,6 +59,8 @@ class Endpoints(Frozen):
     """Address of the policy service."""
     intent: str = "127.0.0.1:50054"
     """Address of the intent service."""
+    tts: str = "127.0.0.1:50055"
+    """Address of the speech (text-to-speech) service."""
 
 
 class CommonSettings(Frozen):

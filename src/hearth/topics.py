@@ -71,6 +71,13 @@ class EventKind(Generic[MessageT]):
     consumers: tuple[str, ...] = ()
     """The services that subscribe to it; the broker lets no other service read it (the owner
     reads everything)."""
+    also_from: tuple[str, ...] = ()
+    """Services that may publish it besides the producer (intent's answers are `say` requests,
+    like people's)."""
+
+    def published_by(self, service: str) -> bool:
+        """Whether the broker lets this service publish it."""
+        return self.producer == service or service in self.also_from
 
     def topic(self, *values: str) -> str:
         """The topic for these placeholder values (usually the site); a value that is not a site
@@ -180,6 +187,29 @@ PLUGIN_EVENT = EventKind(
 """What an intent plugin announces for automations (a timer that finished at a site); only the
 owner reads it."""
 
+SAY = EventKind(
+    "tts.say",
+    "tts/{site}/say",
+    events_pb2.SayRequest,
+    PEOPLE,
+    consumers=("audio",),
+    also_from=("intent",),
+)
+"""Speak at a site: an answer, a timer's ring, an automation's announcement."""
+SPEECH_STARTED = EventKind(
+    "tts.started", "tts/{site}/started", events_pb2.SpeechStarted, "audio", shown=True
+)
+SPEECH_FINISHED = EventKind(
+    "tts.finished",
+    "tts/{site}/finished",
+    events_pb2.SpeechFinished,
+    "audio",
+    shown=True,
+    consumers=("intent",),
+)
+"""A say request is over (played, interrupted by a wake word, failed, or no output at the site);
+the timer plugin takes an interrupted ring as acknowledged."""
+
 PROBE = EventKind("probe", "probe/{name}", events_pb2.Probe, ADMIN)
 """The owner's round trips (diagnostics, benchmarks of the broker hop); no service reads them."""
 
@@ -197,6 +227,9 @@ CATALOGUE: tuple[EventKind[Message], ...] = (
     MUTE_COMMAND,
     AUDIT_HEAD,
     PLUGIN_EVENT,
+    SAY,
+    SPEECH_STARTED,
+    SPEECH_FINISHED,
     PROBE,
 )
 SHOWN: tuple[EventKind[Message], ...] = tuple(kind for kind in CATALOGUE if kind.shown)

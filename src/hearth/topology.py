@@ -1,4 +1,4 @@
-"""The stack `hearth up` runs: the broker and five services, each its own process.
+"""The stack `hearth up` runs: the broker and six services, each its own process.
 
 This is the single local description of the topology. deploy/compose.yaml describes the same
 services for Docker; tests/deploy/test_topology.py checks that both say the same thing (the same
@@ -45,6 +45,7 @@ STACK: tuple[ServiceSpec, ...] = (
     ServiceSpec("intent", "hearth_intent", "intent", 9104, serves_grpc=True),
     ServiceSpec("stt", "hearth_stt", "stt", 9103, serves_grpc=True),
     ServiceSpec("wake", "hearth_wake", "wake", 9102, serves_grpc=True),
+    ServiceSpec("tts", "hearth_tts", "tts", 9106, serves_grpc=True),
     ServiceSpec("audio", "hearth_audio", "audio", 9101, serves_grpc=False),
 )
 

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16hearth/v1/common.proto\x12\thearth.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x80\x01\n\x0b\x45ventHeader\x12\x0c\n\x04site\x18\x01 \x01(\t\x12\x12\n\nsession_id\x18\x02 \x01(\t\x12\x10\n\x08trace_id\x18\x03 \x01(\t\x12\x10\n\x08producer\x18\x04 \x01(\t\x12+\n\x07sent_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"J\n\x0b\x41udioFormat\x12\x13\n\x0bsample_rate\x18\x01 \x01(\r\x12\x14\n\x0csample_width\x18\x02 \x01(\r\x12\x10\n\x08\x63hannels\x18\x03 \x01(\r\"J\n\nAudioChunk\x12\x0b\n\x03pcm\x18\x01 \x01(\x0c\x12/\n\x0b\x63\x61ptured_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp*A\n\x0eSessionTrigger\x12\x15\n\x11TRIGGER_WAKE_WORD\x10\x00\x12\x18\n\x14TRIGGER_PUSH_TO_TALK\x10\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16hearth/v1/common.proto\x12\thearth.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x80\x01\n\x0b\x45ventHeader\x12\x0c\n\x04site\x18\x01 \x01(\t\x12\x12\n\nsession_id\x18\x02 \x01(\t\x12\x10\n\x08trace_id\x18\x03 \x01(\t\x12\x10\n\x08producer\x18\x04 \x01(\t\x12+\n\x07sent_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"J\n\x0b\x41udioFormat\x12\x13\n\x0bsample_rate\x18\x01 \x01(\r\x12\x14\n\x0csample_width\x18\x02 \x01(\r\x12\x10\n\x08\x63hannels\x18\x03 \x01(\r\"J\n\nAudioChunk\x12\x0b\n\x03pcm\x18\x01 \x01(\x0c\x12/\n\x0b\x63\x61ptured_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp*X\n\x0eSessionTrigger\x12\x15\n\x11TRIGGER_WAKE_WORD\x10\x00\x12\x18\n\x14TRIGGER_PUSH_TO_TALK\x10\x01\x12\x15\n\x11TRIGGER_FOLLOW_UP\x10\x02\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -33,7 +33,7 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'hearth.v1.common_pb2', _glo
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_SESSIONTRIGGER']._serialized_start=353
-  _globals['_SESSIONTRIGGER']._serialized_end=418
+  _globals['_SESSIONTRIGGER']._serialized_end=441
   _globals['_EVENTHEADER']._serialized_start=71
   _globals['_EVENTHEADER']._serialized_end=199
   _globals['_AUDIOFORMAT']._serialized_start=201

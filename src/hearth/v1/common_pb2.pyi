@@ -13,8 +13,10 @@ class SessionTrigger(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     TRIGGER_WAKE_WORD: _ClassVar[SessionTrigger]
     TRIGGER_PUSH_TO_TALK: _ClassVar[SessionTrigger]
+    TRIGGER_FOLLOW_UP: _ClassVar[SessionTrigger]
 TRIGGER_WAKE_WORD: SessionTrigger
 TRIGGER_PUSH_TO_TALK: SessionTrigger
+TRIGGER_FOLLOW_UP: SessionTrigger
 
 class EventHeader(_message.Message):
     __slots__ = ("site", "session_id", "trace_id", "producer", "sent_at")

@@ -41,26 +41,30 @@ class ServiceStatus(_message.Message):
     def __init__(self, service: _Optional[str] = ..., instance: _Optional[str] = ..., state: _Optional[_Union[ServiceStatus.State, str]] = ..., version: _Optional[str] = ..., grpc_address: _Optional[str] = ..., metrics_url: _Optional[str] = ..., since: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., offers: _Optional[_Union[Offers, _Mapping]] = ...) -> None: ...
 
 class Offers(_message.Message):
-    __slots__ = ("audio", "wake", "stt", "intent", "policy")
+    __slots__ = ("audio", "wake", "stt", "intent", "policy", "tts")
     AUDIO_FIELD_NUMBER: _ClassVar[int]
     WAKE_FIELD_NUMBER: _ClassVar[int]
     STT_FIELD_NUMBER: _ClassVar[int]
     INTENT_FIELD_NUMBER: _ClassVar[int]
     POLICY_FIELD_NUMBER: _ClassVar[int]
+    TTS_FIELD_NUMBER: _ClassVar[int]
     audio: AudioOffers
     wake: WakeOffers
     stt: SttOffers
     intent: IntentOffers
     policy: PolicyOffers
-    def __init__(self, audio: _Optional[_Union[AudioOffers, _Mapping]] = ..., wake: _Optional[_Union[WakeOffers, _Mapping]] = ..., stt: _Optional[_Union[SttOffers, _Mapping]] = ..., intent: _Optional[_Union[IntentOffers, _Mapping]] = ..., policy: _Optional[_Union[PolicyOffers, _Mapping]] = ...) -> None: ...
+    tts: TtsOffers
+    def __init__(self, audio: _Optional[_Union[AudioOffers, _Mapping]] = ..., wake: _Optional[_Union[WakeOffers, _Mapping]] = ..., stt: _Optional[_Union[SttOffers, _Mapping]] = ..., intent: _Optional[_Union[IntentOffers, _Mapping]] = ..., policy: _Optional[_Union[PolicyOffers, _Mapping]] = ..., tts: _Optional[_Union[TtsOffers, _Mapping]] = ...) -> None: ...
 
 class AudioOffers(_message.Message):
-    __slots__ = ("site", "source")
+    __slots__ = ("site", "source", "output")
     SITE_FIELD_NUMBER: _ClassVar[int]
     SOURCE_FIELD_NUMBER: _ClassVar[int]
+    OUTPUT_FIELD_NUMBER: _ClassVar[int]
     site: str
     source: str
-    def __init__(self, site: _Optional[str] = ..., source: _Optional[str] = ...) -> None: ...
+    output: str
+    def __init__(self, site: _Optional[str] = ..., source: _Optional[str] = ..., output: _Optional[str] = ...) -> None: ...
 
 class WakeOffers(_message.Message):
     __slots__ = ("engine", "wake_words", "verifier")
@@ -91,6 +95,14 @@ class IntentOffers(_message.Message):
     language: str
     vocabulary: str
     def __init__(self, language: _Optional[str] = ..., vocabulary: _Optional[str] = ...) -> None: ...
+
+class TtsOffers(_message.Message):
+    __slots__ = ("default_voice", "voices")
+    DEFAULT_VOICE_FIELD_NUMBER: _ClassVar[int]
+    VOICES_FIELD_NUMBER: _ClassVar[int]
+    default_voice: str
+    voices: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, default_voice: _Optional[str] = ..., voices: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class PolicyOffers(_message.Message):
     __slots__ = ("sites", "lease_s")
@@ -191,7 +203,7 @@ class Transcript(_message.Message):
     def __init__(self, header: _Optional[_Union[_common_pb2.EventHeader, _Mapping]] = ..., text: _Optional[str] = ..., confidence: _Optional[float] = ..., engine: _Optional[str] = ..., language: _Optional[str] = ..., mode: _Optional[str] = ..., end_of_speech_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., audio_s: _Optional[float] = ..., snapped: _Optional[bool] = ..., snap_distance: _Optional[float] = ...) -> None: ...
 
 class IntentRecognized(_message.Message):
-    __slots__ = ("header", "intent", "slots", "text", "speech", "end_of_speech_at")
+    __slots__ = ("header", "intent", "slots", "text", "speech", "end_of_speech_at", "continue_conversation")
     class SlotsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -205,13 +217,15 @@ class IntentRecognized(_message.Message):
     TEXT_FIELD_NUMBER: _ClassVar[int]
     SPEECH_FIELD_NUMBER: _ClassVar[int]
     END_OF_SPEECH_AT_FIELD_NUMBER: _ClassVar[int]
+    CONTINUE_CONVERSATION_FIELD_NUMBER: _ClassVar[int]
     header: _common_pb2.EventHeader
     intent: str
     slots: _containers.ScalarMap[str, str]
     text: str
     speech: str
     end_of_speech_at: _timestamp_pb2.Timestamp
-    def __init__(self, header: _Optional[_Union[_common_pb2.EventHeader, _Mapping]] = ..., intent: _Optional[str] = ..., slots: _Optional[_Mapping[str, str]] = ..., text: _Optional[str] = ..., speech: _Optional[str] = ..., end_of_speech_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    continue_conversation: bool
+    def __init__(self, header: _Optional[_Union[_common_pb2.EventHeader, _Mapping]] = ..., intent: _Optional[str] = ..., slots: _Optional[_Mapping[str, str]] = ..., text: _Optional[str] = ..., speech: _Optional[str] = ..., end_of_speech_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., continue_conversation: _Optional[bool] = ...) -> None: ...
 
 class IntentNotRecognized(_message.Message):
     __slots__ = ("header", "text", "end_of_speech_at")
@@ -282,6 +296,66 @@ class PluginEvent(_message.Message):
     name: str
     data: _struct_pb2.Struct
     def __init__(self, header: _Optional[_Union[_common_pb2.EventHeader, _Mapping]] = ..., plugin: _Optional[str] = ..., name: _Optional[str] = ..., data: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+
+class SayRequest(_message.Message):
+    __slots__ = ("header", "text", "say_id", "voice", "chime", "continue_conversation", "purpose")
+    HEADER_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    SAY_ID_FIELD_NUMBER: _ClassVar[int]
+    VOICE_FIELD_NUMBER: _ClassVar[int]
+    CHIME_FIELD_NUMBER: _ClassVar[int]
+    CONTINUE_CONVERSATION_FIELD_NUMBER: _ClassVar[int]
+    PURPOSE_FIELD_NUMBER: _ClassVar[int]
+    header: _common_pb2.EventHeader
+    text: str
+    say_id: str
+    voice: str
+    chime: bool
+    continue_conversation: bool
+    purpose: str
+    def __init__(self, header: _Optional[_Union[_common_pb2.EventHeader, _Mapping]] = ..., text: _Optional[str] = ..., say_id: _Optional[str] = ..., voice: _Optional[str] = ..., chime: _Optional[bool] = ..., continue_conversation: _Optional[bool] = ..., purpose: _Optional[str] = ...) -> None: ...
+
+class SpeechStarted(_message.Message):
+    __slots__ = ("header", "say_id", "voice", "purpose", "requested_at")
+    HEADER_FIELD_NUMBER: _ClassVar[int]
+    SAY_ID_FIELD_NUMBER: _ClassVar[int]
+    VOICE_FIELD_NUMBER: _ClassVar[int]
+    PURPOSE_FIELD_NUMBER: _ClassVar[int]
+    REQUESTED_AT_FIELD_NUMBER: _ClassVar[int]
+    header: _common_pb2.EventHeader
+    say_id: str
+    voice: str
+    purpose: str
+    requested_at: _timestamp_pb2.Timestamp
+    def __init__(self, header: _Optional[_Union[_common_pb2.EventHeader, _Mapping]] = ..., say_id: _Optional[str] = ..., voice: _Optional[str] = ..., purpose: _Optional[str] = ..., requested_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class SpeechFinished(_message.Message):
+    __slots__ = ("header", "say_id", "outcome", "played_s", "detail", "purpose")
+    class Outcome(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+        __slots__ = ()
+        OUTCOME_UNSPECIFIED: _ClassVar[SpeechFinished.Outcome]
+        OUTCOME_PLAYED: _ClassVar[SpeechFinished.Outcome]
+        OUTCOME_INTERRUPTED: _ClassVar[SpeechFinished.Outcome]
+        OUTCOME_FAILED: _ClassVar[SpeechFinished.Outcome]
+        OUTCOME_NO_OUTPUT: _ClassVar[SpeechFinished.Outcome]
+    OUTCOME_UNSPECIFIED: SpeechFinished.Outcome
+    OUTCOME_PLAYED: SpeechFinished.Outcome
+    OUTCOME_INTERRUPTED: SpeechFinished.Outcome
+    OUTCOME_FAILED: SpeechFinished.Outcome
+    OUTCOME_NO_OUTPUT: SpeechFinished.Outcome
+    HEADER_FIELD_NUMBER: _ClassVar[int]
+    SAY_ID_FIELD_NUMBER: _ClassVar[int]
+    OUTCOME_FIELD_NUMBER: _ClassVar[int]
+    PLAYED_S_FIELD_NUMBER: _ClassVar[int]
+    DETAIL_FIELD_NUMBER: _ClassVar[int]
+    PURPOSE_FIELD_NUMBER: _ClassVar[int]
+    header: _common_pb2.EventHeader
+    say_id: str
+    outcome: SpeechFinished.Outcome
+    played_s: float
+    detail: str
+    purpose: str
+    def __init__(self, header: _Optional[_Union[_common_pb2.EventHeader, _Mapping]] = ..., say_id: _Optional[str] = ..., outcome: _Optional[_Union[SpeechFinished.Outcome, str]] = ..., played_s: _Optional[float] = ..., detail: _Optional[str] = ..., purpose: _Optional[str] = ...) -> None: ...
 
 class Probe(_message.Message):
     __slots__ = ("header", "payload")

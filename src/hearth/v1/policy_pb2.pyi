@@ -33,7 +33,7 @@ class CaptureGrant(_message.Message):
     def __init__(self, allowed: _Optional[bool] = ..., reason: _Optional[str] = ..., lease_expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., lease_s: _Optional[float] = ..., session: _Optional[_Union[SessionGrant, _Mapping]] = ...) -> None: ...
 
 class SessionRequest(_message.Message):
-    __slots__ = ("site", "wake_word", "score", "level_dbfs", "detected_at", "trace_id", "trigger")
+    __slots__ = ("site", "wake_word", "score", "level_dbfs", "detected_at", "trace_id", "trigger", "follows_session")
     SITE_FIELD_NUMBER: _ClassVar[int]
     WAKE_WORD_FIELD_NUMBER: _ClassVar[int]
     SCORE_FIELD_NUMBER: _ClassVar[int]
@@ -41,6 +41,7 @@ class SessionRequest(_message.Message):
     DETECTED_AT_FIELD_NUMBER: _ClassVar[int]
     TRACE_ID_FIELD_NUMBER: _ClassVar[int]
     TRIGGER_FIELD_NUMBER: _ClassVar[int]
+    FOLLOWS_SESSION_FIELD_NUMBER: _ClassVar[int]
     site: str
     wake_word: str
     score: float
@@ -48,7 +49,8 @@ class SessionRequest(_message.Message):
     detected_at: _timestamp_pb2.Timestamp
     trace_id: str
     trigger: _common_pb2.SessionTrigger
-    def __init__(self, site: _Optional[str] = ..., wake_word: _Optional[str] = ..., score: _Optional[float] = ..., level_dbfs: _Optional[float] = ..., detected_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., trace_id: _Optional[str] = ..., trigger: _Optional[_Union[_common_pb2.SessionTrigger, str]] = ...) -> None: ...
+    follows_session: str
+    def __init__(self, site: _Optional[str] = ..., wake_word: _Optional[str] = ..., score: _Optional[float] = ..., level_dbfs: _Optional[float] = ..., detected_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., trace_id: _Optional[str] = ..., trigger: _Optional[_Union[_common_pb2.SessionTrigger, str]] = ..., follows_session: _Optional[str] = ...) -> None: ...
 
 class SessionGrant(_message.Message):
     __slots__ = ("granted", "reason", "session_id", "token", "max_length_s", "preroll_s", "expires_at", "keep_audio", "superseded", "trace_id")
@@ -196,18 +198,20 @@ class MuteChange(_message.Message):
     def __init__(self, site: _Optional[str] = ..., muted: _Optional[bool] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., changed_by: _Optional[str] = ...) -> None: ...
 
 class DaySummary(_message.Message):
-    __slots__ = ("day", "site", "sessions", "probable_false_wakes", "push_to_talk")
+    __slots__ = ("day", "site", "sessions", "probable_false_wakes", "push_to_talk", "follow_ups")
     DAY_FIELD_NUMBER: _ClassVar[int]
     SITE_FIELD_NUMBER: _ClassVar[int]
     SESSIONS_FIELD_NUMBER: _ClassVar[int]
     PROBABLE_FALSE_WAKES_FIELD_NUMBER: _ClassVar[int]
     PUSH_TO_TALK_FIELD_NUMBER: _ClassVar[int]
+    FOLLOW_UPS_FIELD_NUMBER: _ClassVar[int]
     day: str
     site: str
     sessions: int
     probable_false_wakes: int
     push_to_talk: int
-    def __init__(self, day: _Optional[str] = ..., site: _Optional[str] = ..., sessions: _Optional[int] = ..., probable_false_wakes: _Optional[int] = ..., push_to_talk: _Optional[int] = ...) -> None: ...
+    follow_ups: int
+    def __init__(self, day: _Optional[str] = ..., site: _Optional[str] = ..., sessions: _Optional[int] = ..., probable_false_wakes: _Optional[int] = ..., push_to_talk: _Optional[int] = ..., follow_ups: _Optional[int] = ...) -> None: ...
 
 class AuditHead(_message.Message):
     __slots__ = ("length", "head", "at")
