@@ -6,6 +6,11 @@ A session may also open without a wake word (push-to-talk): when a talk button i
 granted for the site (`hearth listen`). Such a session starts with the audio captured from then
 on: pre-roll is the audio just before a wake word, and there is none to include.
 
+While the site speaks an answer, what it plays is streamed to wake as a reference, so the site's
+own voice saying the wake phrase is told from a person's wake word (echo_guard.py): the first is
+ignored, the second stops the answer (barge-in) and opens a session. After an answer that continues
+the conversation, the site asks policy for a follow-up session and listens without a wake word.
+
 The same pipeline serves a microphone in the audio service and a WAV file in `hearth run-file`,
 so the command-line tool exercises exactly what a site does.
 """
@@ -17,6 +22,7 @@ import contextlib
 import logging
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import grpc
@@ -26,6 +32,7 @@ from hearth.identity import Identity
 from hearth.settings import CommonSettings
 from hearth.v1 import (
     common_pb2,
+    events_pb2,
     policy_pb2,
     policy_pb2_grpc,
     stt_pb2_grpc,
@@ -34,6 +41,8 @@ from hearth.v1 import (
 )
 from hearth_audio import audio_metrics
 from hearth_audio.capture_gate import CaptureGate
+from hearth_audio.echo_guard import EchoGuard, Verdict
+from hearth_audio.follow_up import SilenceWatch
 from hearth_audio.preroll import AudioRing
 from hearth_audio.settings import AudioSettings
 from hearth_audio.sources import AudioSource, SourceError
@@ -48,6 +57,8 @@ RING_SECONDS = 15.0
 session opens."""
 
 
+POLICY_UNREACHABLE = "policy unreachable"
+REFERENCE_FLUSH_S = 0.5
 REPORT_LENGTH = 100
 """The report keeps the latest events only: a microphone pipeline runs for months."""
 
@@ -73,9 +84,11 @@ class SitePipeline:
         identity: Identity,
         *,
         wake_word: bool = True,
+        stop_speaking: Callable[[], bool] | None = None,
     ) -> None:
         """wake_word False: no wake stream at all; sessions open only by push-to-talk
-        (`hearth run-file --no-wake`)."""
+        (`hearth run-file --no-wake`). stop_speaking: the site plays answers (the pipeline is
+        then their PlaybackListener); it stops the one playing, False when none was."""
         self.common = common
         self.settings = settings
         self.site = settings.site
@@ -110,6 +123,20 @@ class SitePipeline:
             self._on_detection,
             backpressure,
         )
+        self.stop_speaking = stop_speaking
+        self.echo: EchoGuard | None = None
+        self.reference: WakeLink | None = None
+        if wake_word and stop_speaking is not None:
+            self.echo = EchoGuard()
+            self.reference = WakeLink(
+                wake_pb2_grpc.WakeStub(wake_channel),
+                self.site,
+                settings.retry_s,
+                self._on_reference_detection,
+                backpressure=False,
+                reference=True,
+            )
+        self.silence_watch: SilenceWatch | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._source_backoff = 0.0
         self._captured_seconds = audio_metrics.CAPTURED_SECONDS.labels(self.site)
@@ -118,6 +145,8 @@ class SitePipeline:
         self._tasks = [asyncio.create_task(self.gate.run())]
         if self.wake_word:
             self._tasks.append(asyncio.create_task(self.wake.run()))
+        if self.reference is not None:
+            self._tasks.append(asyncio.create_task(self.reference.run()))
 
     async def wait_ready(self, timeout_s: float) -> str | None:
         """None when capture is granted and wake is listening; else what is still missing."""
@@ -198,6 +227,10 @@ class SitePipeline:
         self.ring.append(chunk)
         if self.session is not None:
             self.session.feed(chunk)
+            if self.silence_watch is not None and self.silence_watch.timed_out(chunk):
+                log.info("site %s: nobody spoke after the answer; follow-up ended", self.site)
+                self.session.cancel("nobody spoke after the answer")
+                self.silence_watch = None
         if self.wake_word:
             await self.wake.offer(chunk, offset)
 
@@ -211,9 +244,14 @@ class SitePipeline:
             self.session.cancel(reason)
 
     async def _on_detection(self, detection: wake_pb2.Detection, ring_offset: int) -> None:
+        heard_at = time.monotonic()
         self.report.detections.append(detection)
         if self.session is not None:
             return  # already in a session; one command at a time
+        if self.echo is not None and not await self._a_person_spoke(heard_at):
+            return
+        if self.session is not None:
+            return  # a session opened while the echo guard waited
         log.info(
             "site %s: wake word %r (score %.2f)", self.site, detection.wake_word, detection.score
         )
@@ -247,32 +285,97 @@ class SitePipeline:
         # doubled.
         self._open_session(grant, detection.trace_id, self.ring.since(start))
 
+    async def _a_person_spoke(self, heard_at: float) -> bool:
+        """False when the detection was the site's own answer heard by its microphone; on a
+        person's wake word over an answer (barge-in), the answer stops."""
+        assert self.echo is not None and self.stop_speaking is not None
+        verdict = await self.echo.judge(heard_at)
+        if verdict is Verdict.OWN_VOICE:
+            log.info("site %s: the wake word was in the site's own answer; ignored", self.site)
+            audio_metrics.SELF_WAKES_SUPPRESSED.labels(self.site).inc()
+            return False
+        if verdict is Verdict.BARGE_IN and self.stop_speaking():
+            log.info("site %s: wake word spoken over the answer; it stops (barge-in)", self.site)
+            audio_metrics.BARGE_INS.labels(self.site).inc()
+        return True
+
+    async def _on_reference_detection(self, detection: wake_pb2.Detection, _offset: int) -> None:
+        assert self.echo is not None
+        self.echo.reference_detected()
+
+    # What the speaker tells the pipeline (hearth_audio.speaker.PlaybackListener).
+
+    def playback_started(self) -> None:
+        if self.echo is not None:
+            self.echo.playback_started()
+
+    async def playback_heard(self, pcm16k: bytes) -> None:
+        if self.reference is not None:
+            await self.reference.offer(pcm16k, 0)
+
+    async def playback_ended(self) -> None:
+        if self.echo is None or self.reference is None:
+            return
+        self.echo.playback_ended()
+        # Silence after the answer, so its last words are not still in the detector's window
+        # when the next answer starts.
+        silence = bytes(int(REFERENCE_FLUSH_S * pcm.SAMPLE_RATE) * pcm.SAMPLE_WIDTH)
+        await self.reference.offer(silence, 0)
+
+    async def follow_up(self, say: events_pb2.SayRequest) -> None:
+        """After an answer that continues the conversation: listen without a wake word, if policy
+        grants it (only after a session whose intent asked to continue, once, never when muted)."""
+        outcome = await self._session_without_wake_word(
+            policy_pb2.SessionRequest(
+                site=self.site,
+                trigger=common_pb2.TRIGGER_FOLLOW_UP,
+                follows_session=say.header.session_id,
+                detected_at=events.now_timestamp(),
+                trace_id=say.header.trace_id or events.new_trace_id(),
+            ),
+            "follow-up",
+        )
+        if outcome.startswith(POLICY_UNREACHABLE):
+            audio_metrics.FOLLOW_UPS.labels(self.site, "unreachable").inc()
+        elif outcome:
+            audio_metrics.FOLLOW_UPS.labels(self.site, "refused").inc()
+        else:
+            audio_metrics.FOLLOW_UPS.labels(self.site, "granted").inc()
+            self.silence_watch = SilenceWatch(self.settings.follow_up_listen_s)
+
     async def push_to_talk(self) -> str:
         """A talk button was pressed: ask policy for a session without a wake word and open it
         with the audio from now on. Empty when the session is open; else why not."""
+        return await self._session_without_wake_word(
+            policy_pb2.SessionRequest(
+                site=self.site,
+                trigger=common_pb2.TRIGGER_PUSH_TO_TALK,
+                detected_at=events.now_timestamp(),
+                trace_id=events.new_trace_id(),
+            ),
+            "push-to-talk",
+        )
+
+    async def _session_without_wake_word(
+        self, request: policy_pb2.SessionRequest, what: str
+    ) -> str:
+        """Ask policy and open the session with the audio from now on (no pre-roll). Empty when
+        the session is open; else why not."""
         if self.session is not None:
             return "a session is already running on this site"
         try:
-            grant = await self.policy.RequestSession(
-                policy_pb2.SessionRequest(
-                    site=self.site,
-                    trigger=common_pb2.TRIGGER_PUSH_TO_TALK,
-                    detected_at=events.now_timestamp(),
-                    trace_id=events.new_trace_id(),
-                ),
-                timeout=self.common.rpc_timeout_s,
-            )
+            grant = await self.policy.RequestSession(request, timeout=self.common.rpc_timeout_s)
         except grpc.aio.AioRpcError as exc:
-            self.report.refusals.append(f"policy unreachable: {exc.code().name}")
+            self.report.refusals.append(f"{POLICY_UNREACHABLE}: {exc.code().name}")
             return self.report.refusals[-1]
         if not grant.granted:
-            log.info("site %s: push-to-talk session refused: %s", self.site, grant.reason)
+            log.info("site %s: %s session refused: %s", self.site, what, grant.reason)
             self.report.refusals.append(grant.reason)
             return grant.reason
         if self.session is not None:  # a wake word won the race while policy was asked
             await self._decline(grant, "a session was already running on this site")
             return "a session is already running on this site"
-        log.info("site %s: push-to-talk session", self.site)
+        log.info("site %s: %s session", self.site, what)
         self._open_session(grant, grant.trace_id, b"")
         return ""
 
@@ -300,6 +403,7 @@ class SitePipeline:
             )
 
     def _open_session(self, grant: policy_pb2.SessionGrant, trace_id: str, backlog: bytes) -> None:
+        self.silence_watch = None
         self.session = SttSession(
             self.stt,
             self.policy,

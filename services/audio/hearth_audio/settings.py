@@ -10,6 +10,10 @@ from pydantic import Field
 from hearth.pcm import DEFAULT_MIC_COMMAND
 from hearth.service import ServiceSection
 
+DEFAULT_PLAYER_COMMAND = ("aplay", "-q", "-t", "raw", "-f", "S16_LE", "-c", "1", "-r", "{rate}")
+"""Plays raw mono S16_LE audio from stdin on the default ALSA device; `{rate}` becomes the
+answer's sample rate."""
+
 
 class AudioSettings(ServiceSection):
     metrics_port: int = Field(9101, ge=0, le=65535)
@@ -39,3 +43,23 @@ class AudioSettings(ServiceSection):
     the end of speech."""
     retry_s: float = Field(2.0, gt=0, le=60)
     """Wait before retrying a failed microphone, wake stream or policy lease."""
+    output: Literal["player", "file", "none"] = "player"
+    """Where spoken answers go: `player` pipes them to player_command (a speaker), `file` writes
+    each site's latest answer to `<answers_dir>/<site>.wav` (`hearth up --demo`, tests), `none`
+    plays nothing (a site without a speaker: each say request ends as NO_OUTPUT)."""
+    player_command: tuple[str, ...] = DEFAULT_PLAYER_COMMAND
+    """Command that plays raw mono S16_LE audio from its stdin, like mic_command records it;
+    every `{rate}` in it is replaced by the sample rate of the answer."""
+    output_rate: int = Field(0, ge=0, le=96_000)
+    """Sample rate the answers are synthesised at; 0 keeps the voice's own rate (a player that
+    needs one fixed rate sets it)."""
+    answers_dir: Path | None = None
+    """Where `file` output writes answers; default <data_dir>/answers."""
+    answer_file_s: float = Field(3600.0, gt=0, le=86_400)
+    """A written answer is deleted this long after it was written: answers can repeat what the
+    user said, so they are kept no longer than a transcript would be."""
+    say_queue: int = Field(4, ge=1, le=32)
+    """Say requests that may wait while the site speaks; more are refused (FAILED, queue full)."""
+    follow_up_listen_s: float = Field(4.0, ge=1.0, le=30.0)
+    """After an answer that continues the conversation, how long the site waits for someone to
+    start speaking before it ends the follow-up session (stt ends a session only after speech)."""

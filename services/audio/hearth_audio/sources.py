@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from hearth.pcm import SAMPLE_RATE, SAMPLE_WIDTH
+from hearth_audio.processes import spawn, stop_quickly
 from hearth_audio.wav import read_wav
 
 log = logging.getLogger(__name__)
@@ -54,12 +55,7 @@ class MicSource(AudioSource):
 
     async def open(self) -> None:
         try:
-            self.process = await asyncio.create_subprocess_exec(
-                *self.command,
-                stdin=asyncio.subprocess.DEVNULL,
-                stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.PIPE,
-            )
+            self.process = await spawn(self.command, reads=True)
         except OSError as exc:
             raise SourceError(
                 f"cannot start microphone command {self.command[0]!r}: {exc.strerror}"
@@ -94,12 +90,7 @@ class MicSource(AudioSource):
         process, self.process = self.process, None
         if process is None or process.returncode is not None:
             return
-        process.terminate()
-        try:
-            await asyncio.wait_for(process.wait(), 0.1)
-        except TimeoutError:
-            process.kill()
-            await process.wait()
+        await stop_quickly(process)
         log.info("microphone closed (pid %d)", process.pid)
 
 

@@ -38,8 +38,14 @@ class WakeLink:
         retry_s: float,
         on_detection: Callable[[wake_pb2.Detection, int], Awaitable[None]],
         backpressure: bool,
+        *,
+        reference: bool = False,
     ) -> None:
+        """reference True: the stream carries what the site plays, not its microphone (its
+        detections are for the echo guard only; see echo_guard.py)."""
         self.wake = wake
+        self.reference = reference
+        self.stream_name = "reference" if reference else "wake"
         self.site = site
         self.retry_s = retry_s
         self.on_detection = on_detection
@@ -60,11 +66,11 @@ class WakeLink:
             if self.backpressure:
                 await self.ready.wait()
             else:
-                audio_metrics.DROPPED.labels(self.site, "wake_unavailable").inc()
+                audio_metrics.DROPPED.labels(self.site, f"{self.stream_name}_unavailable").inc()
                 self._continuous = False
                 return
         if self._queue.full() and not self.backpressure:
-            audio_metrics.DROPPED.labels(self.site, "wake_behind").inc()
+            audio_metrics.DROPPED.labels(self.site, f"{self.stream_name}_behind").inc()
             self._continuous = False
             return
         if not self._continuous:
@@ -103,7 +109,12 @@ class WakeLink:
         try:
             async for response in call:
                 if response.HasField("ready"):
-                    log.info("site %s streaming to wake (%s)", self.site, response.ready.engine)
+                    log.info(
+                        "site %s streaming %s to wake (%s)",
+                        self.site,
+                        "what it plays" if self.reference else "its microphone",
+                        response.ready.engine,
+                    )
                     self.last_error = ""
                     self.ready.set()
                 elif response.HasField("detection"):
@@ -133,7 +144,9 @@ class WakeLink:
         fmt = common_pb2.AudioFormat(
             sample_rate=SAMPLE_RATE, sample_width=SAMPLE_WIDTH, channels=CHANNELS
         )
-        yield wake_pb2.DetectRequest(start=wake_pb2.DetectStart(site=self.site, format=fmt))
+        yield wake_pb2.DetectRequest(
+            start=wake_pb2.DetectStart(site=self.site, format=fmt, reference=self.reference)
+        )
         while True:
             item = await self._queue.get()
             if item is _END:

@@ -256,8 +256,11 @@ class WakeApi(wake_pb2_grpc.WakeServicer):
             service.engine.open_stream(service.sensitivity_for(start.site, start.sensitivity)),
             service.verifier,
         )
-        log.info("site %s listening", start.site)
-        LISTENING.inc()
+        # A reference stream carries what the site plays, not what it hears: it is not a
+        # listening site, and its detections go back to the audio service only.
+        listening = not start.reference
+        log.info("site %s %s", start.site, "listening" if listening else "playing (reference)")
+        LISTENING.inc(listening)
         try:
             yield wake_pb2.DetectResponse(
                 ready=wake_pb2.DetectReady(
@@ -268,12 +271,13 @@ class WakeApi(wake_pb2_grpc.WakeServicer):
                 if not request.HasField("audio"):
                     continue
                 for detection in await self._process(site, request.audio, context):
-                    service.announce(start.site, detection)
+                    if listening:
+                        service.announce(start.site, detection)
                     metrics.MESSAGES_OUT.labels("wake", "detection").inc()
                     yield wake_pb2.DetectResponse(detection=detection)
         finally:
-            LISTENING.dec()
-            log.info("site %s stopped listening", start.site)
+            LISTENING.dec(listening)
+            log.info("site %s stopped %s", start.site, "listening" if listening else "playing")
 
     async def _process(
         self, site: SiteStream, chunk: common_pb2.AudioChunk, context: grpc.aio.ServicerContext

@@ -83,7 +83,16 @@ class Launcher:
             env["HEARTH_CONFIG"] = str(self.config.resolve())
         if self.args.no_mic or self.args.demo:
             env["HEARTH__AUDIO__SOURCE"] = "none"
+        if self.args.demo:
+            # No speaker either, perhaps: each site's latest answer goes to a WAV file to play.
+            env["HEARTH__AUDIO__OUTPUT"] = "file"
+            env["HEARTH__AUDIO__ANSWERS_DIR"] = str(self.answers_dir)
         return env
+
+    @property
+    def answers_dir(self) -> Path:
+        """Where `--demo` has the audio service write the answers it speaks."""
+        return self.common.data_path / "answers"
 
     async def start_broker(self) -> None:
         """Start Mosquitto and wait for its port; then keep it running (a broker restart must not
@@ -336,6 +345,11 @@ async def _up(common: CommonSettings, args: argparse.Namespace) -> int:
             return 0
         print(launcher.summary(), flush=True)
         if args.demo:
+            print(
+                f"hearth: answers are spoken to {launcher.answers_dir}/<site>.wav (each site's "
+                f"latest; play one with `aplay {launcher.answers_dir}/{common.sites[0]}.wav`)",
+                flush=True,
+            )
             tasks.append(asyncio.create_task(launcher.run_demo(env)))
         await stop.wait()
         print("hearth: stopping", flush=True)

@@ -26,7 +26,7 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from hearth.v1 import common_pb2 as hearth_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x14hearth/v1/wake.proto\x12\thearth.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16hearth/v1/common.proto\"X\n\x0b\x44\x65tectStart\x12\x0c\n\x04site\x18\x01 \x01(\t\x12&\n\x06\x66ormat\x18\x02 \x01(\x0b\x32\x16.hearth.v1.AudioFormat\x12\x13\n\x0bsensitivity\x18\x03 \x01(\x02\"h\n\rDetectRequest\x12\'\n\x05start\x18\x01 \x01(\x0b\x32\x16.hearth.v1.DetectStartH\x00\x12&\n\x05\x61udio\x18\x02 \x01(\x0b\x32\x15.hearth.v1.AudioChunkH\x00\x42\x06\n\x04kind\"\xa8\x01\n\tDetection\x12\x11\n\twake_word\x18\x01 \x01(\t\x12\x0e\n\x06\x65ngine\x18\x02 \x01(\t\x12\r\n\x05score\x18\x03 \x01(\x02\x12\x12\n\nlevel_dbfs\x18\x04 \x01(\x02\x12\x12\n\nend_sample\x18\x05 \x01(\x04\x12/\n\x0b\x64\x65tected_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08trace_id\x18\x07 \x01(\t\"l\n\x0e\x44\x65tectResponse\x12\'\n\x05ready\x18\x01 \x01(\x0b\x32\x16.hearth.v1.DetectReadyH\x00\x12)\n\tdetection\x18\x02 \x01(\x0b\x32\x14.hearth.v1.DetectionH\x00\x42\x06\n\x04kind\"1\n\x0b\x44\x65tectReady\x12\x0e\n\x06\x65ngine\x18\x01 \x01(\t\x12\x12\n\nwake_words\x18\x02 \x03(\t2I\n\x04Wake\x12\x41\n\x06\x44\x65tect\x12\x18.hearth.v1.DetectRequest\x1a\x19.hearth.v1.DetectResponse(\x01\x30\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x14hearth/v1/wake.proto\x12\thearth.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16hearth/v1/common.proto\"k\n\x0b\x44\x65tectStart\x12\x0c\n\x04site\x18\x01 \x01(\t\x12&\n\x06\x66ormat\x18\x02 \x01(\x0b\x32\x16.hearth.v1.AudioFormat\x12\x13\n\x0bsensitivity\x18\x03 \x01(\x02\x12\x11\n\treference\x18\x04 \x01(\x08\"h\n\rDetectRequest\x12\'\n\x05start\x18\x01 \x01(\x0b\x32\x16.hearth.v1.DetectStartH\x00\x12&\n\x05\x61udio\x18\x02 \x01(\x0b\x32\x15.hearth.v1.AudioChunkH\x00\x42\x06\n\x04kind\"\xa8\x01\n\tDetection\x12\x11\n\twake_word\x18\x01 \x01(\t\x12\x0e\n\x06\x65ngine\x18\x02 \x01(\t\x12\r\n\x05score\x18\x03 \x01(\x02\x12\x12\n\nlevel_dbfs\x18\x04 \x01(\x02\x12\x12\n\nend_sample\x18\x05 \x01(\x04\x12/\n\x0b\x64\x65tected_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08trace_id\x18\x07 \x01(\t\"l\n\x0e\x44\x65tectResponse\x12\'\n\x05ready\x18\x01 \x01(\x0b\x32\x16.hearth.v1.DetectReadyH\x00\x12)\n\tdetection\x18\x02 \x01(\x0b\x32\x14.hearth.v1.DetectionH\x00\x42\x06\n\x04kind\"1\n\x0b\x44\x65tectReady\x12\x0e\n\x06\x65ngine\x18\x01 \x01(\t\x12\x12\n\nwake_words\x18\x02 \x03(\t2I\n\x04Wake\x12\x41\n\x06\x44\x65tect\x12\x18.hearth.v1.DetectRequest\x1a\x19.hearth.v1.DetectResponse(\x01\x30\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -34,15 +34,15 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'hearth.v1.wake_pb2', _globa
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_DETECTSTART']._serialized_start=92
-  _globals['_DETECTSTART']._serialized_end=180
-  _globals['_DETECTREQUEST']._serialized_start=182
-  _globals['_DETECTREQUEST']._serialized_end=286
-  _globals['_DETECTION']._serialized_start=289
-  _globals['_DETECTION']._serialized_end=457
-  _globals['_DETECTRESPONSE']._serialized_start=459
-  _globals['_DETECTRESPONSE']._serialized_end=567
-  _globals['_DETECTREADY']._serialized_start=569
-  _globals['_DETECTREADY']._serialized_end=618
-  _globals['_WAKE']._serialized_start=620
-  _globals['_WAKE']._serialized_end=693
+  _globals['_DETECTSTART']._serialized_end=199
+  _globals['_DETECTREQUEST']._serialized_start=201
+  _globals['_DETECTREQUEST']._serialized_end=305
+  _globals['_DETECTION']._serialized_start=308
+  _globals['_DETECTION']._serialized_end=476
+  _globals['_DETECTRESPONSE']._serialized_start=478
+  _globals['_DETECTRESPONSE']._serialized_end=586
+  _globals['_DETECTREADY']._serialized_start=588
+  _globals['_DETECTREADY']._serialized_end=637
+  _globals['_WAKE']._serialized_start=639
+  _globals['_WAKE']._serialized_end=712
 # @@protoc_insertion_point(module_scope)

@@ -11,14 +11,16 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class DetectStart(_message.Message):
-    __slots__ = ("site", "format", "sensitivity")
+    __slots__ = ("site", "format", "sensitivity", "reference")
     SITE_FIELD_NUMBER: _ClassVar[int]
     FORMAT_FIELD_NUMBER: _ClassVar[int]
     SENSITIVITY_FIELD_NUMBER: _ClassVar[int]
+    REFERENCE_FIELD_NUMBER: _ClassVar[int]
     site: str
     format: _common_pb2.AudioFormat
     sensitivity: float
-    def __init__(self, site: _Optional[str] = ..., format: _Optional[_Union[_common_pb2.AudioFormat, _Mapping]] = ..., sensitivity: _Optional[float] = ...) -> None: ...
+    reference: bool
+    def __init__(self, site: _Optional[str] = ..., format: _Optional[_Union[_common_pb2.AudioFormat, _Mapping]] = ..., sensitivity: _Optional[float] = ..., reference: _Optional[bool] = ...) -> None: ...
 
 class DetectRequest(_message.Message):
     __slots__ = ("start", "audio")
