@@ -1,0 +1,339 @@
+"""Spoken answers at the site, through the real stack: say requests are synthesised by the tts
+service and played (by a player command, to a file, or nowhere), the site does not wake itself by
+saying the wake phrase, a person's wake word over an answer stops it and opens a session, and bad
+requests end in clear events while the service stays up.
+
+The kitchen is a simulated room (tests/tools/room.py): its player command "plays" into the room's
+air and its microphone command hears that air, a little quieter, plus a person when cued. Two more
+audio services speak for the office (to a WAV file) and the bedroom (no output device), as a
+satellite would for its room.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+import uuid
+import wave
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from hearth import events, topics
+from hearth.pcm import level_dbfs
+from hearth.v1 import events_pb2
+from tests import timeouts
+from tests.support import (
+    REPO,
+    EventWatcher,
+    Stack,
+    child_env,
+    free_port,
+    speak_16k,
+    stack_config,
+    start_stack,
+)
+
+pytestmark = pytest.mark.stack
+ROOM = REPO / "tests" / "tools" / "room.py"
+ESPEAK_VOICE = "espeak:en-us"
+"""The voice whose "hey hestia" the shipped wake model hears (it was trained on espeak-ng): the
+answers that must not wake the site are said with it, so the microphone really hears a wake word."""
+QUIET_S = 3.0
+"""How long the test watches for a session that must not start."""
+
+
+class Room:
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def speak(self, wav_16k: Path) -> None:
+        """A person in the room says the WAV now (the microphone picks it up)."""
+        partial = self.directory / "cue.partial"
+        partial.write_text(str(wav_16k))
+        partial.rename(self.directory / "cue")
+
+    def played(self) -> list[Path]:
+        return sorted(self.directory.glob("played-*.wav"), key=lambda p: int(p.stem[7:]))
+
+
+@pytest.fixture(scope="module")
+def room(tmp_path_factory: pytest.TempPathFactory) -> Room:
+    return Room(tmp_path_factory.mktemp("room"))
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory, room: Room) -> Iterator[Stack]:
+    tmp = tmp_path_factory.mktemp("stack-playback")
+    config = stack_config(
+        tmp,
+        stt={"engine": "pocketsphinx"},
+        endpoints={"tts": f"127.0.0.1:{free_port()}"},
+        tts={"metrics_port": 0},
+        audio={
+            "site": "kitchen",
+            "source": "mic",
+            "mic_command": [sys.executable, str(ROOM), "mic", str(room.directory)],
+            "output": "player",
+            "player_command": [sys.executable, str(ROOM), "player", str(room.directory), "{rate}"],
+        },
+    )
+    stack = start_stack(tmp, config, mic=True)
+    stack.wait_for_log(r"capture granted for site kitchen")
+    speakers = [_audio_service(stack, "office", "file"), _audio_service(stack, "bedroom", "none")]
+    watcher = EventWatcher(stack)
+    try:
+        for site in ("office", "bedroom"):
+            watcher.wait_for(
+                f"/status/audio/{site}-speaker",
+                timeout=timeouts.STACK_START_S,
+                where=lambda e: e.get("state") == "STATE_ONLINE",
+            )
+        yield stack
+    finally:
+        watcher.close()
+        for process in speakers:
+            process.terminate()
+            process.wait(timeouts.STACK_STOP_S)
+        stack.stop()
+
+
+def _audio_service(stack: Stack, site: str, output: str) -> subprocess.Popen[bytes]:
+    """One more audio service, for a site without a microphone, as a satellite would run it."""
+    env = {
+        **child_env(),
+        "HEARTH_CONFIG": str(stack.config_path),
+        "HEARTH__AUDIO__SITE": site,
+        "HEARTH__AUDIO__SOURCE": "none",
+        "HEARTH__AUDIO__OUTPUT": output,
+        "HEARTH__AUDIO__INSTANCE": f"{site}-speaker",
+        "HEARTH__AUDIO__METRICS_PORT": "0",
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "hearth_audio"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def _say(stack: Stack, site: str, text: str, **fields: Any) -> str:
+    """Publish a say request as the owner (a person's automation); returns its say_id."""
+    say_id = uuid.uuid4().hex[:12]
+    request = events_pb2.SayRequest(
+        header=events.header("hearth", site=site, session_id=fields.pop("session_id", "")),
+        text=text,
+        say_id=say_id,
+        purpose="announcement",
+        **fields,
+    )
+    _publish(stack, topics.SAY.topic(site), events.encode(request))
+    return say_id
+
+
+def _publish(stack: Stack, topic: str, payload: bytes) -> None:
+    client = stack.mqtt_client()
+    client.connect("127.0.0.1", stack.mqtt_port)
+    client.loop_start()
+    try:
+        client.publish(topic, payload, qos=1).wait_for_publish(timeouts.EVENT_S)
+    finally:
+        client.loop_stop()
+        client.disconnect()
+
+
+def _started(watcher: EventWatcher, site: str, say_id: str) -> dict[str, Any]:
+    return watcher.wait_for(f"/tts/{site}/started", where=lambda e: e["say_id"] == say_id)
+
+
+def _finished(
+    watcher: EventWatcher, site: str, say_id: str, timeout: float = timeouts.EVENT_S * 2
+) -> dict[str, Any]:
+    return watcher.wait_for(
+        f"/tts/{site}/finished", timeout=timeout, where=lambda e: e["say_id"] == say_id
+    )
+
+
+def _wav(path: Path) -> tuple[np.ndarray, int]:
+    with wave.open(str(path), "rb") as wav:
+        rate = wav.getframerate()
+        return np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2"), rate
+
+
+def _rfc3339(text: str) -> float:
+    from datetime import datetime
+
+    head, _, rest = text.rstrip("Z").partition(".")
+    return datetime.fromisoformat(f"{head}.{(rest + '000000')[:6]}+00:00").timestamp()
+
+
+ANSWER = "It is twenty past ten. Your timer has four minutes left."
+
+
+def test_a_say_is_played_at_its_site_with_started_and_finished(stack: Stack, room: Room) -> None:
+    watcher = EventWatcher(stack)
+    try:
+        before = len(room.played())
+        latencies = []
+        for _ in range(3):  # the first is the slowest (nothing warm); the felt latency is later
+            say_id = _say(stack, "kitchen", ANSWER)
+            started = _started(watcher, "kitchen", say_id)
+            finished = _finished(watcher, "kitchen", say_id)
+            latencies.append(
+                _rfc3339(started["header"]["sent_at"]) - _rfc3339(started["requested_at"])
+            )
+            assert finished["outcome"] == "OUTCOME_PLAYED", finished
+            assert 2.0 < finished["played_s"] < 8.0, finished
+        print(f"say → first sample (Piper): {[round(s * 1000) for s in latencies]} ms")
+        assert started["voice"], started
+    finally:
+        watcher.close()
+    played = room.played()[before:]
+    assert len(played) == 3
+    samples, rate = _wav(played[-1])
+    assert abs(samples.size / rate - finished["played_s"]) < 0.3
+    assert level_dbfs(samples) > -35, "the answer is not speech"
+
+
+def test_an_answer_to_a_file_is_a_wav_of_speech_that_starts_with_the_chime(stack: Stack) -> None:
+    watcher = EventWatcher(stack)
+    try:
+        say_id = _say(stack, "office", "Your tea is ready.", chime=True)
+        finished = _finished(watcher, "office", say_id)
+    finally:
+        watcher.close()
+    assert finished["outcome"] == "OUTCOME_PLAYED", finished
+    answer = Path(stack.config["data_dir"]) / "answers" / "office.wav"
+    samples, rate = _wav(answer)
+    assert 1.0 < samples.size / rate < 5.0
+    assert abs(samples.size / rate - finished["played_s"]) < 0.1
+    assert answer.stat().st_mode & 0o077 == 0, "the answer file is readable by others"
+    spectrum = np.abs(np.fft.rfft(samples[: int(0.15 * rate)].astype(float)))
+    assert abs(np.argmax(spectrum) * rate / int(0.15 * rate) - 880) < 20, "no chime first"
+    assert level_dbfs(samples[int(0.5 * rate) :]) > -35, "no speech after the chime"
+
+
+def test_the_site_does_not_wake_itself_by_saying_the_wake_phrase(stack: Stack) -> None:
+    watcher = EventWatcher(stack)
+    suppressed = stack.metric("audio", "hearth_audio_self_wakes_suppressed_total", site="kitchen")
+    try:
+        mark = watcher.mark()
+        say_id = _say(
+            stack,
+            "kitchen",
+            "To talk to me, say hey hestia, then what you want. Hey hestia is my name.",
+            voice=ESPEAK_VOICE,
+        )
+        finished = _finished(watcher, "kitchen", say_id)
+        assert finished["outcome"] == "OUTCOME_PLAYED", finished
+        time.sleep(QUIET_S)
+        kitchen = [t for t, _ in watcher.events[mark:] if "/kitchen/" in t]
+        assert not [t for t in kitchen if t.endswith("/session/kitchen/started")], kitchen
+        assert any(t.endswith("/wake/kitchen/detected") for t in kitchen), (
+            "the microphone never heard the wake phrase: the test proves nothing"
+        )
+    finally:
+        watcher.close()
+    assert (
+        stack.metric("audio", "hearth_audio_self_wakes_suppressed_total", site="kitchen")
+        > suppressed
+    )
+
+
+def test_a_wake_word_spoken_over_an_answer_stops_it_and_opens_a_session(
+    stack: Stack, room: Room, tmp_path: Path
+) -> None:
+    person = speak_16k("hey hestia, what time is it", tmp_path / "person.wav")
+    long_answer = " ".join(
+        f"Item {n}: the kitchen lights are on and the oven is at two hundred degrees."
+        for n in range(1, 7)
+    )
+    watcher = EventWatcher(stack)
+    barge_ins = stack.metric("audio", "hearth_audio_barge_ins_total", site="kitchen")
+    try:
+        say_id = _say(stack, "kitchen", long_answer)
+        _started(watcher, "kitchen", say_id)
+        time.sleep(2.0)
+        mark = watcher.mark()
+        spoken_at = time.time()
+        room.speak(person)
+        finished = _finished(watcher, "kitchen", say_id)
+        stopped_after = _rfc3339(finished["header"]["sent_at"]) - spoken_at
+        assert finished["outcome"] == "OUTCOME_INTERRUPTED", finished
+        assert finished["played_s"] < 15.0, finished
+        started = watcher.wait_for("/session/kitchen/started", after=mark)
+        assert started["trigger"] in ("TRIGGER_WAKE_WORD", None, ""), started
+        print(f"barge-in: the answer stopped {stopped_after:.2f} s after the person began")
+        watcher.wait_for("/session/kitchen/ended", after=mark, timeout=timeouts.EVENT_S * 2)
+    finally:
+        watcher.close()
+    assert stack.metric("audio", "hearth_audio_barge_ins_total", site="kitchen") > barge_ins
+
+
+def test_a_site_without_an_output_device_says_so(stack: Stack) -> None:
+    watcher = EventWatcher(stack)
+    try:
+        say_id = _say(stack, "bedroom", "Good night.")
+        finished = _finished(watcher, "bedroom", say_id, timeout=timeouts.EVENT_S)
+    finally:
+        watcher.close()
+    assert finished["outcome"] == "OUTCOME_NO_OUTPUT", finished
+    assert "no output" in finished["detail"]
+
+
+def test_an_unknown_voice_and_garbage_fail_clearly_and_the_next_say_plays(stack: Stack) -> None:
+    watcher = EventWatcher(stack)
+    try:
+        failed = _say(stack, "office", "Hello there.", voice="no-such-voice")
+        _publish(stack, topics.SAY.topic("office"), b"\x00 not json")
+        _publish(stack, topics.SAY.topic("office"), b'{"text": ""}')
+        too_long = _say(stack, "office", "word " * 400)
+        works = _say(stack, "office", "Hello there.")
+        failure = _finished(watcher, "office", failed)
+        long_failure = _finished(watcher, "office", too_long)
+        played = _finished(watcher, "office", works)
+    finally:
+        watcher.close()
+    assert failure["outcome"] == "OUTCOME_FAILED", failure
+    assert "no-such-voice" in failure["detail"], failure
+    assert long_failure["outcome"] == "OUTCOME_FAILED", long_failure
+    assert long_failure["detail"].startswith("tts:"), long_failure
+    assert played["outcome"] == "OUTCOME_PLAYED", played
+
+
+def test_a_follow_up_is_asked_after_an_answer_that_continues_and_a_refusal_is_clean(
+    stack: Stack,
+) -> None:
+    """A follow-up of a session that never asked to continue: policy refuses, and nothing opens."""
+    asked = stack.metric("audio", "hearth_audio_follow_ups_total", site="kitchen")
+    watcher = EventWatcher(stack)
+    try:
+        mark = watcher.mark()
+        say_id = _say(
+            stack,
+            "kitchen",
+            "Which room?",
+            continue_conversation=True,
+            session_id="no-such-session",
+        )
+        assert _finished(watcher, "kitchen", say_id)["outcome"] == "OUTCOME_PLAYED"
+        deadline = time.monotonic() + timeouts.EVENT_S
+        while (
+            stack.metric("audio", "hearth_audio_follow_ups_total", site="kitchen") == asked
+            and time.monotonic() < deadline
+        ):
+            time.sleep(0.2)
+        assert (
+            stack.metric(
+                "audio", "hearth_audio_follow_ups_total", site="kitchen", outcome="refused"
+            )
+            >= 1
+        )
+        time.sleep(1.0)
+        assert not [t for t, _ in watcher.events[mark:] if t.endswith("/session/kitchen/started")]
+    finally:
+        watcher.close()
