@@ -85,7 +85,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory, room: Room) -> Iterator[Stac
     stack = start_stack(tmp, config, mic=True)
     stack.wait_for_log(r"capture granted for site kitchen")
     speakers = [_audio_service(stack, "office", "file"), _audio_service(stack, "bedroom", "none")]
-    watcher = EventWatcher(stack)
+    watcher = _watching(stack)
     try:
         for site in ("office", "bedroom"):
             watcher.wait_for(
@@ -100,6 +100,13 @@ def stack(tmp_path_factory: pytest.TempPathFactory, room: Room) -> Iterator[Stac
             process.terminate()
             process.wait(timeouts.STACK_STOP_S)
         stack.stop()
+
+
+def _watching(stack: Stack) -> EventWatcher:
+    """A watcher whose subscription is in place (a say at a site without output ends at once)."""
+    watcher = EventWatcher(stack)
+    watcher.wait_for("/intent/vocabulary")  # retained: it arrives once the subscription holds
+    return watcher
 
 
 def _audio_service(stack: Stack, site: str, output: str) -> subprocess.Popen[bytes]:
@@ -171,16 +178,20 @@ def _rfc3339(text: str) -> float:
     return datetime.fromisoformat(f"{head}.{(rest + '000000')[:6]}+00:00").timestamp()
 
 
-ANSWER = "It is twenty past ten. Your timer has four minutes left."
+ANSWERS = tuple(
+    f"It is twenty past {hour}. Your timer has {left} minutes left."
+    for hour, left in (("ten", "four"), ("eleven", "three"), ("nine", "two"))
+)
+"""Different each time, so each is synthesised (the tts service caches phrases it said)."""
 
 
 def test_a_say_is_played_at_its_site_with_started_and_finished(stack: Stack, room: Room) -> None:
-    watcher = EventWatcher(stack)
+    watcher = _watching(stack)
     try:
         before = len(room.played())
         latencies = []
-        for _ in range(3):  # the first is the slowest (nothing warm); the felt latency is later
-            say_id = _say(stack, "kitchen", ANSWER)
+        for answer in ANSWERS:
+            say_id = _say(stack, "kitchen", answer)
             started = _started(watcher, "kitchen", say_id)
             finished = _finished(watcher, "kitchen", say_id)
             latencies.append(
@@ -200,7 +211,7 @@ def test_a_say_is_played_at_its_site_with_started_and_finished(stack: Stack, roo
 
 
 def test_an_answer_to_a_file_is_a_wav_of_speech_that_starts_with_the_chime(stack: Stack) -> None:
-    watcher = EventWatcher(stack)
+    watcher = _watching(stack)
     try:
         say_id = _say(stack, "office", "Your tea is ready.", chime=True)
         finished = _finished(watcher, "office", say_id)
@@ -218,7 +229,7 @@ def test_an_answer_to_a_file_is_a_wav_of_speech_that_starts_with_the_chime(stack
 
 
 def test_the_site_does_not_wake_itself_by_saying_the_wake_phrase(stack: Stack) -> None:
-    watcher = EventWatcher(stack)
+    watcher = _watching(stack)
     suppressed = stack.metric("audio", "hearth_audio_self_wakes_suppressed_total", site="kitchen")
     try:
         mark = watcher.mark()
@@ -252,7 +263,7 @@ def test_a_wake_word_spoken_over_an_answer_stops_it_and_opens_a_session(
         f"Item {n}: the kitchen lights are on and the oven is at two hundred degrees."
         for n in range(1, 7)
     )
-    watcher = EventWatcher(stack)
+    watcher = _watching(stack)
     barge_ins = stack.metric("audio", "hearth_audio_barge_ins_total", site="kitchen")
     try:
         say_id = _say(stack, "kitchen", long_answer)
@@ -275,7 +286,7 @@ def test_a_wake_word_spoken_over_an_answer_stops_it_and_opens_a_session(
 
 
 def test_a_site_without_an_output_device_says_so(stack: Stack) -> None:
-    watcher = EventWatcher(stack)
+    watcher = _watching(stack)
     try:
         say_id = _say(stack, "bedroom", "Good night.")
         finished = _finished(watcher, "bedroom", say_id, timeout=timeouts.EVENT_S)
@@ -286,7 +297,7 @@ def test_a_site_without_an_output_device_says_so(stack: Stack) -> None:
 
 
 def test_an_unknown_voice_and_garbage_fail_clearly_and_the_next_say_plays(stack: Stack) -> None:
-    watcher = EventWatcher(stack)
+    watcher = _watching(stack)
     try:
         failed = _say(stack, "office", "Hello there.", voice="no-such-voice")
         _publish(stack, topics.SAY.topic("office"), b"\x00 not json")
@@ -305,21 +316,21 @@ def test_an_unknown_voice_and_garbage_fail_clearly_and_the_next_say_plays(stack:
     assert played["outcome"] == "OUTCOME_PLAYED", played
 
 
-def test_a_follow_up_is_asked_after_an_answer_that_continues_and_a_refusal_is_clean(
+def test_a_follow_up_is_asked_after_an_answer_that_continues_and_ends_soon_in_silence(
     stack: Stack,
 ) -> None:
-    """A follow-up of a session that never asked to continue: policy refuses, and nothing opens."""
+    """After an answer that continues the conversation the site asks policy for a follow-up. This
+    one follows a session that never asked to continue: a policy that checks refuses it and
+    nothing opens; one that grants it opens a FOLLOW_UP session, which ends soon in the room's
+    silence (audio.follow_up_listen_s, 4 s), not at policy's session_max_s."""
     asked = stack.metric("audio", "hearth_audio_follow_ups_total", site="kitchen")
-    watcher = EventWatcher(stack)
+    watcher = _watching(stack)
     try:
         mark = watcher.mark()
         say_id = _say(
-            stack,
-            "kitchen",
-            "Which room?",
-            continue_conversation=True,
-            session_id="no-such-session",
+            stack, "kitchen", "Which room?", continue_conversation=True, session_id="no-session"
         )
+        finished_at = time.monotonic()
         assert _finished(watcher, "kitchen", say_id)["outcome"] == "OUTCOME_PLAYED"
         deadline = time.monotonic() + timeouts.EVENT_S
         while (
@@ -327,13 +338,17 @@ def test_a_follow_up_is_asked_after_an_answer_that_continues_and_a_refusal_is_cl
             and time.monotonic() < deadline
         ):
             time.sleep(0.2)
-        assert (
-            stack.metric(
-                "audio", "hearth_audio_follow_ups_total", site="kitchen", outcome="refused"
-            )
-            >= 1
+        granted = stack.metric(
+            "audio", "hearth_audio_follow_ups_total", site="kitchen", outcome="granted"
         )
         time.sleep(1.0)
-        assert not [t for t, _ in watcher.events[mark:] if t.endswith("/session/kitchen/started")]
+        sessions = [e for t, e in watcher.events[mark:] if t.endswith("/session/kitchen/started")]
+        if not granted:
+            assert not sessions, sessions
+            return
+        assert [e["trigger"] for e in sessions] == ["TRIGGER_FOLLOW_UP"], sessions
+        ended = watcher.wait_for("/session/kitchen/ended", after=mark)
+        assert ended["outcome"] == "OUTCOME_CANCELLED", ended
+        assert time.monotonic() - finished_at < 4.0 + 3.0, "the follow-up waited too long"
     finally:
         watcher.close()

@@ -26,8 +26,11 @@ import numpy as np
 
 CHUNK_S = 0.02
 RATE = 16000
-SPEAKER_GAIN = 0.6
-"""How loud the site's own speaker reaches its microphone."""
+SPEAKER_GAIN = 0.05
+"""How loud the site's own speaker reaches its microphone: 26 dB down, as on a device with echo
+cancellation or a speaker across the room from the microphone. The wake model still hears the
+speaker's own "hey hestia" at this level (so self-wake is really tested), and hears a person's over
+the answer (under louder speech it misses most of them)."""
 
 
 class Stopped(Exception):
