@@ -32,7 +32,6 @@ from tests.support import (
     EventWatcher,
     Stack,
     child_env,
-    free_port,
     speak_16k,
     stack_config,
     start_stack,
@@ -72,8 +71,6 @@ def stack(tmp_path_factory: pytest.TempPathFactory, room: Room) -> Iterator[Stac
     config = stack_config(
         tmp,
         stt={"engine": "pocketsphinx"},
-        endpoints={"tts": f"127.0.0.1:{free_port()}"},
-        tts={"metrics_port": 0},
         audio={
             "site": "kitchen",
             "source": "mic",
