@@ -326,3 +326,23 @@ def test_queue_overflow_and_a_site_without_output_end_in_clear_events(
             ("second", "OUTCOME_FAILED")
         ]
         assert finished.events[0]["detail"].startswith("queue full")
+
+
+def test_hearth_up_demo_has_the_audio_service_write_answers_to_the_data_dir(
+    tmp_path: Path,
+) -> None:
+    import argparse
+
+    from hearth.cli import up
+    from hearth.settings import load_settings
+    from hearth_audio.service import answer_files_for
+
+    parser = argparse.ArgumentParser()
+    up.add_arguments(parser)
+    common = CommonSettings(data_dir=tmp_path)
+    env = up.Launcher(common, None, parser.parse_args(["--demo"])).service_env()
+    common, audio = load_settings("audio", AudioSettings, None, environ=env)
+    assert (audio.source, audio.output) == ("none", "file")
+    assert answer_files_for(common, audio).path("kitchen") == tmp_path / "answers" / "kitchen.wav"
+    env = up.Launcher(common, None, parser.parse_args(["--no-mic"])).service_env()
+    assert load_settings("audio", AudioSettings, None, environ=env)[1].output == "player"
