@@ -11,7 +11,7 @@ import pytest
 
 from hearth.v1 import tts_pb2
 from tests.support import Broker
-from tests.tts.conftest import RunningTts, start_tts, stop_tts
+from tests.tts.running import RunningTts, start_tts, stop_tts
 
 SECRET = "the secret recipe is forty two"
 
