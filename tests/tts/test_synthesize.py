@@ -4,16 +4,19 @@ that is speech (and that Whisper understands)."""
 
 from __future__ import annotations
 
+import queue
 import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from hearth import pcm
+from hearth import events, pcm, topics
 from hearth.models import resolve_whisper_model
-from hearth.v1 import tts_pb2
+from hearth.v1 import events_pb2, tts_pb2
 from hearth_stt.engines.registry import STT_ENGINES
+from tests import timeouts
+from tests.support import Broker
 from tests.tts.running import RunningTts
 
 TWO_SENTENCES = "It is 4:05 PM. Turned on the kitchen lights."
@@ -129,3 +132,20 @@ def test_a_voice_installed_after_the_start_is_listed_and_loaded_on_first_use(
     assert responses[0].voice == "en_US-copy-medium"
     assert_speech(samples_of(responses), 22050, "Hello from another voice.")
     assert tts.metric("hearth_tts_loaded_voices") == 2
+
+
+def test_the_retained_status_offers_the_voices(tts: RunningTts, broker: Broker) -> None:
+    received: queue.Queue[bytes] = queue.Queue()
+    client = broker.client("hearth", "status-reader")
+    client.on_message = lambda _client, _userdata, message: received.put(message.payload)
+    client.on_connect = lambda c, *_: c.subscribe(topics.SERVICE_STATUS.filter_with("tts", "+"), 1)
+    client.connect("127.0.0.1", broker.port)
+    client.loop_start()
+    try:
+        status = events.decode(received.get(timeout=timeouts.EVENT_S), events_pb2.ServiceStatus)
+    finally:
+        client.loop_stop()
+        client.disconnect()
+    assert status.state == events_pb2.ServiceStatus.STATE_ONLINE
+    assert status.offers.tts.default_voice == "en_US-joe-medium"
+    assert {"en_US-joe-medium", "espeak:en-us"} <= set(status.offers.tts.voices)
