@@ -1,6 +1,6 @@
 """How soon the tts service sends the first audio of a typical answer, and how much memory it takes.
 
-Run: `python bench/tts_latency.py [--rounds N] [--threads T]`
+Run: `python bench/tts_latency.py [--rounds N] [--threads T] [--voice NAME]`
 
 It starts the real service (`python -m hearth_tts`, Piper's en_US-joe-medium, espeak-ng) with a real
 broker and mutual TLS, then asks it, as the audio service would, for typical answers at 16 kHz and times
@@ -37,11 +37,11 @@ ANSWERS = (
 )
 
 
-def first_audio_s(tts: RunningTts, text: str) -> tuple[float, float]:
+def first_audio_s(tts: RunningTts, text: str, voice: str = "") -> tuple[float, float]:
     """Seconds to the first samples, and to the end of the stream."""
     started = time.perf_counter()
     first = None
-    request = tts_pb2.SynthesizeRequest(text=text, site="kitchen", sample_rate=16000)
+    request = tts_pb2.SynthesizeRequest(text=text, site="kitchen", sample_rate=16000, voice=voice)
     for response in tts.stub("audio").Synthesize(request, timeout=30):
         if response.pcm and first is None:
             first = time.perf_counter() - started
@@ -54,13 +54,13 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
-def measure(tts: RunningTts, rounds: int) -> dict[str, list[float]]:
+def measure(tts: RunningTts, rounds: int, voice: str) -> dict[str, list[float]]:
     for text in ANSWERS[:2]:
-        first_audio_s(tts, text)  # the channel and the TLS session are set up before timing
+        first_audio_s(tts, text, voice)  # the channel and the TLS session are set up before timing
     times: dict[str, list[float]] = {text: [] for text in ANSWERS}
     for _ in range(rounds):
         for text in ANSWERS:
-            times[text].append(first_audio_s(tts, text)[0])
+            times[text].append(first_audio_s(tts, text, voice)[0])
     return times
 
 
@@ -82,6 +82,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--threads", type=int, default=1, help="tts.piper_threads")
+    parser.add_argument("--voice", default="", help="a voice name (default: the default voice)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
@@ -93,13 +94,13 @@ def main() -> None:
                 service_dir.mkdir()
                 tts = start_tts(service_dir, broker, cache_s=cache_s, piper_threads=args.threads)
                 try:
-                    times = measure(tts, args.rounds)
+                    times = measure(tts, args.rounds, args.voice)
                     rss, peak = tts.rss_mb()
                 finally:
                     stop_tts(tts)
                 cache = "off: every sentence synthesised" if not cache_s else "on (300 s)"
                 report(
-                    f"request → first audio at 16 kHz, phrase cache {cache}, piper_threads {args.threads}",
+                    f"request → first audio at 16 kHz, voice {args.voice or 'default'}, phrase cache {cache}, piper_threads {args.threads}",
                     times,
                 )
                 print(f"service memory: {rss:.0f} MB resident, {peak:.0f} MB at its peak")
