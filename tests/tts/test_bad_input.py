@@ -111,3 +111,11 @@ def test_a_caller_that_goes_away_mid_answer_is_counted_and_the_service_stays_up(
         assert time.monotonic() < deadline, "the cancelled request was not counted"
         time.sleep(0.05)
     assert tts.synthesize("Still here.")[-1].sentence_end
+
+
+@pytest.mark.parametrize("field", ["voice", "site"])
+def test_a_huge_name_is_not_echoed_whole(tts: RunningTts, field: str) -> None:
+    error = tts.refusal("Hello.", **{field: "x" * 5000})
+    assert error.code() == grpc.StatusCode.NOT_FOUND
+    assert len(error.details()) < 400
+    assert "x" * 100 not in tts.log.read_text()

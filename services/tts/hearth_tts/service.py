@@ -53,6 +53,13 @@ CACHE_SWEEP_MAX_S = 30.0
 """The cache is swept at least this often, so an entry leaves within its age plus this."""
 LIST_CALLERS = ("audio", "intent")
 """Besides the owner and satellites: who may ask which voices exist."""
+SHOWN_CHARS = 40
+"""A caller's value (a site, a voice name) appears in a message and a log line cut to this."""
+
+
+def shown(value: str) -> str:
+    """A caller's value as it may appear in a message: quoted, and cut when long."""
+    return repr(value if len(value) <= SHOWN_CHARS else value[:SHOWN_CHARS] + "...")
 
 
 class Refused(Exception):
@@ -172,7 +179,7 @@ class TtsService(Service):
             raise Refused(
                 grpc.StatusCode.NOT_FOUND,
                 "unknown_site",
-                f"unknown site {request.site!r}; the sites are {', '.join(self.common.sites)}",
+                f"unknown site {shown(request.site)}; the sites are {', '.join(self.common.sites)}",
             )
         if not request.text.strip():
             raise Refused(grpc.StatusCode.INVALID_ARGUMENT, "empty", "there is no text to say")
