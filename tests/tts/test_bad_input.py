@@ -3,6 +3,7 @@ the service stays up; only the owner, the audio service and a site's own satelli
 
 from __future__ import annotations
 
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -10,8 +11,9 @@ import grpc
 import pytest
 
 from hearth.v1 import tts_pb2
+from tests import timeouts
 from tests.support import Broker
-from tests.tts.conftest import RunningTts, start_tts, stop_tts
+from tests.tts.running import RunningTts, start_tts, stop_tts
 
 SECRET = "the secret recipe is forty two"
 
@@ -92,3 +94,28 @@ def outcome(tts: RunningTts, text: str) -> grpc.StatusCode:
     except grpc.RpcError as error:
         return error.code()
     return grpc.StatusCode.OK
+
+
+def test_a_caller_that_goes_away_mid_answer_is_counted_and_the_service_stays_up(
+    tts: RunningTts,
+) -> None:
+    before = tts.metric("hearth_tts_requests_total", outcome="cancelled")
+    request = tts_pb2.SynthesizeRequest(
+        text="First this. Then a second sentence. And a third one to say.", site="kitchen"
+    )
+    stream = tts.stub("audio").Synthesize(request, timeout=30)
+    assert next(stream).voice == "en_US-joe-medium"
+    stream.cancel()
+    deadline = time.monotonic() + timeouts.EVENT_S
+    while tts.metric("hearth_tts_requests_total", outcome="cancelled") < before + 1:
+        assert time.monotonic() < deadline, "the cancelled request was not counted"
+        time.sleep(0.05)
+    assert tts.synthesize("Still here.")[-1].sentence_end
+
+
+@pytest.mark.parametrize("field", ["voice", "site"])
+def test_a_huge_name_is_not_echoed_whole(tts: RunningTts, field: str) -> None:
+    error = tts.refusal("Hello.", **{field: "x" * 5000})
+    assert error.code() == grpc.StatusCode.NOT_FOUND
+    assert len(error.details()) < 400
+    assert "x" * 100 not in tts.log.read_text()

@@ -34,6 +34,23 @@ def test_text_is_split_into_sentences(text: str, pieces: list[str]) -> None:
     assert split_sentences(text, 200) == pieces
 
 
+@pytest.mark.parametrize(
+    ("text", "pieces"),
+    [
+        (
+            "Today is Monday, the thirtieth of November. Then, a second one.",
+            ["Today is Monday,", "the thirtieth of November.", "Then, a second one."],
+        ),
+        ("Sorry, I didn't understand.", ["Sorry, I didn't understand."]),
+        ("Okay, done.", ["Okay, done."]),
+    ],
+)
+def test_the_first_clause_of_a_long_first_sentence_is_said_first(
+    text: str, pieces: list[str]
+) -> None:
+    assert split_sentences(text, 200) == pieces
+
+
 def test_a_long_sentence_is_cut_at_a_comma_or_a_space() -> None:
     sentence = "one two three four five, six seven eight nine ten eleven twelve thirteen"
     pieces = split_sentences(sentence, 30)

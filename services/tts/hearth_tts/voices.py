@@ -21,9 +21,15 @@ from hearth_tts.tts_metrics import LOADED_VOICES, VOICE_LOAD_SECONDS
 log = logging.getLogger(__name__)
 
 
+REFRESH_MIN_S = 5.0
+"""An unknown name makes the voices be listed again at most this often, so a caller asking for
+voices that do not exist cannot keep the service reading directories."""
+
+
 class VoiceBook:
     def __init__(self, engines: Sequence[TtsEngine], default: str, max_loaded: int) -> None:
         self.engines = tuple(engines)
+        self.refreshed_at = float("-inf")
         self.default = default
         self.max_loaded = max_loaded
         self.catalogue: dict[str, tuple[TtsEngine, VoiceInfo]] = {}
@@ -33,6 +39,7 @@ class VoiceBook:
 
     def refresh(self) -> None:
         """List every engine's voices again (a voice pulled since the start becomes usable)."""
+        self.refreshed_at = time.monotonic()
         catalogue: dict[str, tuple[TtsEngine, VoiceInfo]] = {}
         for engine in self.engines:
             for info in engine.voices():
@@ -45,12 +52,13 @@ class VoiceBook:
     def info(self, name: str) -> VoiceInfo:
         """The voice's description; "" is the default. VoiceNotFoundError names what exists."""
         name = name or self.default
-        if name not in self.catalogue:
+        if name not in self.catalogue and time.monotonic() - self.refreshed_at >= REFRESH_MIN_S:
             self.refresh()
         found = self.catalogue.get(name)
         if found is None:
+            shown = name if len(name) <= 40 else name[:40] + "..."
             raise VoiceNotFoundError(
-                f"unknown voice {name!r}; ListVoices names the {len(self.catalogue)} installed "
+                f"unknown voice {shown!r}; ListVoices names the {len(self.catalogue)} installed "
                 "(Piper voices are installed with `hearth models pull piper-<voice>`)"
             )
         return found[1]
