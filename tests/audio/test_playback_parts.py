@@ -136,6 +136,7 @@ def test_the_answer_heard_by_the_microphone_matches_the_reference_detection() ->
     assert window.verdict(49.8, 50.0) is Verdict.OWN_VOICE  # or a little earlier
     window.playback_ended(at=51.2)
     assert window.verdict(51.4, 51.4) is Verdict.OWN_VOICE, "the room's last words after the end"
+    assert window.reference_lead(50.9) == pytest.approx(0.9)
 
 
 def test_a_wake_word_no_reference_matches_is_a_person_once_the_reference_had_time() -> None:

@@ -291,7 +291,12 @@ class SitePipeline:
         assert self.echo is not None and self.stop_speaking is not None
         verdict = await self.echo.judge(heard_at)
         if verdict is Verdict.OWN_VOICE:
-            log.info("site %s: the wake word was in the site's own answer; ignored", self.site)
+            log.info(
+                "site %s: the wake word was in the site's own answer (the reference stream heard "
+                "it %.2f s before); ignored",
+                self.site,
+                self.echo.window.reference_lead(heard_at),
+            )
             audio_metrics.SELF_WAKES_SUPPRESSED.labels(self.site).inc()
             return False
         if verdict is Verdict.BARGE_IN and self.stop_speaking():
