@@ -125,7 +125,8 @@ class WakeLink:
         except grpc.aio.AioRpcError as exc:
             if exc.details() != self.last_error:
                 log.warning(
-                    "wake stream for site %s failed: %s (%s); retrying",
+                    "%s stream for site %s failed: %s (%s); retrying",
+                    self.stream_name,
                     self.site,
                     exc.details(),
                     exc.code().name,
