@@ -101,10 +101,6 @@ class Speaker:
         """This site's say requests only: a satellite may read no other site's."""
         return Subscription(topics.SAY.topic(self.site), events_pb2.SayRequest, self.on_say, "say")
 
-    @property
-    def speaking(self) -> bool:
-        return self._interrupted is not None
-
     async def on_say(self, topic: str, say: events_pb2.SayRequest) -> None:
         site = topics.site_of(topic)
         if site != self.site:
@@ -131,16 +127,25 @@ class Speaker:
             )
 
     async def run(self) -> None:
-        """Speak the queued requests one after the other, for as long as the service runs."""
+        """Speak the queued requests one after the other, for as long as the service runs; after
+        an answer that continues the conversation, the site listens for the reply."""
         while True:
             say = await self.queue.get()
-            try:
-                await self._speak(say)
-            except Exception:
-                log.exception("site %s: a say request failed unexpectedly", self.site)
-                self.publish_finished(
-                    say, Ending(Outcome.OUTCOME_FAILED, detail="internal error", reason="internal")
-                )
+            ending = await self._speak(say)
+            self.publish_finished(say, ending)
+            if (
+                ending.outcome == Outcome.OUTCOME_PLAYED
+                and say.continue_conversation
+                and self.listener is not None
+            ):
+                await self._follow_up(say)
+
+    async def _follow_up(self, say: events_pb2.SayRequest) -> None:
+        assert self.listener is not None
+        try:
+            await self.listener.follow_up(say)
+        except Exception:
+            log.exception("site %s: the follow-up after an answer failed", self.site)
 
     def interrupt(self) -> bool:
         """Stop the answer being played (barge-in); False when nothing was playing."""
@@ -152,20 +157,17 @@ class Speaker:
     async def close(self) -> None:
         await self._channel.close(None)
 
-    async def _speak(self, say: events_pb2.SayRequest) -> None:
+    async def _speak(self, say: events_pb2.SayRequest) -> Ending:
+        """How the request ended; an unexpected error ends it as FAILED, and the site speaks on."""
         interrupted = asyncio.Event()
         self._interrupted = interrupted
         try:
-            ending = await self._synthesise_and_play(say, interrupted)
+            return await self._synthesise_and_play(say, interrupted)
+        except Exception:
+            log.exception("site %s: a say request failed unexpectedly", self.site)
+            return Ending(Outcome.OUTCOME_FAILED, detail="internal error", reason="internal")
         finally:
             self._interrupted = None
-        self.publish_finished(say, ending)
-        if (
-            ending.outcome == Outcome.OUTCOME_PLAYED
-            and say.continue_conversation
-            and self.listener is not None
-        ):
-            await self.listener.follow_up(say)
 
     async def _synthesise_and_play(
         self, say: events_pb2.SayRequest, interrupted: asyncio.Event
