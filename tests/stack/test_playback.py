@@ -12,6 +12,7 @@ which may read and speak for its own room only) and the bedroom (no output devic
 from __future__ import annotations
 
 import contextlib
+import json
 import subprocess
 import sys
 import time
@@ -88,10 +89,11 @@ def stack(tmp_path_factory: pytest.TempPathFactory, room: Room) -> Iterator[Stac
     speakers = [
         _audio_service(stack, "office", "file", identity="satellite-office"),
         _audio_service(stack, "bedroom", "none"),
+        _audio_service(stack, "living_room", "player", player=_flaky_player(tmp)),
     ]
     watcher = _watching(stack)
     try:
-        for instance in ("satellite-office", "bedroom-speaker"):
+        for instance in ("satellite-office", "bedroom-speaker", "living_room-speaker"):
             watcher.wait_for(
                 f"/status/audio/{instance}",
                 timeout=timeouts.STACK_START_S,
@@ -113,8 +115,18 @@ def _watching(stack: Stack) -> EventWatcher:
     return watcher
 
 
+def _flaky_player(tmp: Path) -> list[str]:
+    """A player whose device fails the first time (busy, unplugged) and works after that."""
+    failed_once = tmp / "player-failed-once"
+    script = (
+        f'if [ -e "{failed_once}" ]; then cat > /dev/null; '
+        f'else touch "{failed_once}"; echo "device or resource busy" >&2; exit 1; fi'
+    )
+    return ["sh", "-c", script]
+
+
 def _audio_service(
-    stack: Stack, site: str, output: str, identity: str = ""
+    stack: Stack, site: str, output: str, identity: str = "", player: list[str] | None = None
 ) -> subprocess.Popen[bytes]:
     """One more audio service, for a site without a microphone."""
     env = {
@@ -128,6 +140,8 @@ def _audio_service(
     }
     if identity:
         env["HEARTH__IDENTITY"] = identity
+    if player:
+        env["HEARTH__AUDIO__PLAYER_COMMAND"] = json.dumps(player)
     return subprocess.Popen(
         [sys.executable, "-m", "hearth_audio"],
         env=env,
@@ -370,3 +384,17 @@ def test_a_follow_up_is_asked_after_an_answer_that_continues_and_ends_soon_in_si
         assert time.monotonic() - finished_at < 4.0 + 3.0, "the follow-up waited too long"
     finally:
         watcher.close()
+
+
+def test_a_failing_player_fails_that_answer_clearly_and_the_next_one_plays(stack: Stack) -> None:
+    watcher = _watching(stack)
+    try:
+        first = _say(stack, "living_room", "Dinner is ready.")
+        second = _say(stack, "living_room", "Dinner is ready.")
+        failed = _finished(watcher, "living_room", first)
+        played = _finished(watcher, "living_room", second)
+    finally:
+        watcher.close()
+    assert failed["outcome"] == "OUTCOME_FAILED", failed
+    assert "exit code 1" in failed["detail"] and "device or resource busy" in failed["detail"]
+    assert played["outcome"] == "OUTCOME_PLAYED", played
