@@ -78,13 +78,14 @@ def stack_config(tmp: Path, **sections: dict[str, Any]) -> dict[str, Any]:
         "log_level": "info",
         "mqtt": {"port": free_port()},
         "endpoints": {
-            name: f"127.0.0.1:{free_port()}" for name in ("wake", "stt", "policy", "intent")
+            name: f"127.0.0.1:{free_port()}" for name in ("wake", "stt", "policy", "intent", "tts")
         },
         "policy": {"metrics_port": 0},
         "wake": {"metrics_port": 0},
         "stt": {"metrics_port": 0},
         "intent": {"metrics_port": 0, "vocabulary_store": str(VOCABULARY_STORE)},
         "audio": {"metrics_port": 0},
+        "tts": {"metrics_port": 0},
     }
     for name, values in sections.items():
         config.setdefault(name, {}).update(values)

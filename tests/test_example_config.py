@@ -11,6 +11,7 @@ from hearth_audio.settings import AudioSettings
 from hearth_intent.settings import IntentSettings
 from hearth_policy.settings import PolicySettings
 from hearth_stt.settings import SttSettings
+from hearth_tts.settings import TtsSettings
 from hearth_wake.settings import WakeSettings
 from tests.support import REPO
 
@@ -21,6 +22,7 @@ SECTIONS = {
     "stt": SttSettings,
     "intent": IntentSettings,
     "policy": PolicySettings,
+    "tts": TtsSettings,
 }
 
 

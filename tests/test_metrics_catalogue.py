@@ -28,6 +28,7 @@ SERVICE_PACKAGES = (
     "hearth_stt",
     "hearth_intent",
     "hearth_policy",
+    "hearth_tts",
 )
 
 BOUNDED_LABELS = {
@@ -37,7 +38,7 @@ BOUNDED_LABELS = {
     "hop",  # hearth.metrics.HOPS
     "stage",  # stages named in code
     "site",  # the configured sites
-    "engine",  # wake and stt engines, named in code
+    "engine",  # wake, stt and tts engines, named in code
     "outcome",  # session and intent outcomes, named in code
     "class",  # retention classes: audio, transcript, intent
     "intent",  # intent names from the configured templates

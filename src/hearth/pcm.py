@@ -1,5 +1,5 @@
-"""Small PCM helpers shared by the audio and wake services (16 kHz mono signed 16-bit is Hearth's
-format)."""
+"""Small PCM helpers shared by the audio, wake and tts services (16 kHz mono signed 16-bit is
+Hearth's format)."""
 
 from __future__ import annotations
 
@@ -36,3 +36,26 @@ def level_dbfs(samples: np.ndarray) -> float:
 
 def seconds(pcm_bytes: int) -> float:
     return pcm_bytes / BYTES_PER_SECOND
+
+
+def resample(samples: np.ndarray, rate_in: int, rate_out: int) -> np.ndarray:
+    """int16 samples at another rate: a windowed-sinc low-pass when going down (no aliasing), then
+    linear interpolation. Good enough for speech, and numpy alone (the tts service converts every
+    sentence it sends at another rate than its voice's)."""
+    if rate_in == rate_out or samples.size == 0:
+        return samples.astype(np.int16)
+    signal = samples.astype(np.float32)
+    if rate_out < rate_in:
+        signal = _lowpass(signal, cutoff=0.5 * rate_out / rate_in * 0.95)
+    count = int(round(samples.size * rate_out / rate_in))
+    positions = np.arange(count, dtype=np.float64) * (rate_in / rate_out)
+    out = np.interp(positions, np.arange(samples.size), signal)
+    return np.clip(np.round(out), -32768, 32767).astype(np.int16)
+
+
+def _lowpass(signal: np.ndarray, cutoff: float, taps: int = 63) -> np.ndarray:
+    """``cutoff`` as a fraction of the input rate."""
+    n = np.arange(taps) - (taps - 1) / 2
+    kernel = (2 * cutoff * np.sinc(2 * cutoff * n) * np.hamming(taps)).astype(np.float32)
+    kernel /= kernel.sum()
+    return np.convolve(signal, kernel, mode="same")

@@ -249,8 +249,8 @@ def test_the_satellite_speaks_as_its_site_to_the_base_over_tls(satellite: dict[s
     assert env["HEARTH__MQTT__PORT"] == "8883"
     assert set(secret_targets(audio)) == satellite_secrets(identity)
     hosts = dict(entry.split(":", 1) for entry in audio["extra_hosts"])
-    assert hosts == {name: BASE_ADDRESS for name in ("broker", "policy", "stt", "wake")}
-    for service in ("wake", "stt", "policy"):
+    assert hosts == {name: BASE_ADDRESS for name in ("broker", "policy", "stt", "wake", "tts")}
+    for service in ("wake", "stt", "policy", "tts"):
         host = env[f"HEARTH__ENDPOINTS__{service.upper()}"].split(":")[0]
         assert host in hosts, f"the {service} endpoint is not the base"
     assert "/dev/snd" in [device.split(":")[0] for device in audio["devices"]]
@@ -279,7 +279,7 @@ def test_the_satellite_override_publishes_the_grpc_ports_satellites_call() -> No
         for name, service in model["services"].items()
     }
     for spec in STACK:
-        if spec.name in {"wake", "stt", "policy"}:
+        if spec.name in {"wake", "stt", "policy", "tts"}:
             assert published[spec.name] == [str(spec.grpc_port)]
         else:
             assert not published[spec.name]

@@ -36,6 +36,7 @@ SECTION_MODELS = {
     "stt": "hearth_stt.settings:SttSettings",
     "wake": "hearth_wake.settings:WakeSettings",
     "audio": "hearth_audio.settings:AudioSettings",
+    "tts": "hearth_tts.settings:TtsSettings",
 }
 
 

