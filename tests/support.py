@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import random
@@ -11,6 +12,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -25,6 +27,11 @@ from tests import timeouts
 from tests.speech import espeak_wav
 
 REPO = Path(__file__).resolve().parent.parent
+VOCABULARY_STORE = Path(tempfile.mkdtemp(prefix="hearth-test-vocabularies-"))
+"""One store of built vocabularies for every stack and matcher of this test run (the intent
+service's `vocabulary_store`): the first build of a configuration takes ~16 s, the others read it.
+Made afresh per run, so each run exercises the build too."""
+atexit.register(shutil.rmtree, VOCABULARY_STORE, True)
 
 
 _PORTS_GIVEN: set[int] = set()
@@ -76,7 +83,7 @@ def stack_config(tmp: Path, **sections: dict[str, Any]) -> dict[str, Any]:
         "policy": {"metrics_port": 0},
         "wake": {"metrics_port": 0},
         "stt": {"metrics_port": 0},
-        "intent": {"metrics_port": 0},
+        "intent": {"metrics_port": 0, "vocabulary_store": str(VOCABULARY_STORE)},
         "audio": {"metrics_port": 0},
         "tts": {"metrics_port": 0},
     }

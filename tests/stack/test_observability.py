@@ -52,7 +52,7 @@ pytestmark = [
 
 MIC = REPO / "tests" / "tools" / "looping_mic.py"
 DEPLOY = REPO / "deploy"
-SERVICES = ("audio", "wake", "stt", "intent", "policy")
+SERVICES = ("audio", "wake", "stt", "intent", "policy", "tts")
 COMMANDS = (
     "hey hestia, what time is it",
     "hey hestia, turn on the kitchen lights",

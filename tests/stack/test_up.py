@@ -39,11 +39,11 @@ def test_ctrl_c_stops_the_broker_and_every_service(tmp_path: Path) -> None:
     stack = start_stack(tmp_path, stack_config(tmp_path, stt={"engine": "pocketsphinx"}))
     try:
         summary = stack.log_text()
-        for service in ("policy", "intent", "stt", "wake", "audio"):
+        for service in ("policy", "intent", "stt", "wake", "tts", "audio"):
             stack.metrics_url(service)  # the summary names every service's /metrics
         assert "watch events: mosquitto_sub" in summary
         children = _children(stack.process.pid)
-        assert len(children) == 6, children  # Mosquitto and five services
+        assert len(children) == 7, children  # Mosquitto and six services
     finally:
         code = stack.stop()
     assert code == 0

@@ -13,6 +13,7 @@ from hearth.models import resolve_whisper_model
 from hearth_intent.demo_home import DEMO_AREAS, DEMO_DEVICES
 from hearth_intent.matcher import IntentMatcher
 from hearth_intent.plugin_loading import plugin_sentences
+from hearth_intent.vocabulary_store import VocabularyStore
 from hearth_stt.engines import Vocabulary
 from hearth_stt.engines.hybrid_engine import HybridEngine, HybridOptions
 from hearth_stt.engines.pocketsphinx_engine import PocketsphinxOptions
@@ -20,6 +21,7 @@ from hearth_stt.engines.registry import STT_ENGINES
 from hearth_stt.engines.whisper_engine import WhisperOptions
 from tests.speech import espeak_pcm, voice_wav
 from tests.stt.speech import quiet, stream
+from tests.support import VOCABULARY_STORE
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +33,7 @@ def vocabulary() -> Vocabulary:
         devices=list(DEMO_DEVICES),
         plugins=plugin_sentences("en"),  # the service's default plugins, as it runs them
     )
-    sentences, words = matcher.vocabulary()
+    sentences, words = matcher.vocabulary(store=VocabularyStore(VOCABULARY_STORE))
     names = tuple(d.name for d in DEMO_DEVICES) + DEMO_AREAS
     return Vocabulary(language="en", sentences=sentences, words=words, names=names)
 

@@ -18,6 +18,7 @@ import pytest
 from hearth_intent.demo_home import DEMO_AREAS, DEMO_DEVICES
 from hearth_intent.matcher import IntentMatcher
 from hearth_intent.plugin_loading import plugin_sentences
+from hearth_intent.vocabulary_store import VocabularyStore
 from hearth_stt.snapping import (
     DEFAULT_MARGIN,
     DEFAULT_MAX_DISTANCE,
@@ -28,6 +29,7 @@ from hearth_stt.snapping import (
     sound_key,
     word_dissimilarity,
 )
+from tests.support import VOCABULARY_STORE
 
 NAMES = (*DEMO_AREAS, *(device.name for device in DEMO_DEVICES))
 
@@ -41,7 +43,7 @@ def demo_sentences() -> tuple[str, ...]:
         devices=list(DEMO_DEVICES),
         plugins=plugin_sentences("en"),  # the service's default plugins, as it runs them
     )
-    sentences, _ = matcher.vocabulary()
+    sentences, _ = matcher.vocabulary(store=VocabularyStore(VOCABULARY_STORE))
     return sentences
 
 

@@ -27,6 +27,7 @@ from hearth_intent.intent_data import (
 )
 from hearth_intent.sentence_sampler import sample_vocabulary
 from hearth_intent.spoken_templates import TemplatesByIntent, compile_templates
+from hearth_intent.vocabulary_store import VocabularyStore, key_of, plugin_inputs
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,14 @@ class IntentMatcher:
             self._speech_templates(language, areas, devices, plugins) or self._templates
         )
         self._vocabulary_cache: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        self._built_from = {
+            "language": language,
+            "intents": list(self.intent_names),
+            "areas": list(areas),
+            "devices": [dataclasses.asdict(device) for device in devices],
+            "plugins": plugin_inputs(plugins),
+        }
+        """What the vocabulary is made from: the key of a stored one."""
         self._warm_up(areas)
 
     def recognize(self, text: str, *, area: str | None = None) -> IntentMatch | None:
@@ -116,16 +125,22 @@ class IntentMatcher:
                 match = IntentMatch(match.intent, match.slots, text, match.values)
         return match
 
-    def vocabulary(self, *, max_sentences: int = 5000) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    def vocabulary(
+        self, *, max_sentences: int = 5000, store: VocabularyStore | None = None
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """Return (sentences, words) the speech recogniser should accept.
 
         Sentences are spoken forms (lowercase, numbers as words, no digits or symbols),
         sampled fairly across intents and templates when the full expansion exceeds
-        ``max_sentences``, and deterministic for a given configuration.
+        ``max_sentences``, and deterministic for a given configuration. With a `store`, a
+        vocabulary built before from the same inputs is read back instead of built.
         """
         if max_sentences < 1:
             raise ValueError(f"max_sentences must be at least 1, got {max_sentences}")
         cached = self._vocabulary_cache.get(max_sentences)
+        key = key_of({**self._built_from, "max_sentences": max_sentences}) if store else ""
+        if cached is None and store is not None:
+            cached = store.load(key)
         if cached is None:
             sampled = sample_vocabulary(self._vocabulary_templates, max_sentences)
             sentences = tuple(
@@ -135,7 +150,9 @@ class IntentMatcher:
             )
             words = tuple(sorted({word for sentence in sentences for word in sentence.split()}))
             cached = (sentences, words)
-            self._vocabulary_cache[max_sentences] = cached
+            if store is not None:
+                store.save(key, cached)
+        self._vocabulary_cache[max_sentences] = cached
         return cached
 
     def _speech_templates(

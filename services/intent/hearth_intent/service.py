@@ -32,6 +32,7 @@ from hearth_intent.plugin_host import PluginRuntime
 from hearth_intent.plugin_loading import PluginSet
 from hearth_intent.privacy_operations import PolicyPrivacy
 from hearth_intent.settings import IntentSettings
+from hearth_intent.vocabulary_store import VocabularyStore
 
 log = logging.getLogger(__name__)
 
@@ -145,8 +146,11 @@ class IntentService(Service):
         budget = self.common.mqtt.max_payload_bytes - VOCABULARY_HEADROOM_BYTES
         limit = self.settings.max_vocabulary_sentences
         names = self.spoken_names()
+        store = VocabularyStore(
+            self.settings.vocabulary_store or self.common.data_path / "intent" / "vocabularies"
+        )
         while True:
-            sentences, words = self.matcher.vocabulary(max_sentences=limit)
+            sentences, words = self.matcher.vocabulary(max_sentences=limit, store=store)
             version = hashlib.sha256("\n".join((*sentences, "", *names)).encode()).hexdigest()[:16]
             vocabulary = events_pb2.Vocabulary(
                 language=self.settings.language,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from pydantic import Field, model_validator
@@ -67,6 +68,10 @@ class IntentSettings(ServiceSection):
     named like an area (living_room → living room) is in that area."""
     max_vocabulary_sentences: int = Field(5000, ge=10, le=200_000)
     """Bound on the sentences published for the stt grammar."""
+    vocabulary_store: Path | None = None
+    """Where built vocabularies are kept so a restart with the same configuration skips the
+    ~16 s build (default <data_dir>/intent/vocabularies); they hold sentences and the home's
+    names, nothing anyone said."""
     plugins: PluginSelection = PluginSelection()
     """Intent plugins to run; `privacy` always runs."""
     plugin_settings: dict[str, dict[str, Any]] = {}

@@ -44,9 +44,10 @@ class TtsSettings(ServiceSection):
     recently used one."""
     max_text_chars: int = Field(events.MAX_TRANSCRIPT_CHARS, ge=1, le=100_000)
     """Longer text is refused (INVALID_ARGUMENT): as long as a transcript may be."""
-    max_sentence_chars: int = Field(200, ge=20, le=10_000)
+    max_sentence_chars: int = Field(80, ge=20, le=10_000)
     """A longer sentence is split at a comma or a space: a short piece is heard sooner and takes
-    less memory to synthesise."""
+    less memory to synthesise (Piper needs about 30 MB per second of a piece at once: a
+    172-character sentence whole peaked at 356 MB, in pieces of 80 at 269 MB)."""
     cache_s: float = Field(300.0, ge=0, le=TRANSCRIPT_RETENTION_S)
     """How long a synthesised sentence stays in the phrase cache (memory only, never on disk);
     0 turns the cache off. At most a day, the default retention of transcripts, because answers
