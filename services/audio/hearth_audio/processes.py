@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Sequence
 
 STOP_GRACE_S = 0.1
@@ -22,11 +23,14 @@ async def spawn(arguments: Sequence[str], *, reads: bool) -> asyncio.subprocess.
 
 
 async def stop_quickly(process: asyncio.subprocess.Process) -> None:
+    """The process may exit by itself at any moment in between (ProcessLookupError: gone)."""
     if process.returncode is not None:
         return
-    process.terminate()
+    with contextlib.suppress(ProcessLookupError):
+        process.terminate()
     try:
         await asyncio.wait_for(process.wait(), STOP_GRACE_S)
     except TimeoutError:
-        process.kill()
+        with contextlib.suppress(ProcessLookupError):
+            process.kill()
         await process.wait()
