@@ -58,7 +58,11 @@ session opens."""
 
 
 POLICY_UNREACHABLE = "policy unreachable"
+"""How a refusal that policy did not give begins (the report and the follow-up metric tell them
+apart)."""
 REFERENCE_FLUSH_S = 0.5
+"""Silence sent on the reference stream after each answer, so its last words have left the
+detector's window when the next answer starts."""
 REPORT_LENGTH = 100
 """The report keeps the latest events only: a microphone pipeline runs for months."""
 
@@ -322,8 +326,6 @@ class SitePipeline:
         if self.echo is None or self.reference is None:
             return
         self.echo.playback_ended()
-        # Silence after the answer, so its last words are not still in the detector's window
-        # when the next answer starts.
         silence = bytes(int(REFERENCE_FLUSH_S * pcm.SAMPLE_RATE) * pcm.SAMPLE_WIDTH)
         await self.reference.offer(silence, 0)
 
