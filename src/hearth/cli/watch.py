@@ -33,6 +33,13 @@ def describe(kind: str, message: Message, show_words: bool = False) -> str:
     return f"{site or '-':<12} {kind:<22} {detail}".rstrip()
 
 
+_TRIGGERS = {
+    common_pb2.TRIGGER_PUSH_TO_TALK: ", push-to-talk",
+    common_pb2.TRIGGER_FOLLOW_UP: ", follow-up",
+}
+"""How a session without a wake word is told apart."""
+
+
 def _slots(message: events_pb2.IntentRecognized) -> str:
     return " ".join(f"{k}={v}" for k, v in sorted(message.slots.items()))
 
@@ -43,10 +50,7 @@ def _hidden(text: str) -> str:
 
 _DETAILS: dict[str, Callable[[Any], str]] = {
     "wake.detected": lambda m: f"{m.wake_word!r} score {m.score:.2f} via {m.engine}",
-    "session.started": lambda m: (
-        f"up to {m.max_length_s:.0f} s"
-        + (", push-to-talk" if m.trigger == common_pb2.TRIGGER_PUSH_TO_TALK else "")
-    ),
+    "session.started": lambda m: f"up to {m.max_length_s:.0f} s{_TRIGGERS.get(m.trigger, '')}",
     "session.refused": lambda m: m.reason,
     "session.ended": lambda m: (
         f"{events_pb2.SessionEnded.Outcome.Name(m.outcome).removeprefix('OUTCOME_').lower()}, "
