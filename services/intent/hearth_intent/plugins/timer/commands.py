@@ -75,11 +75,11 @@ class TimerCommands:
         stopped = await self._stop_rings(context.site, query)
         if stopped is not None:
             return stopped
+        recent = self.rings.recently_stopped(context.site, query)
+        if recent is not None:  # the wake word spoken over its ring stopped it: that one is meant
+            return Response(speech.stopped([recent]))
         picked = self._pick(context, "cancel")
         if isinstance(picked, Response):
-            recent = self.rings.recently_stopped(context.site, query)
-            if recent is not None and not self.book.find(context.site, query):
-                return Response(speech.stopped([recent]))  # the wake word over it stopped it
             return picked
         alone = self._alone(picked)
         timer = self.book.cancel(picked.timer_id)
