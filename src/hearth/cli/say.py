@@ -13,6 +13,7 @@ import sys
 
 from hearth import identity, speech, topics
 from hearth.bus import Bus
+from hearth.cli.watch import speech_outcome
 from hearth.service import ServiceSection
 from hearth.settings import CommonSettings, SettingsError, load_settings
 from hearth.v1 import events_pb2
@@ -110,13 +111,13 @@ def _report(outcome: events_pb2.SpeechFinished, site: str) -> int:
     if outcome.outcome == Outcome.OUTCOME_PLAYED:
         print(f"played at {site} in {outcome.played_s:.1f} s")
         return 0
+    described = speech_outcome(outcome)
     if outcome.outcome == Outcome.OUTCOME_INTERRUPTED:
-        why = f" ({outcome.detail})" if outcome.detail else ""
-        print(f"interrupted at {site} after {outcome.played_s:.1f} s{why}")
+        print(f"{described} at {site}")
         return 0
     if outcome.outcome == Outcome.OUTCOME_NO_OUTPUT:
-        return _fail(f"no output device at {site}", NOT_SAID)
-    return _fail(f"failed: {outcome.detail or 'the audio service gave no reason'}", NOT_SAID)
+        return _fail(f"{described} at {site}", NOT_SAID)
+    return _fail(described, NOT_SAID)
 
 
 def _fail(message: str, code: int) -> int:

@@ -78,7 +78,9 @@ class Response:
     data: Mapping[str, Any] = field(default_factory=dict)
     """Anything an automation may want (JSON-serialisable)."""
     continue_conversation: bool = False
-    """Listen for a follow-up without the wake word after the answer."""
+    """The answer asks something back: after speaking it, the site listens for the reply without
+    the wake word (only when there is speech; once; policy refuses it on a muted site). The
+    reply is a new command, handled like any other."""
 
 
 Handler = Callable[[IntentContext], Awaitable[Response]]
