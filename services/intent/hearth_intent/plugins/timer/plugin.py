@@ -122,7 +122,8 @@ class TimerPlugin:
             await asyncio.to_thread(store.save, entries)
 
     def _restore(self, entries: list[dict[str, Any]], now: float, host: PluginHost) -> None:
-        """Stored timers back in the book, and stored rings ringing again."""
+        """What was stored, and only that (a plugin started again in one process, as in tests,
+        keeps nothing of its last run): timers back in the book, rings ringing again."""
         timers: list[Timer] = []
         rings: list[Ring] = []
         for entry in entries:
@@ -133,5 +134,5 @@ class TimerPlugin:
                     timers.append(Timer.from_record(entry))
             except (KeyError, TypeError, ValueError):
                 host.log.warning("Dropping a stored timer this version cannot read")
-        self.book.load(timers)
-        self.rings.load(rings)
+        self.book.load(timers, replace=True)
+        self.rings.load(rings, replace=True)

@@ -127,7 +127,10 @@ class Rings:
         moments = [min(ring.next_say_at, ring.ends_at) for ring in self._rings.values()]
         return min(moments, default=None)
 
-    def load(self, rings: Iterable[Ring]) -> None:
+    def load(self, rings: Iterable[Ring], *, replace: bool = False) -> None:
+        """Add rings (with `replace`, instead of those held)."""
+        if replace:
+            self._rings.clear()
         for ring in rings:
             self._rings[ring.timer.timer_id] = ring
 
