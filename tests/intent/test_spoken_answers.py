@@ -127,7 +127,9 @@ def test_an_answer_that_asks_back_continues_the_conversation(tmp_path: Path) -> 
         await service.teardown()
         recognized = published.of(topics.INTENT_RECOGNIZED)
         says = published.of(topics.SAY)
-        assert [r.continue_conversation for r in recognized] == [False, False, True]
+        assert [r.continue_conversation for r in recognized] == [False, False, True], [
+            (r.intent, r.speech) for r in recognized
+        ]
         assert [s.continue_conversation for s in says] == [False, False, True]
         assert says[-1].text.endswith("Which one?") and says[-1].header.session_id == "s3"
 

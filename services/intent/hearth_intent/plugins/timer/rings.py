@@ -128,9 +128,10 @@ class Rings:
         return min(moments, default=None)
 
     def load(self, rings: Iterable[Ring], *, replace: bool = False) -> None:
-        """Add rings (with `replace`, instead of those held)."""
+        """Add rings (with `replace`, instead of everything held, acknowledged ones too)."""
         if replace:
             self._rings.clear()
+            self._stopped.clear()
         for ring in rings:
             self._rings[ring.timer.timer_id] = ring
 
