@@ -10,9 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from google.protobuf.message import Message
 
-from hearth import events, identity, topics
+from hearth import events, identity, speech, topics
 from hearth.settings import CommonSettings
 from hearth.v1 import events_pb2
 from hearth_intent.service import IntentService
@@ -187,5 +188,35 @@ def test_a_finished_speech_from_an_unknown_site_is_rejected(tmp_path: Path) -> N
         )
         await service.teardown()
         assert seen == []
+
+    asyncio.run(play())
+
+
+def test_a_plugin_says_only_what_can_be_said(tmp_path: Path) -> None:
+    """host.say checks before anything is published: the site, the length, the purpose."""
+
+    async def play() -> None:
+        service, published = await started_service(tmp_path)
+        host = service.runtime.host("reminders")
+        say_id = await host.say("office", "Time to stretch.", chime=True)
+        for site, text, purpose, problem in [
+            ("garage", "hello", "announcement", "unknown site 'garage'"),
+            ("office", "", "announcement", "nothing to say"),
+            ("office", "x" * (speech.MAX_SAY_CHARS + 1), "announcement", "at most 1000"),
+            ("office", "hello", "answer", "purpose announcement or timer"),
+        ]:
+            with pytest.raises(ValueError, match=problem):
+                await host.say(site, text, purpose=purpose)
+        await service.teardown()
+        [(topic, request)] = [(t, m) for t, m in published if t.startswith("hearth/v1/tts/")]
+        assert topic == topics.SAY.topic("office")
+        assert isinstance(request, events_pb2.SayRequest)
+        assert (request.say_id, request.text, request.chime, request.purpose) == (
+            say_id,
+            "Time to stretch.",
+            True,
+            "announcement",
+        )
+        assert request.header.producer == "intent" and not request.header.session_id
 
     asyncio.run(play())
