@@ -483,3 +483,15 @@ def _port_open(port: int) -> bool:
     with socket.socket() as sock:
         sock.settimeout(0.2)
         return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def time_answers_around_now(minutes: int = 2) -> set[str]:
+    """What "what time is it" is answered with, from `minutes` ago to a minute from now (the
+    intent service's clock is this machine's; a slow run may cross a minute)."""
+    from datetime import datetime, timedelta
+
+    from hearth_intent.plugins.time_and_date.answers import spoken_answer
+
+    now = datetime.now().astimezone()
+    moments = (now + timedelta(minutes=offset) for offset in range(-minutes, 2))
+    return {spoken_answer("HassGetCurrentTime", moment, "en") or "" for moment in moments}

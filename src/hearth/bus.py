@@ -158,6 +158,21 @@ class Bus:
     ) -> None:
         """QoS 1; safe from any thread. While disconnected the message is queued and sent after
         reconnect."""
+        self._queue(topic, message, retain, kind)
+
+    async def publish_acknowledged(self, topic: str, message: Message, timeout_s: float) -> bool:
+        """Publish (QoS 1) and wait until the broker has it: for a short-lived client (a CLI
+        command) that may disconnect right after. False when it was not taken within
+        timeout_s."""
+        info = self._queue(topic, message, False, None)
+        if info is None:
+            return False
+        await asyncio.to_thread(_wait_published, info, timeout_s)
+        return info.is_published()
+
+    def _queue(
+        self, topic: str, message: Message, retain: bool, kind: str | None
+    ) -> mqtt.MQTTMessageInfo | None:
         payload = events.encode(message)
         if len(payload) > self._settings.max_payload_bytes:
             metrics.ERRORS.labels(self._service, "publish_oversized").inc()
@@ -167,13 +182,14 @@ class Bus:
                 topic,
                 self._settings.max_payload_bytes,
             )
-            return
+            return None
         info = self._client.publish(topic, payload, qos=1, retain=retain)
         if info.rc not in (mqtt.MQTT_ERR_SUCCESS, mqtt.MQTT_ERR_NO_CONN):
             metrics.ERRORS.labels(self._service, "publish_failed").inc()
             log.error("could not queue message for %s: %s", topic, mqtt.error_string(info.rc))
-            return
+            return None
         metrics.MESSAGES_OUT.labels(self._service, kind or message.DESCRIPTOR.name).inc()
+        return info
 
     async def disconnect(self, final: LastWill | None = None, timeout_s: float = 2.0) -> None:
         """Publish a final retained message (e.g. offline status), then leave cleanly."""

@@ -38,6 +38,7 @@ class RecordingHost:
     events: list[tuple[str, str, Mapping[str, Any]]] = field(default_factory=list)
     raw: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     spawned: list[tuple[str, asyncio.Task[None]]] = field(default_factory=list)
+    said: list[tuple[str, str]] = field(default_factory=list)
     refreshes: int = 0
 
     def data_dir(self) -> Path:
@@ -54,6 +55,12 @@ class RecordingHost:
         if topics.foreign_topic(topic, "intent") is None:
             raise ValueError(f"intent may not publish on {topic}")
         self.raw.append((topic, json.loads(json.dumps(payload))))
+
+    async def say(
+        self, site: str, text: str, *, chime: bool = False, purpose: str = "announcement"
+    ) -> str:
+        self.said.append((site, text))
+        return f"say-{len(self.said)}"
 
     def spawn(self, work: Awaitable[None], name: str) -> None:
         self.spawned.append((name, asyncio.ensure_future(work)))

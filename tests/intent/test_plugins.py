@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -171,7 +170,7 @@ def test_a_failing_handler_is_an_apology_a_log_line_and_a_count(
     assert errors(plugin, kind) == before + 1
     assert f"plugin {plugin} failed ({kind})" in caplog.text
     assert text not in caplog.text, "the user's words are never logged"
-    assert re.search(r"\d:\d\d", answer(*runtime, "what time is it")), "the others answer on"
+    assert answer(*runtime, "what time is it").startswith("It is "), "the others answer on"
 
 
 def test_a_plugin_event_needs_a_known_site_and_a_plain_name(tmp_path: Path) -> None:
@@ -219,9 +218,9 @@ def test_a_refresh_rebuilds_the_vocabulary_and_bridges_see_every_command(
         await service.setup()
         first, first_sentences = service.vocabulary.version, list(service.vocabulary.sentences)
         _, learned = await service.understand("learn a new word", site="kitchen", spoken=False)
-        assert learned == "Learned banana."
+        assert learned is not None and learned.speech == "Learned banana."
         _, said = await service.understand("say banana", site="kitchen", spoken=False)
-        assert said == "banana"
+        assert said is not None and said.speech == "banana"
         assert await service.understand("open the pod bay doors", site="kitchen") == (None, None)
         await asyncio.sleep(0.2)  # observers run after the answer
         await service.teardown()

@@ -125,9 +125,10 @@ def test_a_microphone_that_goes_away_ends_the_session_it_was_given(tmp_path: Pat
     assert push_to_talk.sessions.refusal("kitchen") == ""
 
 
-def test_the_session_log_counts_push_to_talk_apart_and_never_as_a_false_wake(
+def test_the_session_log_counts_sessions_without_a_wake_word_apart_and_never_as_false_wakes(
     tmp_path: Path,
 ) -> None:
+    """Push-to-talk and follow-ups (tests/policy/test_follow_ups.py) opened without a wake word."""
     store = PolicyStore(tmp_path / "policy.db", audit_key=AUDIT_KEY)
     store.keep(
         [
@@ -136,8 +137,14 @@ def test_the_session_log_counts_push_to_talk_apart_and_never_as_a_false_wake(
                 "session", "kitchen", "b", 60, outcome="not_recognized", trigger="push_to_talk"
             ),
             NewItem("session", "kitchen", "c", 60, outcome="intent", trigger="push_to_talk"),
+            NewItem("session", "kitchen", "d", 60, outcome="not_recognized", trigger="follow_up"),
         ]
     )
     [day] = store.days()
-    assert (day.sessions, day.probable_false_wakes, day.push_to_talk) == (3, 1, 2)
+    assert (day.sessions, day.probable_false_wakes, day.push_to_talk, day.follow_ups) == (
+        4,
+        1,
+        2,
+        1,
+    )
     store.close()

@@ -23,7 +23,14 @@ import yaml
 
 from hearth.v1 import intent_pb2, intent_pb2_grpc
 from tests import plugin_packages, timeouts
-from tests.support import EventWatcher, Stack, events_of, stack_config, start_stack
+from tests.support import (
+    EventWatcher,
+    Stack,
+    events_of,
+    stack_config,
+    start_stack,
+    time_answers_around_now,
+)
 
 pytestmark = pytest.mark.stack
 SHOPPING_SENTENCE = "add eggs to my shopping list"
@@ -131,7 +138,8 @@ def test_a_failing_plugin_is_an_apology_and_the_service_stays_up(
         plugins.stack.metric("intent", "hearth_plugin_errors_total", plugin=plugin, kind=kind)
         == before + 1
     )
-    assert re.search(r"\d:\d\d", plugins.ask("what time is it").speech), "the others answer on"
+    answer = plugins.ask("what time is it").speech
+    assert answer in time_answers_around_now(), f"the others answer on: {answer!r}"
     assert plugins.stack.service_pid("intent") == pid
     assert text not in plugins.stack.log_text(), "a plugin's failure never logs what was said"
 

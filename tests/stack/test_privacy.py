@@ -148,7 +148,7 @@ def test_delete_what_i_just_said_forgets_the_previous_session_only(
     _held(privacy_stack, regretted["header"]["session_id"], {"transcript", "intent"})
     delete = _command(privacy_stack, say, "hey hestia, delete what I just said")
     assert delete["intent"] == "HearthForgetLast"
-    assert delete["speech"] == "Deleted what you just said."
+    assert delete["speech"] == "I deleted your last command in this room."
     assert _held(privacy_stack, regretted["header"]["session_id"]) == {}
     # The earlier session is untouched. Its transcript may have expired meanwhile (this stack keeps
     # transcripts for TRANSCRIPT_S only), so the intent and the session-log entry are what tell.
@@ -260,7 +260,7 @@ def test_delete_everything_i_said_today_by_voice(
     _command(privacy_stack, say, "hey hestia, turn on the office fan")
     forget = _command(privacy_stack, say, "hey hestia, delete everything I said today")
     assert forget["intent"] == "HearthForgetToday", forget
-    assert forget["speech"].startswith("Deleted everything from today")
+    assert forget["speech"].startswith("I deleted everything you said in this room today"), forget
     left = [
         item
         for item in _export(privacy_stack)

@@ -18,8 +18,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from hearth import topics
-from hearth.plugins import IntentContext, PrivacyOperations, PrivacyUnavailable, Response
+from hearth import speech, topics
+from hearth.plugins import (
+    IntentContext,
+    PrivacyOperations,
+    PrivacyUnavailable,
+    Response,
+    SpeechFinished,
+)
 from hearth_intent.matcher import IntentMatch
 from hearth_intent.plugin_loading import PluginSet, describe_exception
 
@@ -29,10 +35,19 @@ PublishEvent = Callable[[str, str, str, Mapping[str, Any]], Awaitable[None]]
 """publish(plugin, site, name, data): a plugin event on the bus."""
 PublishExternal = Callable[[str, Mapping[str, Any]], Awaitable[None]]
 """publish(topic, data): a JSON object on a topic outside hearth/v1."""
+Say = Callable[[str, str, bool, str], Awaitable[str]]
+"""say(site, text, chime, purpose): a checked say request on the bus; returns its say_id."""
+PLUGIN_PURPOSES = ("announcement", "timer")
+"""What a plugin may say outside a command; answers go through Response.speech."""
 
 
 async def nowhere(topic: str, data: Mapping[str, Any]) -> None:
     """Where external publishes go when the runtime has no bus (a plugin's test)."""
+
+
+async def unheard(site: str, text: str, chime: bool, purpose: str) -> str:
+    """Where say requests go when the runtime has no bus (a plugin's test): an id, no sound."""
+    return speech.new_say_id()
 
 
 class NoPolicy:
@@ -90,6 +105,16 @@ class ServiceHost:
             raise ValueError(f"plugins may publish outside hearth/v1 only on {allowed}")
         await self.runtime.publish_external(topic, data)
 
+    async def say(
+        self, site: str, text: str, *, chime: bool = False, purpose: str = "announcement"
+    ) -> str:
+        problem = speech.refusal(site, text, self.sites, purpose)
+        if not problem and purpose not in PLUGIN_PURPOSES:
+            problem = f"a plugin says with purpose {' or '.join(PLUGIN_PURPOSES)}, not {purpose!r}"
+        if problem:
+            raise ValueError(f"cannot say it: {problem}")
+        return await self.runtime.say(site, text, chime, purpose)
+
 
 @dataclass
 class PluginRuntime:
@@ -104,6 +129,7 @@ class PluginRuntime:
     publish: PublishEvent
     refresh: Callable[[], Awaitable[None]]
     publish_external: PublishExternal = nowhere
+    say: Say = unheard
     handlers: dict[str, tuple[str, Any]] = field(default_factory=dict)
     tasks: set[asyncio.Future[Any]] = field(default_factory=set)
 
@@ -227,6 +253,11 @@ class PluginRuntime:
     def observe_not_recognized(self, text: str, site: str, session_id: str) -> None:
         for name, hook, _ in self.plugins.implementations("hearth_intent_not_recognized"):
             self._observe(name, hook(text, site, session_id))
+
+    def observe_speech_finished(self, finished: SpeechFinished) -> None:
+        """Tell the plugins that something said at a site is over (a timer's ring heard)."""
+        for name, hook, _ in self.plugins.implementations("hearth_speech_finished"):
+            self._observe(name, hook(finished))
 
     def _observe(self, plugin: str, work: Any) -> None:
         async def bounded() -> None:

@@ -18,11 +18,12 @@ from typing import Any, TypeVar
 import grpc
 from google.protobuf import struct_pb2
 
-from hearth import events, metrics, rpc, topics
+from hearth import events, metrics, rpc, speech, topics
 from hearth.access import Gate
+from hearth.plugins import Response, SpeechFinished
 from hearth.service import Service, Sub
 from hearth.settings import CommonSettings
-from hearth.v1 import events_pb2, intent_pb2, intent_pb2_grpc, policy_pb2_grpc
+from hearth.v1 import common_pb2, events_pb2, intent_pb2, intent_pb2_grpc, policy_pb2_grpc
 from hearth_intent.granted_sessions import GrantedSessions
 from hearth_intent.home import Device
 from hearth_intent.intent_data import PluginSentences
@@ -66,6 +67,7 @@ class IntentService(Service):
             publish=self.publish_plugin_event,
             refresh=self.refresh_sentences,
             publish_external=self.publish_external,
+            say=self.say_for_plugin,
         )
         self.plugin_sentences: list[PluginSentences] = []
         self._rebuilding = asyncio.Lock()
@@ -134,6 +136,32 @@ class IntentService(Service):
         payload.update(dict(data))
         self.bus.publish(topic, payload, kind="plugin_external")
 
+    async def say_for_plugin(self, site: str, text: str, chime: bool, purpose: str) -> str:
+        """A plugin's say request outside a command (the host checked it); its say_id."""
+        request = speech.say_request(self.name, site, text, purpose=purpose, chime=chime)
+        self.bus.publish(topics.SAY.topic(site), request)
+        return request.say_id
+
+    def say_answer(
+        self, head: common_pb2.EventHeader, text: str, purpose: str, continues: bool = False
+    ) -> None:
+        """Speak a command's answer at the site it was heard at, in its session and trace (so
+        audio can ask policy to follow that session up when `continues`)."""
+        problem = speech.refusal(head.site, text, self.common.sites, purpose)
+        if problem:
+            log.warning("site %s: the %s is not said: %s", head.site, purpose, problem)
+            return
+        request = speech.say_request(
+            self.name,
+            head.site,
+            text,
+            purpose=purpose,
+            continue_conversation=continues,
+            session_id=head.session_id,
+            trace_id=head.trace_id,
+        )
+        self.bus.publish(topics.SAY.topic(head.site), request)
+
     async def teardown(self) -> None:
         await self.runtime.stop()
         if self._policy_channel is not None:
@@ -193,6 +221,26 @@ class IntentService(Service):
         return (
             Sub.to(topics.SESSION_STARTED, self.on_session_started, "session_started"),
             Sub.to(topics.TRANSCRIPT, self.on_transcript, "transcript"),
+            Sub.to(topics.SPEECH_FINISHED, self.on_speech_finished, "speech_finished"),
+        )
+
+    async def on_speech_finished(self, topic: str, finished: events_pb2.SpeechFinished) -> None:
+        """Plugins learn how what was said ended (a timer's ring interrupted is acknowledged)."""
+        site = topics.site_of(topic)
+        if site not in self.common.sites:
+            self.reject("speech_finished", "unknown_site", f"speech finished at {site!r}")
+            return
+        self.runtime.observe_speech_finished(
+            SpeechFinished(
+                say_id=finished.say_id,
+                site=site,
+                outcome=events_pb2.SpeechFinished.Outcome.Name(finished.outcome)
+                .removeprefix("OUTCOME_")
+                .lower(),
+                played_s=finished.played_s,
+                purpose=finished.purpose,
+                detail=finished.detail,
+            )
         )
 
     async def on_session_started(self, topic: str, started: events_pb2.SessionStarted) -> None:
@@ -232,9 +280,11 @@ class IntentService(Service):
         latency = events.seconds_since(transcript.header.sent_at)
         if latency is not None:
             metrics.HOP_LATENCY.labels("transcript_to_intent").observe(latency)
-        match, speech = await self.understand(
+        match, response = await self.understand(
             transcript.text, site=site, session_id=transcript.header.session_id
         )
+        answer = response.speech if response is not None else ""
+        continues = bool(answer) and response is not None and response.continue_conversation
         head = events.header(
             self.name,
             site=site,
@@ -249,6 +299,9 @@ class IntentService(Service):
                     header=head, text=transcript.text, end_of_speech_at=transcript.end_of_speech_at
                 ),
             )
+            # A false wake that heard nothing stays silent.
+            if transcript.text.strip() and self.settings.not_recognized_speech:
+                self.say_answer(head, self.settings.not_recognized_speech, "not_recognized")
         else:
             OUTCOMES.labels("recognized", match.intent).inc()
             self.bus.publish(
@@ -258,10 +311,13 @@ class IntentService(Service):
                     intent=match.intent,
                     slots=match.slots,
                     text=transcript.text,
-                    speech=speech or "",
+                    speech=answer,
                     end_of_speech_at=transcript.end_of_speech_at,
+                    continue_conversation=continues,
                 ),
             )
+            if answer:
+                self.say_answer(head, answer, "answer", continues)
         felt = events.seconds_since(transcript.end_of_speech_at)
         if felt is not None:
             metrics.HOP_LATENCY.labels("end_of_speech_to_intent").observe(felt)
@@ -275,9 +331,9 @@ class IntentService(Service):
 
     async def understand(
         self, text: str, *, site: str, session_id: str = "", spoken: bool = True
-    ) -> tuple[IntentMatch | None, str | None]:
-        """Match and run the intent's plugin handler; hassil work runs in a thread so the loop
-        stays responsive."""
+    ) -> tuple[IntentMatch | None, Response | None]:
+        """Match and run the intent's plugin handler (its Response: None when no plugin handles
+        the intent); hassil work runs in a thread so the loop stays responsive."""
         assert self.matcher is not None and self.policy is not None
         started = time.perf_counter()
         recognize = self.matcher.recognize_spoken if spoken else self.matcher.recognize
@@ -298,14 +354,13 @@ class IntentService(Service):
             now=now,
             privacy=PolicyPrivacy(self.policy, self.common.rpc_timeout_s, site, session_id),
         )
-        speech = response.speech if response is not None else None
         done = time.perf_counter()
         self.runtime.observe_recognized(match, response, site=site, session_id=session_id, now=now)
         metrics.STAGE_DURATION.labels("intent", "handler").observe(done - started)
         # The hop includes the hand-back from the matcher's thread to the loop, which the handler
         # stage does not.
         metrics.HOP_LATENCY.labels("intent_to_handler").observe(done - recognized_at)
-        return match, speech
+        return match, response
 
 
 def _timed(call: Callable[[], T]) -> tuple[T, float]:
@@ -339,11 +394,16 @@ class IntentApi(intent_pb2_grpc.IntentServicer):
                 "text_query", "unknown_site", f"text query for unknown site {request.site!r}"
             )
             await context.abort(grpc.StatusCode.NOT_FOUND, f"unknown site {request.site!r}")
-        match, speech = await self.service.understand(request.text, site=request.site, spoken=False)
+        match, response = await self.service.understand(
+            request.text, site=request.site, spoken=False
+        )
         if match is None:
             return intent_pb2.RecognizeReply(recognized=False)
         return intent_pb2.RecognizeReply(
-            recognized=True, intent=match.intent, slots=match.slots, speech=speech or ""
+            recognized=True,
+            intent=match.intent,
+            slots=match.slots,
+            speech=response.speech if response is not None else "",
         )
 
     async def GetVocabulary(

@@ -76,6 +76,9 @@ class IntentSettings(ServiceSection):
     """Intent plugins to run; `privacy` always runs."""
     plugin_settings: dict[str, dict[str, Any]] = {}
     """Each plugin's own settings by plugin name (what it gets as `host.settings`)."""
+    not_recognized_speech: str = Field("Sorry, I didn't understand.", max_length=200)
+    """What the site says when a command matched no intent; empty: say nothing. A session that
+    heard no words at all (a false wake) is always silent."""
     plugin_timeout_s: float = Field(5.0, gt=0, le=300)
     """Longest a plugin's handler (or its start or stop) may take; past it the user hears an
     apology."""

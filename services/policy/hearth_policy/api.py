@@ -243,6 +243,7 @@ class PolicyApi(policy_pb2_grpc.PolicyServicer):
                     sessions=d.sessions,
                     probable_false_wakes=d.probable_false_wakes,
                     push_to_talk=d.push_to_talk,
+                    follow_ups=d.follow_ups,
                 )
                 for d in days
             ],

@@ -28,7 +28,7 @@ class OpenSession:
     trace_id: str
     deadline: float
     trigger: str = "wake_word"
-    """What opened it: "wake_word" or "push_to_talk"."""
+    """What opened it: "wake_word", "push_to_talk" or "follow_up"."""
     transcript: str | None = None
     intent: str | None = None
     slots: dict[str, str] = field(default_factory=dict)

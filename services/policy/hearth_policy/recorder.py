@@ -94,7 +94,7 @@ class SessionRecorder:
     async def _record(self, session: OpenSession) -> None:
         pm.SESSIONS.labels(session.site, session.outcome).inc()
         if session.outcome == "not_recognized":
-            if session.trigger == "wake_word":  # no wake word opened a push-to-talk session
+            if session.trigger == "wake_word":  # push-to-talk and follow-ups had no wake word
                 pm.FALSE_WAKES.labels(session.site).inc()
         elif session.intent in privacy.PRIVACY_INTENTS:
             self._privacy_sessions.append(session.session_id)

@@ -161,6 +161,7 @@ class PolicyService(Service):
                 recorder.on_intent,
                 "intent",
             ),
+            Sub.to(topics.INTENT_RECOGNIZED, self.sessions.follow_ups.on_intent, "intent"),
             Sub.to(
                 topics.INTENT_NOT_RECOGNIZED,
                 recorder.on_not_recognized,

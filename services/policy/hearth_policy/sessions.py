@@ -1,9 +1,12 @@
 """Granting, refusing and closing sessions: one at a time per site, none on a muted site, and one
 site per command when several hear it (arbitration).
 
-A session opens after a wake word or at a talk button's press (push-to-talk); both are authorised
-here in the same way. Push-to-talk is not put in contest with other sites: a button is pressed at
-one site, while arbitration is for one spoken command heard by several.
+A session opens after a wake word, at a talk button's press (push-to-talk), or right after an
+answer that asked something back (a follow-up, follow_ups.py); all are authorised here in the same
+way. Only a wake word is put in contest with other sites: a button is pressed at one site, and a
+follow-up continues one site's conversation, while arbitration is for one spoken command heard by
+several. Only a wake word's session carries pre-roll: the others have no audio from before they
+were asked for.
 
 A granted session gets a signed token that speech-to-text and the clip store check; the ledger
 is told of every session opened and closed, so what it produced can be recorded later.
@@ -22,11 +25,19 @@ from hearth.v1 import common_pb2, events_pb2, policy_pb2
 from hearth_policy import SERVICE, Reject
 from hearth_policy import policy_metrics as pm
 from hearth_policy.arbitration import Arbiter, Bid
+from hearth_policy.follow_ups import FollowUps
 from hearth_policy.ledger import SessionLedger
 from hearth_policy.mute import MuteControl
 from hearth_policy.settings import PolicySettings
 
 log = logging.getLogger(__name__)
+
+TRIGGERS = {
+    common_pb2.TRIGGER_WAKE_WORD: "wake_word",
+    common_pb2.TRIGGER_PUSH_TO_TALK: "push_to_talk",
+    common_pb2.TRIGGER_FOLLOW_UP: "follow_up",
+}
+"""What opened a session, as the session log names it."""
 
 SESSION_OUTCOMES = {
     name.removeprefix("OUTCOME_"): value
@@ -61,6 +72,8 @@ class SessionDesk:
         self.bus = bus
         self.reject = reject
         self.arbiter = Arbiter(settings.arbitration_window_s)
+        self.follow_ups = FollowUps(settings.follow_up_window_s)
+        """Fed intent.recognized by the service: which answers asked for a follow-up."""
         self.active: dict[str, ActiveSession] = {}
         """The session in progress per site."""
 
@@ -68,7 +81,9 @@ class SessionDesk:
         site = request.site
         trace_id = request.trace_id or events.new_trace_id()
         refusal = self.refusal(site)
-        if not refusal and request.trigger != common_pb2.TRIGGER_PUSH_TO_TALK:
+        if not refusal and request.trigger == common_pb2.TRIGGER_FOLLOW_UP:
+            refusal = self.follow_ups.refusal(request.follows_session, site)
+        elif not refusal and request.trigger != common_pb2.TRIGGER_PUSH_TO_TALK:
             detected = (
                 request.detected_at.ToNanoseconds() / 1e9
                 if request.HasField("detected_at")
@@ -123,16 +138,14 @@ class SessionDesk:
         expires_at = now + settings.session_max_s + settings.token_grace_s
         claims = tokens.SessionClaims(session_id, site, now, expires_at, settings.session_max_s)
         self.active[site] = ActiveSession(session_id, site, trace_id, expires_at)
-        push_to_talk = request.trigger == common_pb2.TRIGGER_PUSH_TO_TALK
-        # Push-to-talk has no audio from before it was asked for: that is what pre-roll is.
-        preroll_s = 0.0 if push_to_talk else settings.preroll_s
-        self.ledger.open(
-            session_id,
-            site,
-            trace_id,
-            expires_at,
-            "push_to_talk" if push_to_talk else "wake_word",
-        )
+        trigger = TRIGGERS.get(request.trigger, "wake_word")
+        woken = trigger == "wake_word"
+        # Without a wake word there is no audio from before it was asked for: that is pre-roll.
+        preroll_s = settings.preroll_s if woken else 0.0
+        self.ledger.open(session_id, site, trace_id, expires_at, trigger)
+        self.follow_ups.granted(session_id, site)
+        if trigger == "follow_up":
+            self.follow_ups.followed(request.follows_session)
         self.bus.publish(
             topics.SESSION_STARTED.topic(site),
             events_pb2.SessionStarted(
@@ -144,8 +157,8 @@ class SessionDesk:
                 trigger=request.trigger,
             ),
         )
-        if push_to_talk:
-            log.info("push-to-talk session granted for site %r", site)
+        if not woken:
+            log.info("%s session granted for site %r", trigger.replace("_", "-"), site)
         else:
             latency = events.seconds_since(request.detected_at)
             if latency is not None:

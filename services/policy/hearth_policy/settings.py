@@ -48,6 +48,10 @@ class PolicySettings(ServiceSection):
     """Sites that hear the wake word within this window compete; the one that heard it best (score,
     then loudness) gets the session and the others are told they were superseded. A site asks alone
     (no wait) when no other site is listening. 0 turns it off."""
+    follow_up_window_s: float = Field(30.0, ge=1, le=300)
+    """A follow-up (the site listening on, without the wake word, after an answer that asked
+    something back) is granted only this soon after intent published that answer: it covers
+    playing the answer and a moment to reply."""
     retention: RetentionSettings = RetentionSettings()
     """What is kept and for how long."""
     max_store_bytes: int = Field(1 << 30, ge=64 * 1024)

@@ -133,7 +133,8 @@ class NewItem:
     outcome: str = ""
     audio: bytes | None = None
     trigger: str = "wake_word"
-    """What opened the session: "wake_word" or "push_to_talk" (a talk button)."""
+    """What opened the session: "wake_word", "push_to_talk" (a talk button) or "follow_up" (the
+    reply to an answer that asked something back)."""
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,7 @@ class DayCount:
     sessions: int
     probable_false_wakes: int
     push_to_talk: int = 0
+    follow_ups: int = 0
 
 
 @dataclass(frozen=True)
@@ -565,19 +567,23 @@ class PolicyStore:
         return list(per_class.values())
 
     def days(self) -> list[DayCount]:
-        """Sessions, probable false wakes and push-to-talk sessions per local day and site, from
-        the session log. A push-to-talk session with nothing recognised is no false wake: no wake
-        word opened it."""
+        """Sessions, probable false wakes, push-to-talk sessions and follow-ups per local day and
+        site, from the session log. Only a wake word's session with nothing recognised is a
+        probable false wake: no wake word opened the others."""
         with self._lock:
             rows = self._db.execute(
                 "SELECT date(created_at, 'unixepoch', 'localtime') AS day, site, COUNT(*), "
                 f"SUM(outcome IN ({','.join('?' * len(FALSE_WAKE_OUTCOMES))}) "
-                "AND trigger != 'push_to_talk'), SUM(trigger = 'push_to_talk') FROM items WHERE "
+                "AND trigger = 'wake_word'), SUM(trigger = 'push_to_talk'), "
+                "SUM(trigger = 'follow_up') FROM items WHERE "
                 "class = 'session' "
                 "GROUP BY day, site ORDER BY day, site",
                 FALSE_WAKE_OUTCOMES,
             ).fetchall()
-        return [DayCount(r[0], r[1], int(r[2]), int(r[3] or 0), int(r[4] or 0)) for r in rows]
+        return [
+            DayCount(r[0], r[1], int(r[2]), int(r[3] or 0), int(r[4] or 0), int(r[5] or 0))
+            for r in rows
+        ]
 
     def close(self) -> None:
         with self._lock:

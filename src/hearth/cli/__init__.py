@@ -1,1 +1,1 @@
-"""The `hearth` command line: up, run-file, mute, models, wake train."""
+"""The `hearth` command line: up, run-file, mute, listen, say, models, wake train."""

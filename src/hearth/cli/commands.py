@@ -33,7 +33,7 @@ class Command:
 
 
 def built_in() -> tuple[Command, ...]:
-    from hearth.cli import init, listen, models, mute, privacy, up
+    from hearth.cli import init, listen, models, mute, privacy, say, up
 
     return (
         Command(
@@ -51,6 +51,12 @@ def built_in() -> tuple[Command, ...]:
             "open a session at a site without a wake word, as a talk button would",
             listen.add_arguments,
             listen.run,
+        ),
+        Command(
+            "say",
+            "speak at a site (an announcement) and say how it went",
+            say.add_arguments,
+            say.run,
         ),
         Command(
             "privacy",

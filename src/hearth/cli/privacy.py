@@ -87,11 +87,11 @@ def _report(args: argparse.Namespace) -> int:
         print(f"Next purge: {_when(report.next_purge)}")
     if not report.store_writable:
         print("Storing is STOPPED: the store or its disk is full.")
-    print("Sessions per day (probable false wakes, push-to-talk):")
+    print("Sessions per day (probable false wakes, push-to-talk, follow-ups):")
     for day in report.days or []:
         print(
             f"  {day.day} {day.site:<14} {day.sessions:>4} ({day.probable_false_wakes}, "
-            f"{day.push_to_talk})"
+            f"{day.push_to_talk}, {day.follow_ups})"
         )
     if not report.days:
         print("  none held")

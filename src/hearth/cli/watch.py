@@ -33,6 +33,26 @@ def describe(kind: str, message: Message, show_words: bool = False) -> str:
     return f"{site or '-':<12} {kind:<22} {detail}".rstrip()
 
 
+_TRIGGERS = {
+    common_pb2.TRIGGER_PUSH_TO_TALK: ", push-to-talk",
+    common_pb2.TRIGGER_FOLLOW_UP: ", follow-up",
+}
+"""How a session without a wake word is told apart."""
+
+
+def speech_outcome(message: events_pb2.SpeechFinished) -> str:
+    """How something said at a site ended, in a few words (never its text)."""
+    outcome = message.outcome
+    if outcome == events_pb2.SpeechFinished.OUTCOME_PLAYED:
+        return f"played {message.played_s:.1f} s"
+    if outcome == events_pb2.SpeechFinished.OUTCOME_INTERRUPTED:
+        why = f" ({message.detail})" if message.detail else ""
+        return f"interrupted after {message.played_s:.1f} s{why}"
+    if outcome == events_pb2.SpeechFinished.OUTCOME_NO_OUTPUT:
+        return "no output device"
+    return f"failed: {message.detail or 'no reason given'}"
+
+
 def _slots(message: events_pb2.IntentRecognized) -> str:
     return " ".join(f"{k}={v}" for k, v in sorted(message.slots.items()))
 
@@ -43,10 +63,7 @@ def _hidden(text: str) -> str:
 
 _DETAILS: dict[str, Callable[[Any], str]] = {
     "wake.detected": lambda m: f"{m.wake_word!r} score {m.score:.2f} via {m.engine}",
-    "session.started": lambda m: (
-        f"up to {m.max_length_s:.0f} s"
-        + (", push-to-talk" if m.trigger == common_pb2.TRIGGER_PUSH_TO_TALK else "")
-    ),
+    "session.started": lambda m: f"up to {m.max_length_s:.0f} s{_TRIGGERS.get(m.trigger, '')}",
     "session.refused": lambda m: m.reason,
     "session.ended": lambda m: (
         f"{events_pb2.SessionEnded.Outcome.Name(m.outcome).removeprefix('OUTCOME_').lower()}, "
@@ -58,6 +75,8 @@ _DETAILS: dict[str, Callable[[Any], str]] = {
     ),
     "intent.not_recognized": lambda m: f"no intent for {m.text!r}",
     "policy.mute": lambda m: "muted" if m.muted else "listening",
+    "tts.started": lambda m: f"{m.purpose or 'speech'} (voice {m.voice or 'default'})",
+    "tts.finished": lambda m: f"{m.purpose or 'speech'}: {speech_outcome(m)}",
 }
 _WORDLESS_DETAILS: dict[str, Callable[[Any], str]] = {
     "stt.transcript": lambda m: f"{_hidden(m.text)} ({m.engine}, {m.mode})",

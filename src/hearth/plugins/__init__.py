@@ -7,9 +7,9 @@ entry-point group `hearth.plugins`:
     shopping = "hearth_shopping:plugin"
 
 It brings sentences (hassil YAML data, per language), the intents it handles and an async handler
-for each; it may keep state, publish events and run background work through the `PluginHost` it
-is given at start. What a plugin may do is exactly what this package offers. docs/plugins.md walks
-through writing one.
+for each; it may keep state, publish events, speak at a site and run background work through the
+`PluginHost` it is given at start. What a plugin may do is exactly what this package offers.
+docs/plugins.md walks through writing one.
 """
 
 from hearth.plugins.hookspecs import PLUGIN_GROUP, PROJECT, hookimpl, hookspec
@@ -21,6 +21,7 @@ from hearth.plugins.types import (
     PrivacyUnavailable,
     Response,
     Slot,
+    SpeechFinished,
 )
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "PrivacyUnavailable",
     "Response",
     "Slot",
+    "SpeechFinished",
     "hookimpl",
     "hookspec",
 ]

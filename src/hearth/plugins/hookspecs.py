@@ -3,7 +3,8 @@
 Every hook is optional. The intent service calls `hearth_sentences` and `hearth_slot_lists` when
 it builds its matcher (at start, and again when a plugin asks for a refresh), `hearth_handlers`
 once at start, `hearth_start` / `hearth_stop` around the service's life, and the observers
-`hearth_intent_recognized` / `hearth_intent_not_recognized` after every command.
+`hearth_intent_recognized` / `hearth_intent_not_recognized` after every command, and
+`hearth_speech_finished` whenever something said at a site is over.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 import pluggy
 
-from hearth.plugins.types import Handler, IntentContext, PluginHost, Response
+from hearth.plugins.types import Handler, IntentContext, PluginHost, Response, SpeechFinished
 
 PROJECT = "hearth"
 PLUGIN_GROUP = "hearth.plugins"
@@ -72,3 +73,12 @@ async def hearth_intent_recognized(context: IntentContext, response: Response | 
 @hookspec
 async def hearth_intent_not_recognized(text: str, site: str, session_id: str) -> None:
     """Observe every command that matched no intent (`text` is what was heard; never log it)."""
+
+
+@hookspec
+async def hearth_speech_finished(finished: SpeechFinished) -> None:
+    """Observe the end of everything said at any site (answers, announcements, timers), as the
+    site's audio service reports it: match `finished.say_id` against the ids `host.say`
+    returned. An "interrupted" outcome usually means someone spoke the wake word over it (the
+    timer plugin takes that as "heard, stop ringing"). Runs with the handler timeout; never
+    delays anything."""

@@ -78,10 +78,30 @@ class Response:
     data: Mapping[str, Any] = field(default_factory=dict)
     """Anything an automation may want (JSON-serialisable)."""
     continue_conversation: bool = False
-    """Listen for a follow-up without the wake word after the answer."""
+    """The answer asks something back: after speaking it, the site listens for the reply without
+    the wake word (only when there is speech; once; policy refuses it on a muted site). The
+    reply is a new command, handled like any other."""
 
 
 Handler = Callable[[IntentContext], Awaitable[Response]]
+
+
+@dataclass(frozen=True)
+class SpeechFinished:
+    """Something said at a site is over (hearth/v1/tts/<site>/finished): what the
+    `hearth_speech_finished` hook receives."""
+
+    say_id: str
+    """The id `PluginHost.say` returned (or another sender's: every say request is observed)."""
+    site: str
+    outcome: str
+    """"played" (to its end), "interrupted" (a wake word spoken over it, or a newer request at the
+    site replaced it), "failed" (detail says why) or "no_output" (the site has no speaker)."""
+    played_s: float
+    """Seconds of it that were heard."""
+    purpose: str
+    """"answer", "not_recognized", "timer" or "announcement"."""
+    detail: str = ""
 
 
 class PluginHost(Protocol):
@@ -113,3 +133,12 @@ class PluginHost(Protocol):
         """A JSON object on a topic outside Hearth's own, for another protocol's tools; only the
         prefixes the broker lets the intent service write are allowed (`hermes/`), anything
         else raises ValueError."""
+
+    async def say(
+        self, site: str, text: str, *, chime: bool = False, purpose: str = "announcement"
+    ) -> str:
+        """Speak at a site outside any command (a timer that rings, a reminder); returns the say
+        request's id, which the `hearth_speech_finished` hook later reports on. `chime` plays
+        the chime first. An unknown site, empty text, text over hearth.speech.MAX_SAY_CHARS
+        (1000 characters) or an unknown purpose ("announcement" or "timer" for plugins) raises
+        ValueError. A command's answer is not said this way: return it as Response.speech."""

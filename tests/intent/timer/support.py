@@ -43,6 +43,8 @@ class RecordingHost:
     sites: tuple[str, ...] = ("kitchen", "office")
     log: logging.Logger = field(default_factory=lambda: logging.getLogger("tests.timer"))
     published: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+    said: list[tuple[str, str, str, bool, str]] = field(default_factory=list)
+    """(say_id, site, text, chime, purpose) of every say request."""
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     refreshes: int = 0
 
@@ -54,6 +56,13 @@ class RecordingHost:
     async def publish(self, site: str, name: str, data: Mapping[str, Any]) -> None:
         self.published.append((site, name, dict(data)))
 
+    async def say(
+        self, site: str, text: str, *, chime: bool = False, purpose: str = "announcement"
+    ) -> str:
+        say_id = f"say-{len(self.said) + 1}"
+        self.said.append((say_id, site, text, chime, purpose))
+        return say_id
+
     def spawn(self, work: Awaitable[None], name: str) -> None:
         self.tasks.append(asyncio.ensure_future(work))
 
@@ -63,6 +72,11 @@ class RecordingHost:
     async def wait_published(self, count: int, timeout: float = 5.0) -> None:
         async with asyncio.timeout(timeout):
             while len(self.published) < count:
+                await asyncio.sleep(0.02)
+
+    async def wait_said(self, count: int, timeout: float = 5.0) -> None:
+        async with asyncio.timeout(timeout):
+            while len(self.said) < count:
                 await asyncio.sleep(0.02)
 
     async def close(self) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from hearth.plugins import Slot
+from hearth.plugins import Slot, SpeechFinished
 from hearth_intent.plugins.timer import TimerPlugin
 from hearth_intent.plugins.timer.settings import DEFAULT_GRACE_S
 from tests.intent.timer.support import FakeClock, RecordingHost, say, understand
@@ -157,9 +157,17 @@ def test_a_timer_rings_at_its_site_when_due(tmp_path: Path) -> None:
         assert (site, name) == ("office", "finished")
         assert data["timer_id"] == started.data["timer"]["timer_id"]
         assert data["name"] == "egg" and data["duration_s"] == 1 and data["late"] is False
-        await eventually(lambda: stored(tmp_path) == [])  # a timer that rang is forgotten
+        await host.wait_said(1)
+        [(say_id, site, text, chime, purpose)] = host.said
+        assert (site, text, chime, purpose) == ("office", "The egg timer is done.", True, "timer")
+        # Only the ring is kept, until it is acknowledged.
+        await eventually(lambda: [e["name"] for e in stored(tmp_path)] == ["egg"])
+        await plugin.hearth_speech_finished(
+            SpeechFinished(say_id, "office", "interrupted", 0.4, "timer")
+        )
+        await eventually(lambda: stored(tmp_path) == [])
         await asyncio.sleep(0.3)
-        assert len(host.published) == 1, "it rings once"
+        assert len(host.published) == 1 and len(host.said) == 1, "the event is sent once"
 
     run(tmp_path, scenario)
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from hearth_intent.plugins.timer.book import TimerBook
 from hearth_intent.plugins.timer.ringer import Ringer
+from hearth_intent.plugins.timer.rings import Ring, Rings
 from tests.intent.timer.support import FakeClock
 
 LOG = logging.getLogger("tests.timer.ringer")
@@ -29,6 +30,21 @@ class FlakyBus:
         self.published.append((site, name, dict(data)))
 
 
+class Voice:
+    """Records the rings said aloud; fails the first `failures`."""
+
+    def __init__(self, failures: int = 0) -> None:
+        self.failures = failures
+        self.said: list[tuple[str, str]] = []
+
+    async def __call__(self, ring: Ring) -> str:
+        if self.failures:
+            self.failures -= 1
+            raise ConnectionError("broker away")
+        self.said.append((ring.site, ring.timer.timer_id))
+        return f"say-{len(self.said)}"
+
+
 class SaveCounter:
     def __init__(self) -> None:
         self.saves = 0
@@ -41,7 +57,8 @@ def fake_clock_ringer(failures: int) -> tuple[FakeClock, TimerBook, FlakyBus, Sa
     clock = FakeClock()
     book = TimerBook(clock, grace_s=600)
     bus, save = FlakyBus(failures), SaveCounter()
-    return clock, book, bus, save, Ringer(book, bus.publish, save, LOG)
+    rings = Rings(clock, interval_s=10, limit_s=60)
+    return clock, book, bus, save, Ringer(book, rings, bus.publish, Voice(), save, LOG)
 
 
 def test_only_due_timers_ring_each_once() -> None:
@@ -83,7 +100,8 @@ def test_the_run_loop_retries_soon_after_a_failed_publish() -> None:
     bus, save = FlakyBus(1), SaveCounter()
 
     async def play() -> None:
-        ringer = Ringer(book, bus.publish, save, LOG, retry_s=0.1)
+        rings = Rings(time.time, interval_s=10, limit_s=60)
+        ringer = Ringer(book, rings, bus.publish, Voice(), save, LOG, retry_s=0.1)
         book.add("kitchen", 1)
         task = asyncio.create_task(ringer.run())
         async with asyncio.timeout(5):

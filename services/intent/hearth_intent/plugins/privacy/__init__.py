@@ -3,7 +3,7 @@ only holder of what is kept) through the privacy operations a handler is given.
 
 "Stop listening" mutes the site that heard it. There is no spoken "start listening": a muted
 site's microphone is closed, so it could not hear one; unmuting is for the CLI, MQTT or a button.
-This plugin cannot be disabled.
+This plugin cannot be disabled. Its answers are spoken: each says what was done, in words.
 """
 
 from __future__ import annotations
@@ -40,10 +40,12 @@ async def stop_listening(context: IntentContext) -> Response:
     try:
         await context.privacy.mute_site()
     except PrivacyUnavailable:
-        return Response("I could not mute this room. Please use the mute button.")
+        return Response(
+            "I could not mute this room, so I am still listening. Please use the mute button."
+        )
     return Response(
-        "Okay, I have stopped listening in this room. "
-        "Unmute me with the app or the hearth unmute command."
+        "Okay, I stopped listening in this room: its microphone is off. "
+        "To unmute it, use the app or the hearth unmute command."
     )
 
 
@@ -54,7 +56,9 @@ async def forget_last(context: IntentContext) -> Response:
         deleted = await context.privacy.forget_last_session()
     except PrivacyUnavailable:
         return Response(NOT_REACHED)
-    return Response("Deleted what you just said." if deleted else "There was nothing to delete.")
+    if not deleted:
+        return Response("There was nothing to delete: I kept nothing from your last command.")
+    return Response("I deleted your last command in this room.")
 
 
 async def forget_today(context: IntentContext) -> Response:
@@ -66,9 +70,9 @@ async def forget_today(context: IntentContext) -> Response:
     except PrivacyUnavailable:
         return Response(NOT_REACHED)
     if not deleted:
-        return Response("There was nothing from today to delete.")
-    commands = "command" if sessions == 1 else "commands"
-    return Response(f"Deleted everything from today in this room: {sessions} {commands}.")
+        return Response("There was nothing from today to delete in this room.")
+    commands = "1 command" if sessions == 1 else f"{sessions} commands"
+    return Response(f"I deleted everything you said in this room today: {commands}.")
 
 
 async def what_did_you_hear(context: IntentContext) -> Response:
@@ -80,4 +84,4 @@ async def what_did_you_hear(context: IntentContext) -> Response:
         return Response(NOT_REACHED)
     if text is None:
         return Response("I am not keeping anything you said in this room.")
-    return Response(f'I heard: "{text}".')
+    return Response(f"The last thing I heard in this room was: {text}.")

@@ -1,9 +1,11 @@
 """Built-in answers for the intents Hearth can handle without any home automation: time and date.
 
-Replies come from the response templates home-assistant-intents ships for each language, so
-Hearth says the time the way native speakers wrote it. Those templates are Jinja, rendered in
-a sandbox because they are data, not code we wrote. When a language has no template (or Jinja
-is not installed) the reply falls back to plain English rather than failing the command.
+The answers are spoken, so they are written for the ear. English is Hearth's own: the time in
+words ("It is three oh five PM."), since synthesizers read "3:05" as "three zero five". Other
+languages use the response templates home-assistant-intents ships, so Hearth says the time the
+way native speakers wrote it. Those templates are Jinja, rendered in a sandbox because they are
+data, not code we wrote. When a language has no template (or Jinja is not installed) the reply
+falls back to the English one rather than failing the command.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ def spoken_answer(intent: str, now: datetime, language: str) -> str | None:
     fallback = _FALLBACKS.get(intent)
     if fallback is None:
         return None
+    if language.lower().split("-")[0].split("_")[0] == "en":
+        return fallback(now)
     template = _response_template(language, intent)
     if template is not None:
         rendered = _render(template, now)
@@ -45,14 +49,39 @@ def spoken_answer(intent: str, now: datetime, language: str) -> str | None:
 
 
 def _english_time(now: datetime) -> str:
-    hour = now.hour % 12 or 12
+    """ "It is three PM.", "It is three oh five PM.", "It is twelve forty-five AM.", "It is
+    noon."."""
+    hour = _NUMBERS[now.hour % 12 or 12]
     suffix = "AM" if now.hour < 12 else "PM"
-    return f"It is {hour}:{now.minute:02d} {suffix}."
+    if now.minute == 0 and now.hour in (0, 12):
+        return "It is midnight." if now.hour == 0 else "It is noon."
+    if now.minute == 0:
+        return f"It is {hour} {suffix}."
+    minute = _NUMBERS[now.minute] if now.minute >= 10 else f"oh {_NUMBERS[now.minute]}"
+    return f"It is {hour} {minute} {suffix}."
 
 
 def _english_date(now: datetime) -> str:
+    """ "Today is Wednesday, November 25th, 2026." (synthesizers read ordinals and years well)."""
     weekday = _WEEKDAYS[now.weekday()]
-    return f"Today is {weekday}, {_MONTHS[now.month - 1]} {now.day}, {now.year}."
+    return f"Today is {weekday}, {_MONTHS[now.month - 1]} {_ordinal(now.day)}, {now.year}."
+
+
+def _ordinal(day: int) -> str:
+    suffix = "th" if 11 <= day % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+    return f"{day}{suffix}"
+
+
+_ONES = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen"
+).split()
+_TENS = {20: "twenty", 30: "thirty", 40: "forty", 50: "fifty"}
+_NUMBERS = [
+    _ONES[n] if n < 20 else _TENS[n - n % 10] + (f"-{_ONES[n % 10]}" if n % 10 else "")
+    for n in range(60)
+]
+"""0 to 59 in English words: the hours and minutes of a spoken time."""
 
 
 _FALLBACKS: dict[str, Callable[[datetime], str]] = {_TIME: _english_time, _DATE: _english_date}

@@ -204,7 +204,10 @@ class TimerBook:
         ]
         return min(moments, default=None)
 
-    def load(self, timers: Iterable[Timer]) -> None:
+    def load(self, timers: Iterable[Timer], *, replace: bool = False) -> None:
+        """Add timers (with `replace`, instead of those held)."""
+        if replace:
+            self._timers.clear()
         for timer in timers:
             self._timers[timer.timer_id] = timer
 

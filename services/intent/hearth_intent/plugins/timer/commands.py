@@ -5,6 +5,9 @@ HassCancelTimer, HassCancelAllTimers, HassPauseTimer, HassUnpauseTimer, HassIncr
 HassDecreaseTimer, HassTimerStatus; a timer is picked by `name` or by the length it was set for
 (`start_hours`, `start_minutes`, `start_seconds`), among the timers of the site that heard the
 command. When several fit, the answer lists them and asks which one, listening for the reply.
+
+While a timer rings, "stop the timer" (HassCancelTimer), "cancel all timers" and a bare "stop"
+(HearthStopRinging, the plugin's own) stop its ring.
 """
 
 from __future__ import annotations
@@ -15,6 +18,10 @@ from hearth.plugins import Handler, IntentContext, Response
 from hearth_intent.plugins.timer import speech
 from hearth_intent.plugins.timer.book import Timer, TimerBook, TimerQuery, TooManyTimers
 from hearth_intent.plugins.timer.durations import duration_from_slots
+from hearth_intent.plugins.timer.rings import Rings
+
+STOP_RINGING = "HearthStopRinging"
+"""A bare "stop": stops what rings at the site, and nothing else."""
 
 Changed = Callable[[], Awaitable[None]]
 """Awaited after every change: stores the book (so "Timer set" means it survives a restart) and
@@ -22,8 +29,9 @@ wakes the ringer."""
 
 
 class TimerCommands:
-    def __init__(self, book: TimerBook, changed: Changed) -> None:
+    def __init__(self, book: TimerBook, rings: Rings, changed: Changed) -> None:
         self.book = book
+        self.rings = rings
         self.changed = changed
 
     def handlers(self) -> dict[str, Handler]:
@@ -36,7 +44,17 @@ class TimerCommands:
             "HassIncreaseTimer": self.increase,
             "HassDecreaseTimer": self.decrease,
             "HassTimerStatus": self.status,
+            STOP_RINGING: self.stop_ringing,
         }
+
+    async def stop_ringing(self, context: IntentContext) -> Response:
+        """ "stop": the rings at the site stop; a ring the wake word already stopped is said to
+        be stopped too (the person asked for that, and it is done)."""
+        stopped = await self._stop_rings(context.site, TimerQuery())
+        recent = self.rings.recently_stopped(context.site, TimerQuery())
+        if stopped is None and recent is not None:
+            return Response(speech.stopped([recent]))
+        return stopped or Response(speech.nothing_ringing())
 
     async def start(self, context: IntentContext) -> Response:
         if context.value("conversation_command"):
@@ -53,6 +71,13 @@ class TimerCommands:
         return Response(speech.timer_set(timer), self._data(timer))
 
     async def cancel(self, context: IntentContext) -> Response:
+        query = query_from(context)
+        stopped = await self._stop_rings(context.site, query)
+        if stopped is not None:
+            return stopped
+        recent = self.rings.recently_stopped(context.site, query)
+        if recent is not None:  # the wake word spoken over its ring stopped it: that one is meant
+            return Response(speech.stopped([recent]))
         picked = self._pick(context, "cancel")
         if isinstance(picked, Response):
             return picked
@@ -62,9 +87,12 @@ class TimerCommands:
         return Response(speech.cancelled(timer, alone), self._data(timer))
 
     async def cancel_all(self, context: IntentContext) -> Response:
+        rung = self.rings.stop(context.site, TimerQuery())
         gone = self.book.cancel_all(context.site)
-        if gone:
+        if gone or rung:
             await self.changed()
+        if rung and not gone:
+            return Response(speech.stopped([ring.timer for ring in rung]))
         now = self.book.clock()
         data = {"timers": [speech.timer_data(timer, now) for timer in gone]}
         return Response(speech.cancelled_all(len(gone)), data)
@@ -121,6 +149,14 @@ class TimerCommands:
         await self.changed()
         now = self.book.clock()
         return Response(speech.changed_by(timer, alone, sign * amount, now), self._data(timer))
+
+    async def _stop_rings(self, site: str, query: TimerQuery) -> Response | None:
+        """Stop the rings at the site the sentence means; None when none of them rings."""
+        rung = self.rings.stop(site, query)
+        if not rung:
+            return None
+        await self.changed()
+        return Response(speech.stopped([ring.timer for ring in rung]))
 
     def _pick(self, context: IntentContext, action: str) -> Timer | Response:
         """The one timer the sentence means, or the answer when none or several fit."""

@@ -1,5 +1,6 @@
 """The timers plugin's hooks: sentences, the handlers, and the timers' life across the intent
-service's (restored at start, stored after every change, rung from a background task)."""
+service's (restored at start, stored after every change, rung from a background task, said aloud
+until acknowledged)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,20 @@ import asyncio
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
-from hearth.plugins import Handler, PluginHost, hookimpl
+from hearth.plugins import Handler, PluginHost, SpeechFinished, hookimpl
 from hearth_intent.plugins.timer.book import Clock, Timer, TimerBook
 from hearth_intent.plugins.timer.commands import TimerCommands
 from hearth_intent.plugins.timer.ringer import Ringer
-from hearth_intent.plugins.timer.settings import DEFAULT_GRACE_S, TimerSettings
+from hearth_intent.plugins.timer.rings import RINGING_SINCE, Ring, Rings
+from hearth_intent.plugins.timer.settings import (
+    DEFAULT_GRACE_S,
+    DEFAULT_RING_INTERVAL_S,
+    DEFAULT_RING_LIMIT_S,
+    TimerSettings,
+)
+from hearth_intent.plugins.timer.speech import ringing
 from hearth_intent.plugins.timer.store import EXPIRES_AT, ExpiringStore
 
 SENTENCES_DIR = Path(__file__).parent / "sentences"
@@ -27,7 +36,9 @@ class TimerPlugin:
     def __init__(self, clock: Clock = time.time) -> None:
         self.settings = TimerSettings()
         self.book = TimerBook(clock, grace_s=DEFAULT_GRACE_S)
-        self.commands = TimerCommands(self.book, self._changed)
+        self.rings = Rings(clock, interval_s=DEFAULT_RING_INTERVAL_S, limit_s=DEFAULT_RING_LIMIT_S)
+        self.commands = TimerCommands(self.book, self.rings, self._changed)
+        self._host: PluginHost | None = None
         self._store: ExpiringStore | None = None
         self._ringer: Ringer | None = None
         self._save_lock = asyncio.Lock()
@@ -51,15 +62,38 @@ class TimerPlugin:
     async def hearth_start(self, host: PluginHost) -> None:
         self.settings = TimerSettings.from_mapping(host.settings)
         self.book.grace_s = self.settings.grace_s
+        self.rings.interval_s = self.settings.ring_interval_s
+        self.rings.limit_s = self.settings.ring_limit_s
+        self._host = host
         self._store = ExpiringStore(host.data_dir() / STATE_FILE)
-        restored = await asyncio.to_thread(self._store.load, self.book.clock())
-        self.book.load(self._timers_from(restored, host))
+        now = self.book.clock()
+        restored = await asyncio.to_thread(self._store.load, now)
+        self._restore(restored, now, host)
         if restored:
-            host.log.info("Restored %d timer(s)", len(self.book.all()))
-        self._ringer = Ringer(self.book, host.publish, self._save, host.log)
+            host.log.info(
+                "Restored %d timer(s) and %d ringing", len(self.book.all()), len(self.rings.all())
+            )
+        self._ringer = Ringer(self.book, self.rings, host.publish, self._say, self._save, host.log)
         host.spawn(self._ringer.run(), "timer ringer")
         if self.settings.names:
             await host.refresh_sentences()  # the configured names join the slot list
+
+    @hookimpl
+    async def hearth_speech_finished(self, finished: SpeechFinished) -> None:
+        """A ring the wake word was spoken over was heard: it stops."""
+        if finished.outcome != "interrupted":
+            return
+        ring = self.rings.heard(finished.say_id)
+        if ring is not None and self._host is not None:
+            self._host.log.info(
+                "Timer %s acknowledged at site %s (interrupted)", ring.timer.timer_id, ring.site
+            )
+            await self._changed()
+
+    async def _say(self, ring: Ring) -> str:
+        if self._host is None:
+            raise RuntimeError("the timer plugin has not been started")
+        return await self._host.say(ring.site, ringing(ring.timer), chime=True, purpose="timer")
 
     @hookimpl
     async def hearth_stop(self) -> None:
@@ -84,15 +118,21 @@ class TimerPlugin:
             entries = [
                 {**timer.to_record(), EXPIRES_AT: self.book.expires_at(timer)}
                 for timer in self.book.all()
-            ]
+            ] + [{**ring.to_record(), EXPIRES_AT: ring.ends_at} for ring in self.rings.all()]
             await asyncio.to_thread(store.save, entries)
 
-    @staticmethod
-    def _timers_from(entries: list[dict[str, object]], host: PluginHost) -> list[Timer]:
-        timers = []
+    def _restore(self, entries: list[dict[str, Any]], now: float, host: PluginHost) -> None:
+        """What was stored, and only that (a plugin started again in one process, as in tests,
+        keeps nothing of its last run): timers back in the book, rings ringing again."""
+        timers: list[Timer] = []
+        rings: list[Ring] = []
         for entry in entries:
             try:
-                timers.append(Timer.from_record(entry))
+                if RINGING_SINCE in entry:
+                    rings.append(Ring.from_record(entry, now))
+                else:
+                    timers.append(Timer.from_record(entry))
             except (KeyError, TypeError, ValueError):
                 host.log.warning("Dropping a stored timer this version cannot read")
-        return timers
+        self.book.load(timers, replace=True)
+        self.rings.load(rings, replace=True)

@@ -1,10 +1,12 @@
 """Rings timers when they are due: a background task that sleeps until the book's next due time
-(or until a command changes the book) and publishes `finished` at the timer's site.
+or a ring's next say (or until a command changes the book), publishes `finished` at the timer's
+site and then says it there aloud, with the chime, until it is acknowledged or its ring limit has
+passed (rings.py).
 
 A timer that was due while the intent service was down rings once when it is back, with
 `late: true`, as long as it is within the grace; past the grace it is dropped unrung (the store
 keeps nothing after a timer's expiry). A publish that fails is retried until the same grace runs
-out.
+out; a say that fails is tried again as soon, within the ring's limit.
 """
 
 from __future__ import annotations
@@ -15,10 +17,13 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from hearth_intent.plugins.timer.book import TimerBook
+from hearth_intent.plugins.timer.rings import Ring, Rings
 from hearth_intent.plugins.timer.speech import finished_event
 
 Publish = Callable[[str, str, Mapping[str, Any]], Awaitable[None]]
 Save = Callable[[], Awaitable[None]]
+Say = Callable[[Ring], Awaitable[str]]
+"""Says a ring aloud at its site (with the chime); returns the say request's id."""
 
 MAX_SLEEP_S = 60.0
 """Look again at least this often, so a wall-clock change cannot delay a timer for long."""
@@ -30,14 +35,18 @@ class Ringer:
     def __init__(
         self,
         book: TimerBook,
+        rings: Rings,
         publish: Publish,
+        say: Say,
         save: Save,
         log: logging.Logger,
         *,
         retry_s: float = RETRY_S,
     ) -> None:
         self.book = book
+        self.rings = rings
         self.publish = publish
+        self.say = say
         self.save = save
         self.log = log
         self.retry_s = retry_s
@@ -65,8 +74,9 @@ class Ringer:
                 pass
 
     async def ring_due(self) -> bool:
-        """Publish `finished` for every due timer and forget it; drop expired timers. False when
-        a publish failed (that timer stays, to be tried again)."""
+        """Publish `finished` for every due timer and start its ring; say the rings due; drop
+        expired timers and rings. False when a publish failed (that timer stays, to be tried
+        again)."""
         all_rung = True
         changed = False
         for timer in self.book.due():
@@ -86,6 +96,16 @@ class Ringer:
             lateness = " (late: it was due while the service was down)" if late else ""
             self.log.info("Timer %s rang at site %s%s", timer.timer_id, timer.site, lateness)
             self.book.remove(timer.timer_id)
+            self.rings.start(timer)
+            changed = True
+        for ring in self.rings.to_say():
+            await self._say(ring)
+        for ring in self.rings.expire():
+            self.log.info(
+                "Timer %s stopped ringing at site %s: nobody acknowledged it",
+                ring.timer.timer_id,
+                ring.site,
+            )
             changed = True
         for timer in self.book.expire():
             self.log.info("Timer %s at site %s expired unrung", timer.timer_id, timer.site)
@@ -94,8 +114,26 @@ class Ringer:
             await self.save()
         return all_rung
 
+    async def _say(self, ring: Ring) -> None:
+        try:
+            say_id = await self.say(ring)
+        except Exception:
+            self.log.warning(
+                "Could not say timer %s at site %s; trying again",
+                ring.timer.timer_id,
+                ring.site,
+                exc_info=True,
+            )
+            self.rings.retry(ring, self.retry_s)
+            return
+        self.rings.said(ring, say_id)
+
     def _delay(self) -> float:
-        moment = self.book.next_change_at()
-        if moment is None:
+        moments = [
+            moment
+            for moment in (self.book.next_change_at(), self.rings.next_change_at())
+            if moment is not None
+        ]
+        if not moments:
             return MAX_SLEEP_S
-        return min(MAX_SLEEP_S, max(0.0, moment - self.book.clock()))
+        return min(MAX_SLEEP_S, max(0.0, min(moments) - self.book.clock()))

@@ -68,6 +68,25 @@ def cancelled(timer: Timer, alone: bool) -> str:
     return f"{_capital(label(timer, alone))} cancelled."
 
 
+def ringing(timer: Timer) -> str:
+    """What a finished timer says at its site, over and over until acknowledged: "The pasta
+    timer is done.", "Your 5 minute timer is done."."""
+    if timer.name:
+        return f"The {timer.name} timer is done."
+    return f"Your {duration_adjective(timer.duration_s)} timer is done."
+
+
+def stopped(timers: Sequence[Timer]) -> str:
+    """A ring acknowledged by voice: "Pasta timer stopped.", "2 timers stopped."."""
+    if len(timers) == 1:
+        return f"{_capital(label(timers[0], alone=True))} stopped."
+    return f"{len(timers)} timers stopped."
+
+
+def nothing_ringing() -> str:
+    return "No timer is ringing."
+
+
 def cancelled_all(count: int) -> str:
     if count == 0:
         return "There are no timers to cancel."
