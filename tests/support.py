@@ -84,7 +84,7 @@ def stack_config(tmp: Path, **sections: dict[str, Any]) -> dict[str, Any]:
         "wake": {"metrics_port": 0},
         "stt": {"metrics_port": 0},
         "intent": {"metrics_port": 0, "vocabulary_store": str(VOCABULARY_STORE)},
-        "audio": {"metrics_port": 0},
+        "audio": {"metrics_port": 0, "output": "file"},
         "tts": {"metrics_port": 0},
     }
     for name, values in sections.items():
@@ -483,6 +483,40 @@ def _port_open(port: int) -> bool:
     with socket.socket() as sock:
         sock.settimeout(0.2)
         return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+class Room:
+    """A simulated room (tests/tools/room.py) around a site: its player command plays into the
+    room's air, its microphone command hears that air and a person when cued."""
+
+    TOOL = REPO / "tests" / "tools" / "room.py"
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def audio_settings(self) -> dict[str, Any]:
+        """The audio section's microphone and player for this room."""
+        return {
+            "source": "mic",
+            "mic_command": [sys.executable, str(self.TOOL), "mic", str(self.directory)],
+            "output": "player",
+            "player_command": [
+                sys.executable,
+                str(self.TOOL),
+                "player",
+                str(self.directory),
+                "{rate}",
+            ],
+        }
+
+    def speak(self, wav_16k: Path) -> None:
+        """A person in the room says the WAV now (the microphone picks it up)."""
+        partial = self.directory / "cue.partial"
+        partial.write_text(str(wav_16k))
+        partial.rename(self.directory / "cue")
+
+    def played(self) -> list[Path]:
+        return sorted(self.directory.glob("played-*.wav"), key=lambda p: int(p.stem[7:]))
 
 
 def time_answers_around_now(minutes: int = 2) -> set[str]:

@@ -31,8 +31,8 @@ from hearth.pcm import level_dbfs
 from hearth.v1 import events_pb2
 from tests import timeouts
 from tests.support import (
-    REPO,
     EventWatcher,
+    Room,
     Stack,
     child_env,
     speak_16k,
@@ -41,7 +41,6 @@ from tests.support import (
 )
 
 pytestmark = pytest.mark.stack
-ROOM = REPO / "tests" / "tools" / "room.py"
 ESPEAK_VOICE = "espeak:en-us"
 """The voice whose "hey hestia" the shipped wake model hears (it was trained on espeak-ng): the
 answers that must not wake the site are said with it, so the microphone really hears a wake word."""
@@ -52,20 +51,6 @@ SAY_FOLLOWS_S = 3.0
 """Intent's answer follows its intent event at once."""
 REPEAT_AFTER_S = 4.0
 """A person who is not heard says the wake word again after this long."""
-
-
-class Room:
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
-
-    def speak(self, wav_16k: Path) -> None:
-        """A person in the room says the WAV now (the microphone picks it up)."""
-        partial = self.directory / "cue.partial"
-        partial.write_text(str(wav_16k))
-        partial.rename(self.directory / "cue")
-
-    def played(self) -> list[Path]:
-        return sorted(self.directory.glob("played-*.wav"), key=lambda p: int(p.stem[7:]))
 
 
 @pytest.fixture(scope="module")
@@ -82,9 +67,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory, room: Room) -> Iterator[Stac
         audio={
             "site": "kitchen",
             "source": "mic",
-            "mic_command": [sys.executable, str(ROOM), "mic", str(room.directory)],
-            "output": "player",
-            "player_command": [sys.executable, str(ROOM), "player", str(room.directory), "{rate}"],
+            **room.audio_settings(),
         },
     )
     stack = start_stack(tmp, config, mic=True, satellites=("office",))

@@ -284,10 +284,11 @@ class SitePipeline:
             self.report.refusals.append(grant.reason)
             return
         preroll_s = min(self.settings.preroll_s, grant.preroll_s)
-        start = ring_offset - int(preroll_s * pcm.SAMPLE_RATE)
+        start = max(ring_offset - int(preroll_s * pcm.SAMPLE_RATE), self.ring.start_sample)
         # Backlog and live feed are taken together, with no await between, so no chunk is lost or
         # doubled.
-        self._open_session(grant, detection.trace_id, self.ring.since(start))
+        lead_in_s = max(0, ring_offset - start) / pcm.SAMPLE_RATE
+        self._open_session(grant, detection.trace_id, self.ring.since(start), lead_in_s)
 
     async def _a_person_spoke(self, heard_at: float) -> bool:
         """False when the detection was the site's own answer heard by its microphone; on a
@@ -409,7 +410,14 @@ class SitePipeline:
                 timeout=self.common.rpc_timeout_s,
             )
 
-    def _open_session(self, grant: policy_pb2.SessionGrant, trace_id: str, backlog: bytes) -> None:
+    def _open_session(
+        self,
+        grant: policy_pb2.SessionGrant,
+        trace_id: str,
+        backlog: bytes,
+        lead_in_s: float = 0.0,
+    ) -> None:
+        """lead_in_s: how much of the backlog is pre-roll, from before the wake word's detection."""
         self.silence_watch = None
         self.session = SttSession(
             self.stt,
@@ -420,6 +428,7 @@ class SitePipeline:
             backlog,
             self.source.chunk_bytes,
             self.common.rpc_timeout_s,
+            lead_in_s,
         )
         self.session_task = asyncio.create_task(self._run_session(self.session))
 

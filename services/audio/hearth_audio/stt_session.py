@@ -42,13 +42,17 @@ class SttSession:
         backlog: bytes,
         chunk_bytes: int,
         rpc_timeout_s: float,
+        lead_in_s: float = 0.0,
     ) -> None:
+        """lead_in_s: how much of the backlog is from before the wake word was detected (the
+        pre-roll), so stt does not take the pause after the wake phrase for the command's end."""
         self.stt = stt
         self.policy = policy
         self.site = site
         self.grant = grant
         self.trace_id = trace_id
         self.backlog = backlog
+        self.lead_in_s = lead_in_s
         self.chunk_bytes = chunk_bytes
         self.rpc_timeout_s = rpc_timeout_s
         self.max_bytes = int(grant.max_length_s * pcm.BYTES_PER_SECOND)
@@ -129,7 +133,11 @@ class SttSession:
         )
         yield stt_pb2.TranscribeRequest(
             start=stt_pb2.TranscribeStart(
-                session_token=self.grant.token, site=self.site, format=fmt, trace_id=self.trace_id
+                session_token=self.grant.token,
+                site=self.site,
+                format=fmt,
+                trace_id=self.trace_id,
+                lead_in_s=self.lead_in_s,
             )
         )
         for offset in range(0, len(self.backlog), self.chunk_bytes):

@@ -46,6 +46,8 @@ from hearth_stt.stt_metrics import (
 )
 
 log = logging.getLogger(__name__)
+MAX_LEAD_IN_S = 2.0
+"""A client's pre-roll is at most policy's preroll_s (≤ 2 s); more is not a lead-in."""
 
 
 @dataclass
@@ -291,7 +293,8 @@ class SttApi(stt_pb2_grpc.SttServicer):
                 grpc.StatusCode.INVALID_ARGUMENT, "audio must be 16000 Hz, 16-bit, mono"
             )
         metrics.MESSAGES_IN.labels("stt", "session").inc()
-        utterance = await asyncio.to_thread(service.engine.open_utterance)
+        lead_in_s = min(max(start.lead_in_s, 0.0), MAX_LEAD_IN_S)
+        utterance = await asyncio.to_thread(service.engine.open_utterance, lead_in_s)
         return StreamState(
             claims=claims, trace_id=start.trace_id or events.new_trace_id(), utterance=utterance
         )

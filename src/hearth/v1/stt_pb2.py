@@ -26,25 +26,25 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from hearth.v1 import common_pb2 as hearth_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x13hearth/v1/stt.proto\x12\thearth.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16hearth/v1/common.proto\"p\n\x0fTranscribeStart\x12\x15\n\rsession_token\x18\x01 \x01(\t\x12\x0c\n\x04site\x18\x02 \x01(\t\x12&\n\x06\x66ormat\x18\x03 \x01(\x0b\x32\x16.hearth.v1.AudioFormat\x12\x10\n\x08trace_id\x18\x04 \x01(\t\"\x94\x01\n\x11TranscribeRequest\x12+\n\x05start\x18\x01 \x01(\x0b\x32\x1a.hearth.v1.TranscribeStartH\x00\x12&\n\x05\x61udio\x18\x02 \x01(\x0b\x32\x15.hearth.v1.AudioChunkH\x00\x12\"\n\x03\x65nd\x18\x03 \x01(\x0b\x32\x13.hearth.v1.AudioEndH\x00\x42\x06\n\x04kind\"\n\n\x08\x41udioEnd\"!\n\x11PartialTranscript\x12\x0c\n\x04text\x18\x01 \x01(\t\"\x91\x01\n\x0f\x46inalTranscript\x12\x0c\n\x04text\x18\x01 \x01(\t\x12\x12\n\nconfidence\x18\x02 \x01(\x02\x12\x34\n\x10\x65nd_of_speech_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07\x61udio_s\x18\x04 \x01(\x02\x12\x15\n\rend_of_speech\x18\x05 \x01(\x08\"z\n\x12TranscribeResponse\x12/\n\x07partial\x18\x01 \x01(\x0b\x32\x1c.hearth.v1.PartialTranscriptH\x00\x12+\n\x05\x66inal\x18\x02 \x01(\x0b\x32\x1a.hearth.v1.FinalTranscriptH\x00\x42\x06\n\x04kind2T\n\x03Stt\x12M\n\nTranscribe\x12\x1c.hearth.v1.TranscribeRequest\x1a\x1d.hearth.v1.TranscribeResponse(\x01\x30\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x13hearth/v1/stt.proto\x12\thearth.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16hearth/v1/common.proto\"\x83\x01\n\x0fTranscribeStart\x12\x15\n\rsession_token\x18\x01 \x01(\t\x12\x0c\n\x04site\x18\x02 \x01(\t\x12&\n\x06\x66ormat\x18\x03 \x01(\x0b\x32\x16.hearth.v1.AudioFormat\x12\x10\n\x08trace_id\x18\x04 \x01(\t\x12\x11\n\tlead_in_s\x18\x05 \x01(\x02\"\x94\x01\n\x11TranscribeRequest\x12+\n\x05start\x18\x01 \x01(\x0b\x32\x1a.hearth.v1.TranscribeStartH\x00\x12&\n\x05\x61udio\x18\x02 \x01(\x0b\x32\x15.hearth.v1.AudioChunkH\x00\x12\"\n\x03\x65nd\x18\x03 \x01(\x0b\x32\x13.hearth.v1.AudioEndH\x00\x42\x06\n\x04kind\"\n\n\x08\x41udioEnd\"!\n\x11PartialTranscript\x12\x0c\n\x04text\x18\x01 \x01(\t\"\x91\x01\n\x0f\x46inalTranscript\x12\x0c\n\x04text\x18\x01 \x01(\t\x12\x12\n\nconfidence\x18\x02 \x01(\x02\x12\x34\n\x10\x65nd_of_speech_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07\x61udio_s\x18\x04 \x01(\x02\x12\x15\n\rend_of_speech\x18\x05 \x01(\x08\"z\n\x12TranscribeResponse\x12/\n\x07partial\x18\x01 \x01(\x0b\x32\x1c.hearth.v1.PartialTranscriptH\x00\x12+\n\x05\x66inal\x18\x02 \x01(\x0b\x32\x1a.hearth.v1.FinalTranscriptH\x00\x42\x06\n\x04kind2T\n\x03Stt\x12M\n\nTranscribe\x12\x1c.hearth.v1.TranscribeRequest\x1a\x1d.hearth.v1.TranscribeResponse(\x01\x30\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'hearth.v1.stt_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_TRANSCRIBESTART']._serialized_start=91
-  _globals['_TRANSCRIBESTART']._serialized_end=203
-  _globals['_TRANSCRIBEREQUEST']._serialized_start=206
-  _globals['_TRANSCRIBEREQUEST']._serialized_end=354
-  _globals['_AUDIOEND']._serialized_start=356
-  _globals['_AUDIOEND']._serialized_end=366
-  _globals['_PARTIALTRANSCRIPT']._serialized_start=368
-  _globals['_PARTIALTRANSCRIPT']._serialized_end=401
-  _globals['_FINALTRANSCRIPT']._serialized_start=404
-  _globals['_FINALTRANSCRIPT']._serialized_end=549
-  _globals['_TRANSCRIBERESPONSE']._serialized_start=551
-  _globals['_TRANSCRIBERESPONSE']._serialized_end=673
-  _globals['_STT']._serialized_start=675
-  _globals['_STT']._serialized_end=759
+  _globals['_TRANSCRIBESTART']._serialized_start=92
+  _globals['_TRANSCRIBESTART']._serialized_end=223
+  _globals['_TRANSCRIBEREQUEST']._serialized_start=226
+  _globals['_TRANSCRIBEREQUEST']._serialized_end=374
+  _globals['_AUDIOEND']._serialized_start=376
+  _globals['_AUDIOEND']._serialized_end=386
+  _globals['_PARTIALTRANSCRIPT']._serialized_start=388
+  _globals['_PARTIALTRANSCRIPT']._serialized_end=421
+  _globals['_FINALTRANSCRIPT']._serialized_start=424
+  _globals['_FINALTRANSCRIPT']._serialized_end=569
+  _globals['_TRANSCRIBERESPONSE']._serialized_start=571
+  _globals['_TRANSCRIBERESPONSE']._serialized_end=693
+  _globals['_STT']._serialized_start=695
+  _globals['_STT']._serialized_end=779
 # @@protoc_insertion_point(module_scope)

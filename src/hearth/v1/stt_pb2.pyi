@@ -10,16 +10,18 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class TranscribeStart(_message.Message):
-    __slots__ = ("session_token", "site", "format", "trace_id")
+    __slots__ = ("session_token", "site", "format", "trace_id", "lead_in_s")
     SESSION_TOKEN_FIELD_NUMBER: _ClassVar[int]
     SITE_FIELD_NUMBER: _ClassVar[int]
     FORMAT_FIELD_NUMBER: _ClassVar[int]
     TRACE_ID_FIELD_NUMBER: _ClassVar[int]
+    LEAD_IN_S_FIELD_NUMBER: _ClassVar[int]
     session_token: str
     site: str
     format: _common_pb2.AudioFormat
     trace_id: str
-    def __init__(self, session_token: _Optional[str] = ..., site: _Optional[str] = ..., format: _Optional[_Union[_common_pb2.AudioFormat, _Mapping]] = ..., trace_id: _Optional[str] = ...) -> None: ...
+    lead_in_s: float
+    def __init__(self, session_token: _Optional[str] = ..., site: _Optional[str] = ..., format: _Optional[_Union[_common_pb2.AudioFormat, _Mapping]] = ..., trace_id: _Optional[str] = ..., lead_in_s: _Optional[float] = ...) -> None: ...
 
 class TranscribeRequest(_message.Message):
     __slots__ = ("start", "audio", "end")

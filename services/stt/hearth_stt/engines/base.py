@@ -77,4 +77,7 @@ class SttEngine(ABC):
     def set_vocabulary(self, vocabulary: Vocabulary) -> VocabularyReport: ...
 
     @abstractmethod
-    def open_utterance(self) -> Utterance: ...
+    def open_utterance(self, lead_in_s: float = 0.0) -> Utterance:
+        """A new utterance. Its first ``lead_in_s`` seconds are from before the session was asked
+        for (the wake phrase's tail): speech there alone must not start the utterance, or the
+        pause people make after the wake word ends it."""

@@ -13,9 +13,11 @@ MIN_SPEECH_S = 0.15  # shorter bursts (clicks, breaths) do not count as speech
 
 
 class VadEndpointer:
-    """Speech, then ``end_silence_s`` of non-speech, by 30 ms VAD frames."""
+    """Speech, then ``end_silence_s`` of non-speech, by 30 ms VAD frames. Speech within the first
+    ``lead_in_s`` (the pre-roll: the wake phrase's tail) does not start the utterance unless it
+    goes on past it, so a pause after the wake word is not the end of the command."""
 
-    def __init__(self, end_silence_s: float) -> None:
+    def __init__(self, end_silence_s: float, lead_in_s: float = 0.0) -> None:
         from pocketsphinx import Vad
 
         self._vad = Vad(Vad.MEDIUM_STRICT, SAMPLE_RATE)  # LOOSE calls low room noise speech
@@ -23,6 +25,8 @@ class VadEndpointer:
         frame_s = self._vad.frame_length
         self._speech_frames_needed = max(1, round(MIN_SPEECH_S / frame_s))
         self._silence_frames_needed = max(1, round(end_silence_s / frame_s))
+        self._lead_in_frames = max(0, round(lead_in_s / frame_s))
+        self._frames_seen = 0
         self._buffer = b""
         self._speech_run = 0
         self._silence_run = 0
@@ -41,6 +45,9 @@ class VadEndpointer:
         return self.ended
 
     def _step(self, speech: bool) -> None:
+        self._frames_seen += 1
+        if self._frames_seen <= self._lead_in_frames:
+            return  # the wake phrase's tail: neither the command's start nor its end
         if speech:
             self._speech_run += 1
             self._silence_run = 0

@@ -54,10 +54,10 @@ class HybridOptions(RecognitionOptions):
 class HybridUtterance(Utterance):
     """Feeds both engines; the fast one decodes as it goes, Whisper only buffers."""
 
-    def __init__(self, engine: HybridEngine) -> None:
+    def __init__(self, engine: HybridEngine, lead_in_s: float = 0.0) -> None:
         self._engine = engine
-        self._fast = engine.fast.open_utterance()
-        self._slow = engine.slow.open_utterance()
+        self._fast = engine.fast.open_utterance(lead_in_s)
+        self._slow = engine.slow.open_utterance(lead_in_s)
 
     def accept(self, pcm: bytes) -> Update:
         fast = self._fast.accept(pcm)
@@ -94,8 +94,8 @@ class HybridEngine(SttEngine):
         self.slow.set_vocabulary(vocabulary)
         return self.fast.set_vocabulary(vocabulary)
 
-    def open_utterance(self) -> Utterance:
-        return HybridUtterance(self)
+    def open_utterance(self, lead_in_s: float = 0.0) -> Utterance:
+        return HybridUtterance(self, lead_in_s)
 
 
 def load_engine(options: HybridOptions) -> HybridEngine:

@@ -75,11 +75,13 @@ class _Search:
 
 
 class PocketsphinxUtterance(Utterance):
-    def __init__(self, engine: PocketsphinxEngine, decoder: Any, search: _Search) -> None:
+    def __init__(
+        self, engine: PocketsphinxEngine, decoder: Any, search: _Search, lead_in_s: float = 0.0
+    ) -> None:
         self._engine = engine
         self._decoder = decoder
         self._search = search
-        self._endpointer = VadEndpointer(engine.options.end_silence_s)
+        self._endpointer = VadEndpointer(engine.options.end_silence_s, lead_in_s)
         self._done = False
         self._audio = bytearray()
         with _SPHINX_LOCK:
@@ -259,7 +261,7 @@ class PocketsphinxEngine(SttEngine):
                 if self._search is search and len(self._pool) < self.options.pool_size:
                     self._pool.append(decoder)
 
-    def open_utterance(self) -> Utterance:
+    def open_utterance(self, lead_in_s: float = 0.0) -> Utterance:
         if self._hmm is None:
             raise SttError("the PocketSphinx engine is not loaded yet; call load() first")
         with self._lock:
@@ -269,7 +271,7 @@ class PocketsphinxEngine(SttEngine):
             threading.Thread(target=self._fill_pool, name="stt-pool", daemon=True).start()
         if decoder is None:
             decoder = self._new_decoder(search)
-        return PocketsphinxUtterance(self, decoder, search)
+        return PocketsphinxUtterance(self, decoder, search, lead_in_s)
 
     def _release(self, decoder: Any, search: _Search) -> None:
         """Keep a finished decoder for reuse (building one takes about half a second), reset to

@@ -270,7 +270,9 @@ class VoskEngine(SttEngine):
                 if self._grammar is grammar and len(self._pool) < self.options.pool_size:
                     self._pool.append((rec, grammar.generation))
 
-    def open_utterance(self) -> Utterance:
+    def open_utterance(self, lead_in_s: float = 0.0) -> Utterance:
+        """Vosk finds the end of speech itself (its endpoint rules need a decoded word before the
+        trailing silence), so the lead-in needs no special handling here."""
         self._require_model()
         with self._lock:
             grammar = self._grammar

@@ -155,9 +155,9 @@ class DecodeQueue:
 class WhisperUtterance(Utterance):
     """Buffers one utterance until its end; decodes it in ``finish``."""
 
-    def __init__(self, engine: WhisperEngine) -> None:
+    def __init__(self, engine: WhisperEngine, lead_in_s: float = 0.0) -> None:
         self._engine = engine
-        self._endpointer = VadEndpointer(engine.options.end_silence_s)
+        self._endpointer = VadEndpointer(engine.options.end_silence_s, lead_in_s)
         self._audio = bytearray()
         self._done = False
 
@@ -222,10 +222,10 @@ class WhisperEngine(SttEngine):
         self._prompt_names = tuple(dict.fromkeys(n.strip().lower() for n in names if n.strip()))
         return vocabulary_report(vocabulary, lambda _word: True)
 
-    def open_utterance(self) -> Utterance:
+    def open_utterance(self, lead_in_s: float = 0.0) -> Utterance:
         if self._model is None:
             raise SttError("the whisper engine is not loaded yet; call load() first")
-        return WhisperUtterance(self)
+        return WhisperUtterance(self, lead_in_s)
 
     def decode(self, pcm: bytes) -> FinalResult:
         """Decode one utterance (blocking), or refuse it when too many are waiting."""
