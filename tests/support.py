@@ -529,3 +529,19 @@ def time_answers_around_now(minutes: int = 2) -> set[str]:
     now = datetime.now().astimezone()
     moments = (now + timedelta(minutes=offset) for offset in range(-minutes, 2))
     return {spoken_answer("HassGetCurrentTime", moment, "en") or "" for moment in moments}
+
+
+def transcribed(wav: Path, tmp: Path) -> str:
+    """What Whisper (open, not snapped to commands) hears in a WAV of any rate: the words a played
+    answer let the user hear."""
+    from hearth.models import resolve_whisper_model
+    from hearth_audio.wav import read_wav
+    from hearth_stt.engines.registry import STT_ENGINES
+    from tests.stt.speech import quiet, stream
+
+    spec = STT_ENGINES.get("whisper")
+    model = resolve_whisper_model("whisper-base", None, tmp / "whisper-data")
+    engine = spec.load(spec.parse_options({"language": "en", "model_dir": model}, "test"))
+    utterance = engine.open_utterance()
+    stream(utterance, quiet(0.3) + read_wav(wav).tobytes() + quiet(1.5))
+    return str(utterance.finish().text)

@@ -38,6 +38,7 @@ from tests.support import (
     speak_16k,
     stack_config,
     start_stack,
+    transcribed,
 )
 
 pytestmark = pytest.mark.stack
@@ -218,7 +219,7 @@ def test_a_say_is_played_at_its_site_with_started_and_finished_and_understood(
     samples, rate = _wav(played[-1])
     assert abs(samples.size / rate - finished["played_s"]) < 0.3
     assert level_dbfs(samples) > -35, "the answer is not speech"
-    heard = _transcribed(played[-1], tmp_path)
+    heard = transcribed(played[-1], tmp_path)
     assert _words(ANSWERS[-1]) <= _words(heard), heard
 
 
@@ -227,22 +228,6 @@ NUMBERS = {"9": "nine", "2": "two", "20": "twenty"}
 
 def _words(text: str) -> set[str]:
     return {NUMBERS.get(w, w) for w in re.sub(r"[^\w\s]", " ", text.lower()).split()}
-
-
-def _transcribed(wav: Path, tmp: Path) -> str:
-    """What Whisper (open, not snapped to commands) hears in a played answer: the words the
-    user was meant to hear."""
-    from hearth.models import resolve_whisper_model
-    from hearth_audio.wav import read_wav
-    from hearth_stt.engines.registry import STT_ENGINES
-    from tests.stt.speech import quiet, stream
-
-    spec = STT_ENGINES.get("whisper")
-    model = resolve_whisper_model("whisper-base", None, tmp / "whisper-data")
-    engine = spec.load(spec.parse_options({"language": "en", "model_dir": model}, "test"))
-    utterance = engine.open_utterance()
-    stream(utterance, quiet(0.3) + read_wav(wav).tobytes() + quiet(1.5))
-    return utterance.finish().text
 
 
 def test_an_answer_to_a_file_is_a_wav_of_speech_that_starts_with_the_chime(stack: Stack) -> None:

@@ -1,6 +1,7 @@
 """Timers through the real stack: a spoken "set a timer for three seconds" rings at the site
-that heard it once its time is up, as hearth/v1/plugin/timer/<site>/finished, and a timer set
-just before the intent service is killed still rings from the service that comes back.
+that heard it once its time is up, as hearth/v1/plugin/timer/<site>/finished and aloud (the chime
+and the timer's name, said again every few seconds until the ring's limit), and a timer set just
+before the intent service is killed still rings from the service that comes back.
 
 Spoken as in test_english_commands.py: the wake word by espeak-ng, the command by Piper, Whisper
 (the default engine) snapped to the vocabulary. Times are compared on the intent service's own
@@ -21,10 +22,20 @@ from typing import Any
 import pytest
 
 from tests import timeouts
-from tests.support import EventWatcher, Stack, events_of, stack_config, start_stack
+from tests.support import (
+    EventWatcher,
+    Stack,
+    events_of,
+    stack_config,
+    start_stack,
+    transcribed,
+)
 
 pytestmark = pytest.mark.stack
 
+RING_INTERVAL_S = 3.0
+RING_LIMIT_S = 7.0
+"""The ring is said at 0, 3 and 6 s, then no more (nobody acknowledges it in this test)."""
 RING_SLACK_S = 3.0
 """How late after its due time a timer may ring on a busy two-core machine."""
 TIMER_TOPICS = "hearth/v1/plugin/timer/#"
@@ -39,7 +50,13 @@ def timer_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         stack_config(
             tmp,
             stt={"language": "en"},
-            intent={"plugins": {"enabled": ["time", "privacy", "timer"]}},
+            intent={
+                "plugins": {"enabled": ["time", "privacy", "timer"]},
+                "plugin_settings": {
+                    "timer": {"ring_interval_s": RING_INTERVAL_S, "ring_limit_s": RING_LIMIT_S}
+                },
+            },
+            audio={"site": "kitchen"},  # the kitchen speaks, to a WAV file
         ),
     )
     yield stack
@@ -80,8 +97,9 @@ def _finished_at(watcher: EventWatcher, site: str) -> list[dict[str, Any]]:
 
 
 def test_a_spoken_timer_rings_at_its_site_after_its_time(
-    timer_stack: Stack, say: Callable[[str], Path], watcher: EventWatcher
+    timer_stack: Stack, say: Callable[[str], Path], watcher: EventWatcher, tmp_path: Path
 ) -> None:
+    spoken = EventWatcher(timer_stack, "hearth/v1/tts/kitchen/#")
     recognized = _set_timer(
         timer_stack, say, "hey hestia, set a timer for three seconds", "kitchen"
     )
@@ -100,6 +118,35 @@ def test_a_spoken_timer_rings_at_its_site_after_its_time(
     assert len(_finished_at(watcher, "kitchen")) == 1, "it rings once"
     rung_elsewhere = [topic for topic, _ in watcher.events if "/kitchen/" not in topic]
     assert rung_elsewhere == [], "only the site that set it hears it"
+    try:
+        _rings_aloud(timer_stack, spoken, finished, tmp_path)
+    finally:
+        spoken.close()
+
+
+def _rings_aloud(stack: Stack, spoken: EventWatcher, finished: dict[str, Any], tmp: Path) -> None:
+    """The kitchen hears the chime and "Your 3 second timer is done.", again every
+    RING_INTERVAL_S until RING_LIMIT_S, and nothing after."""
+    ring = spoken.wait_for("/tts/kitchen/say", where=lambda e: e.get("purpose") == "timer")
+    assert ring["chime"] is True and ring["text"] == "Your 3 second timer is done.", ring
+    played = spoken.wait_for(
+        "/tts/kitchen/finished",
+        timeout=timeouts.EVENT_S * 2,
+        where=lambda e: e["say_id"] == ring["say_id"],
+    )
+    assert played["outcome"] == "OUTCOME_PLAYED", played
+    answer = Path(stack.config["data_dir"]) / "answers" / "kitchen.wav"
+    heard = transcribed(answer, tmp)
+    assert {"timer", "done"} <= set(heard.lower().replace(".", "").split()), heard
+    time.sleep(RING_LIMIT_S + RING_INTERVAL_S + 1.0)
+    rings = [
+        event
+        for topic, event in spoken.events
+        if topic.endswith("/say") and event.get("purpose") == "timer"
+    ]
+    said_after = [_sent_at(event) - _sent_at(finished) for event in rings]
+    assert 2 <= len(rings) <= 3, f"said at {said_after}: again every 3 s until 7 s"
+    assert all(moment <= RING_LIMIT_S + RING_SLACK_S for moment in said_after), said_after
 
 
 def test_a_timer_outlives_a_restart_of_the_intent_service(
