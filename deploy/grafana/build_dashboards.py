@@ -165,6 +165,35 @@ PIPELINE = Dashboard(
             description="Synthesize requests per minute by how they ended (busy: refused beyond tts.max_concurrent + max_waiting), and the share of sentences the phrase cache answered.",
         ),
         Panel(
+            "Speech: say request → first sample at the site",
+            quantiles("hearth_audio_say_to_first_sample_seconds", "", "site", "{{site}}"),
+            unit="s",
+            threshold=0.3,
+            description="What people hear: an answer's say request sent (by intent, at the moment of recognition) to its first sample reaching the site's output, synthesis included (docs/playback.md). Target p95 300 ms with Piper (red line).",
+        ),
+        Panel(
+            "Speech: answers played, barge-ins, follow-ups",
+            (
+                Query(
+                    "sum by (site, outcome) (rate(hearth_audio_playbacks_total[$__rate_interval])) * 60",
+                    "{{site}} {{outcome}}",
+                ),
+                Query(
+                    "sum by (site) (rate(hearth_audio_barge_ins_total[$__rate_interval])) * 60",
+                    "{{site}} barge-in",
+                ),
+                Query(
+                    "sum by (site) (rate(hearth_audio_self_wakes_suppressed_total[$__rate_interval])) * 60",
+                    "{{site}} own voice ignored",
+                ),
+                Query(
+                    "sum by (site, outcome) (rate(hearth_audio_follow_ups_total[$__rate_interval])) * 60",
+                    "{{site}} follow-up {{outcome}}",
+                ),
+            ),
+            description="Per minute and site: say requests by how they ended (played, interrupted, failed, no output), answers stopped by a wake word spoken over them, wake detections ignored as the site's own voice, and follow-up sessions asked of policy by its answer.",
+        ),
+        Panel(
             "Commands per minute by outcome",
             (
                 Query(
