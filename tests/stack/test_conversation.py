@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from hearth.v1 import policy_pb2, policy_pb2_grpc
+from hearth.v1 import intent_pb2, intent_pb2_grpc, policy_pb2, policy_pb2_grpc
 from tests import timeouts
 from tests.speech import voice_wav, woken_command_wav
 from tests.support import EventWatcher, Room, Stack, stack_config, start_stack
@@ -77,6 +77,7 @@ def person(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 @pytest.fixture
 def watcher(stack: Stack) -> Iterator[EventWatcher]:
+    _no_timers(stack)  # each test sets its own two; another's must not make three
     watching = EventWatcher(stack)
     watching.wait_for("/intent/vocabulary")  # retained: the subscription holds
     yield watching
@@ -129,6 +130,15 @@ def _answer_played(watcher: EventWatcher, result: dict[str, Any], mark: int) -> 
 def _two_timers(stack: Stack, room: Room, watcher: EventWatcher, person: Any) -> None:
     for text in ("set a timer for five minutes", "set a timer for ten minutes"):
         _said(stack, room, watcher, person(f"hey hestia, {text}"), "HassStartTimer")
+
+
+def _no_timers(stack: Stack) -> None:
+    """Cancel the kitchen's timers, as typed to the intent service (a text query runs the
+    handler, and says nothing)."""
+    reply = intent_pb2_grpc.IntentStub(stack.channel("intent")).Recognize(
+        intent_pb2.RecognizeRequest(text="cancel all timers", site=SITE), timeout=timeouts.RPC_S
+    )
+    assert reply.intent == "HassCancelAllTimers", reply
 
 
 def _follow_ups(stack: Stack) -> int:

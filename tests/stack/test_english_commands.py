@@ -20,7 +20,15 @@ from typing import Any
 import pytest
 
 from tests import timeouts
-from tests.support import Stack, events_of, stack_config, start_stack, time_answers_around_now
+from tests.support import (
+    EventWatcher,
+    Stack,
+    events_of,
+    stack_config,
+    start_stack,
+    time_answers_around_now,
+    transcribed,
+)
 
 # Each command with the slot sets that mean what was asked: the kitchen's lights may come back
 # as the kitchen area's lights or as the device named "kitchen light" — both turn on that light.
@@ -127,11 +135,42 @@ def test_whole_chain_of_events_in_order_with_one_trace(english_stack: Stack, say
 
 
 @pytest.mark.stack
-def test_time_question_is_answered(english_stack: Stack, say) -> None:
-    result = english_stack.run_file(say("hey hestia, what time is it"), "--fast")
-    assert result.returncode == 0, result.stdout + result.stderr
-    speech = _by_kind(events_of(result))["intent.recognized"]["speech"]
-    assert speech in time_answers_around_now(), speech
+def test_time_question_is_answered_aloud(english_stack: Stack, say, tmp_path: Path) -> None:
+    """The answer is said at the site that asked, and a listener (Whisper, open) hears the time
+    in it."""
+    watcher = EventWatcher(english_stack, "hearth/v1/tts/#")
+    try:
+        result = english_stack.run_file(say("hey hestia, what time is it"), "--fast")
+        assert result.returncode == 0, result.stdout + result.stderr
+        recognized = _by_kind(events_of(result))["intent.recognized"]
+        speech = recognized["speech"]
+        assert speech in time_answers_around_now(), speech
+        trace = recognized["header"]["trace_id"]
+        site = recognized["header"]["site"]
+        asked = watcher.wait_for(
+            f"/tts/{site}/say", where=lambda e: e["header"]["trace_id"] == trace
+        )
+        assert asked["text"] == speech and asked["purpose"] == "answer", asked
+        finished = watcher.wait_for(
+            f"/tts/{site}/finished",
+            timeout=timeouts.EVENT_S * 2,
+            where=lambda e: e["say_id"] == asked["say_id"],
+        )
+    finally:
+        watcher.close()
+    assert finished["outcome"] == "OUTCOME_PLAYED", finished
+    answer = Path(english_stack.config["data_dir"]) / "answers" / f"{site}.wav"
+    heard = _spoken_words(transcribed(answer, tmp_path))
+    expected = _spoken_words(speech)
+    assert len(expected & heard) >= 0.75 * len(expected), f"said {speech!r}, heard {heard}"
+
+
+def _spoken_words(text: str) -> set[str]:
+    """Words as they sound: numbers as words, "a.m." as "am"."""
+    from hearth_stt.snapping import normalise
+
+    spoken = f" {normalise(text)} ".replace(" a m ", " am ").replace(" p m ", " pm ")
+    return set(spoken.split())
 
 
 @pytest.mark.stack

@@ -74,3 +74,15 @@ FOLLOW_UPS = Counter(
     "outcome (granted, refused, unreachable)",
     ["site", "outcome"],
 )
+
+FOLLOW_UP_OUTCOMES = ("granted", "refused", "unreachable")
+
+
+def start_counting(site: str) -> None:
+    """Give the site's answer counters their series at zero, so a dashboard shows "none yet"
+    rather than "no data" for barge-ins, self-wakes and follow-ups that have not happened."""
+    BARGE_INS.labels(site)
+    SELF_WAKES_SUPPRESSED.labels(site)
+    PLAYED_SECONDS.labels(site)
+    for outcome in FOLLOW_UP_OUTCOMES:
+        FOLLOW_UPS.labels(site, outcome)

@@ -12,6 +12,7 @@ from hearth.bus import Subscription
 from hearth.service import Service, StartupError
 from hearth.settings import CommonSettings
 from hearth.v1 import events_pb2
+from hearth_audio import audio_metrics
 from hearth_audio.answer_files import AnswerFiles
 from hearth_audio.output import Output
 from hearth_audio.pipeline import SitePipeline
@@ -66,6 +67,7 @@ class AudioService(Service):
                 f"audio.site {site!r} is not one of the configured sites: "
                 f"{', '.join(self.common.sites)}"
             )
+        audio_metrics.start_counting(site)
         self.speaker = Speaker(
             self.common, self.settings, self.identity, self.bus, self.reject, self._output()
         )

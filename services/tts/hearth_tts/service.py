@@ -124,6 +124,8 @@ class TtsService(Service):
         self._sweeper: asyncio.Task[None] | None = None
 
     async def setup(self) -> None:
+        for outcome in ("hit", "miss"):
+            CACHE.labels(outcome)  # counted from zero: a hit ratio of 0 is not "no data"
         try:
             self.book = await asyncio.to_thread(self._open_book)
         except (RegistryError, TtsError) as exc:
