@@ -33,11 +33,11 @@ from tests.support import EventWatcher, Stack, events_of, stack_config, start_st
 SITE = "living_room"
 COMMANDS = (
     "what time is it",
-    "turn on the kitchen lights",
     "what is the date today",
-    "turn off the bedroom light",
-    "turn on the office fan",
+    "what did you hear",
 )
+"""Commands the default stack answers aloud (turning a device on says nothing until a Home
+Assistant is connected). "what did you hear" reads back the last command, so its answer changes."""
 
 
 def _at(event: dict[str, Any]) -> float:
@@ -61,7 +61,7 @@ def _one_answer(stack: Stack, watcher: EventWatcher, wav: Path) -> tuple[str, fl
     first sample (None when the command was not recognised)."""
     result = stack.run_file(wav, "--site", SITE, "--fast")
     recognized = [e for e in events_of(result) if e["event"] == "intent.recognized"]
-    if not recognized:
+    if not recognized or not recognized[0].get("speech"):
         return None
     trace = recognized[0]["header"]["trace_id"]
     say = watcher.wait_for(f"/tts/{SITE}/say", where=lambda e: e["header"]["trace_id"] == trace)
@@ -90,7 +90,7 @@ def main() -> int:
                 for text, wav in wavs.items():
                     measured = _one_answer(stack, watcher, wav)
                     if measured is None:
-                        print(f"  {text!r}: not recognised this time", flush=True)
+                        print(f"  {text!r}: not recognised (or not answered) this time", flush=True)
                         continue
                     answer, latency = measured
                     every.append(latency)
