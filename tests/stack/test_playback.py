@@ -65,11 +65,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory, room: Room) -> Iterator[Stac
     config = stack_config(
         tmp,
         stt={"engine": "pocketsphinx"},
-        audio={
-            "site": "kitchen",
-            "source": "mic",
-            **room.audio_settings(),
-        },
+        audio={"site": "kitchen", **room.audio_settings()},
     )
     stack = start_stack(tmp, config, mic=True, satellites=("office",))
     stack.wait_for_log(r"capture granted for site kitchen")
