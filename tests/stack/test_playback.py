@@ -17,7 +17,6 @@ import re
 import subprocess
 import sys
 import time
-import uuid
 import wave
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,9 +25,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from hearth import events, topics
+from hearth import events, speech, topics
 from hearth.pcm import level_dbfs
-from hearth.v1 import events_pb2
 from tests import timeouts
 from tests.support import (
     EventWatcher,
@@ -135,16 +133,9 @@ def _audio_service(
 
 def _say(stack: Stack, site: str, text: str, **fields: Any) -> str:
     """Publish a say request as the owner (a person's automation); returns its say_id."""
-    say_id = uuid.uuid4().hex[:12]
-    request = events_pb2.SayRequest(
-        header=events.header("hearth", site=site, session_id=fields.pop("session_id", "")),
-        text=text,
-        say_id=say_id,
-        purpose="announcement",
-        **fields,
-    )
+    request = speech.say_request("hearth", site, text, purpose="announcement", **fields)
     _publish(stack, topics.SAY.topic(site), events.encode(request))
-    return say_id
+    return request.say_id
 
 
 def _publish(stack: Stack, topic: str, payload: bytes) -> None:

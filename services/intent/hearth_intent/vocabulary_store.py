@@ -13,6 +13,7 @@ are kept and the rest deleted when a new one is stored.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -104,18 +105,15 @@ def _version(distribution: str) -> str:
         return "absent"
 
 
-_code_cache: list[str] = []
-
-
+@functools.cache
 def _code_digest() -> str:
-    if not _code_cache:
-        digest = hashlib.sha256()
-        for name in _BUILDERS:
-            digest.update((_PACKAGE / name).read_bytes())
-        for path in sorted((_PACKAGE / "sentences").rglob("*.yaml")):
-            digest.update(path.read_bytes())
-        _code_cache.append(digest.hexdigest())
-    return _code_cache[0]
+    """The building code's digest, read once per process."""
+    digest = hashlib.sha256()
+    for name in _BUILDERS:
+        digest.update((_PACKAGE / name).read_bytes())
+    for path in sorted((_PACKAGE / "sentences").rglob("*.yaml")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def plugin_inputs(plugins: Sequence[Any]) -> list[dict[str, Any]]:
