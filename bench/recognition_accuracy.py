@@ -27,6 +27,7 @@ Figures only: no transcript text is printed or written.
 from __future__ import annotations
 
 import argparse
+import functools
 import itertools
 import json
 import resource
@@ -34,7 +35,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -49,12 +50,16 @@ from hearth.models import resolve_whisper_model  # noqa: E402
 from hearth_intent.demo_home import DEMO_AREAS, DEMO_DEVICES  # noqa: E402
 from hearth_intent.matcher import IntentMatch, IntentMatcher  # noqa: E402
 from hearth_intent.plugin_loading import plugin_sentences  # noqa: E402
-from hearth_stt.closed_domain import ClosedDomain, ClosedDomainOptions  # noqa: E402
+from hearth_stt.closed_domain import (  # noqa: E402
+    ClosedDomain,
+    ClosedDomainOptions,
+    choose_by_score,
+)
 from hearth_stt.engines.base import FinalResult, SttEngine, Vocabulary  # noqa: E402
 from hearth_stt.engines.pocketsphinx_engine import PocketsphinxOptions  # noqa: E402
 from hearth_stt.engines.registry import STT_ENGINES  # noqa: E402
 from hearth_stt.engines.whisper_engine import WhisperOptions  # noqa: E402
-from hearth_stt.snapping import normalise  # noqa: E402
+from hearth_stt.snapping import Snapper, normalise  # noqa: E402
 from hearth_voices import STANDARD_CONDITIONS, apply, sample_voices, speak  # noqa: E402
 
 FAMILIES = ("espeak", "festival", "piper")
@@ -122,6 +127,11 @@ class Heard:
     confidence: float | None
     finish_s: float
     cpu_s: float
+    candidates: tuple[str, ...] = ()
+    """Whisper only: the vocabulary sentences nearest the transcript (the snapper's prefilter)."""
+    scores: tuple[float, ...] = ()
+    """Whisper's log-probability of each candidate, then of the normalised transcript itself."""
+    rescore_s: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -171,8 +181,9 @@ def dev_set(per_command: int, seed: int) -> list[tuple[Utterance, np.ndarray]]:
     return made
 
 
-def decode(engine: SttEngine, samples: np.ndarray) -> Heard:
-    """One fresh utterance, fed as the audio service feeds it, then finished."""
+def decode(engine: SttEngine, samples: np.ndarray, snapper: Snapper) -> Heard:
+    """One fresh utterance, fed as the audio service feeds it, then finished; for Whisper, also
+    its scores of the vocabulary sentences nearest its transcript (``rescored``)."""
     audio = samples.astype("<i2").tobytes() + bytes(int(TRAILING_SILENCE_S * pcm.BYTES_PER_SECOND))
     cpu = time.process_time()
     utterance = engine.open_utterance()
@@ -182,7 +193,29 @@ def decode(engine: SttEngine, samples: np.ndarray) -> Heard:
     started = time.perf_counter()
     result: FinalResult = utterance.finish()
     finish_s = time.perf_counter() - started
-    return Heard(result.text, result.confidence, finish_s, time.process_time() - cpu)
+    heard = Heard(result.text, result.confidence, finish_s, time.process_time() - cpu)
+    return rescored(heard, result, snapper)
+
+
+RESCORED_CANDIDATES = 16
+
+
+def rescored(heard: Heard, result: FinalResult, snapper: Snapper) -> Heard:
+    """Add the engine's scores of the vocabulary sentences nearest its transcript (and of the
+    transcript itself, normalised, as the yardstick of an out-of-domain request)."""
+    text = normalise(result.text)
+    if result.score is None or not text:
+        return heard
+    candidates = snapper.nearest(text, RESCORED_CANDIDATES)
+    started, cpu = time.perf_counter(), time.process_time()
+    scores = result.score((*candidates, text)) or ()
+    return replace(
+        heard,
+        candidates=tuple(candidates),
+        scores=tuple(scores),
+        rescore_s=time.perf_counter() - started,
+        cpu_s=heard.cpu_s + time.process_time() - cpu,
+    )
 
 
 def word_errors(spoken: str, heard: str) -> tuple[int, int]:
@@ -355,7 +388,13 @@ def load_decoded(path: Path) -> tuple[list[Utterance], dict[str, dict[Utterance,
         )
         utterances[utterance] = None
         heard.setdefault(row["engine"], {})[utterance] = Heard(
-            row["text"], row["confidence"], row["finish_s"], row["cpu_s"]
+            row["text"],
+            row["confidence"],
+            row["finish_s"],
+            row["cpu_s"],
+            tuple(row.get("candidates", ())),
+            tuple(row.get("scores", ())),
+            row.get("rescore_s", 0.0),
         )
     return list(utterances), heard
 
@@ -395,6 +434,52 @@ def calibrate(
     return chosen
 
 
+def fixed_rescored_mode(
+    make: Callable[[float, float], Choice], margin: float, floor: float, _fast: float
+) -> Choice:
+    """A rescored mode with its thresholds chosen (the `fast` argument of the other modes is
+    unused)."""
+    return make(margin, floor)
+
+
+RESCORE_GRID = {
+    "margin": [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0],
+    "floor": [-3.0, -2.0, -1.5, -1.0, -0.75, -0.5],
+}
+"""Fixed before the held-out family was scored: margins in nats, floors per token."""
+
+
+def calibrate_rescored(
+    utterances: Sequence[Utterance],
+    make: Callable[[float, float], Choice],
+    vocabulary: Vocabulary,
+    matcher: IntentMatcher,
+    *,
+    max_distance: float,
+    min_confidence: float,
+) -> tuple[float, float]:
+    """The (margin, floor) with no wrong action and the most right answers on the calibration
+    utterances (ties: the strictest); the strictest of all when none is without a wrong action."""
+    best: tuple[int, float, float] | None = None
+    for margin, floor in itertools.product(RESCORE_GRID["margin"], RESCORE_GRID["floor"]):
+        judged = judge(
+            utterances,
+            make(margin, floor),
+            vocabulary,
+            matcher,
+            max_distance=0.0,
+            min_confidence=0.0,
+        )
+        if judged.wrong + judged.ood_acted:
+            continue
+        key = (judged.right, margin, floor)
+        if best is None or key > best:
+            best = key
+    if best is None:
+        return max(RESCORE_GRID["margin"]), max(RESCORE_GRID["floor"])
+    return best[1], best[2]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -431,11 +516,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         utterances = [u for u, _ in made]
         print(f"{len(made)} utterances in {time.monotonic() - started:.0f} s", flush=True)
         engines = load_engines(vocabulary, args.threads)
+        snapper = Snapper(vocabulary.sentences, vocabulary.names)
         heard = {name: {} for name in engines}
         for name, engine in engines.items():
             begun = time.monotonic()
             for utterance, samples in made:
-                heard[name][utterance] = decode(engine, samples)
+                heard[name][utterance] = decode(engine, samples, snapper)
             print(f"{name}: decoded in {time.monotonic() - begun:.0f} s", flush=True)
         if args.decoded:
             save_decoded(args.decoded, heard)
@@ -464,7 +550,41 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return choose
 
-    modes = {"grammar": grammar_mode, "whisper": whisper_mode, "hybrid": hybrid_mode}
+    def snapper_action(sentence: str) -> object:
+        return Snapper.action_of(sentence)
+
+    def intent_action(sentence: str) -> object:
+        return expected_action(sentence, matcher)
+
+    def rescored_mode(
+        action_key: Callable[[str], object], fallback: bool, margin: float, floor: float
+    ) -> Choice:
+        def choose(u: Utterance) -> tuple[str, float | None, bool, float, float, bool]:
+            h = heard["whisper"][u]
+            count = len(h.candidates)
+            text = choose_by_score(
+                h.candidates,
+                h.scores[:count],
+                min_lead=margin,
+                min_token_logprob=floor,
+                action_of=action_key,
+            )
+            if text is None and fallback:
+                return h.text, h.confidence, True, h.finish_s + h.rescore_s, h.cpu_s, False
+            return text or "", None, False, h.finish_s + h.rescore_s, h.cpu_s, False
+
+        return choose
+
+    rescored_kinds = {
+        "rescored": (snapper_action, False),
+        "rescored+": (snapper_action, True),
+        "rescored-intent": (intent_action, False),
+    }
+    modes: dict[str, Callable[[float], Choice]] = {
+        "grammar": grammar_mode,
+        "whisper": whisper_mode,
+        "hybrid": hybrid_mode,
+    }
     calibration = [u for u in utterances if u.family != args.held_out]
     held_out = [u for u in utterances if u.family == args.held_out]
     # Fixed before any result was seen; a finer grid (confidence in steps of 0.025) was tried
@@ -476,6 +596,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         "confidence": [0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7],
     }
     chosen = calibrate(calibration, modes, vocabulary, matcher, grid)
+    whisper_t = chosen["whisper"]
+    for name, (key, fallback) in rescored_kinds.items():
+        make_rescored = functools.partial(rescored_mode, key, fallback)
+        margin, floor = calibrate_rescored(
+            calibration,
+            make_rescored,
+            vocabulary,
+            matcher,
+            max_distance=whisper_t["distance"],
+            min_confidence=whisper_t["confidence"],
+        )
+        chosen[name] = {**whisper_t, "margin": margin, "floor": floor}
+        modes[name] = functools.partial(fixed_rescored_mode, make_rescored, margin, floor)
     report: dict[str, Any] = {
         "when": time.strftime("%Y-%m-%d %H:%M"),
         "utterances": len(utterances),
@@ -523,7 +656,7 @@ def print_report(report: dict[str, Any]) -> None:
         f"{report['held_out_family']} =="
     )
     header = (
-        f"{'mode':<8} {'set':<12} {'right':>12} {'wrong':>6} {'not rec.':>8} {'OOD acted':>9} "
+        f"{'mode':<15} {'set':<12} {'right':>12} {'wrong':>6} {'not rec.':>8} {'OOD acted':>9} "
         f"{'WER':>6} {'fast':>6} {'p50 ms':>7} {'p95 ms':>7} {'cpu s':>6}"
     )
     print(header)
@@ -531,7 +664,7 @@ def print_report(report: dict[str, Any]) -> None:
         for label in ("calibration", "held_out", *FAMILIES):
             r = results[label]
             print(
-                f"{mode:<8} {label:<12} {r['right']:>4}/{r['in_domain']:<3} {r['right_pct']:>4}% "
+                f"{mode:<15} {label:<12} {r['right']:>4}/{r['in_domain']:<3} {r['right_pct']:>4}% "
                 f"{r['wrong_in_domain']:>6} {r['not_recognized']:>8} "
                 f"{r['not_commands_acted_on']:>4}/{r['not_commands']:<4} "
                 f"{r['word_error_rate_pct']:>5}% {r['fast_path_pct']:>5}% "

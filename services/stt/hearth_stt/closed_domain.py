@@ -21,10 +21,40 @@ from __future__ import annotations
 
 import math
 import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from hearth_stt.engines.base import FinalResult, Vocabulary
 from hearth_stt.snapping import DEFAULT_MARGIN, DEFAULT_MAX_DISTANCE, Snapper, normalise
+
+
+def choose_by_score(
+    candidates: Sequence[str],
+    scores: Sequence[float],
+    *,
+    min_lead: float,
+    min_token_logprob: float,
+    action_of: Callable[[str], object] = Snapper.action_of,
+) -> str | None:
+    """The candidate the acoustic model finds likeliest, or None (not recognised).
+
+    It is chosen only when it beats the likeliest candidate for another action by ``min_lead``
+    (log-probability, nats): two sound-alike commands the model cannot tell apart are not a coin
+    toss. And its log-probability per token (its words and the final period) must be at least
+    ``min_token_logprob``: when the transcript was far from every sentence, the nearest ones are
+    all unlikely and the likeliest of them is no evidence.
+    """
+    if not candidates or len(scores) < len(candidates):
+        return None
+    order = sorted(range(len(candidates)), key=lambda i: -scores[i])
+    best = order[0]
+    best_action = action_of(candidates[best])
+    rival = next((i for i in order[1:] if action_of(candidates[i]) != best_action), None)
+    lead = math.inf if rival is None else scores[best] - scores[rival]
+    tokens = len(candidates[best].split()) + 1
+    if lead >= min_lead and scores[best] / tokens >= min_token_logprob:
+        return candidates[best]
+    return None
 
 
 @dataclass(frozen=True)

@@ -101,7 +101,15 @@ def whisper_options(settings: SttSettings, data_dir: Path) -> WhisperOptions:
         threads=settings.threads,
         compute_type=settings.compute_type,
         max_waiting_decodes=settings.max_waiting_decodes,
+        assistant_name=assistant_name(settings.wake_phrases),
     )
+
+
+def assistant_name(wake_phrases: tuple[str, ...]) -> str:
+    """The name the wake phrase calls the assistant by ("hey hestia" -> "Hestia"), for Whisper's
+    prompt."""
+    words = wake_phrases[0].split() if wake_phrases else []
+    return words[-1].capitalize() if words else "Hestia"
 
 
 def closed_domain_options(settings: SttSettings) -> ClosedDomainOptions:

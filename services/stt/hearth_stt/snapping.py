@@ -345,10 +345,14 @@ class Snapper:
         self._vocabulary_words = frozenset(w for s in self._sentences for w in s.words)
 
     @staticmethod
-    def _sentence(text: str) -> _VocabularySentence:
-        words = tuple(text.split())
-        action = frozenset(w for w in words if w not in FUNCTION_WORDS | CARRIER_WORDS)
-        return _VocabularySentence(text, words, action)
+    def action_of(text: str) -> frozenset[str]:
+        """What two sentences must share to do the same thing: their words without carrier and
+        function words ("turn off the bedroom light" and "switch off bedroom light" agree)."""
+        return frozenset(w for w in text.split() if w not in FUNCTION_WORDS | CARRIER_WORDS)
+
+    @classmethod
+    def _sentence(cls, text: str) -> _VocabularySentence:
+        return _VocabularySentence(text, tuple(text.split()), cls.action_of(text))
 
     def is_deciding(self, word: str) -> bool:
         """A word that chooses the action or its target: a deciding word or the plural of one
@@ -385,12 +389,22 @@ class Snapper:
         snapped = best_distance <= self.max_distance and clear
         return SnapResult(best.text if snapped else heard, best_distance, False, runner_up, snapped)
 
+    def nearest(self, text: str, count: int) -> list[str]:
+        """Up to ``count`` vocabulary sentences near a transcript by characters and by sound keys,
+        whatever their action: the candidates an acoustic model can be asked to choose among."""
+        heard = normalise(text, self.wake_phrases)
+        words = heard.split()
+        if not words or not self._sentences:
+            return []
+        per_key = max(1, (3 * count) // 4)
+        return [s.text for _, s in self._candidates(heard, words, per_key)][:count]
+
     def _candidates(
-        self, heard: str, words: Sequence[str]
+        self, heard: str, words: Sequence[str], limit: int | None = None
     ) -> list[tuple[int, _VocabularySentence]]:
         """The sentences nearest by characters and by sound keys: cheap to find with rapidfuzz,
         and the exact alignment only has to rank these."""
-        limit = min(self.candidates, len(self._sentences))
+        limit = min(limit or self.candidates, len(self._sentences))
         sound = " ".join(sound_key(w) for w in words)
         picked: dict[int, None] = {}
         for query, choices in ((heard, self._texts), (sound, self._sound_texts)):

@@ -13,7 +13,12 @@ engines share in ``sentences.py``.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+SentenceScorer = Callable[[Sequence[str]], "list[float] | None"]
+"""Log-probability of each given sentence as the transcript of one utterance's audio (higher is
+likelier); None when the engine is too busy to say."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,9 @@ class FinalResult:
     open_vocabulary: bool = False
     # The engine that produced it, when an engine combines several (hybrid).
     engine: str = ""
+    # Scores other sentences against this utterance's audio, so the closed-domain step can ask the
+    # acoustic model which of two sound-alike sentences was said (Whisper); None otherwise.
+    score: SentenceScorer | None = field(default=None, compare=False, repr=False)
 
 
 class Utterance(ABC):
