@@ -39,23 +39,34 @@ def seconds(pcm_bytes: int) -> float:
 
 
 def resample(samples: np.ndarray, rate_in: int, rate_out: int) -> np.ndarray:
-    """int16 samples at another rate: a windowed-sinc low-pass when going down (no aliasing), then
-    linear interpolation. Good enough for speech, and numpy alone (the tts service converts every
-    sentence it sends at another rate than its voice's)."""
+    """int16 samples at another rate (``resample_float``, rounded and clipped back to int16); the
+    tts service converts every sentence it sends at another rate than its voice's."""
     if rate_in == rate_out or samples.size == 0:
         return samples.astype(np.int16)
-    signal = samples.astype(np.float32)
-    if rate_out < rate_in:
-        signal = _lowpass(signal, cutoff=0.5 * rate_out / rate_in * 0.95)
-    count = int(round(samples.size * rate_out / rate_in))
-    positions = np.arange(count, dtype=np.float64) * (rate_in / rate_out)
-    out = np.interp(positions, np.arange(samples.size), signal)
+    out = resample_float(samples.astype(np.float64), rate_in, rate_out)
     return np.clip(np.round(out), -32768, 32767).astype(np.int16)
 
 
-def _lowpass(signal: np.ndarray, cutoff: float, taps: int = 63) -> np.ndarray:
-    """``cutoff`` as a fraction of the input rate."""
+def resample_float(signal: np.ndarray, rate_in: int, rate_out: int) -> np.ndarray:
+    """Samples (any scale) at another rate, as float64: a windowed-sinc low-pass when going down
+    (no aliasing), then linear interpolation. Good enough for speech, and numpy alone; a piece
+    shorter than the filter works too (a WAV's last few milliseconds, a short sentence)."""
+    signal = np.asarray(signal, dtype=np.float64)
+    if rate_in == rate_out or signal.size == 0:
+        return signal
+    if rate_out < rate_in:
+        signal = _lowpass(signal, cutoff=0.5 * rate_out / rate_in * 0.95)
+    count = int(round(signal.size * rate_out / rate_in))
+    positions = np.arange(count, dtype=np.float64) * (rate_in / rate_out)
+    return np.interp(positions, np.arange(signal.size), signal)
+
+
+def _lowpass(signal: np.ndarray, cutoff: float, taps: int = 101) -> np.ndarray:
+    """``cutoff`` as a fraction of the input rate. The full convolution's centre, so the output
+    has the input's length whatever that is (numpy's ``mode="same"`` returns the filter's length
+    for a shorter input)."""
     n = np.arange(taps) - (taps - 1) / 2
-    kernel = (2 * cutoff * np.sinc(2 * cutoff * n) * np.hamming(taps)).astype(np.float32)
+    kernel = 2 * cutoff * np.sinc(2 * cutoff * n) * np.hamming(taps)
     kernel /= kernel.sum()
-    return np.convolve(signal, kernel, mode="same")
+    start = (taps - 1) // 2
+    return np.convolve(signal, kernel, mode="full")[start : start + signal.size]

@@ -88,6 +88,17 @@ def test_unmatched_is_none(en: IntentMatcher, text: str) -> None:
     assert en.recognize(text) is None
 
 
+@pytest.mark.parametrize("heard", ["office fan", "the office fan", "living room lamp"])
+def test_a_bare_device_name_is_no_command(en: IntentMatcher, heard: str) -> None:
+    """Home Assistant turns a device on when only its name is said; a recogniser that lost the
+    words before the name ("... the office fan" for "turn off the office fan") would then turn
+    it on, so Hearth asks for a verb or on/off."""
+    assert en.recognize(heard) is None
+    assert en.recognize_spoken(f"second of {heard}") is None
+    assert en.recognize(f"turn on {heard}") is not None
+    assert en.recognize(f"{heard} on") is not None
+
+
 def test_site_area_resolves_room_less_commands(en: IntentMatcher) -> None:
     assert en.recognize("turn on the lights") is None
     match = en.recognize("turn on the lights", area="office")

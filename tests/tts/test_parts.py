@@ -159,3 +159,10 @@ def test_the_cache_may_not_keep_answers_longer_than_transcripts() -> None:
 def test_invalid_settings_are_refused(values: dict[str, object]) -> None:
     with pytest.raises(SettingsError):
         settings(**values)
+
+
+@pytest.mark.parametrize("length", [1, 10, 62, 100, 101, 102])
+def test_resampling_a_piece_shorter_than_the_filter_keeps_its_duration(length: int) -> None:
+    piece = (np.arange(length) % 7 * 1000).astype(np.int16)
+    out = pcm.resample(piece, 22050, 16000)
+    assert out.dtype == np.int16 and out.size == round(length * 16000 / 22050)

@@ -27,7 +27,6 @@ from hearth_audio.output import Output, OutputError, Playback
 from hearth_audio.pacing import Pacer
 from hearth_audio.settings import AudioSettings
 from hearth_audio.synthesis import Synthesis, SynthesisError
-from hearth_audio.wav import resample
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +66,7 @@ def to_wake_format(piece: bytes, rate: int) -> bytes:
     samples = pcm.to_samples(piece)
     if rate == pcm.SAMPLE_RATE:
         return samples.tobytes()
-    converted = resample(samples.astype(np.float64), rate, pcm.SAMPLE_RATE)
+    converted = pcm.resample_float(samples, rate, pcm.SAMPLE_RATE)
     return np.clip(np.round(converted), -32768, 32767).astype("<i2").tobytes()
 
 

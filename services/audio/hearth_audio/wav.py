@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from hearth.pcm import SAMPLE_RATE
+from hearth.pcm import SAMPLE_RATE, resample_float
 
 
 class AudioFormatError(ValueError):
@@ -43,7 +43,7 @@ def read_wav(path: Path) -> np.ndarray:
     if channels > 1:
         samples = samples.reshape(-1, channels).mean(axis=1)
     if rate != SAMPLE_RATE:
-        samples = resample(samples, rate, SAMPLE_RATE)
+        samples = resample_float(samples, rate, SAMPLE_RATE)
     return np.clip(np.round(samples * 32767.0), -32768, 32767).astype(np.int16)
 
 
@@ -60,24 +60,3 @@ def _to_float(raw: bytes, width: int, path: Path) -> np.ndarray:
     if width == 4:
         return np.frombuffer(raw, dtype="<i4").astype(np.float64) / float(1 << 31)
     raise AudioFormatError(f"{path}: {width * 8}-bit samples are not supported")
-
-
-def resample(samples: np.ndarray, rate_in: int, rate_out: int) -> np.ndarray:
-    """Band-limited resampling (windowed sinc low-pass, then interpolation): good enough for
-    speech."""
-    if rate_in == rate_out or samples.size == 0:
-        return samples
-    if rate_out < rate_in:
-        samples = _lowpass(samples, cutoff=0.5 * rate_out / rate_in * 0.95)
-    duration = samples.size / rate_in
-    count = int(round(duration * rate_out))
-    positions = np.arange(count) * (rate_in / rate_out)
-    return np.interp(positions, np.arange(samples.size), samples)
-
-
-def _lowpass(samples: np.ndarray, cutoff: float, taps: int = 101) -> np.ndarray:
-    """cutoff is a fraction of the input sample rate."""
-    n = np.arange(taps) - (taps - 1) / 2
-    kernel = 2 * cutoff * np.sinc(2 * cutoff * n) * np.hamming(taps)
-    kernel /= kernel.sum()
-    return np.convolve(samples, kernel, mode="same")

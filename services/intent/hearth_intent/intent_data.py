@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -172,11 +173,38 @@ def _build_intents(
         blocks = list(data["intents"].get(name, {}).get("data", [])) + extras.get(name, [])
         for plugin in plugins:
             blocks += plugin.blocks(name)
-        selected[name] = {"data": blocks}
+        selected[name] = {"data": [b for b in map(_without_bare_names, blocks) if b["sentences"]]}
     intents = Intents.from_dict({**with_plugin_definitions(data, plugins), "intents": selected})
     for intent in intents.intents.values():
         intent.data = [b for b in intent.data if not b.domains or b.domains & domains]
     return intents
+
+
+_OPTIONAL = re.compile(r"\[[^\[\]]*\]")
+_ARTICLE = re.compile(r"<the>")
+_ONE_SLOT = re.compile(r"^[\s(;|)]*\{[^}]+\}[\s;|)(]*$")
+
+
+def is_bare_name(template: str) -> bool:
+    """A sentence template that, without its optional parts, is one slot and nothing else:
+    "[<the>] {name}" (Home Assistant's "say a device's name to turn it on"). Hearth never
+    matches one: a recogniser that lost the words before a name ("... the office fan" for "turn
+    off the office fan") would otherwise turn the device on, and a wrong action is worse than
+    none."""
+    text = template
+    while True:
+        shorter = _OPTIONAL.sub(" ", text)
+        if shorter == text:
+            break
+        text = shorter
+    text = _ARTICLE.sub(" ", text).strip()
+    return bool(_ONE_SLOT.match(text))
+
+
+def _without_bare_names(block: Mapping[str, Any]) -> dict[str, Any]:
+    """The block without its bare-name sentences (``is_bare_name``)."""
+    sentences = [t for t in block.get("sentences", []) if not is_bare_name(t)]
+    return {**block, "sentences": sentences}
 
 
 def _home_slot_lists(areas: Sequence[str], devices: Sequence[Device]) -> dict[str, SlotList]:

@@ -11,7 +11,7 @@ from hearth.service import ServiceSection
 
 # Calibrated by bench/recognition_accuracy.py for no wrong action (docs/benchmarks.md).
 MIN_FAST_CONFIDENCE = 1.0
-WHISPER_MIN_CONFIDENCE = 0.4
+WHISPER_MIN_CONFIDENCE = 0.3
 SNAP_MAX_DISTANCE = 0.2
 SNAP_MARGIN = 0.03
 
