@@ -554,7 +554,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return Snapper.action_of(sentence)
 
     def intent_action(sentence: str) -> object:
-        return expected_action(sentence, matcher)
+        return matcher.meaning_of(sentence) or Snapper.action_of(sentence)
 
     def rescored_mode(
         action_key: Callable[[str], object], fallback: bool, margin: float, floor: float

@@ -99,6 +99,18 @@ def test_a_bare_device_name_is_no_command(en: IntentMatcher, heard: str) -> None
     assert en.recognize(f"{heard} on") is not None
 
 
+def test_each_vocabulary_sentence_says_what_it_means(en: IntentMatcher) -> None:
+    spoken = en.spoken_vocabulary(max_sentences=3000)
+    assert spoken.meanings is not None and len(spoken.meanings) == len(spoken.sentences)
+    meaning = dict(zip(spoken.sentences, spoken.meanings, strict=True))
+    assert all(meaning.values()), "every taught sentence matches"
+    assert en.meaning_of("turn on the office fan") == "HassTurnOn name=office fan"
+    assert en.meaning_of("turn on the office fan") == en.meaning_of("switch on the office fan")
+    assert en.meaning_of("turn on the office fan") != en.meaning_of("turn off the office fan")
+    here = en.meaning_of("turn on the lights")
+    assert here is not None and here != en.meaning_of("turn on the lights in the kitchen")
+
+
 def test_site_area_resolves_room_less_commands(en: IntentMatcher) -> None:
     assert en.recognize("turn on the lights") is None
     match = en.recognize("turn on the lights", area="office")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 
 from hearth_stt.closed_domain import ClosedDomain, ClosedDomainOptions
@@ -75,3 +77,68 @@ def test_before_any_vocabulary_the_text_is_normalised() -> None:
     closed = ClosedDomain(ClosedDomainOptions())
     understood = closed.understand(FinalResult("Turn ON the lights!", 0.9, open_vocabulary=True))
     assert understood.text == "turn on the lights" and not understood.snapped
+
+
+# Sentence scoring (Whisper's FinalResult.score): pure logic, with the scores written out. The
+# engine's own scoring of real speech is tested in test_whisper_engine.py.
+MEANINGS = {
+    "turn on the kitchen light": "HassTurnOn name=kitchen light",
+    "switch on the kitchen light": "HassTurnOn name=kitchen light",
+    "turn off the kitchen light": "HassTurnOff name=kitchen light",
+}
+SCORED = Vocabulary(
+    language="en",
+    sentences=tuple(MEANINGS),
+    words=tuple(sorted({w for s in MEANINGS for w in s.split()})),
+    names=("kitchen light", "kitchen"),
+    meanings=tuple(MEANINGS.values()),
+)
+
+
+def scored_result(text: str, scores: dict[str, float]) -> FinalResult:
+    def score(sentences: Sequence[str]) -> list[float] | None:
+        return [scores.get(s, -60.0) for s in sentences]
+
+    return FinalResult(text, 0.1, open_vocabulary=True, score=score)
+
+
+@pytest.fixture()
+def scoring() -> ClosedDomain:
+    closed = ClosedDomain(ClosedDomainOptions(min_confidence=0.4))
+    closed.set_vocabulary(SCORED)
+    return closed
+
+
+def test_the_likeliest_sentence_is_chosen_whatever_the_confidence(scoring: ClosedDomain) -> None:
+    result = scored_result(
+        "turn of the kitchen light",
+        {"turn on the kitchen light": -4.0, "turn off the kitchen light": -9.0},
+    )
+    understood = scoring.understand(result)
+    assert (understood.text, understood.snapped) == ("turn on the kitchen light", True)
+
+
+def test_sound_alikes_too_close_to_tell_apart_are_not_recognised(scoring: ClosedDomain) -> None:
+    result = scored_result(
+        "turn on the kitchen light",
+        {"turn on the kitchen light": -4.0, "turn off the kitchen light": -5.0},
+    )
+    understood = scoring.understand(result)
+    assert (understood.text, understood.unsure) == ("", True)
+
+
+def test_sentences_with_the_same_meaning_are_not_rivals(scoring: ClosedDomain) -> None:
+    result = scored_result(
+        "turn on the kitchen light",
+        {
+            "turn on the kitchen light": -4.0,
+            "switch on the kitchen light": -4.5,
+            "turn off the kitchen light": -12.0,
+        },
+    )
+    assert scoring.understand(result).text == "turn on the kitchen light"
+
+
+def test_a_sentence_unlikely_in_itself_is_no_evidence(scoring: ClosedDomain) -> None:
+    result = scored_result("sing me a song", {"turn on the kitchen light": -40.0})
+    assert scoring.understand(result).text == ""

@@ -27,7 +27,15 @@ from hearth_intent.intent_data import (
 )
 from hearth_intent.sentence_sampler import sample_vocabulary
 from hearth_intent.spoken_templates import TemplatesByIntent, compile_templates
-from hearth_intent.vocabulary_store import VocabularyStore, key_of, plugin_inputs
+from hearth_intent.vocabulary_store import (
+    SpokenVocabulary,
+    VocabularyStore,
+    key_of,
+    plugin_inputs,
+)
+
+SITE_AREA = "<the asking site's room>"
+"""The room a sentence without one is matched in when its meaning is worked out."""
 
 
 @dataclass(frozen=True)
@@ -65,7 +73,7 @@ class IntentMatcher:
         self._vocabulary_templates = (
             self._speech_templates(language, areas, devices, plugins) or self._templates
         )
-        self._vocabulary_cache: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        self._vocabulary_cache: dict[int, SpokenVocabulary] = {}
         self._built_from = {
             "language": language,
             "intents": list(self.intent_names),
@@ -135,13 +143,27 @@ class IntentMatcher:
         ``max_sentences``, and deterministic for a given configuration. With a `store`, a
         vocabulary built before from the same inputs is read back instead of built.
         """
+        built = self._vocabulary(max_sentences, store, with_meanings=False)
+        return built.sentences, built.words
+
+    def spoken_vocabulary(
+        self, *, max_sentences: int = 5000, store: VocabularyStore | None = None
+    ) -> SpokenVocabulary:
+        """``vocabulary``, with what each sentence means (``meaning_of``; matching every
+        sentence takes seconds, so a store keeps the meanings too)."""
+        return self._vocabulary(max_sentences, store, with_meanings=True)
+
+    def _vocabulary(
+        self, max_sentences: int, store: VocabularyStore | None, *, with_meanings: bool
+    ) -> SpokenVocabulary:
         if max_sentences < 1:
             raise ValueError(f"max_sentences must be at least 1, got {max_sentences}")
-        cached = self._vocabulary_cache.get(max_sentences)
+        built = self._vocabulary_cache.get(max_sentences)
         key = key_of({**self._built_from, "max_sentences": max_sentences}) if store else ""
-        if cached is None and store is not None:
-            cached = store.load(key)
-        if cached is None:
+        if built is None and store is not None:
+            built = store.load(key)
+        changed = built is None
+        if built is None:
             sampled = sample_vocabulary(self._vocabulary_templates, max_sentences)
             sentences = tuple(
                 s
@@ -149,11 +171,26 @@ class IntentMatcher:
                 if self._templates is self._vocabulary_templates or self.recognize(s)
             )
             words = tuple(sorted({word for sentence in sentences for word in sentence.split()}))
-            cached = (sentences, words)
-            if store is not None:
-                store.save(key, cached)
-        self._vocabulary_cache[max_sentences] = cached
-        return cached
+            built = SpokenVocabulary(sentences, words)
+        if with_meanings and built.meanings is None:
+            meanings = tuple(self.meaning_of(s) or "" for s in built.sentences)
+            built = dataclasses.replace(built, meanings=meanings)
+            changed = True
+        if changed and store is not None:
+            store.save(key, built)
+        self._vocabulary_cache[max_sentences] = built
+        return built
+
+    def meaning_of(self, sentence: str) -> str | None:
+        """What a sentence asks, as text ("HassTurnOn name=office fan"): two sentences with the
+        same meaning do the same thing. A sentence without a room means the asking site's room,
+        which is none of the named ones; None when the sentence matches nothing (a sentence
+        only typed commands can mean)."""
+        match = self.recognize(sentence, area=SITE_AREA)
+        if match is None:
+            return None
+        slots = " ".join(f"{name}={value}" for name, value in sorted(match.slots.items()))
+        return f"{match.intent} {slots}".strip()
 
     def _speech_templates(
         self,

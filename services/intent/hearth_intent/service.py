@@ -178,14 +178,19 @@ class IntentService(Service):
             self.settings.vocabulary_store or self.common.data_path / "intent" / "vocabularies"
         )
         while True:
-            sentences, words = self.matcher.vocabulary(max_sentences=limit, store=store)
+            spoken = self.matcher.spoken_vocabulary(max_sentences=limit, store=store)
+            sentences = spoken.sentences
             version = hashlib.sha256("\n".join((*sentences, "", *names)).encode()).hexdigest()[:16]
+            meanings = list(dict.fromkeys(spoken.meanings or ()))
+            index = {meaning: number for number, meaning in enumerate(meanings)}
             vocabulary = events_pb2.Vocabulary(
                 language=self.settings.language,
                 sentences=sentences,
-                words=words,
+                words=spoken.words,
                 version=version,
                 names=names,
+                meaning_of=[index[m] for m in spoken.meanings or ()],
+                meanings=meanings,
             )
             size = len(events.encode(vocabulary))
             if size <= budget or limit <= 10:

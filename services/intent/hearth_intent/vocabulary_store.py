@@ -19,6 +19,7 @@ import json
 import logging
 import os
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -27,15 +28,23 @@ log = logging.getLogger(__name__)
 
 KEPT = 4
 """Stored vocabularies kept (a home switching between a few configurations keeps them all)."""
-FORMAT = 1
+FORMAT = 2
 """Bumped when the file's shape changes."""
 _PACKAGE = Path(__file__).parent
 _BUILDERS = ("matcher.py", "intent_data.py", "sentence_sampler.py", "spoken_templates.py")
 """The modules whose code decides the vocabulary; their source is part of the key."""
 _LIBRARIES = ("hassil", "home-assistant-intents")
 
-Vocabulary = tuple[tuple[str, ...], tuple[str, ...]]
-"""(sentences, words), as IntentMatcher.vocabulary returns them."""
+
+@dataclass(frozen=True)
+class SpokenVocabulary:
+    """What the recogniser is taught (IntentMatcher.spoken_vocabulary)."""
+
+    sentences: tuple[str, ...]
+    words: tuple[str, ...]
+    meanings: tuple[str, ...] | None = None
+    """What each sentence asks, in the sentences' order (IntentMatcher.meaning_of); None until
+    worked out."""
 
 
 def key_of(inputs: Mapping[str, Any]) -> str:
@@ -57,31 +66,43 @@ class VocabularyStore:
     def __init__(self, root: Path) -> None:
         self.root = root
 
-    def load(self, key: str) -> Vocabulary | None:
+    def load(self, key: str) -> SpokenVocabulary | None:
         """The vocabulary stored under `key`, or None (absent or unreadable: it is rebuilt)."""
         path = self._path(key)
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             sentences = tuple(str(s) for s in data["sentences"])
             words = tuple(str(w) for w in data["words"])
+            stored = data.get("meanings")
+            meanings = None if stored is None else tuple(str(m) for m in stored)
+            if meanings is not None and len(meanings) != len(sentences):
+                raise ValueError("a meaning per sentence is missing")
         except FileNotFoundError:
             return None
         except (OSError, ValueError, KeyError, TypeError) as exc:
             log.warning("stored vocabulary %s is unreadable (%s); building it again", path, exc)
             return None
         os.utime(path)  # the newest-used are the ones pruning keeps
-        return sentences, words
+        return SpokenVocabulary(sentences, words, meanings)
 
-    def save(self, key: str, vocabulary: Vocabulary) -> None:
+    def save(self, key: str, vocabulary: SpokenVocabulary) -> None:
         """Store it; a failure only costs the next start its time, so it is logged, not
         raised."""
-        sentences, words = vocabulary
         try:
             self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
             path = self._path(key)
             temporary = path.with_name(f".{path.name}.tmp")
             temporary.write_text(
-                json.dumps({"sentences": list(sentences), "words": list(words)}), encoding="utf-8"
+                json.dumps(
+                    {
+                        "sentences": list(vocabulary.sentences),
+                        "words": list(vocabulary.words),
+                        "meanings": None
+                        if vocabulary.meanings is None
+                        else list(vocabulary.meanings),
+                    }
+                ),
+                encoding="utf-8",
             )
             os.chmod(temporary, 0o600)
             os.replace(temporary, path)

@@ -67,6 +67,14 @@ class ClosedDomainOptions:
     """Open-vocabulary results (Whisper's) below this confidence (0..1) are dropped as unsure."""
     wake_phrases: tuple[str, ...] = ("hey hestia",)
     """Stripped from the start of a transcript (the pre-roll can carry the wake phrase)."""
+    rescore_candidates: int = 16
+    """When the engine can score sentences against the audio (Whisper), how many vocabulary
+    sentences near its transcript it is asked to choose among; 0 decides by spelling alone."""
+    min_score_lead: float = 3.0
+    """How much likelier (log-probability) the chosen sentence must be than the likeliest one
+    that means something else."""
+    min_token_logprob: float = -3.0
+    """How likely, per token, the chosen sentence must be at all."""
 
 
 @dataclass(frozen=True)
@@ -88,6 +96,7 @@ class ClosedDomain:
     def __init__(self, options: ClosedDomainOptions) -> None:
         self.options = options
         self._snapper: Snapper | None = None
+        self._meanings: dict[str, str] = {}
         self._lock = threading.Lock()
 
     def set_vocabulary(self, vocabulary: Vocabulary) -> None:
@@ -99,21 +108,56 @@ class ClosedDomain:
             max_distance=self.options.max_distance,
             margin=self.options.margin,
         )
+        meanings = dict(zip(vocabulary.sentences, vocabulary.meanings, strict=False))
         with self._lock:
             self._snapper = snapper
+            self._meanings = {s: m for s, m in meanings.items() if m}
 
     def understand(self, result: FinalResult) -> Understood:
-        """The transcript for one final result (blocking, a few milliseconds)."""
+        """The transcript for one final result (blocking: a few milliseconds, or about 0.3 s
+        when the engine scores sentences)."""
         if not result.text.strip():
             return Understood("", False, None)
+        with self._lock:
+            snapper, meanings = self._snapper, self._meanings
+        if (
+            result.open_vocabulary
+            and result.score is not None
+            and snapper is not None
+            and self.options.rescore_candidates > 0
+        ):
+            return self._rescored(result, snapper, meanings)
         confidence = result.confidence
         unsure = confidence is not None and confidence < self.options.min_confidence
         if result.open_vocabulary and unsure:
             return Understood("", False, None, unsure=True)
-        with self._lock:
-            snapper = self._snapper
         if snapper is None:
             return Understood(normalise(result.text, self.options.wake_phrases), False, None)
         snapped = snapper.snap(result.text)
         distance = snapped.distance if math.isfinite(snapped.distance) else None
         return Understood(snapped.text, snapped.snapped, distance)
+
+    def _rescored(
+        self, result: FinalResult, snapper: Snapper, meanings: dict[str, str]
+    ) -> Understood:
+        """The engine chooses among the sentences nearest its transcript (``choose_by_score``);
+        not recognised when it cannot tell them apart, or is too busy to say."""
+        assert result.score is not None
+        candidates = snapper.nearest(result.text, self.options.rescore_candidates)
+        scores = result.score(candidates) if candidates else None
+        if not scores:
+            return Understood("", False, None, unsure=True)
+
+        def meaning(sentence: str) -> object:
+            return meanings.get(sentence) or Snapper.action_of(sentence)
+
+        chosen = choose_by_score(
+            candidates,
+            scores,
+            min_lead=self.options.min_score_lead,
+            min_token_logprob=self.options.min_token_logprob,
+            action_of=meaning,
+        )
+        if chosen is None:
+            return Understood("", False, None, unsure=True)
+        return Understood(chosen, True, None)

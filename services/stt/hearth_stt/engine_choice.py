@@ -118,6 +118,9 @@ def closed_domain_options(settings: SttSettings) -> ClosedDomainOptions:
         margin=settings.snap_margin,
         min_confidence=settings.whisper_min_confidence,
         wake_phrases=settings.wake_phrases,
+        rescore_candidates=settings.rescore_candidates,
+        min_score_lead=settings.min_score_lead,
+        min_token_logprob=settings.min_token_logprob,
     )
 
 

@@ -138,6 +138,7 @@ class SttService(Service):
             sentences=tuple(message.sentences),
             words=tuple(message.words),
             names=tuple(message.names),
+            meanings=self.meanings_of(message),
         )
         started = time.perf_counter()
         report = await asyncio.to_thread(self.engine.set_vocabulary, vocabulary)
@@ -164,6 +165,23 @@ class SttService(Service):
                 len(report.missing_words),
                 self.engine.name,
             )
+
+    def meanings_of(self, message: events_pb2.Vocabulary) -> tuple[str, ...]:
+        """Each sentence's meaning from the event's table; none (every sentence its own meaning)
+        when the table does not fit the sentences, which is logged and counted."""
+        if not message.meaning_of:
+            return ()
+        table = list(message.meanings)
+        if len(message.meaning_of) != len(message.sentences) or any(
+            number >= len(table) for number in message.meaning_of
+        ):
+            self.reject(
+                "vocabulary",
+                "bad_meanings",
+                "vocabulary meanings do not fit its sentences; sentences are compared by words",
+            )
+            return ()
+        return tuple(table[number] for number in message.meaning_of)
 
     def understand(self, result: FinalResult) -> Understood:
         """The transcript to publish (blocking, a few ms): in grammar mode only vocabulary

@@ -14,6 +14,8 @@ MIN_FAST_CONFIDENCE = 1.0
 WHISPER_MIN_CONFIDENCE = 0.3
 SNAP_MAX_DISTANCE = 0.2
 SNAP_MARGIN = 0.03
+MIN_SCORE_LEAD = 3.0
+MIN_TOKEN_LOGPROB = -3.0
 
 
 class SttSettings(ServiceSection):
@@ -62,6 +64,14 @@ class SttSettings(ServiceSection):
     0 accepts exact sentences only)."""
     snap_margin: float = Field(SNAP_MARGIN, ge=0.0, le=1.0)
     """How much nearer the chosen sentence must be than the nearest one for another action."""
+    rescore_candidates: int = Field(16, ge=0, le=64)
+    """Whisper: how many vocabulary sentences near its transcript it scores against the audio to
+    choose what was said (0: its transcript and confidence alone decide)."""
+    min_score_lead: float = Field(MIN_SCORE_LEAD, ge=0.0, le=50.0)
+    """How much likelier (log-probability) the chosen sentence must be than the likeliest one
+    that means something else; calibrated for no wrong action (docs/benchmarks.md)."""
+    min_token_logprob: float = Field(MIN_TOKEN_LOGPROB, ge=-20.0, le=0.0)
+    """How likely, per token, the chosen sentence must be at all (calibrated)."""
     wake_phrases: tuple[str, ...] = ("hey hestia",)
     """Stripped from the start of transcripts, with near misses of them (the pre-roll can carry
     the wake phrase's tail)."""

@@ -238,20 +238,24 @@ class IntentNotRecognized(_message.Message):
     def __init__(self, header: _Optional[_Union[_common_pb2.EventHeader, _Mapping]] = ..., text: _Optional[str] = ..., end_of_speech_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Vocabulary(_message.Message):
-    __slots__ = ("header", "language", "sentences", "words", "version", "names")
+    __slots__ = ("header", "language", "sentences", "words", "version", "names", "meaning_of", "meanings")
     HEADER_FIELD_NUMBER: _ClassVar[int]
     LANGUAGE_FIELD_NUMBER: _ClassVar[int]
     SENTENCES_FIELD_NUMBER: _ClassVar[int]
     WORDS_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
     NAMES_FIELD_NUMBER: _ClassVar[int]
+    MEANING_OF_FIELD_NUMBER: _ClassVar[int]
+    MEANINGS_FIELD_NUMBER: _ClassVar[int]
     header: _common_pb2.EventHeader
     language: str
     sentences: _containers.RepeatedScalarFieldContainer[str]
     words: _containers.RepeatedScalarFieldContainer[str]
     version: str
     names: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, header: _Optional[_Union[_common_pb2.EventHeader, _Mapping]] = ..., language: _Optional[str] = ..., sentences: _Optional[_Iterable[str]] = ..., words: _Optional[_Iterable[str]] = ..., version: _Optional[str] = ..., names: _Optional[_Iterable[str]] = ...) -> None: ...
+    meaning_of: _containers.RepeatedScalarFieldContainer[int]
+    meanings: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, header: _Optional[_Union[_common_pb2.EventHeader, _Mapping]] = ..., language: _Optional[str] = ..., sentences: _Optional[_Iterable[str]] = ..., words: _Optional[_Iterable[str]] = ..., version: _Optional[str] = ..., names: _Optional[_Iterable[str]] = ..., meaning_of: _Optional[_Iterable[int]] = ..., meanings: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class MuteState(_message.Message):
     __slots__ = ("header", "muted", "changed_at", "changed_by")

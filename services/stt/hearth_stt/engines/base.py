@@ -30,6 +30,9 @@ class Vocabulary:
     words: tuple[str, ...]
     # The home's device and area names as spoken: open-vocabulary engines are told to expect them.
     names: tuple[str, ...] = ()
+    # What each sentence means, in the sentences' order ("" when not known): sentences with the
+    # same meaning do the same thing, so they are not rivals when choosing between sound-alikes.
+    meanings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ and the office fan.": Whisper continues the prompt's style, and a bare list of n
 lists ("kitchen light" for espeak-ng's "turn on the kitchen light"), while whole commands in the
 prompt were copied into transcripts ("set a timer for five minutes" for "nine minutes"). Measured
 on espeak-ng and Piper commands through the standard conditions (112 utterances, seed 29): the list
-79 right, no prompt 81, this sentence 89 (docs/benchmarks.md). A prompt can still leak into the
+75 right, no prompt 81, this sentence 89 (docs/benchmarks.md). A prompt can still leak into the
 transcript, so a transcript that reproduces two prompt names in a row is dropped.
 
 ``score_sentences`` is the other way round: given sentences (the vocabulary sentences nearest to a
@@ -24,10 +24,14 @@ of trusting the spelling of one greedy transcript. It reads only the encoder fra
 utterance (and a second after): about five times faster than attending to the whole 30 s window,
 0.3 s for 15 sentences on 2 cores.
 
-Confidence: the probability of the transcript's tokens, ``exp(avg_logprob)`` averaged over the
-segments by token count, times ``1 - no_speech_prob`` of the first segment (Whisper's own belief
-that the window holds speech). It lies in 0..1; a later step compares it with a calibrated
-threshold.
+Confidence: the probability of the transcript's tokens, ``exp`` of their mean log-probability,
+times ``1 - no_speech_prob`` (Whisper's own belief that the window holds speech). It lies in 0..1;
+a later step compares it with a calibrated threshold when the transcript is not scored.
+
+One encode per utterance: the transcript is decoded from the prompt by CTranslate2 directly (what
+faster-whisper's ``transcribe`` does for one window, without its fallbacks), and the encoding is
+kept with the result so the closed-domain step can have sentences scored against it
+(``FinalResult.score``) without encoding the audio again.
 """
 
 from __future__ import annotations
@@ -40,13 +44,13 @@ import re
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from hearth.pcm import SAMPLE_RATE
+from hearth.pcm import BYTES_PER_SECOND, SAMPLE_RATE
 from hearth.registry import EngineSpec
 from hearth_stt.engines.base import (
     FinalResult,
@@ -67,6 +71,10 @@ log = logging.getLogger(__name__)
 COMPUTE_TYPES = ("int8", "int8_float32", "int16", "float32")
 EMPTY = FinalResult(text="", confidence=None)
 LEAD_IN_SAMPLES = int(0.3 * SAMPLE_RATE)
+MAX_WINDOW_S = 29.0
+"""Whisper reads one 30 s window; the policy's session limit keeps commands far shorter."""
+MAX_NEW_TOKENS = 128
+"""A spoken command never needs more; a hallucinated run-on is cut here."""
 SCORED_CONTEXT_FRAMES = 50
 """Encoder frames (20 ms each) after the utterance that sentence scoring still attends to."""
 _PUNCTUATION = re.compile(r"[^\w\s']")
@@ -133,17 +141,6 @@ def prompt_of(names: Sequence[str], assistant_name: str = "Hestia") -> str | Non
     return f"{assistant_name} controls {listed}."
 
 
-def confidence_of(segments: Sequence[Any]) -> float | None:
-    """Token probability times the probability that there was speech at all (see the module)."""
-    tokens = [max(1, len(s.tokens)) for s in segments]
-    if not tokens:
-        return None
-    mean_logprob = sum(s.avg_logprob * n for s, n in zip(segments, tokens, strict=True)) / sum(
-        tokens
-    )
-    return math.exp(mean_logprob) * (1.0 - segments[0].no_speech_prob)
-
-
 def padded_audio(pcm: bytes) -> np.ndarray:
     """Samples as Whisper reads them, after a moment of silence. Speech that starts at the first
     sample (a talk button, no pre-roll) made Whisper write the prompt's last name instead ("fan,"):
@@ -204,11 +201,7 @@ class WhisperUtterance(Utterance):
         self._done = True
         if not self._endpointer.speech_started:
             return EMPTY  # Whisper makes up text ("Thank you.") for silence: do not ask it
-        audio = bytes(self._audio)
-        result = self._engine.decode(audio)
-        if not result.text:
-            return result
-        return replace(result, score=functools.partial(self._engine.score_sentences, audio))
+        return self._engine.decode(bytes(self._audio))
 
 
 class WhisperEngine(SttEngine):
@@ -281,70 +274,110 @@ class WhisperEngine(SttEngine):
     def score_sentences(self, pcm: bytes, sentences: Sequence[str]) -> list[float] | None:
         """Whisper's log-probability of each sentence (written as the vocabulary spells it, with a
         final period) as the transcript of ``pcm``, given the same prompt as ``decode``; None when
-        the decode queue is full. Blocking."""
+        the decode queue is full. Blocking. (A decoded result carries the same scoring of its own
+        audio as ``FinalResult.score``, without encoding it again.)"""
         if self._model is None:
             raise SttError("the whisper engine is not loaded yet; call load() first")
-        if not sentences:
-            return []
         with self.queue.slot() as admitted:
             if not admitted:
                 DECODES_REFUSED.inc()
                 return None
-            return self._score(pcm, sentences)
+            return self._score(self._encode(pcm), self._prompt_names, sentences)
 
-    def _score(self, pcm: bytes, sentences: Sequence[str]) -> list[float]:
-        import ctranslate2  # type: ignore[import-untyped]
-        from faster_whisper.audio import pad_or_trim
+    def _tokenizer(self) -> Any:
         from faster_whisper.tokenizer import Tokenizer
 
         assert self._model is not None
-        model = self._model
-        features = model.feature_extractor(padded_audio(pcm))
-        frames = features.shape[-1]
-        encoded = np.asarray(model.encode(pad_or_trim(features)))
-        used = min(encoded.shape[1], frames // 2 + SCORED_CONTEXT_FRAMES)
-        tokenizer = Tokenizer(
-            model.hf_tokenizer,
-            model.model.is_multilingual,
+        return Tokenizer(
+            self._model.hf_tokenizer,
+            self._model.model.is_multilingual,
             task="transcribe",
             language=whisper_language(self.language),
         )
+
+    def _encode(self, pcm: bytes) -> Encoded:
+        from faster_whisper.audio import pad_or_trim
+
+        assert self._model is not None
+        features = self._model.feature_extractor(padded_audio(pcm))
+        encoded = np.asarray(self._model.encode(pad_or_trim(features)))
+        return Encoded(encoded, int(features.shape[-1]))
+
+    def _start(self, tokenizer: Any, names: Sequence[str]) -> list[int]:
+        """The decoder's start: the prompt as previous text, then the task tokens."""
         start = list(tokenizer.sot_sequence)
-        prompt = prompt_of(self._prompt_names, self.options.assistant_name)
+        prompt = prompt_of(names, self.options.assistant_name)
         if prompt:
             start = [tokenizer.sot_prev, *tokenizer.encode(" " + prompt), *start]
+        return start
+
+    def _score(
+        self, encoded: Encoded, names: Sequence[str], sentences: Sequence[str]
+    ) -> list[float]:
+        import ctranslate2  # type: ignore[import-untyped]
+
+        assert self._model is not None
+        if not sentences:
+            return []
+        tokenizer = self._tokenizer()
+        used = min(encoded.frames_out.shape[1], encoded.frames // 2 + SCORED_CONTEXT_FRAMES)
         tokens = [tokenizer.encode(f" {sentence.strip()}.") for sentence in sentences]
-        batch = np.ascontiguousarray(np.repeat(encoded[:, :used, :], len(tokens), axis=0))
-        aligned = model.model.align(
-            ctranslate2.StorageView.from_array(batch), start, tokens, [frames] * len(tokens)
+        batch = np.ascontiguousarray(
+            np.repeat(encoded.frames_out[:, :used, :], len(tokens), axis=0)
+        )
+        aligned = self._model.model.align(
+            ctranslate2.StorageView.from_array(batch),
+            self._start(tokenizer, names),
+            tokens,
+            [encoded.frames] * len(tokens),
         )
         return [sum(math.log(max(p, 1e-12)) for p in result.text_token_probs) for result in aligned]
 
     def _transcribe(self, pcm: bytes) -> FinalResult:
+        """Encode once, decode greedily from the prompt, and keep the encoding so the closed-domain
+        step can have sentences scored against it (``FinalResult.score``) at no second encode."""
+        import ctranslate2
+
         assert self._model is not None
-        audio = padded_audio(pcm)
+        if len(pcm) / BYTES_PER_SECOND > MAX_WINDOW_S:
+            raise SttError(f"whisper decodes at most {MAX_WINDOW_S:.0f} s of speech at once")
         names = self._prompt_names  # read once: set_vocabulary may replace it meanwhile
-        prompt = prompt_of(names, self.options.assistant_name)
-        segments, _info = self._model.transcribe(
-            audio,
-            language=whisper_language(self.language),
+        encoded = self._encode(pcm)
+        tokenizer = self._tokenizer()
+        generated = self._model.model.generate(
+            ctranslate2.StorageView.from_array(encoded.frames_out),
+            [[*self._start(tokenizer, names), tokenizer.no_timestamps]],
             beam_size=self.options.beam_size,
-            temperature=0.0,
-            without_timestamps=True,
-            condition_on_previous_text=False,
-            vad_filter=False,
-            initial_prompt=prompt,
-        )
-        decoded = list(segments)  # the generator does the decoding
-        text = " ".join(" ".join(s.text.split()) for s in decoded).strip()
+            max_length=MAX_NEW_TOKENS,
+            return_scores=True,
+            return_no_speech_prob=True,
+            suppress_blank=True,
+            suppress_tokens=[-1],
+        )[0]
+        text = " ".join(tokenizer.decode(generated.sequences_ids[0]).split())
         if not text:
             return EMPTY
         if prompt_leaked(text, names):
             log.warning("whisper: the transcript repeats the prompt's names; dropped")
             return EMPTY
+        confidence = math.exp(generated.scores[0]) * (1.0 - generated.no_speech_prob)
         return FinalResult(
-            text=text, confidence=confidence_of(decoded), open_vocabulary=True, engine="whisper"
+            text=text,
+            confidence=confidence,
+            open_vocabulary=True,
+            engine="whisper",
+            score=functools.partial(self._score, encoded, names),
         )
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """One utterance through Whisper's encoder (a 30 s window, 1500 frames of 20 ms)."""
+
+    frames_out: np.ndarray
+    """The encoder's output, [1, 1500, width]."""
+    frames: int
+    """Mel frames (10 ms) that hold the utterance, before the window's padding."""
 
 
 def load_engine(options: WhisperOptions) -> WhisperEngine:
