@@ -28,7 +28,15 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from tests.speech import woken_command_wav  # noqa: E402
-from tests.support import EventWatcher, Stack, events_of, stack_config, start_stack  # noqa: E402
+from tests.support import (  # noqa: E402
+    EventWatcher,
+    Stack,
+    events_of,
+    percentile,
+    process_memory_mb,
+    stack_config,
+    start_stack,
+)
 
 SITE = "living_room"
 COMMANDS = (
@@ -42,18 +50,6 @@ Assistant is connected). "what did you hear" reads back the last command, so its
 
 def _at(event: dict[str, Any]) -> float:
     return datetime.fromisoformat(event["header"]["sent_at"].replace("Z", "+00:00")).timestamp()
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
-
-
-def _rss_mb(pid: int, field: str = "VmRSS") -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(f"{field}:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def _one_answer(stack: Stack, watcher: EventWatcher, wav: Path) -> tuple[str, float] | None:
@@ -98,8 +94,7 @@ def main() -> int:
                         first_time.append(latency)
                         said.add(answer)
                     time.sleep(0.5)
-            tts_pid = stack.service_pid("tts")
-            rss, peak = _rss_mb(tts_pid), _rss_mb(tts_pid, "VmHWM")
+            rss, peak = process_memory_mb(stack.service_pid("tts"))
         finally:
             watcher.close()
             stack.stop()

@@ -23,7 +23,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from hearth.v1 import tts_pb2  # noqa: E402
-from tests.support import Broker  # noqa: E402
+from tests.support import Broker, percentile  # noqa: E402
 from tests.tts.running import RunningTts, start_tts, stop_tts  # noqa: E402
 
 ANSWERS = (
@@ -47,11 +47,6 @@ def first_audio_s(tts: RunningTts, text: str, voice: str = "") -> tuple[float, f
             first = time.perf_counter() - started
     assert first is not None, "no audio"
     return first, time.perf_counter() - started
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
 def measure(tts: RunningTts, rounds: int, voice: str) -> dict[str, list[float]]:

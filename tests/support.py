@@ -421,6 +421,19 @@ def _parent(pid: int) -> int:
         return int(handle.read().rsplit(")", 1)[1].split()[1])
 
 
+def process_memory_mb(pid: int) -> tuple[float, float]:
+    """A process's resident memory now and at its peak (VmRSS, VmHWM), in MB."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    values = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+    return int(values["VmRSS"].split()[0]) / 1024, int(values["VmHWM"].split()[0]) / 1024
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The value at ``share`` (0..1) of the sorted values, nearest rank (for the benchmarks)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
 def process_gone(pid: int) -> bool:
     """Gone, or a zombie (it has exited and released every file and device; only its exit status
     remains)."""

@@ -7,6 +7,8 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -45,7 +47,7 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     stack.stop()
 
 
-def _satellite(base: Stack, tmp: Path, site: str) -> subprocess.Popen[str]:
+def _satellite(base: Stack, tmp: Path, site: str) -> Satellite:
     """The satellite's audio service, configured as its own machine would be."""
     secrets = tmp / "satellite-secrets"
     for name in SATELLITE_FILES:
@@ -67,23 +69,50 @@ def _satellite(base: Stack, tmp: Path, site: str) -> subprocess.Popen[str]:
     }
     path = tmp / "satellite.yaml"
     path.write_text(yaml.safe_dump(config))
-    return subprocess.Popen(
-        [sys.executable, "-m", "hearth_audio", "--config", str(path)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=child_env(),
+    return Satellite(
+        subprocess.Popen(
+            [sys.executable, "-m", "hearth_audio", "--config", str(path)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=child_env(),
+        )
     )
 
 
-def _stop(process: subprocess.Popen[str]) -> str:
-    process.terminate()
-    try:
-        output, _ = process.communicate(timeout=timeouts.STACK_STOP_S)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        output, _ = process.communicate()
-    return output
+class Satellite:
+    """The satellite's process and the lines it has printed so far, read as they come."""
+
+    def __init__(self, process: subprocess.Popen[str]) -> None:
+        self.process = process
+        self.lines: list[str] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.append(line)
+
+    @property
+    def output(self) -> str:
+        return "".join(self.lines)
+
+    def wait_for_output(self, text: str, timeout: float = timeouts.EVENT_S) -> None:
+        """The base logs a refusal before the satellite has read it: wait for its own line."""
+        deadline = time.monotonic() + timeout
+        while text not in self.output and time.monotonic() < deadline:
+            time.sleep(0.1)
+
+    def stop(self) -> str:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=timeouts.STACK_STOP_S)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self._reader.join(timeout=timeouts.STACK_STOP_S)
+        return self.output
 
 
 def test_a_satellite_is_heard_in_its_own_room(base: Stack, tmp_path: Path) -> None:
@@ -97,11 +126,14 @@ def test_a_satellite_is_heard_in_its_own_room(base: Stack, tmp_path: Path) -> No
             where=lambda e: all(watcher.seen(kind, e["header"]["trace_id"]) for kind in chain),
         )
         assert recognized["intent"] == "HassTurnOn"
-        status = watcher.wait_for("/status/audio/satellite-kitchen")
-        assert status["state"] == "STATE_ONLINE"
+        # The broker may first hand over the retained OFFLINE of a satellite an earlier test
+        # stopped; this satellite's own status must come after it, ONLINE.
+        watcher.wait_for(
+            "/status/audio/satellite-kitchen", where=lambda e: e["state"] == "STATE_ONLINE"
+        )
     finally:
         watcher.close()
-        output = _stop(satellite)
+        output = satellite.stop()
     assert "capture granted for site kitchen" in output, output[-2000:]
 
 
@@ -110,8 +142,9 @@ def test_a_satellite_cannot_listen_in_another_room(base: Stack, tmp_path: Path) 
     satellite = _satellite(base, tmp_path, "office")
     try:
         base.wait_for_log(r"refused policy\.HoldCapture: satellite-kitchen may not call")
+        satellite.wait_for_output("policy refused this identity")
     finally:
-        output = _stop(satellite)
+        output = satellite.stop()
         watcher.close()
     assert "policy refused this identity" in output, output[-2000:]
     assert "capture granted" not in output

@@ -16,7 +16,7 @@ import yaml
 
 from hearth.v1 import tts_pb2, tts_pb2_grpc
 from tests import timeouts
-from tests.support import Broker, child_env, free_port, grpc_channel_as
+from tests.support import Broker, child_env, free_port, grpc_channel_as, process_memory_mb
 
 SITES = ["kitchen", "office"]
 
@@ -53,12 +53,7 @@ class RunningTts:
 
     def rss_mb(self) -> tuple[float, float]:
         """The service's resident memory now and at its peak (VmRSS, VmHWM), in MB."""
-        status = Path(f"/proc/{self.process.pid}/status").read_text()
-        values = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-        return (
-            int(values["VmRSS"].split()[0]) / 1024,
-            int(values["VmHWM"].split()[0]) / 1024,
-        )
+        return process_memory_mb(self.process.pid)
 
     def metric(self, name: str, **labels: str) -> float:
         text = urllib.request.urlopen(self.metrics_url, timeout=timeouts.RPC_S).read().decode()

@@ -14,8 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-import numpy as np
-
 from hearth import events, pcm, rpc, topics
 from hearth.bus import Bus, Subscription
 from hearth.identity import Identity
@@ -63,11 +61,7 @@ class Ending:
 
 def to_wake_format(piece: bytes, rate: int) -> bytes:
     """16 kHz mono 16-bit, what the wake service listens to."""
-    samples = pcm.to_samples(piece)
-    if rate == pcm.SAMPLE_RATE:
-        return samples.tobytes()
-    converted = pcm.resample_float(samples, rate, pcm.SAMPLE_RATE)
-    return np.clip(np.round(converted), -32768, 32767).astype("<i2").tobytes()
+    return pcm.resample(pcm.to_samples(piece), rate, pcm.SAMPLE_RATE).astype("<i2").tobytes()
 
 
 class Speaker:
