@@ -104,11 +104,25 @@ def test_each_vocabulary_sentence_says_what_it_means(en: IntentMatcher) -> None:
     assert spoken.meanings is not None and len(spoken.meanings) == len(spoken.sentences)
     meaning = dict(zip(spoken.sentences, spoken.meanings, strict=True))
     assert all(meaning.values()), "every taught sentence matches"
-    assert en.meaning_of("turn on the office fan") == "HassTurnOn name=office fan"
+    assert en.meaning_of("turn on the office fan") == "HassTurnOn targets=office fan"
     assert en.meaning_of("turn on the office fan") == en.meaning_of("switch on the office fan")
     assert en.meaning_of("turn on the office fan") != en.meaning_of("turn off the office fan")
     here = en.meaning_of("turn on the lights")
     assert here is not None and here != en.meaning_of("turn on the lights in the kitchen")
+
+
+def test_sentences_that_choose_the_same_devices_mean_the_same(en: IntentMatcher) -> None:
+    """The kitchen's only light is the kitchen light: either way the same lamp turns on."""
+    kitchen_light = en.meaning_of("turn on the kitchen light")
+    assert kitchen_light == en.meaning_of("turn on the kitchen lights")
+    assert kitchen_light == en.meaning_of("turn on the lights in the kitchen")
+    assert kitchen_light != en.meaning_of("turn on the coffee maker")
+    assert en.meaning_of("set the bedroom lights to fifty percent") == en.meaning_of(
+        "set the bedroom light to fifty percent"
+    )
+    assert en.meaning_of("set the bedroom lights to fifty percent") != en.meaning_of(
+        "set the bedroom lights to fifteen percent"
+    )
 
 
 def test_site_area_resolves_room_less_commands(en: IntentMatcher) -> None:

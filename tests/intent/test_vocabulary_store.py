@@ -8,7 +8,7 @@ from pathlib import Path
 from hearth_intent.demo_home import DEMO_AREAS, DEMO_DEVICES
 from hearth_intent.home import Device
 from hearth_intent.matcher import IntentMatcher
-from hearth_intent.vocabulary_store import KEPT, VocabularyStore, key_of
+from hearth_intent.vocabulary_store import KEPT, SpokenVocabulary, VocabularyStore, key_of
 
 SMALL = 40
 """Sentences per test vocabulary: enough to show the path, quick to build."""
@@ -63,9 +63,9 @@ def test_an_unreadable_store_entry_is_built_again(tmp_path: Path) -> None:
 def test_only_the_newest_few_are_kept(tmp_path: Path) -> None:
     store = VocabularyStore(tmp_path)
     for number in range(KEPT + 2):
-        store.save(f"key{number}", ((f"sentence {number}",), ("sentence",)))
+        store.save(f"key{number}", SpokenVocabulary((f"sentence {number}",), ("sentence",)))
         os.utime(tmp_path / f"key{number}.json", (number, number))
-    store.save("newest", (("a",), ("a",)))
+    store.save("newest", SpokenVocabulary(("a",), ("a",)))
     left = sorted(path.stem for path in tmp_path.glob("*.json"))
     assert len(left) == KEPT
     assert "newest" in left and "key0" not in left
@@ -77,3 +77,12 @@ def test_a_store_that_cannot_be_written_costs_only_time(tmp_path: Path) -> None:
     root.write_text("not a directory")
     built = _matcher().vocabulary(max_sentences=SMALL, store=VocabularyStore(root))
     assert built[0]
+
+
+def test_meanings_are_stored_and_read_back(tmp_path: Path) -> None:
+    store = VocabularyStore(tmp_path)
+    spoken = _matcher().spoken_vocabulary(max_sentences=SMALL, store=store)
+    assert spoken.meanings is not None and len(spoken.meanings) == len(spoken.sentences)
+    assert _matcher().spoken_vocabulary(max_sentences=SMALL, store=store) == spoken
+    (stored,) = tmp_path.glob("*.json")
+    assert '"meanings"' in stored.read_text()

@@ -32,19 +32,11 @@ from tests.support import (
 
 # Each command with the slot sets that mean what was asked: the kitchen's lights may come back
 # as the kitchen area's lights or as the device named "kitchen light" — both turn on that light.
-KITCHEN_LIGHTS_GAP = pytest.mark.xfail(
-    strict=True,
-    reason="measured: through the wake word (0.2 s of the phrase's tail as pre-roll, then the "
-    "pause), Whisper writes the last name of its prompt, 'fan' (confidence 0.33), for Piper's "
-    "'turn on the kitchen lights': not recognised (never a wrong action); without the wake word "
-    "it is understood (0.8)",
-)
 COMMANDS = [
-    pytest.param(
+    (
         "hey hestia, turn on the kitchen lights",
         "HassTurnOn",
         [{"area": "kitchen", "domain": "light"}, {"name": "kitchen light"}],
-        marks=KITCHEN_LIGHTS_GAP,
     ),
     ("hey hestia, what time is it", "HassGetCurrentTime", [{}]),
     ("hey hestia, set a timer for five minutes", "HassStartTimer", [{"minutes": "5"}]),
@@ -107,7 +99,6 @@ def test_spoken_command_gives_intent_and_slots(
 
 
 @pytest.mark.stack
-@KITCHEN_LIGHTS_GAP
 def test_whole_chain_of_events_in_order_with_one_trace(english_stack: Stack, say) -> None:
     result = english_stack.run_file(
         say("hey hestia, turn on the kitchen lights"), "--site", "kitchen"

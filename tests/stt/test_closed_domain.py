@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from hearth_stt.closed_domain import ClosedDomain, ClosedDomainOptions
+from hearth_stt.closed_domain import ClosedDomain, ClosedDomainOptions, Understood
 from hearth_stt.engines import FinalResult, Vocabulary
 
 SENTENCES = (
@@ -116,6 +116,7 @@ def test_the_likeliest_sentence_is_chosen_whatever_the_confidence(scoring: Close
     )
     understood = scoring.understand(result)
     assert (understood.text, understood.snapped) == ("turn on the kitchen light", True)
+    assert understood.scored == "chosen"
 
 
 def test_sound_alikes_too_close_to_tell_apart_are_not_recognised(scoring: ClosedDomain) -> None:
@@ -124,7 +125,7 @@ def test_sound_alikes_too_close_to_tell_apart_are_not_recognised(scoring: Closed
         {"turn on the kitchen light": -4.0, "turn off the kitchen light": -5.0},
     )
     understood = scoring.understand(result)
-    assert (understood.text, understood.unsure) == ("", True)
+    assert (understood.text, understood.scored) == ("", "too_close")
 
 
 def test_sentences_with_the_same_meaning_are_not_rivals(scoring: ClosedDomain) -> None:
@@ -141,4 +142,43 @@ def test_sentences_with_the_same_meaning_are_not_rivals(scoring: ClosedDomain) -
 
 def test_a_sentence_unlikely_in_itself_is_no_evidence(scoring: ClosedDomain) -> None:
     result = scored_result("sing me a song", {"turn on the kitchen light": -40.0})
-    assert scoring.understand(result).text == ""
+    understood = scoring.understand(result)
+    assert (understood.text, understood.scored) == ("", "unlikely")
+
+
+def test_an_engine_too_busy_to_score_gives_not_recognised(scoring: ClosedDomain) -> None:
+    busy = FinalResult(
+        "turn on the kitchen light", 0.9, open_vocabulary=True, score=lambda _sentences: None
+    )
+    understood = scoring.understand(busy)
+    assert (understood.text, understood.scored) == ("", "busy")
+
+
+def test_only_the_wake_phrase_is_nothing_to_score(scoring: ClosedDomain) -> None:
+    understood = scoring.understand(scored_result("Hey Hestia.", {}))
+    assert (understood.text, understood.scored) == ("", "")
+
+
+def test_a_transcript_likelier_than_every_sentence_is_passed_on_as_heard() -> None:
+    closed = ClosedDomain(ClosedDomainOptions(transcript_lead=3.0))
+    closed.set_vocabulary(SCORED)
+    heard = "Set the kitchen light to 50%."
+    likely = {"set the kitchen light to fifty percent": -5.0, "turn on the kitchen light": -12.0}
+    understood = closed.understand(scored_result(heard, likely))
+    assert understood == Understood(
+        "set the kitchen light to fifty percent", False, None, scored="as_heard"
+    )
+    unlikely = {"set the kitchen light to fifty percent": -11.0, "turn on the kitchen light": -9.0}
+    assert closed.understand(scored_result(heard, unlikely)).scored != "as_heard"
+
+
+def test_retuned_thresholds_keep_the_vocabulary(scoring: ClosedDomain) -> None:
+    strict = scoring.retuned(ClosedDomainOptions(min_confidence=0.4, min_score_lead=60.0))
+    result = scored_result(
+        "turn of the kitchen light",
+        {"turn on the kitchen light": -4.0, "turn off the kitchen light": -9.0},
+    )
+    assert scoring.understand(result).scored == "chosen"
+    assert strict.understand(result).scored == "too_close"
+    with pytest.raises(ValueError, match="snapper"):
+        scoring.retuned(ClosedDomainOptions(max_distance=0.5))

@@ -248,7 +248,9 @@ def test_the_spoken_sentence_scores_above_its_sound_alikes(
     spoken: str,
     sound_alikes: tuple[str, ...],
 ) -> None:
-    scores = engine.score_sentences(speech(spoken), (spoken, *sound_alikes))
+    result = decode(engine, speech(spoken))
+    assert result.score is not None
+    scores = result.score((spoken, *sound_alikes))
     assert scores is not None and len(scores) == 1 + len(sound_alikes)
     said, *others = scores
     assert all(said > other + 1.0 for other in others), scores
@@ -259,6 +261,22 @@ def test_scoring_does_not_change_what_is_decoded(
 ) -> None:
     pcm = speech("turn off the bedroom light")
     before = decode(engine, pcm)
-    first = engine.score_sentences(pcm, ("turn off the bedroom light", "what time is it"))
-    assert engine.score_sentences(pcm, ("turn off the bedroom light", "what time is it")) == first
+    assert before.score is not None
+    sentences = ("turn off the bedroom light", "what time is it")
+    first = before.score(sentences)
+    assert before.score(sentences) == first
     assert decode(engine, pcm) == before
+
+
+def test_scoring_takes_its_turn_in_the_decode_queue(
+    model_dir: Path, speech: Callable[[str], bytes]
+) -> None:
+    engine = load(model_dir, max_waiting_decodes=0)
+    result = decode(engine, speech("turn off the bedroom light"))
+    assert result.score is not None
+    before = REGISTRY.get_sample_value("hearth_stt_decodes_refused_total") or 0.0
+    with engine.queue.slot() as decoding:  # another session's decode holds the engine
+        assert decoding
+        assert result.score(("turn off the bedroom light",)) is None
+    assert REGISTRY.get_sample_value("hearth_stt_decodes_refused_total") == before + 1
+    assert result.score(("turn off the bedroom light",)) is not None

@@ -74,6 +74,7 @@ class IntentMatcher:
             self._speech_templates(language, areas, devices, plugins) or self._templates
         )
         self._vocabulary_cache: dict[int, SpokenVocabulary] = {}
+        self._devices = tuple(devices)
         self._built_from = {
             "language": language,
             "intents": list(self.intent_names),
@@ -182,15 +183,37 @@ class IntentMatcher:
         return built
 
     def meaning_of(self, sentence: str) -> str | None:
-        """What a sentence asks, as text ("HassTurnOn name=office fan"): two sentences with the
-        same meaning do the same thing. A sentence without a room means the asking site's room,
-        which is none of the named ones; None when the sentence matches nothing (a sentence
-        only typed commands can mean)."""
+        """What a sentence does, as text ("HassTurnOn targets=kitchen light"): two sentences with
+        the same meaning do the same thing in this home, so a recogniser choosing between them
+        need not tell them apart ("the bedroom lights" are the bedroom light when it is the room's
+        only light). A sentence without a room means the asking site's room, which is none of the
+        named ones; None when the sentence matches nothing (a sentence only typed commands can
+        mean)."""
         match = self.recognize(sentence, area=SITE_AREA)
         if match is None:
             return None
-        slots = " ".join(f"{name}={value}" for name, value in sorted(match.slots.items()))
-        return f"{match.intent} {slots}".strip()
+        slots = self._with_targets(dict(match.slots))
+        described = " ".join(f"{name}={value}" for name, value in sorted(slots.items()))
+        return f"{match.intent} {described}".strip()
+
+    def _with_targets(self, slots: dict[str, str]) -> dict[str, str]:
+        """The slots with a device's name, or a named room and domain, replaced by the devices
+        they choose (unchanged when they choose none, or the room is the asking site's)."""
+        name, area, domain = slots.get("name"), slots.get("area"), slots.get("domain")
+        if name is not None:
+            targets = [name]
+        elif area == SITE_AREA or (area is None and domain is None):
+            return slots
+        else:
+            targets = [
+                d.name
+                for d in self._devices
+                if (area is None or d.area == area) and (domain is None or d.domain == domain)
+            ]
+        if not targets:
+            return slots
+        kept = {k: v for k, v in slots.items() if k not in ("name", "area", "domain")}
+        return {**kept, "targets": ",".join(sorted(targets))}
 
     def _speech_templates(
         self,

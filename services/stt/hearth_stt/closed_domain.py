@@ -2,8 +2,19 @@
 
 Hearth acts only on sentences its intent service accepts. A grammar engine already answers with
 one of them; an open-vocabulary engine (Whisper) writes what it heard, spelled its own way ("Set
-a timer for 5 minutes."). Every final result therefore goes through the same three steps,
-whatever the engine:
+a timer for 5 minutes."), and one greedy transcript does not say what the engine is sure of.
+
+When the engine can score sentences against the audio (``FinalResult.score``, Whisper), the
+sentences nearest its transcript are scored, and:
+
+1. the transcript itself, normalised, is passed on as heard when it is far likelier than all of
+them (``transcript_lead``): the vocabulary is a sample, and the intent service's matcher knows
+every phrasing;
+2. else the likeliest sentence is chosen when it leads the likeliest sentence that means something
+else (the intent service's meanings) and is likely enough in itself (``choose_by_score``);
+3. else the answer is "not recognised".
+
+Otherwise (grammar engines; ``rescore_candidates`` 0) the result goes by its spelling:
 
 1. an open-vocabulary result the engine itself is unsure of (its confidence below
 ``min_confidence``) is dropped: no transcript is better than a guessed one;
@@ -27,6 +38,19 @@ from dataclasses import dataclass
 from hearth_stt.engines.base import FinalResult, Vocabulary
 from hearth_stt.snapping import DEFAULT_MARGIN, DEFAULT_MAX_DISTANCE, Snapper, normalise
 
+SCORE_OUTCOMES = ("chosen", "as_heard", "too_close", "unlikely", "busy")
+"""How scoring ended: a vocabulary sentence chosen; the transcript kept as heard (likelier than
+every vocabulary sentence near it); sound-alikes meaning different things too close to tell apart;
+the likeliest sentence too unlikely in itself; the engine too busy to score."""
+
+
+@dataclass(frozen=True)
+class ScoredChoice:
+    sentence: str | None
+    """The chosen sentence; None: not recognised."""
+    outcome: str
+    """One of SCORE_OUTCOMES."""
+
 
 def choose_by_score(
     candidates: Sequence[str],
@@ -35,8 +59,8 @@ def choose_by_score(
     min_lead: float,
     min_token_logprob: float,
     action_of: Callable[[str], object] = Snapper.action_of,
-) -> str | None:
-    """The candidate the acoustic model finds likeliest, or None (not recognised).
+) -> ScoredChoice:
+    """The candidate the acoustic model finds likeliest, or none (not recognised).
 
     It is chosen only when it beats the likeliest candidate for another action by ``min_lead``
     (log-probability, nats): two sound-alike commands the model cannot tell apart are not a coin
@@ -45,16 +69,18 @@ def choose_by_score(
     all unlikely and the likeliest of them is no evidence.
     """
     if not candidates or len(scores) < len(candidates):
-        return None
+        return ScoredChoice(None, "busy")
     order = sorted(range(len(candidates)), key=lambda i: -scores[i])
     best = order[0]
     best_action = action_of(candidates[best])
     rival = next((i for i in order[1:] if action_of(candidates[i]) != best_action), None)
     lead = math.inf if rival is None else scores[best] - scores[rival]
     tokens = len(candidates[best].split()) + 1
-    if lead >= min_lead and scores[best] / tokens >= min_token_logprob:
-        return candidates[best]
-    return None
+    if lead < min_lead:
+        return ScoredChoice(None, "too_close")
+    if scores[best] / tokens < min_token_logprob:
+        return ScoredChoice(None, "unlikely")
+    return ScoredChoice(candidates[best], "chosen")
 
 
 @dataclass(frozen=True)
@@ -70,11 +96,15 @@ class ClosedDomainOptions:
     rescore_candidates: int = 16
     """When the engine can score sentences against the audio (Whisper), how many vocabulary
     sentences near its transcript it is asked to choose among; 0 decides by spelling alone."""
-    min_score_lead: float = 3.0
+    min_score_lead: float = 4.0
     """How much likelier (log-probability) the chosen sentence must be than the likeliest one
     that means something else."""
     min_token_logprob: float = -3.0
     """How likely, per token, the chosen sentence must be at all."""
+    transcript_lead: float = math.inf
+    """How much likelier the engine's own transcript must be than every vocabulary sentence near
+    it to be published as heard, for the intent service to match against its full templates (the
+    vocabulary is a sample: "fifty percent" may be in no sentence of it); inf never does."""
 
 
 @dataclass(frozen=True)
@@ -88,6 +118,9 @@ class Understood:
     """Snapping distance to the chosen sentence; None when nothing was compared."""
     unsure: bool = False
     """Dropped because the engine was not confident enough."""
+    scored: str = ""
+    """How the engine's scoring of the nearest sentences ended (SCORE_OUTCOMES); "" when the
+    sentences were not scored."""
 
 
 class ClosedDomain:
@@ -112,6 +145,21 @@ class ClosedDomain:
         with self._lock:
             self._snapper = snapper
             self._meanings = {s: m for s, m in meanings.items() if m}
+
+    def retuned(self, options: ClosedDomainOptions) -> ClosedDomain:
+        """The same vocabulary under other thresholds, without building its snapper again (when
+        the snapping ones are unchanged): calibration tries hundreds of thresholds."""
+        same_snapper = (options.max_distance, options.margin, options.wake_phrases) == (
+            self.options.max_distance,
+            self.options.margin,
+            self.options.wake_phrases,
+        )
+        if not same_snapper:
+            raise ValueError("retuned keeps the snapper: max_distance, margin and wake_phrases")
+        other = ClosedDomain(options)
+        with self._lock:
+            other._snapper, other._meanings = self._snapper, self._meanings
+        return other
 
     def understand(self, result: FinalResult) -> Understood:
         """The transcript for one final result (blocking: a few milliseconds, or about 0.3 s
@@ -143,10 +191,16 @@ class ClosedDomain:
         """The engine chooses among the sentences nearest its transcript (``choose_by_score``);
         not recognised when it cannot tell them apart, or is too busy to say."""
         assert result.score is not None
-        candidates = snapper.nearest(result.text, self.options.rescore_candidates)
-        scores = result.score(candidates) if candidates else None
-        if not scores:
-            return Understood("", False, None, unsure=True)
+        heard = normalise(result.text, self.options.wake_phrases)
+        candidates = snapper.nearest(heard, self.options.rescore_candidates)
+        if not candidates:  # nothing left once the wake phrase and fillers are stripped
+            return Understood("", False, None)
+        yardstick = math.isfinite(self.options.transcript_lead) and heard not in candidates
+        scores = result.score([*candidates, heard] if yardstick else candidates) or []
+        if yardstick and len(scores) == len(candidates) + 1:
+            own = scores.pop()
+            if own - max(scores) >= self.options.transcript_lead:
+                return Understood(heard, False, None, scored="as_heard")
 
         def meaning(sentence: str) -> object:
             return meanings.get(sentence) or Snapper.action_of(sentence)
@@ -158,6 +212,6 @@ class ClosedDomain:
             min_token_logprob=self.options.min_token_logprob,
             action_of=meaning,
         )
-        if chosen is None:
-            return Understood("", False, None, unsure=True)
-        return Understood(chosen, True, None)
+        if chosen.sentence is None:
+            return Understood("", False, None, scored=chosen.outcome)
+        return Understood(chosen.sentence, True, None, scored=chosen.outcome)

@@ -39,6 +39,7 @@ from hearth_stt.stt_metrics import (
     MODEL_LOAD,
     REAL_TIME_FACTOR,
     REFUSED,
+    SCORED,
     SNAPPED,
     TRANSCRIPTS_CUT,
     UNSURE,
@@ -204,6 +205,8 @@ class SttService(Service):
             text = normalise(result.text, self.settings.wake_phrases)
             return Understood(text, False, None)
         understood = self.closed_domain.understand(result)
+        if understood.scored:
+            SCORED.labels(understood.scored).inc()
         if understood.unsure:
             UNSURE.inc()
         elif understood.text:

@@ -11,11 +11,12 @@ from hearth.service import ServiceSection
 
 # Calibrated by bench/recognition_accuracy.py for no wrong action (docs/benchmarks.md).
 MIN_FAST_CONFIDENCE = 1.0
-WHISPER_MIN_CONFIDENCE = 0.3
+WHISPER_MIN_CONFIDENCE = 0.7
 SNAP_MAX_DISTANCE = 0.2
 SNAP_MARGIN = 0.03
-MIN_SCORE_LEAD = 3.0
+MIN_SCORE_LEAD = 4.0
 MIN_TOKEN_LOGPROB = -3.0
+TRANSCRIPT_LEAD = 8.0
 
 
 class SttSettings(ServiceSection):
@@ -72,6 +73,11 @@ class SttSettings(ServiceSection):
     that means something else; calibrated for no wrong action (docs/benchmarks.md)."""
     min_token_logprob: float = Field(MIN_TOKEN_LOGPROB, ge=-20.0, le=0.0)
     """How likely, per token, the chosen sentence must be at all (calibrated)."""
+    transcript_lead: float = Field(TRANSCRIPT_LEAD, ge=0.0)
+    """How much likelier (log-probability) Whisper's own transcript must be than every vocabulary
+    sentence near it to be passed on as heard, for the intent service to match against all its
+    phrasings (the vocabulary is a sample, and may hold no sentence with "fifty percent");
+    `.inf` never passes it on (calibrated)."""
     wake_phrases: tuple[str, ...] = ("hey hestia",)
     """Stripped from the start of transcripts, with near misses of them (the pre-roll can carry
     the wake phrase's tail)."""

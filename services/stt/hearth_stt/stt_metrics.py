@@ -35,6 +35,12 @@ SNAPPED = Counter(
     "Final transcripts by how they met the vocabulary: exact, snapped, or not snapped",
     ["outcome"],
 )
+SCORED = Counter(
+    "hearth_stt_scored_total",
+    "Whisper transcripts whose nearest vocabulary sentences were scored against the audio, by "
+    "outcome: chosen, too_close, unlikely, busy",
+    ["outcome"],
+)
 VOCABULARY_WORDS = Gauge(
     "hearth_stt_vocabulary_words", "Words in the grammar the recogniser is using"
 )
