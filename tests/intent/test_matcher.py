@@ -104,6 +104,10 @@ def test_each_vocabulary_sentence_says_what_it_means(en: IntentMatcher) -> None:
     assert spoken.meanings is not None and len(spoken.meanings) == len(spoken.sentences)
     meaning = dict(zip(spoken.sentences, spoken.meanings, strict=True))
     assert all(meaning.values()), "every taught sentence matches"
+    every_15th = spoken.sentences[::15]
+    assert [meaning[s] for s in every_15th] == [en.meaning_of(s) for s in every_15th], (
+        "the meaning found while building is the one a site in an unnamed room would act on"
+    )
     assert en.meaning_of("turn on the office fan") == "HassTurnOn targets=office fan"
     assert en.meaning_of("turn on the office fan") == en.meaning_of("switch on the office fan")
     assert en.meaning_of("turn on the office fan") != en.meaning_of("turn off the office fan")

@@ -165,14 +165,7 @@ class IntentMatcher:
             built = store.load(key)
         changed = built is None
         if built is None:
-            sampled = sample_vocabulary(self._vocabulary_templates, max_sentences)
-            sentences = tuple(
-                s
-                for s in sampled
-                if self._templates is self._vocabulary_templates or self.recognize(s)
-            )
-            words = tuple(sorted({word for sentence in sentences for word in sentence.split()}))
-            built = SpokenVocabulary(sentences, words)
+            built = self._build_vocabulary(max_sentences)
         if with_meanings and built.meanings is None:
             meanings = tuple(self.meaning_of(s) or "" for s in built.sentences)
             built = dataclasses.replace(built, meanings=meanings)
@@ -182,6 +175,22 @@ class IntentMatcher:
         self._vocabulary_cache[max_sentences] = built
         return built
 
+    def _build_vocabulary(self, max_sentences: int) -> SpokenVocabulary:
+        """Sample the spoken templates. When they are not the templates the service matches
+        with, only sentences the service understands are kept, and the match that decided it
+        gives the sentence's meaning too: a sentence that matches without the site's room means
+        the same in every room (matching each sentence again would double a cold start)."""
+        sampled = sample_vocabulary(self._vocabulary_templates, max_sentences)
+        if self._templates is self._vocabulary_templates:
+            sentences, meanings = tuple(sampled), None
+        else:
+            matched = ((s, self.recognize(s)) for s in sampled)
+            kept = [(s, match) for s, match in matched if match is not None]
+            sentences = tuple(s for s, _ in kept)
+            meanings = tuple(self._meaning(match) for _, match in kept)
+        words = tuple(sorted({word for sentence in sentences for word in sentence.split()}))
+        return SpokenVocabulary(sentences, words, meanings)
+
     def meaning_of(self, sentence: str) -> str | None:
         """What a sentence does, as text ("HassTurnOn targets=kitchen light"): two sentences with
         the same meaning do the same thing in this home, so a recogniser choosing between them
@@ -190,8 +199,9 @@ class IntentMatcher:
         named ones; None when the sentence matches nothing (a sentence only typed commands can
         mean)."""
         match = self.recognize(sentence, area=SITE_AREA)
-        if match is None:
-            return None
+        return None if match is None else self._meaning(match)
+
+    def _meaning(self, match: IntentMatch) -> str:
         slots = self._with_targets(dict(match.slots))
         described = " ".join(f"{name}={value}" for name, value in sorted(slots.items()))
         return f"{match.intent} {described}".strip()

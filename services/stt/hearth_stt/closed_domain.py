@@ -162,7 +162,7 @@ class ClosedDomain:
         return other
 
     def understand(self, result: FinalResult) -> Understood:
-        """The transcript for one final result (blocking: a few milliseconds, or about 0.3 s
+        """The transcript for one final result (blocking: a few milliseconds, or about 0.15 s
         when the engine scores sentences)."""
         if not result.text.strip():
             return Understood("", False, None)
