@@ -12,7 +12,11 @@ from hearth.v1 import events_pb2
 from hearth_stt.service import SttService
 from hearth_stt.settings import SttSettings
 
-SENTENCES = ("turn on the kitchen light", "turn on the kitchen lights", "turn off the kitchen light")
+SENTENCES = (
+    "turn on the kitchen light",
+    "turn on the kitchen lights",
+    "turn off the kitchen light",
+)
 
 
 def _service() -> SttService:
