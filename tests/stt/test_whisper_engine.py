@@ -280,3 +280,12 @@ def test_scoring_takes_its_turn_in_the_decode_queue(
         assert result.score(("turn off the bedroom light",)) is None
     assert REGISTRY.get_sample_value("hearth_stt_decodes_refused_total") == before + 1
     assert result.score(("turn off the bedroom light",)) is not None
+
+
+def test_an_utterance_longer_than_one_window_is_cut_not_lost(
+    engine: WhisperEngine, speech: Callable[[str], bytes], caplog: pytest.LogCaptureFixture
+) -> None:
+    """A session may last up to 60 s (policy.session_max_s); Whisper reads 30 s at once."""
+    result = engine.decode(quiet(0.3) + speech("turn off the bedroom light") + quiet(31.0))
+    assert has_every_word(result.text, "turn off the bedroom light"), result
+    assert "is cut to its first 29 s" in caplog.text

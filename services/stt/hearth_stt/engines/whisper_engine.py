@@ -73,7 +73,9 @@ COMPUTE_TYPES = ("int8", "int8_float32", "int16", "float32")
 EMPTY = FinalResult(text="", confidence=None)
 LEAD_IN_SAMPLES = int(0.3 * SAMPLE_RATE)
 MAX_WINDOW_S = 29.0
-"""Whisper reads one 30 s window; the policy's session limit keeps commands far shorter."""
+"""Whisper reads one 30 s window (with the lead-in); the policy's session limit (10 s by default,
+60 s at most) keeps commands shorter, and a longer utterance is cut to its start, not lost."""
+MAX_WINDOW_BYTES = int(MAX_WINDOW_S * BYTES_PER_SECOND)
 MAX_NEW_TOKENS = 128
 """A spoken command never needs more; a hallucinated run-on is cut here."""
 SCORED_CONTEXT_FRAMES = 50
@@ -342,8 +344,14 @@ class WhisperEngine(SttEngine):
         import ctranslate2
 
         assert self._model is not None
-        if len(pcm) / BYTES_PER_SECOND > MAX_WINDOW_S:
-            raise SttError(f"whisper decodes at most {MAX_WINDOW_S:.0f} s of speech at once")
+        if len(pcm) > MAX_WINDOW_BYTES:
+            log.warning(
+                "whisper: an utterance of %.1f s is cut to its first %.0f s (Whisper reads one "
+                "window)",
+                len(pcm) / BYTES_PER_SECOND,
+                MAX_WINDOW_S,
+            )
+            pcm = pcm[:MAX_WINDOW_BYTES]
         names = self._prompt_names  # read once: set_vocabulary may replace it meanwhile
         encoded = self._encode(pcm)
         tokenizer = self._tokenizer()
