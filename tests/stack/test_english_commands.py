@@ -11,6 +11,7 @@ intent is a wrong action and fails the test.
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -158,11 +159,18 @@ def test_time_question_is_answered_aloud(english_stack: Stack, say, tmp_path: Pa
 
 
 def _spoken_words(text: str) -> set[str]:
-    """Words as they sound: numbers as words, "a.m." as "am"."""
+    """Words as they sound: numbers as words, "a.m." as "am", a clock time written "12.49" or
+    "12:49" (Whisper writes both) as "twelve forty nine", not as a decimal."""
     from hearth_stt.snapping import normalise
 
-    spoken = f" {normalise(text)} ".replace(" a m ", " am ").replace(" p m ", " pm ")
+    clock = re.sub(r"\b(\d{1,2})[.:](\d{2})\b", r"\1 \2", text)
+    spoken = f" {normalise(clock)} ".replace(" a m ", " am ").replace(" p m ", " pm ")
     return set(spoken.split())
+
+
+def test_a_clock_time_is_read_as_said() -> None:
+    said = _spoken_words("It is twelve forty-nine PM.")
+    assert _spoken_words("It is 12.49 PM.") == said == _spoken_words("It is 12:49 p.m.")
 
 
 @pytest.mark.stack
