@@ -265,12 +265,7 @@ class WhisperEngine(SttEngine):
         """Decode one utterance (blocking), or refuse it when too many are waiting."""
         with self.queue.slot() as admitted:
             if not admitted:
-                DECODES_REFUSED.inc()
-                log.warning(
-                    "whisper: %d decodes already waiting; this utterance is dropped as not "
-                    "recognised (see hearth_stt_decodes_refused_total, stt.max_waiting_decodes)",
-                    self.queue.max_waiting,
-                )
+                self._refuse("this utterance is dropped")
                 return EMPTY
             return self._transcribe(pcm)
 
@@ -279,14 +274,19 @@ class WhisperEngine(SttEngine):
         None (not recognised) when too many are waiting."""
         with self.queue.slot() as admitted:
             if not admitted:
-                DECODES_REFUSED.inc()
-                log.warning(
-                    "whisper: %d decodes already waiting; this utterance's sentences are not "
-                    "scored and it is not recognised (see hearth_stt_decodes_refused_total)",
-                    self.queue.max_waiting,
-                )
+                self._refuse("this utterance's sentences are not scored")
                 return None
             return self._score(encoded, sentences)
+
+    def _refuse(self, what: str) -> None:
+        """Count and log work the full decode queue turned away (the command is not recognised)."""
+        DECODES_REFUSED.inc()
+        log.warning(
+            "whisper: %d decodes already waiting; %s and it is not recognised (see "
+            "hearth_stt_decodes_refused_total, stt.max_waiting_decodes)",
+            self.queue.max_waiting,
+            what,
+        )
 
     def _tokenizer(self) -> Any:
         from faster_whisper.tokenizer import Tokenizer
