@@ -96,7 +96,7 @@ class ClosedDomainOptions:
     rescore_candidates: int = 16
     """When the engine can score sentences against the audio (Whisper), how many vocabulary
     sentences near its transcript it is asked to choose among; 0 decides by spelling alone."""
-    min_score_lead: float = 4.0
+    min_score_lead: float = 5.0
     """How much likelier (log-probability) the chosen sentence must be than the likeliest one
     that means something else."""
     min_token_logprob: float = -3.0

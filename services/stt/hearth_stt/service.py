@@ -22,7 +22,7 @@ from hearth.registry import RegistryError
 from hearth.service import Service, StartupError, Sub
 from hearth.settings import CommonSettings
 from hearth.v1 import events_pb2, stt_pb2, stt_pb2_grpc
-from hearth_stt.closed_domain import ClosedDomain, Understood
+from hearth_stt.closed_domain import SCORE_OUTCOMES, ClosedDomain, Understood
 from hearth_stt.engine_choice import choose_engine, closed_domain_options
 from hearth_stt.engines.base import (
     FinalResult,
@@ -35,6 +35,7 @@ from hearth_stt.engines.errors import SttError
 from hearth_stt.settings import SttSettings
 from hearth_stt.snapping import normalise
 from hearth_stt.stt_metrics import (
+    LATENCY_OBJECTIVE,
     MISSING_WORDS,
     MODEL_LOAD,
     REAL_TIME_FACTOR,
@@ -44,6 +45,7 @@ from hearth_stt.stt_metrics import (
     TRANSCRIPTS_CUT,
     UNSURE,
     VOCABULARY_WORDS,
+    start_counting,
 )
 
 log = logging.getLogger(__name__)
@@ -94,6 +96,11 @@ class SttService(Service):
             raise StartupError(str(exc)) from exc
         load_s = time.perf_counter() - started
         MODEL_LOAD.set(load_s)
+        LATENCY_OBJECTIVE.set(self.engine.latency_objective_s)
+        start_counting(
+            self.engine.name in ("whisper", "hybrid") and self.settings.rescore_candidates > 0,
+            SCORE_OUTCOMES,
+        )
         log.info(
             "stt engine %s (%s, %s mode) loaded in %.2f s",
             self.engine.name,

@@ -14,6 +14,10 @@ REAL_TIME_FACTOR = Histogram(
     buckets=(0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0),
 )
 MODEL_LOAD = Gauge("hearth_stt_model_load_seconds", "Time the speech model took to load")
+LATENCY_OBJECTIVE = Gauge(
+    "hearth_stt_latency_objective_seconds",
+    "End of speech to intent p95 the loaded engine is expected to meet (0.3 grammar, 1.0 Whisper)",
+)
 MISSING_WORDS = Gauge(
     "hearth_stt_vocabulary_missing_words", "Vocabulary words the speech model cannot recognise"
 )
@@ -38,9 +42,10 @@ SNAPPED = Counter(
 SCORED = Counter(
     "hearth_stt_scored_total",
     "Whisper transcripts whose nearest vocabulary sentences were scored against the audio, by "
-    "outcome: chosen, too_close, unlikely, busy",
+    "outcome: chosen, as_heard, too_close, unlikely, busy",
     ["outcome"],
 )
+SNAP_OUTCOMES = ("exact", "snapped", "not")
 VOCABULARY_WORDS = Gauge(
     "hearth_stt_vocabulary_words", "Words in the grammar the recogniser is using"
 )
@@ -49,3 +54,14 @@ TRANSCRIPTS_CUT = Counter(
     "Transcripts cut to the longest a transcript may be (events.MAX_TRANSCRIPT_CHARS) before "
     "publishing",
 )
+
+
+def start_counting(scores: bool, score_outcomes: tuple[str, ...]) -> None:
+    """Give the vocabulary outcomes their series at zero, so the dashboard shows "none yet" rather
+    than "no data"; the scoring outcomes only on an engine that scores (Whisper), so a pocketsphinx
+    home is not shown a Whisper line."""
+    for outcome in SNAP_OUTCOMES:
+        SNAPPED.labels(outcome)
+    if scores:
+        for outcome in score_outcomes:
+            SCORED.labels(outcome)

@@ -209,6 +209,7 @@ class WhisperUtterance(Utterance):
 
 class WhisperEngine(SttEngine):
     name = "whisper"
+    latency_objective_s = 1.0
 
     def __init__(self, options: WhisperOptions) -> None:
         self.options = options
