@@ -2,7 +2,9 @@
 voice and by command, the audit chain finding tampering, and one session when several sites hear
 a command.
 
-The stack keeps transcripts for a few seconds (so expiry can be watched) and has opted in to
+Commands are spoken as a person would say them to the default English stack: the wake word by
+espeak-ng (the family the shipped wake model hears), the command by Piper, heard by Whisper. The
+stack keeps transcripts for a few seconds (so expiry can be watched) and has opted in to
 keeping audio clips (so the opt-in path is exercised); the defaults are checked in
 tests/stack/test_english_commands.py.
 """
@@ -35,7 +37,7 @@ def privacy_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     tmp = tmp_path_factory.mktemp("stack-privacy")
     config = stack_config(
         tmp,
-        stt={"engine": "pocketsphinx", "language": "en"},
+        stt={"language": "en"},  # the default English engine, Whisper
         policy={
             "retention": {
                 "transcript_s": TRANSCRIPT_S,
@@ -47,6 +49,13 @@ def privacy_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     stack = start_stack(tmp, config)
     yield stack
     stack.stop()
+
+
+@pytest.fixture(scope="module")
+def say(woken_say: Callable[[str], Path]) -> Callable[[str], Path]:
+    """The wake word by espeak-ng, the command by Piper (tests/conftest.py): voices the shipped
+    wake model and Whisper hear."""
+    return woken_say
 
 
 def _command(
@@ -114,17 +123,6 @@ def test_a_command_is_kept_with_its_expiry_and_the_transcript_is_purged_after_it
     assert verify.returncode == 0, verify.stdout + verify.stderr
 
 
-OFFICE_FAN_GAP = pytest.mark.xfail(
-    strict=True,
-    reason="measured: pocketsphinx, with its decoder reset for every session (no transcript may "
-    "depend on an earlier one), does not recognise espeak-ng's 'hey hestia, turn on the office "
-    "fan' "
-    "on this stack (exit 1, not recognised; no wrong action); these voice-command tests need a "
-    "recogniser that hears the voice the shipped wake model hears (issues 13 and 14)",
-)
-
-
-@OFFICE_FAN_GAP
 def test_what_did_you_hear_reads_back_the_last_transcript_and_keeps_no_transcript_of_itself(
     privacy_stack: Stack, say: Callable[..., Path]
 ) -> None:
@@ -142,9 +140,7 @@ def test_delete_what_i_just_said_forgets_the_previous_session_only(
 ) -> None:
     kept = _command(privacy_stack, say, "hey hestia, turn off the bedroom light")
     _held(privacy_stack, kept["header"]["session_id"], {"transcript", "intent"})
-    # Any command that is heard will do; pocketsphinx hears this one most reliably from espeak-ng
-    # ("what time is it" sometimes comes out as "what i it" on this stack: docs/benchmarks.md).
-    regretted = _command(privacy_stack, say, "hey hestia, turn on the kitchen lights")
+    regretted = _command(privacy_stack, say, "hey hestia, what time is it")
     _held(privacy_stack, regretted["header"]["session_id"], {"transcript", "intent"})
     delete = _command(privacy_stack, say, "hey hestia, delete what I just said")
     assert delete["intent"] == "HearthForgetLast"
@@ -252,7 +248,6 @@ def test_forget_from_the_command_line(privacy_stack: Stack, say: Callable[..., P
     assert _export(privacy_stack) == []
 
 
-@OFFICE_FAN_GAP
 def test_delete_everything_i_said_today_by_voice(
     privacy_stack: Stack, say: Callable[..., Path]
 ) -> None:
