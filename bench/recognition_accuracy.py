@@ -316,6 +316,9 @@ class Thresholds:
     own: float = math.inf
     """How much likelier Whisper's transcript must be than every near sentence to be kept as
     heard (scoring); inf never."""
+    heard_floor: float | None = None
+    """The floor for a sentence Whisper's transcript is no likelier than (scoring); None: the
+    same as ``floor``."""
 
     def options(self) -> ClosedDomainOptions:
         """stt's closed-domain settings these thresholds stand for."""
@@ -326,6 +329,7 @@ class Thresholds:
             rescore_candidates=RESCORE_CANDIDATES if scoring else 0,
             min_score_lead=self.lead or 0.0,
             min_token_logprob=self.floor,
+            min_heard_token_logprob=self.floor if self.heard_floor is None else self.heard_floor,
             transcript_lead=self.own,
         )
 
@@ -488,6 +492,9 @@ FLOORS = (-0.5, -0.75, -1.0, -1.5, -2.0, -3.0)
 """Per-token log-probabilities."""
 OWN_LEADS = (math.inf, 8.0, 5.0, 3.0, 2.0, 1.0)
 """How much likelier the transcript must be than every near sentence to be kept as heard."""
+HEARD_FLOORS = (-3.0, -3.5, -4.0, -4.5, -5.0, -5.5, -6.0, -7.0, -8.0)
+"""Per-token floors for a sentence Whisper's transcript is no likelier than. Unlike the grids
+above, chosen after the figures of the rest were seen (session of 2026-11-30)."""
 SPELLING_GRID = tuple(
     Thresholds(distance=d, confidence=c) for d, c in itertools.product(DISTANCES, CONFIDENCES)
 )
@@ -587,6 +594,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             calibration, modes["whisper-spelling"], SPELLING_GRID, vocabulary, matcher
         ),
     }
+    # The floor for sentences Whisper itself wrote, calibrated after the rest (only it is new).
+    scoring = chosen["whisper"]
+    heard_grid = [replace(scoring, heard_floor=f) for f in HEARD_FLOORS if f <= scoring.floor]
+    chosen["whisper"] = calibrate(
+        calibration, modes["whisper"], [scoring, *heard_grid], vocabulary, matcher
+    )
     # The fast path in front of Whisper as calibrated alone: only the grammar threshold is new.
     hybrid_grid = [replace(chosen["whisper"], fast=fast) for fast in FAST]
     chosen["hybrid"] = calibrate(calibration, hybrid, hybrid_grid, vocabulary, matcher)

@@ -146,6 +146,29 @@ def test_a_sentence_unlikely_in_itself_is_no_evidence(scoring: ClosedDomain) -> 
     assert (understood.text, understood.scored) == ("", "unlikely")
 
 
+def test_a_sentence_whisper_itself_wrote_is_held_to_the_looser_floor() -> None:
+    closed = ClosedDomain(
+        ClosedDomainOptions(
+            min_token_logprob=-3.0, min_heard_token_logprob=-5.0, transcript_lead=8.0
+        )
+    )
+    closed.set_vocabulary(SCORED)
+    # -24 over six tokens is -4 a token: under the floor, over the floor for what was written.
+    far = {"turn on the kitchen light": -24.0, "turn off the kitchen light": -40.0}
+    written = closed.understand(scored_result("Turn on the kitchen light.", far))
+    assert (written.text, written.scored) == ("turn on the kitchen light", "chosen")
+    # The same sentence reached from a transcript likelier than it: the decode and the scoring
+    # disagree, so the usual floor holds.
+    garbled = {**far, "turn on the kitchen lie": -20.0}
+    guessed = closed.understand(scored_result("Turn on the kitchen lie.", garbled))
+    assert (guessed.text, guessed.scored) == ("", "unlikely")
+    # Too unlikely even for what was written (-6 a token).
+    faint = {"turn on the kitchen light": -36.0, "turn off the kitchen light": -50.0}
+    assert (
+        closed.understand(scored_result("Turn on the kitchen light.", faint)).scored == "unlikely"
+    )
+
+
 def test_an_engine_too_busy_to_score_gives_not_recognised(scoring: ClosedDomain) -> None:
     busy = FinalResult(
         "turn on the kitchen light", 0.9, open_vocabulary=True, score=lambda _sentences: None

@@ -121,6 +121,7 @@ def closed_domain_options(settings: SttSettings) -> ClosedDomainOptions:
         rescore_candidates=settings.rescore_candidates,
         min_score_lead=settings.min_score_lead,
         min_token_logprob=settings.min_token_logprob,
+        min_heard_token_logprob=settings.min_heard_token_logprob,
         transcript_lead=settings.transcript_lead,
     )
 
