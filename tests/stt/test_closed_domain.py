@@ -157,11 +157,12 @@ def test_a_sentence_whisper_itself_wrote_is_held_to_the_looser_floor() -> None:
     far = {"turn on the kitchen light": -24.0, "turn off the kitchen light": -40.0}
     written = closed.understand(scored_result("Turn on the kitchen light.", far))
     assert (written.text, written.scored) == ("turn on the kitchen light", "chosen")
-    # The same sentence reached from a transcript likelier than it: the decode and the scoring
-    # disagree, so the usual floor holds.
-    garbled = {**far, "turn on the kitchen lie": -20.0}
-    guessed = closed.understand(scored_result("Turn on the kitchen lie.", garbled))
-    assert (guessed.text, guessed.scored) == ("", "unlikely")
+    # The same sentence reached from another transcript, even one the scoring finds less likely
+    # (measured: a garbled question became "what's the time" that way): the usual floor holds.
+    for garbled_score in (-20.0, -30.0):
+        garbled = {**far, "turn on the kitchen lie": garbled_score}
+        guessed = closed.understand(scored_result("Turn on the kitchen lie.", garbled))
+        assert (guessed.text, guessed.scored) == ("", "unlikely")
     # Too unlikely even for what was written (-6 a token).
     faint = {"turn on the kitchen light": -36.0, "turn off the kitchen light": -50.0}
     assert (

@@ -59,7 +59,7 @@ def choose_by_score(
     min_lead: float,
     min_token_logprob: float,
     action_of: Callable[[str], object] = Snapper.action_of,
-    heard_score: float | None = None,
+    heard: str | None = None,
     min_heard_token_logprob: float | None = None,
 ) -> ScoredChoice:
     """The candidate the acoustic model finds likeliest, or none (not recognised).
@@ -70,10 +70,12 @@ def choose_by_score(
     ``min_token_logprob``: when the transcript was far from every sentence, the nearest ones are
     all unlikely and the likeliest of them is no evidence.
 
-    That floor is ``min_heard_token_logprob`` instead when the candidate is at least as likely as
-    the engine's own transcript (``heard_score``; usually the transcript *is* the candidate): the
-    decode and the scoring then agree, and a short command said far from the microphone ("never
-    mind") spreads the doubt of its first word over few tokens.
+    That floor is ``min_heard_token_logprob`` instead when the candidate is the engine's own
+    transcript, normalised (``heard``): the decode and the scoring then agree, and a short command
+    said far from the microphone ("never mind") spreads the doubt of its first word over few
+    tokens. Only then: a garbled transcript ("hello all, it's the fullest now") the scoring finds
+    less likely than some short command ("what's the time") is no agreement, and measured on a
+    voice family no threshold saw, relaxing the floor there made a question into an action.
     """
     if not candidates or len(scores) < len(candidates):
         return ScoredChoice(None, "busy")
@@ -86,9 +88,8 @@ def choose_by_score(
     if lead < min_lead:
         return ScoredChoice(None, "too_close")
     floor = min_token_logprob
-    if heard_score is not None and min_heard_token_logprob is not None:
-        if heard_score <= scores[best]:
-            floor = min(floor, min_heard_token_logprob)
+    if min_heard_token_logprob is not None and candidates[best] == heard:
+        floor = min(floor, min_heard_token_logprob)
     if scores[best] / tokens < floor:
         return ScoredChoice(None, "unlikely")
     return ScoredChoice(candidates[best], "chosen")
@@ -112,9 +113,9 @@ class ClosedDomainOptions:
     that means something else."""
     min_token_logprob: float = -3.0
     """How likely, per token, the chosen sentence must be at all."""
-    min_heard_token_logprob: float = -5.5
-    """The same floor for a sentence the engine's own transcript is no likelier than (the engine
-    wrote it, or something no likelier): decode and scoring agree, so less is asked of it."""
+    min_heard_token_logprob: float = -5.0
+    """The same floor for the sentence the engine itself wrote (its transcript, normalised): decode
+    and scoring agree, so less is asked of it."""
     transcript_lead: float = math.inf
     """How much likelier the engine's own transcript must be than every vocabulary sentence near
     it to be published as heard, for the intent service to match against its full templates (the
@@ -211,13 +212,10 @@ class ClosedDomain:
             return Understood("", False, None)
         yardstick = math.isfinite(self.options.transcript_lead) and heard not in candidates
         scores = result.score([*candidates, heard] if yardstick else candidates) or []
-        own: float | None = None
         if yardstick and len(scores) == len(candidates) + 1:
             own = scores.pop()
             if own - max(scores) >= self.options.transcript_lead:
                 return Understood(heard, False, None, scored="as_heard")
-        elif heard in candidates and len(scores) == len(candidates):
-            own = scores[candidates.index(heard)]
 
         def meaning(sentence: str) -> object:
             return meanings.get(sentence) or Snapper.action_of(sentence)
@@ -228,7 +226,7 @@ class ClosedDomain:
             min_lead=self.options.min_score_lead,
             min_token_logprob=self.options.min_token_logprob,
             action_of=meaning,
-            heard_score=own,
+            heard=heard,
             min_heard_token_logprob=self.options.min_heard_token_logprob,
         )
         if chosen.sentence is None:

@@ -18,7 +18,7 @@ SNAP_MAX_DISTANCE = 0.2
 SNAP_MARGIN = 0.03
 MIN_SCORE_LEAD = 5.0
 MIN_TOKEN_LOGPROB = -3.0
-MIN_HEARD_TOKEN_LOGPROB = -5.5
+MIN_HEARD_TOKEN_LOGPROB = -5.0
 TRANSCRIPT_LEAD = 8.0
 
 
@@ -77,9 +77,9 @@ class SttSettings(ServiceSection):
     min_token_logprob: float = Field(MIN_TOKEN_LOGPROB, ge=-20.0, le=0.0)
     """How likely, per token, the chosen sentence must be at all (calibrated)."""
     min_heard_token_logprob: float = Field(MIN_HEARD_TOKEN_LOGPROB, ge=-20.0, le=0.0)
-    """The same floor for a sentence Whisper's own transcript is no likelier than (usually it
-    wrote that very sentence): decode and scoring agree, so a short command said far away
-    ("never mind") is not refused for the doubt of its first word (calibrated)."""
+    """The same floor for the sentence Whisper itself wrote (its transcript is that sentence):
+    decode and scoring agree, so a short command said far away ("never mind") is not refused for
+    the doubt of its first word (calibrated)."""
     transcript_lead: float = Field(TRANSCRIPT_LEAD, ge=0.0)
     """How much likelier (log-probability) Whisper's own transcript must be than every vocabulary
     sentence near it to be passed on as heard, for the intent service to match against all its
