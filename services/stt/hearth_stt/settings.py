@@ -10,8 +10,8 @@ from pydantic import Field
 from hearth.service import ServiceSection
 
 # Calibrated by bench/recognition_accuracy.py for no wrong action (docs/benchmarks.md); the
-# scoring thresholds on espeak-ng, Festival and Piper, never on Flite (the family kept unseen, so its
-# figure says what a household no one calibrated on gets).
+# scoring thresholds on espeak-ng, Festival and Piper, never on Flite (the family kept unseen, so
+# its figure says what a household no one calibrated on gets).
 MIN_FAST_CONFIDENCE = 1.0
 WHISPER_MIN_CONFIDENCE = 0.7
 SNAP_MAX_DISTANCE = 0.2
