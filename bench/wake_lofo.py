@@ -54,6 +54,7 @@ from wake_accuracy import (
 )
 
 from hearth.pcm import SAMPLE_RATE
+from hearth_stt.engines.whisper_engine import comparable
 from hearth_voices import STANDARD_CONDITIONS, apply, sample_conditions, sample_voices, speak
 from hearth_voices import Voice as FamilyVoice
 from hearth_voices.audio import TRIM_MARGIN_S
@@ -112,8 +113,9 @@ class SecondStage:
         if not scores:
             return False
         phrase, written = max(scores[: len(PHRASE_SPELLINGS)]), scores[-1]
-        said = " ".join(re.sub(r"[^a-z ]", " ", own.lower()).split())
-        return phrase >= CHECK_FLOOR and (said == PHRASE or phrase >= written - CHECK_MARGIN)
+        return phrase >= CHECK_FLOOR and (
+            comparable(own) == PHRASE or phrase >= written - CHECK_MARGIN
+        )
 
 
 def activations(rule_logits: np.ndarray, cut: float, frames: int) -> list[int]:

@@ -98,7 +98,7 @@ class SttService(Service):
         MODEL_LOAD.set(load_s)
         LATENCY_OBJECTIVE.set(self.engine.latency_objective_s)
         start_counting(
-            self.engine.name in ("whisper", "hybrid") and self.settings.rescore_candidates > 0,
+            self.engine.scores_sentences and self.settings.rescore_candidates > 0,
             SCORE_OUTCOMES,
         )
         log.info(

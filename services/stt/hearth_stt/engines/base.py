@@ -84,6 +84,8 @@ class SttEngine(ABC):
     """End of speech → intent p95 a home should expect of this engine (the brief's 300 ms for the
     grammar engines; issue 13's 1 s for Whisper base on two cores). The latency alert compares
     against it, so a home on Whisper is not warned all day about the speed it chose."""
+    scores_sentences: bool = False
+    """Its final results can score vocabulary sentences against the audio (FinalResult.score)."""
 
     @abstractmethod
     def load(self) -> None: ...

@@ -79,6 +79,7 @@ class HybridUtterance(Utterance):
 class HybridEngine(SttEngine):
     name = "hybrid"
     latency_objective_s = 1.0  # the p95 is Whisper's: the commands the fast path was unsure of
+    scores_sentences = True  # Whisper's results do, when the fast path was unsure
 
     def __init__(self, options: HybridOptions, fast: SttEngine, slow: SttEngine) -> None:
         self.options = options

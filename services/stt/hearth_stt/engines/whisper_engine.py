@@ -210,6 +210,7 @@ class WhisperUtterance(Utterance):
 class WhisperEngine(SttEngine):
     name = "whisper"
     latency_objective_s = 1.0
+    scores_sentences = True
 
     def __init__(self, options: WhisperOptions) -> None:
         self.options = options
