@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import sys
 import tempfile
 import time
@@ -54,7 +53,6 @@ from wake_accuracy import (
 )
 
 from hearth.pcm import SAMPLE_RATE
-from hearth_stt.engines.whisper_engine import comparable
 from hearth_voices import STANDARD_CONDITIONS, apply, sample_conditions, sample_voices, speak
 from hearth_voices import Voice as FamilyVoice
 from hearth_voices.audio import TRIM_MARGIN_S
@@ -62,6 +60,7 @@ from hearth_voices.festival_family import VOICES as FESTIVAL_SPEAKERS
 from hearth_voices.festival_family import FestivalSettings
 from hearth_wake.engines.embedding import EmbeddingEngine, threshold_for
 from hearth_wake.engines.speech_embedding import HOP_SAMPLES
+from hearth_wake.whisper_check import FIRST_STAGE_LOGIT, TAIL_S
 from hearth_wake_train import texts, train_model
 from hearth_wake_train.evaluate import in_a_row
 from hearth_wake_train.families import ALL_FAMILIES, parse_families
@@ -69,53 +68,55 @@ from hearth_wake_train.families import ALL_FAMILIES, parse_families
 TEST_SEED_OFFSET = 1000
 """Test speakers come from seeds no training run uses (the recipe draws from its own seed)."""
 NEGATIVE_STREAM_S = 300.0
-CHECK_BEFORE_S = 1.6  # the second stage hears this much before the first stage fired ...
-CHECK_AFTER_S = (
-    0.5  # ... and this much after (the embedding engine can fire before the last syllable)
-)
-CHECK_MARGIN = 8.0
-"""The phrase may be this much less likely (nats) than Whisper's own transcript of the window."""
-CHECK_FLOOR = -30.0
-"""... and no less likely than this in itself (a long garbled transcript is unlikely too)."""
-PHRASE_SPELLINGS = ("Hey Hestia", "Hey, Hestia", "hey hestia")
+PREROLL_S = 0.2  # audio.preroll_s's default
+END_SILENCE_S = 0.6  # stt.end_silence_s's default
 
 
 class SecondStage:
-    """A stronger, slower recogniser that confirms a first-stage detection: Whisper base (the stt
-    service's default model, through the stt engine's own code, no prompt) transcribes the audio
-    around the detection, then scores the phrase and its own transcript against that audio, as
-    the stt service scores commands. Confirmed when the phrase is nearly as likely as what Whisper
-    wrote (``CHECK_MARGIN``) and likely in itself (``CHECK_FLOOR``). An earlier check asked a
-    prompted Whisper whether "hestia" was in its transcript: the prompt made it write the phrase
-    for sound-alikes, 8-18 false accepts an hour (docs/wake-word.md)."""
+    """The wake service's own check (`wake.verify: whisper`, hearth_wake.whisper_check), fed
+    exactly what the service feeds it: the audio up to its tail after the first stage fired."""
 
     def __init__(self) -> None:
         from hearth.models import resolve_whisper_model
-        from hearth_stt.engines.whisper_engine import WhisperEngine, WhisperOptions
+        from hearth_wake.whisper_check import WhisperCheckOptions, WhisperVerifier
 
         directory = resolve_whisper_model(
             "whisper-base", None, Path("~/.local/share/hearth").expanduser()
         )
-        self._engine = WhisperEngine(WhisperOptions(language="en", model_dir=directory, threads=1))
-        self._engine.load()
+        self._verifier = WhisperVerifier.load(WhisperCheckOptions(model_dir=directory), [PHRASE])
         self.seconds: list[float] = []
         self.heard: list[str] = []
 
     def confirms(self, audio: np.ndarray, end_sample: int) -> bool:
-        start = max(0, end_sample - int(CHECK_BEFORE_S * SAMPLE_RATE))
-        window = audio[start : end_sample + int(CHECK_AFTER_S * SAMPLE_RATE)]
         began = time.monotonic()
-        result = self._engine.decode(np.asarray(window, dtype="<i2").tobytes())
-        own = re.sub(r"[.!?]+$", "", result.text.strip())
-        scores = result.score([*PHRASE_SPELLINGS, own]) if result.score and own else None
+        tail = int(self._verifier.tail_s * SAMPLE_RATE)
+        verdict = self._verifier.judge(PHRASE, audio[: end_sample + tail])
         self.seconds.append(time.monotonic() - began)
-        self.heard.append(result.text)
-        if not scores:
-            return False
-        phrase, written = max(scores[: len(PHRASE_SPELLINGS)]), scores[-1]
-        return phrase >= CHECK_FLOOR and (
-            comparable(own) == PHRASE or phrase >= written - CHECK_MARGIN
-        )
+        self.heard.append(verdict.heard)
+        return verdict.confirmed
+
+
+def sure_between(rule_logits: np.ndarray, cut: float, frames: int, start: int, end: int) -> bool:
+    """Whether the rule passes ``cut`` in a window that ends within [start, end] samples: what
+    the engine's ``sure_of`` answers (the calibrated threshold reached after a sensitive hit)."""
+    ends = (np.arange(rule_logits.size) + frames) * HOP_SAMPLES
+    inside = (ends >= start) & (ends <= end)
+    return bool(np.any(rule_logits[inside] >= cut))
+
+
+def end_of_speech(audio: np.ndarray, detected_at: int) -> int:
+    """The sample where stt's endpointer (default settings) ends the command, for a session that
+    starts at a detection at ``detected_at`` with the audio service's default pre-roll."""
+    from hearth_stt.engines.endpointer import VadEndpointer
+
+    preroll = int(PREROLL_S * SAMPLE_RATE)
+    start = max(0, detected_at - preroll)
+    endpointer = VadEndpointer(END_SILENCE_S, lead_in_s=(detected_at - start) / SAMPLE_RATE)
+    chunk = SAMPLE_RATE // 50  # the audio service's 20 ms chunks
+    for at in range(start, audio.size, chunk):
+        if endpointer.feed(audio[at : at + chunk].astype("<i2").tobytes()):
+            return at + chunk
+    return audio.size
 
 
 def activations(rule_logits: np.ndarray, cut: float, frames: int) -> list[int]:
@@ -235,12 +236,14 @@ def measure(
     streamer = Streamer(engine, recorder)
     trials = positives(family, args.voices, args.seed)
     rule = engine.frames_in_a_row
-    first_cut = (
-        args.second_stage_logit
-        if args.second_stage_logit is not None
-        else logit(threshold_for(engine.threshold, args.second_stage_sensitivity))
-    )
+    first_cut = args.second_stage_logit
     pair_detected, pair_fas = [], 0
+    # The service's rule: a detection the first stage is sure of (its calibrated threshold, at the
+    # same sensitivity, reached within the check's tail) goes out unchecked.
+    sure_cut = logit(engine.threshold)
+    tail = int(TAIL_S * SAMPLE_RATE)
+    served_detected, served_fas, sure_fas = [], 0, 0
+    added_delays: list[int] = []  # samples the check held a command's intent back
     detected, after_start, latencies = [], [], []
     for trial in trials:
         hits, logits = streamer.run(trial.audio)
@@ -251,12 +254,19 @@ def measure(
         if woke and trial.phrase_end >= 0:
             latencies.append((woke[0] - trial.phrase_end) / SAMPLE_RATE * 1000.0)
         if second_stage is not None:
+            rule_logits = in_a_row(logits, rule)
             fired = [
-                end
-                for end in activations(in_a_row(logits, rule), first_cut, rule)
-                if end > trial.speech_start
+                end for end in activations(rule_logits, first_cut, rule) if end > trial.speech_start
             ]
-            pair_detected.append(bool(fired) and second_stage.confirms(trial.audio, fired[0]))
+            checked = bool(fired) and second_stage.confirms(trial.audio, fired[0])
+            pair_detected.append(checked)
+            sure = bool(fired) and sure_between(
+                rule_logits, sure_cut, rule, fired[0], fired[0] + tail
+            )
+            served_detected.append(checked or sure)
+            if checked and not sure and trial.phrase_end < 0:  # a command waited for the check
+                ready = fired[0] + tail + int(second_stage.seconds[-1] * SAMPLE_RATE)
+                added_delays.append(max(0, ready - end_of_speech(trial.audio, fired[0])))
     progress(f"{family}: {sum(detected)}/{len(trials)} positives detected")
     negative_logits, engine_fas, remaining, index = [], 0, args.negative_hours * 3600.0, 0
     confirmed_by_mistake: list[str] = []  # what the second stage heard in negatives it let through
@@ -267,10 +277,14 @@ def measure(
         negative_logits.append(logits)
         engine_fas += len(hits)
         if second_stage is not None:
-            fired = activations(in_a_row(logits, rule), first_cut, rule)
-            for end in fired:
-                if second_stage.confirms(audio, end):
-                    pair_fas += 1
+            rule_logits = in_a_row(logits, rule)
+            for end in activations(rule_logits, first_cut, rule):
+                checked = second_stage.confirms(audio, end)
+                sure = sure_between(rule_logits, sure_cut, rule, end, end + tail)
+                pair_fas += checked
+                served_fas += checked or sure
+                sure_fas += sure
+                if checked:
                     confirmed_by_mistake.append(second_stage.heard[-1])
         remaining -= seconds
         index += 1
@@ -292,6 +306,17 @@ def measure(
             "pair_fa_per_hour": pair_fas / hours,
             "pair_false_accepts": pair_fas,
             "pair_false_accepts_heard": confirmed_by_mistake,
+            "served_detected": float(np.mean(served_detected)),
+            "checked_commands": len(added_delays),
+            "added_delay_s_p50": float(np.median(added_delays)) / SAMPLE_RATE
+            if added_delays
+            else None,
+            "added_delay_s_p95": float(np.percentile(added_delays, 95)) / SAMPLE_RATE
+            if added_delays
+            else None,
+            "served_false_accepts": served_fas,
+            "served_fa_per_hour": served_fas / hours,
+            "sure_false_accepts": sure_fas,
             "check_s_p50": float(np.median(second_stage.seconds)),
             "check_s_p95": float(np.percentile(second_stage.seconds, 95)),
         }
@@ -330,17 +355,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="also measure a Whisper check of each first-stage detection",
     )
     parser.add_argument(
-        "--second-stage-sensitivity",
-        type=float,
-        default=1.0,
-        help="the first stage's sensitivity when the second stage checks it",
-    )
-    parser.add_argument(
         "--second-stage-logit",
         type=float,
-        default=None,
-        help="the first stage's logit threshold when the second stage checks it (overrides "
-        "--second-stage-sensitivity: a second stage lets the first run far more sensitively)",
+        default=FIRST_STAGE_LOGIT,
+        help="the first stage's logit threshold when the second stage checks it (default: the "
+        "wake service's, hearth_wake.whisper_check.FIRST_STAGE_LOGIT)",
     )
     parser.add_argument("--json", type=Path)
     return parser.parse_args(argv)
@@ -380,18 +399,27 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
             f"| {latency} | {r['cpu_pct_of_core_per_site']:.2f} % |"
         )
     if second_stage is not None:
-        first = (
-            f"logit {args.second_stage_logit}"
-            if args.second_stage_logit is not None
-            else f"sensitivity {args.second_stage_sensitivity}"
+        print(
+            f"\nWith a second stage (first stage at logit {args.second_stage_logit}, Whisper base "
+            "checks it; 'as served': what `wake.verify: whisper` does, a detection the first "
+            "stage is sure of goes out unchecked)\n"
         )
-        print(f"\nWith a second stage (first stage at {first}, Whisper base confirms)\n")
-        print("| held-out family | detected | false accepts / h | check p50 / p95 |")
-        print("| --- | --- | --- | --- |")
+        print(
+            "| held-out family | all checked: detected | false accepts | as served: detected "
+            "| false accepts (of them unchecked) | check p50 / p95 |"
+        )
+        print("| --- | --- | --- | --- | --- | --- |")
         for r in results:
+            if r["checked_commands"]:
+                progress(
+                    f"{r['family']}: the check held back {r['checked_commands']} commands' intents "
+                    f"by p50 {r['added_delay_s_p50']:.2f} s, p95 {r['added_delay_s_p95']:.2f} s"
+                )
             print(
                 f"| {r['family']} | {100 * r['pair_detected']:.1f} % | "
-                f"{r['pair_fa_per_hour']:.2f} ({r['pair_false_accepts']}) | "
+                f"{r['pair_fa_per_hour']:.2f} / h ({r['pair_false_accepts']}) | "
+                f"{100 * r['served_detected']:.1f} % | {r['served_fa_per_hour']:.2f} / h "
+                f"({r['served_false_accepts']}, {r['sure_false_accepts']}) | "
                 f"{r['check_s_p50']:.2f} / {r['check_s_p95']:.2f} s |"
             )
     for r in results:

@@ -463,3 +463,27 @@ def test_the_pinned_joe_sums_are_those_of_the_packaged_voice() -> None:
     assert model.stat().st_size == entry.model_size
     assert hashlib.sha256(model.read_bytes()).hexdigest() == entry.model_sha256
     assert hashlib.sha256(config.read_bytes()).hexdigest() == entry.config_sha256
+
+
+def test_models_pull_installs_every_model_named_once(tmp_path: Path) -> None:
+    """The compose file's one-shot pulls stt's model and the wake check's (`whisper-base`) in one
+    command; naming the same model twice installs it once."""
+    import subprocess
+    import sys
+
+    from tests import timeouts
+    from tests.support import child_env
+
+    dest = tmp_path / "models"
+    result = subprocess.run(
+        [sys.executable, "-m", "hearth", "models", "pull", "whisper-base", "whisper-base"]
+        + ["--dest", str(dest)],
+        capture_output=True,
+        text=True,
+        timeout=timeouts.CLI_S,
+        env=child_env(),
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("installed whisper-base") == 1
+    assert models.is_whisper_model(dest / "whisper-base")

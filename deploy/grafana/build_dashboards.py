@@ -479,8 +479,20 @@ WAKE = Dashboard(
                     "{{site}}",
                 ),
             ),
-            description="With wake.verify: vosk, detections a Vosk pass did not confirm (false wakes it stopped). "
-            "Empty when the verifier is off.",
+            description="Detections the verifier (wake.verify: whisper or vosk) did not confirm: false wakes it "
+            "stopped. Empty when the verifier is off.",
+        ),
+        Panel(
+            "What the verifier made of detections, last hour",
+            (
+                Query(
+                    "sum by (outcome) (increase(hearth_wake_verifier_outcomes_total[1h]))",
+                    "{{outcome}}",
+                ),
+            ),
+            description="confirmed: the check heard the phrase; dropped: it did not; sure: the first stage passed its "
+            "own calibrated threshold, so the detection went out unchecked. Many dropped and few confirmed "
+            "next to a TV: lower that site's wake.site_sensitivity.",
         ),
         Panel(
             "Wake score distribution",

@@ -5,10 +5,12 @@ The shipped model was trained on espeak-ng alone (recipe 2; docs/wake-word.md sa
 multi-family model does not ship yet). Piper's neural voice, Festival's diphones and Flite's
 clustergen voices, each built from recordings of real speakers, are families it never heard.
 Each speaker says "hey hestia", pauses, and says a command; the file is played with `hearth
-run-file` against the default stack (the shipped wake model, Whisper). The results are gathered
-once per family and checked by three tests: how many wake Hearth and are understood (far below
-the target today: a strict expected failure with the measured figure), that none becomes a
-different action, and that sound-alikes of the phrase by the same speakers never wake it.
+run-file` against the default stack (the shipped wake model checked by Whisper, `wake.verify:
+auto`; Whisper for commands). The results are gathered once per family and checked by three
+tests: how many wake Hearth and are understood (the target is 90 %; a family below it is a strict
+expected failure with the measured figure), that none becomes a different action, and that
+sound-alikes of the phrase by the same speakers never wake it (the first stage runs far more
+sensitively with the check, so this is the check's test too).
 """
 
 from __future__ import annotations
@@ -37,9 +39,11 @@ COMMANDS: tuple[tuple[str, str, list[dict[str, str]]], ...] = (
 SPEAKERS_PER_FAMILY = 2
 TARGET_SHARE = 0.9
 """The wake-word issue's target: 90 % of an unseen family's commands woken (and understood)."""
-MEASURED = {"piper": "0/6", "festival": "0/6", "flite": "0/6"}
-"""Woken and understood with the shipped model, measured; the strict expected failure below
-turns into a failure the day a family reaches the target, so that this is updated."""
+MEASURED = {"piper": "6/6", "festival": "6/6", "flite": "3/6"}
+"""Woken and understood with the shipped model and the Whisper check, measured (2026-11-30;
+without the check: 0/6 each). A family below the target is a strict expected failure, which
+turns into a failure the day it reaches the target, so that this is updated."""
+BELOW_TARGET = {"flite"}
 SOUND_ALIKES = ("hey siesta, turn on the office fan", "hey celestia, what time is it")
 
 
@@ -115,9 +119,12 @@ def heard_by(family: str, stack: Stack, directory: Path) -> list[Heard]:
             marks=pytest.mark.xfail(
                 strict=True,
                 reason=f"measured: {figure} woken and understood; the shipped model was trained "
-                "on espeak-ng alone (docs/wake-word.md)",
+                "on espeak-ng alone, and at logit 0 its first stage fires on too few of Flite's "
+                "phrases for the check to confirm (docs/wake-word.md)",
             ),
         )
+        if family in BELOW_TARGET
+        else family
         for family, figure in MEASURED.items()
     ],
 )

@@ -21,16 +21,17 @@ from hearth.registry import RegistryError
 from hearth.service import Service, StartupError
 from hearth.settings import CommonSettings
 from hearth.v1 import common_pb2, events_pb2, wake_pb2, wake_pb2_grpc
-from hearth_wake.engine_choice import load_engine, load_verifier
+from hearth_wake.engine_choice import load_engine, load_verifier, resolve_verify
 from hearth_wake.engines import WakeEngine, WakeHit, WakeModelError, WakeStream
 from hearth_wake.settings import WakeSettings
-from hearth_wake.verifier import TAIL_S, VoskVerifier
+from hearth_wake.verifier import Verifier
 from hearth_wake.wake_metrics import (
     DETECTIONS,
     LISTENING,
     MODEL_LOAD,
     SCORES,
     STREAMS_REFUSED,
+    VERIFIER_OUTCOMES,
     VERIFIER_REJECTIONS,
 )
 
@@ -59,11 +60,18 @@ class WakeService(Service):
         super().__init__(common, section)
         self.settings = section
         self.engine: WakeEngine | None = None
-        self.verifier: VoskVerifier | None = None
+        self.verifier: Verifier | None = None
 
     async def setup(self) -> None:
         started = time.perf_counter()
-        settings, data_dir = self.settings, self.common.data_path
+        data_dir = self.common.data_path
+        settings, why = await asyncio.to_thread(resolve_verify, self.settings, data_dir)
+        if settings.verify == "off" and why != "configured" and settings.engine == "embedding":
+            log.warning(
+                "wake.verify is %s: detections are not checked, and voices unlike the ones the "
+                "wake model was trained on will rarely wake Hearth (docs/wake-word.md)",
+                why,
+            )
         try:
             self.engine = await asyncio.to_thread(load_engine, settings, data_dir)
             self.verifier = await asyncio.to_thread(
@@ -74,11 +82,12 @@ class WakeService(Service):
         load_s = time.perf_counter() - started
         MODEL_LOAD.set(load_s)
         log.info(
-            "wake engine %s loaded in %.2f s, wake words: %s, verifier: %s",
+            "wake engine %s loaded in %.2f s, wake words: %s, verifier: %s (%s)",
             self.engine.name,
             load_s,
             ", ".join(self.engine.wake_words),
             self.verifier.name if self.verifier else "off",
+            why,
         )
 
     def servicers(self) -> Sequence[rpc.AddServicer]:
@@ -127,7 +136,7 @@ class SiteStream:
         site: str,
         engine: WakeEngine,
         stream: WakeStream,
-        verifier: VoskVerifier | None = None,
+        verifier: Verifier | None = None,
     ) -> None:
         self.site = site
         self.engine = engine
@@ -164,19 +173,26 @@ class SiteStream:
         audio = np.concatenate(self.recent) if self.recent else np.zeros(0, np.int16)
         return audio[: max(0, audio.size - max(0, self.consumed - end_sample))]
 
+    def sure_detections(self) -> list[WakeHit]:
+        """The waiting detections the first stage is sure of (it passed its own calibrated
+        threshold too, so far): they go out now, unchecked and without waiting for the tail."""
+        sure = [hit for hit in self.unverified if self.stream.sure_of(hit, self.consumed)]
+        self.unverified = [hit for hit in self.unverified if hit not in sure]
+        return sure
+
     def due_for_verification(self) -> list[WakeHit]:
         """The waiting detections whose tail of audio has now arrived."""
-        tail = int(TAIL_S * pcm.SAMPLE_RATE)
+        assert self.verifier is not None
+        tail = int(self.verifier.tail_s * pcm.SAMPLE_RATE)
         due = [hit for hit in self.unverified if hit.end_sample + tail <= self.consumed]
         self.unverified = [hit for hit in self.unverified if hit.end_sample + tail > self.consumed]
         return due
 
     def verify(self, hit: WakeHit) -> bool:
-        """Runs in a worker thread: a Vosk pass over the detection's audio."""
+        """Runs in a worker thread: the second recogniser over the detection's audio."""
         assert self.verifier is not None
-        return self.verifier.confirm(
-            hit.wake_word, self.audio_until(hit.end_sample + int(TAIL_S * pcm.SAMPLE_RATE))
-        )
+        tail = int(self.verifier.tail_s * pcm.SAMPLE_RATE)
+        return self.verifier.confirm(hit.wake_word, self.audio_until(hit.end_sample + tail))
 
     def detection(self, hit: WakeHit) -> wake_pb2.Detection:
         return wake_pb2.Detection(
@@ -307,11 +323,16 @@ class WakeApi(wake_pb2_grpc.WakeServicer):
             return [site.detection(hit) for hit in hits]
         site.unverified += hits
         confirmed = []
+        for hit in site.sure_detections():
+            VERIFIER_OUTCOMES.labels("sure").inc()
+            confirmed.append(site.detection(hit))
         for hit in site.due_for_verification():
             started = time.perf_counter()
             if await asyncio.to_thread(site.verify, hit):
+                VERIFIER_OUTCOMES.labels("confirmed").inc()
                 confirmed.append(site.detection(hit))
             else:
+                VERIFIER_OUTCOMES.labels("dropped").inc()
                 VERIFIER_REJECTIONS.labels(site.site).inc()
                 log.info(
                     "site %s: the verifier did not confirm a %s detection (score %.2f); dropped",

@@ -34,14 +34,24 @@ class WakeSettings(ServiceSection):
     vosk_fillers: int | None = Field(None, ge=0, le=2000)
     """Filler words in the Vosk spotting grammar that soak up other speech; empty = none when the
     model has `[unk]`, else 100."""
-    verify: Literal["off", "vosk"] = "off"
-    """`vosk`: confirm each detection with a grammar-limited Vosk pass over its audio before it
-    leaves the wake service."""
+    verify: Literal["auto", "off", "vosk", "whisper"] = "auto"
+    """A second recogniser that confirms detections before they leave the wake service: `whisper`
+    (Whisper scores the phrase against what it heard; the embedding engine then runs far more
+    sensitively, so voices it never trained on wake Hearth, and a detection it is sure of goes out
+    unchecked), `vosk` (a grammar-limited Vosk pass over every detection), `off`, or `auto`:
+    `whisper` for the embedding engine when faster-whisper and the Whisper model are installed,
+    else `off` (the log says why)."""
     verify_sensitivity: float = Field(0.5, ge=0.0, le=1.0)
-    """0..1 for the verifier: higher confirms more easily (the phrase words' confidence it needs is
-    1 - this)."""
+    """0..1 for the verifier: higher confirms more easily (`vosk`: the phrase words' confidence it
+    needs is 1 - this; `whisper`: the phrase may be 4 to 12 nats less likely than what it heard)."""
+    whisper_model: Literal["whisper-tiny", "whisper-base", "whisper-small"] = "whisper-base"
+    """The Whisper model of `verify: whisper`, found as stt finds its own (<data_dir>/models, or
+    joined from the whisper-base pip packages)."""
+    whisper_model_dir: Path | None = None
+    """A faster-whisper model directory to use instead of `whisper_model`."""
     sensitivity: float = Field(0.5, ge=0.0, le=1.0)
-    """0..1; 0.5 is the model's calibrated threshold, higher wakes more easily (and falsely)."""
+    """0..1; 0.5 is the model's calibrated threshold (with `verify: whisper`, a far lower one the
+    check was measured with), higher wakes more easily (and falsely)."""
     site_sensitivity: dict[str, float] = {}
     """Per-site overrides of sensitivity, e.g. {living_room: 0.4} next to a TV."""
     refractory_s: float = Field(2.0, ge=0.1, le=10)

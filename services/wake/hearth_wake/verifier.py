@@ -1,5 +1,6 @@
-"""The optional second pass (`wake.verify: vosk`): a detection leaves the wake service only if a
-grammar-limited Vosk pass over its audio hears the phrase too.
+"""The optional second pass: a detection leaves the wake service only if a second recogniser
+hears the phrase too. ``Verifier`` is what the service needs of one; this module holds the Vosk
+one (`wake.verify: vosk`); the Whisper one (`wake.verify: whisper`) is in ``whisper_check``.
 
 The primary engine (by default the embedding classifier) is cheap and runs on every frame; its
 false wakes are sound-alikes and everyday talk (docs/wake-word.md). Vosk is too costly to run on
@@ -19,6 +20,7 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
@@ -38,6 +40,18 @@ TAIL_S = 0.3
 """Audio waited for after a detection before verifying it, so the phrase is heard to its end."""
 
 
+class Verifier(Protocol):
+    """A second recogniser that confirms the first stage's detections."""
+
+    name: str
+    tail_s: float
+    """Audio waited for after a detection before checking it, so the phrase is heard to its end."""
+
+    def confirm(self, phrase: str, audio: np.ndarray) -> bool:
+        """True if the phrase is heard at the end of ``audio`` (blocking; from worker threads)."""
+        ...
+
+
 @dataclass(frozen=True)
 class VoskVerifierOptions:
     language: str = "en"  # picks the Vosk model
@@ -50,6 +64,7 @@ class VoskVerifier:
     """Confirms detections; safe to call from several worker threads (a recogniser each, pooled)."""
 
     name = "vosk"
+    tail_s = TAIL_S
 
     def __init__(self, spotter: GrammarSpotter, sensitivity: float = 0.5) -> None:
         self.spotter = spotter

@@ -26,6 +26,14 @@ VERIFIER_REJECTIONS = Counter(
     "Detections the verification pass did not confirm (dropped)",
     ["site"],
 )
+VERIFIER_OUTCOMES = Counter(
+    "hearth_wake_verifier_outcomes_total",
+    "Detections by what the verifier made of them: confirmed, dropped, or sure (the first stage "
+    "passed its own calibrated threshold, so it was not checked)",
+    ["outcome"],
+)
+for _outcome in ("confirmed", "dropped", "sure"):
+    VERIFIER_OUTCOMES.labels(_outcome)
 STREAMS_REFUSED = Counter(
     "hearth_wake_streams_refused_total",
     "Detect streams refused because wake.max_detect_streams were already open",

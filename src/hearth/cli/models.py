@@ -20,9 +20,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "pull", help="download a Vosk or Whisper model or a Piper voice and verify its checksum"
     )
     pull.add_argument(
-        "name",
-        help="catalog name, e.g. vosk-model-small-en-us-0.15, whisper-base or "
-        "piper-en_US-joe-medium",
+        "names",
+        nargs="+",
+        metavar="name",
+        help="catalog names, e.g. vosk-model-small-en-us-0.15, whisper-base or "
+        "piper-en_US-joe-medium (a name given twice is pulled once)",
     )
     pull.add_argument("--dest", type=Path, help="where to install (default: <data_dir>/models)")
     pull.add_argument(
@@ -46,10 +48,11 @@ def run(args: argparse.Namespace) -> int:
             checked = "checksum pinned" if status.verified else "no checksum"
             print(f"{status.name:<34} {status.language:<6} {size:>10}  {checked:<15} {state}")
         return 0
-    try:
-        path = models.pull_model(args.name, dest, insecure_skip_verify=args.insecure_skip_verify)
-    except models.ModelError as exc:
-        print(f"hearth models pull: {exc}", file=sys.stderr)
-        return 2
-    print(f"installed {args.name} at {path}")
+    for name in dict.fromkeys(args.names):
+        try:
+            path = models.pull_model(name, dest, insecure_skip_verify=args.insecure_skip_verify)
+        except models.ModelError as exc:
+            print(f"hearth models pull: {exc}", file=sys.stderr)
+            return 2
+        print(f"installed {name} at {path}")
     return 0

@@ -41,7 +41,6 @@ import functools
 import itertools
 import logging
 import math
-import re
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -49,10 +48,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from hearth.pcm import BYTES_PER_SECOND, SAMPLE_RATE
+from hearth.pcm import BYTES_PER_SECOND
 from hearth.registry import EngineSpec
+from hearth.whisper import (
+    Encoded,
+    WhisperLanguageError,
+    comparable,
+    encode,
+    greedy_transcript,
+    load_model,
+    score_sentences,
+    tokenizer_for,
+)
 from hearth_stt.engines.base import (
     FinalResult,
     SttEngine,
@@ -71,16 +78,12 @@ log = logging.getLogger(__name__)
 
 COMPUTE_TYPES = ("int8", "int8_float32", "int16", "float32")
 EMPTY = FinalResult(text="", confidence=None)
-LEAD_IN_SAMPLES = int(0.3 * SAMPLE_RATE)
 MAX_WINDOW_S = 29.0
 """Whisper reads one 30 s window (with the lead-in); the policy's session limit (10 s by default,
 60 s at most) keeps commands shorter, and a longer utterance is cut to its start, not lost."""
 MAX_WINDOW_BYTES = int(MAX_WINDOW_S * BYTES_PER_SECOND)
 MAX_NEW_TOKENS = 128
 """A spoken command never needs more; a hallucinated run-on is cut here."""
-SCORED_CONTEXT_FRAMES = 50
-"""Encoder frames (20 ms each) after the utterance that sentence scoring still attends to."""
-_PUNCTUATION = re.compile(r"[^\w\s']")
 _LIST_WORDS = frozenset({"the", "and"})
 
 
@@ -111,16 +114,6 @@ class WhisperOptions(RecognitionOptions):
             )
 
 
-def whisper_language(language: str) -> str:
-    """Whisper names languages by their bare code: 'en-US' -> 'en'."""
-    return language.strip().lower().replace("_", "-").split("-")[0]
-
-
-def comparable(text: str) -> str:
-    """Lowercase words without punctuation, to compare transcripts with prompt names."""
-    return " ".join(_PUNCTUATION.sub(" ", text.lower()).split())
-
-
 def prompt_leaked(transcript: str, prompt_names: Sequence[str]) -> bool:
     """The transcript holds two of the prompt's names in the prompt's order, with nothing but
     "the" and "and" between them, or is the prompt's list of names itself."""
@@ -142,14 +135,6 @@ def prompt_of(names: Sequence[str], assistant_name: str = "Hestia") -> str | Non
         return None
     listed = things[0] if len(things) == 1 else f"{', '.join(things[:-1])} and {things[-1]}"
     return f"{assistant_name} controls {listed}."
-
-
-def padded_audio(pcm: bytes) -> np.ndarray:
-    """Samples as Whisper reads them, after a moment of silence. Speech that starts at the first
-    sample (a talk button, no pre-roll) made Whisper write the prompt's last name instead ("fan,"):
-    measured on Piper's voice, 1 of 4 commands right without a lead-in, 3 of 4 with it."""
-    audio = np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0
-    return np.concatenate([np.zeros(LEAD_IN_SAMPLES, dtype=np.float32), audio])
 
 
 class DecodeQueue:
@@ -221,20 +206,17 @@ class WhisperEngine(SttEngine):
         self._prompt_names: tuple[str, ...] = ()
 
     def load(self) -> None:
-        from faster_whisper import WhisperModel
-
         if self.options.model_dir is None:
             raise SttError("the whisper engine needs a model directory (options.model_dir)")
-        model = WhisperModel(
-            str(self.options.model_dir),
-            device="cpu",
-            compute_type=self.options.compute_type,
-            cpu_threads=self.options.threads,
-        )
-        language = whisper_language(self.language)
-        if language not in model.supported_languages:
-            raise SttError(f"the Whisper model does not speak {self.language!r}")
-        self._model = model
+        try:
+            self._model = load_model(
+                self.options.model_dir,
+                self.language,
+                compute_type=self.options.compute_type,
+                threads=self.options.threads,
+            )
+        except WhisperLanguageError as exc:
+            raise SttError(str(exc)) from exc
         log.info(
             "whisper loaded from %s (%s, %d threads, beam %d)",
             self.options.model_dir,
@@ -291,23 +273,8 @@ class WhisperEngine(SttEngine):
         )
 
     def _tokenizer(self) -> Any:
-        from faster_whisper.tokenizer import Tokenizer
-
         assert self._model is not None
-        return Tokenizer(
-            self._model.hf_tokenizer,
-            self._model.model.is_multilingual,
-            task="transcribe",
-            language=whisper_language(self.language),
-        )
-
-    def _encode(self, pcm: bytes) -> Encoded:
-        from faster_whisper.audio import pad_or_trim
-
-        assert self._model is not None
-        features = self._model.feature_extractor(padded_audio(pcm))
-        encoded = np.asarray(self._model.encode(pad_or_trim(features)))
-        return Encoded(encoded, int(features.shape[-1]))
+        return tokenizer_for(self._model, self.language)
 
     def _start(self, tokenizer: Any, names: Sequence[str]) -> list[int]:
         """The decoder's start: the prompt as previous text, then the task tokens."""
@@ -321,30 +288,12 @@ class WhisperEngine(SttEngine):
         """Each sentence's log-probability as the transcript, without the prompt: the prompt
         decides how Whisper spells, which the vocabulary already does, and scoring 42 more tokens
         per sentence tripled the time for no better choice (docs/benchmarks.md)."""
-        import ctranslate2  # type: ignore[import-untyped]
-
         assert self._model is not None
-        if not sentences:
-            return []
-        tokenizer = self._tokenizer()
-        used = min(encoded.frames_out.shape[1], encoded.frames // 2 + SCORED_CONTEXT_FRAMES)
-        tokens = [tokenizer.encode(f" {sentence.strip()}.") for sentence in sentences]
-        batch = np.ascontiguousarray(
-            np.repeat(encoded.frames_out[:, :used, :], len(tokens), axis=0)
-        )
-        aligned = self._model.model.align(
-            ctranslate2.StorageView.from_array(batch),
-            list(tokenizer.sot_sequence),
-            tokens,
-            [encoded.frames] * len(tokens),
-        )
-        return [sum(math.log(max(p, 1e-12)) for p in result.text_token_probs) for result in aligned]
+        return score_sentences(self._model, self._tokenizer(), encoded, sentences)
 
     def _transcribe(self, pcm: bytes) -> FinalResult:
         """Encode once, decode greedily from the prompt, and keep the encoding so the closed-domain
         step can have sentences scored against it (``FinalResult.score``) at no second encode."""
-        import ctranslate2
-
         assert self._model is not None
         if len(pcm) > MAX_WINDOW_BYTES:
             log.warning(
@@ -355,25 +304,23 @@ class WhisperEngine(SttEngine):
             )
             pcm = pcm[:MAX_WINDOW_BYTES]
         names = self._prompt_names  # read once: set_vocabulary may replace it meanwhile
-        encoded = self._encode(pcm)
+        encoded = encode(self._model, pcm)
         tokenizer = self._tokenizer()
-        generated = self._model.model.generate(
-            ctranslate2.StorageView.from_array(encoded.frames_out),
-            [[*self._start(tokenizer, names), tokenizer.no_timestamps]],
+        heard = greedy_transcript(
+            self._model,
+            tokenizer,
+            encoded,
+            self._start(tokenizer, names),
             beam_size=self.options.beam_size,
             max_length=MAX_NEW_TOKENS,
-            return_scores=True,
-            return_no_speech_prob=True,
-            suppress_blank=True,
-            suppress_tokens=[-1],
-        )[0]
-        text = " ".join(tokenizer.decode(generated.sequences_ids[0]).split())
+        )
+        text = heard.text
         if not text:
             return EMPTY
         if prompt_leaked(text, names):
             log.warning("whisper: the transcript repeats the prompt's names; dropped")
             return EMPTY
-        confidence = math.exp(generated.scores[0]) * (1.0 - generated.no_speech_prob)
+        confidence = math.exp(heard.mean_logprob) * (1.0 - heard.no_speech_prob)
         return FinalResult(
             text=text,
             confidence=confidence,
@@ -381,16 +328,6 @@ class WhisperEngine(SttEngine):
             engine="whisper",
             score=functools.partial(self._queued_score, encoded),
         )
-
-
-@dataclass(frozen=True)
-class Encoded:
-    """One utterance through Whisper's encoder (a 30 s window, 1500 frames of 20 ms)."""
-
-    frames_out: np.ndarray
-    """The encoder's output, [1, 1500, width]."""
-    frames: int
-    """Mel frames (10 ms) that hold the utterance, before the window's padding."""
 
 
 def load_engine(options: WhisperOptions) -> WhisperEngine:

@@ -37,6 +37,14 @@ class WakeStream(ABC):
     def reset(self) -> None:
         """Forget all audio heard so far (e.g. after a session ends or the mic was muted)."""
 
+    def sure_of(self, hit: WakeHit, until_sample: int) -> bool:
+        """Whether ``hit`` needs no second stage: the engine, run more sensitively than it was
+        calibrated because a second stage checks its detections, also passed its own calibrated
+        threshold between the hit and ``until_sample``. An engine that was not made more
+        sensitive is never sure: each of its detections is checked."""
+        del hit, until_sample
+        return False
+
 
 class WakeEngine(ABC):
     """Loaded once per process and shared by every stream (inference must be thread-safe)."""

@@ -8,6 +8,7 @@ of one core.
 from __future__ import annotations
 
 import math
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,13 +31,20 @@ DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "hey_hestia.
 # How far sensitivity 0 / 1 moves the threshold from the calibrated one, in logits.
 SENSITIVITY_SPAN_LOGITS = 4.0
 _CONTEXT = WINDOW_SAMPLES - HOP_SAMPLES  # audio kept from earlier hops for the next window
+SURE_ENDS_KEPT = 64
+"""Frames (80 ms) over the calibrated threshold remembered for ``sure_of``: 5 s, more than a
+second stage waits after a detection."""
 
 
 def logit_threshold_for(calibrated: float, sensitivity: float | None) -> float:
     """Map sensitivity (0..1, 0.5 = calibrated) to a threshold on the classifier's logit; higher
     sensitivity, lower threshold. Kept in logits: calibrated thresholds are too close to 1 for
     probabilities to carry the shift."""
-    base = math.log(calibrated / (1.0 - calibrated))
+    return shifted_logit(math.log(calibrated / (1.0 - calibrated)), sensitivity)
+
+
+def shifted_logit(base: float, sensitivity: float | None) -> float:
+    """The logit threshold that ``sensitivity`` makes of ``base`` (sensitivity 0.5's)."""
     if sensitivity is None:
         return base
     return base - SENSITIVITY_SPAN_LOGITS * 2.0 * (checked_sensitivity(sensitivity) - 0.5)
@@ -60,6 +68,7 @@ class EmbeddingEngine(WakeEngine):
         *,
         refractory_s: float = 2.0,
         frames_in_a_row: int = 1,
+        threshold_logit: float | None = None,
     ) -> None:
         if refractory_s < 0:
             raise ValueError(f"refractory_s must be >= 0, got {refractory_s}.")
@@ -70,6 +79,10 @@ class EmbeddingEngine(WakeEngine):
         self.refractory_samples = int(round(refractory_s * SAMPLE_RATE))
         self.frames_in_a_row = frames_in_a_row
         self.wake_words = (classifier.phrase,)
+        self.calibrated_logit = math.log(classifier.threshold / (1.0 - classifier.threshold))
+        self.threshold_logit = self.calibrated_logit if threshold_logit is None else threshold_logit
+        """The logit that sensitivity 0.5 means: the model's calibrated threshold, or a lower one
+        when a second stage checks detections (``EmbeddingOptions.threshold_logit``)."""
 
     @classmethod
     def load(
@@ -79,6 +92,7 @@ class EmbeddingEngine(WakeEngine):
         refractory_s: float = 2.0,
         frames_in_a_row: int | None = None,
         threads: int = 1,
+        threshold_logit: float | None = None,
     ) -> EmbeddingEngine:
         """Load a phrase model (None = the shipped "hey hestia") and the speech-embedding model.
 
@@ -94,21 +108,38 @@ class EmbeddingEngine(WakeEngine):
                 "version it was made with."
             )
         rule = classifier.frames_in_a_row if frames_in_a_row is None else frames_in_a_row
-        return cls(classifier, embedding, refractory_s=refractory_s, frames_in_a_row=rule)
+        return cls(
+            classifier,
+            embedding,
+            refractory_s=refractory_s,
+            frames_in_a_row=rule,
+            threshold_logit=threshold_logit,
+        )
 
     @property
     def threshold(self) -> float:
-        return self.classifier.threshold
+        """Sensitivity 0.5's threshold as a score 0..1."""
+        return 1.0 / (1.0 + math.exp(-self.threshold_logit))
 
     def open_stream(self, sensitivity: float | None = None) -> EmbeddingStream:
-        return EmbeddingStream(self, logit_threshold_for(self.classifier.threshold, sensitivity))
+        lowered = self.threshold_logit < self.calibrated_logit
+        return EmbeddingStream(
+            self,
+            shifted_logit(self.threshold_logit, sensitivity),
+            shifted_logit(self.calibrated_logit, sensitivity) if lowered else None,
+        )
 
 
 class EmbeddingStream(WakeStream):
     """Streaming state: unconsumed audio, a ring of the last 16 embeddings, refractory clock."""
 
-    def __init__(self, engine: EmbeddingEngine, logit_threshold: float) -> None:
+    def __init__(
+        self, engine: EmbeddingEngine, logit_threshold: float, sure_logit: float | None = None
+    ) -> None:
         self._engine = engine
+        # With a lowered threshold: the calibrated one (at the same sensitivity), above which a
+        # detection is one the engine alone would have made, and needs no second stage.
+        self._sure_logit = sure_logit
         # Decisions compare logits, in float64: calibrated thresholds sit so close to 1 (0.99999997)
         # that
         # float32 probabilities cannot tell them from 1.0, and a comparison there would fire at
@@ -125,6 +156,8 @@ class EmbeddingStream(WakeStream):
         self._frames_done = 0
         self._in_row = 0
         self._quiet_until = 0
+        self._sure_in_row = 0
+        self._sure_ends: deque[int] = deque(maxlen=SURE_ENDS_KEPT)
 
     def process(self, pcm: np.ndarray) -> list[WakeHit]:
         samples = check_pcm(pcm)
@@ -154,7 +187,14 @@ class EmbeddingStream(WakeStream):
                 hits.append(hit)
         return hits
 
+    def sure_of(self, hit: WakeHit, until_sample: int) -> bool:
+        return any(hit.end_sample <= end <= until_sample for end in self._sure_ends)
+
     def _decide(self, logit: float, end_sample: int) -> WakeHit | None:
+        if self._sure_logit is not None:  # counted through the refractory period too
+            self._sure_in_row = self._sure_in_row + 1 if logit >= self._sure_logit else 0
+            if self._sure_in_row >= self._engine.frames_in_a_row:
+                self._sure_ends.append(end_sample)
         if end_sample < self._quiet_until:
             self._in_row = 0
             return None
@@ -173,6 +213,9 @@ class EmbeddingOptions:
     refractory_s: float = 2.0
     frames_in_a_row: int | None = None  # None: the rule the model was calibrated with
     threads: int = 1
+    # None: the model's calibrated threshold. A second stage that checks every detection lets the
+    # first run far more sensitively (wake.verify: whisper sets it; docs/wake-word.md).
+    threshold_logit: float | None = None
 
 
 def load_engine(options: EmbeddingOptions) -> EmbeddingEngine:
@@ -182,6 +225,7 @@ def load_engine(options: EmbeddingOptions) -> EmbeddingEngine:
         refractory_s=options.refractory_s,
         frames_in_a_row=options.frames_in_a_row,
         threads=options.threads,
+        threshold_logit=options.threshold_logit,
     )
 
 
