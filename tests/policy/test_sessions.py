@@ -29,6 +29,23 @@ def test_detections_further_apart_than_the_window_do_not_compete() -> None:
     assert asyncio.run(contest()) == ("kitchen", "office")
 
 
+def test_a_detection_released_late_loses_the_contest_its_phrase_was_in() -> None:
+    """The office's detection of the same "hey hestia" was held a second and a half by the wake
+    service's Whisper check; the kitchen's went out at once and won. The office must not open a
+    second session for the same command."""
+
+    async def contest() -> tuple[str, str, str]:
+        arbiter = Arbiter(0.2)
+        said = time.time()
+        first = await arbiter.winner(Bid("kitchen", 0.9, -20), said)
+        await asyncio.sleep(0.3)  # the contest has closed; the check is still running
+        late = await arbiter.winner(Bid("office", 0.99, -10), said + 0.05)
+        later = await arbiter.winner(Bid("office", 0.6, -10), time.time())  # a new command
+        return first, late, later
+
+    assert asyncio.run(contest()) == ("kitchen", "kitchen", "office")
+
+
 def test_a_session_is_recorded_when_it_ended_and_its_result_is_known() -> None:
     ledger = SessionLedger(settle_s=5)
     ledger.open("s1", "kitchen", "t", expires_at=time.time() + 15)

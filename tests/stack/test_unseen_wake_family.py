@@ -159,3 +159,13 @@ def test_sound_alikes_in_an_unseen_voice_do_not_wake_hearth(
         assert "wake.detected" not in _events(default_stack, wav), (
             f"{voice.name} saying {text!r} woke Hearth"
         )
+
+
+def test_the_default_stack_checks_detections_with_whisper(
+    default_stack: Stack, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """What makes the families above wake Hearth: `wake.verify: auto` chose the Whisper check, and
+    the Piper commands were confirmed by it (the first stage alone is not sure of that voice)."""
+    default_stack.wait_for_log(r"wake engine embedding loaded .* verifier: whisper \(auto\)")
+    heard_by("piper", default_stack, tmp_path_factory.mktemp("piper"))
+    assert default_stack.metric("wake", "hearth_wake_verifier_outcomes_total", outcome="confirmed")

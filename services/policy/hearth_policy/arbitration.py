@@ -3,6 +3,12 @@
 Two speakers in adjoining rooms both hear "hey hestia"; only one may answer. Requests whose
 detections fall within a short window form one contest; the site that heard the wake word best
 (score, then loudness) wins and the others are superseded.
+
+A detection can reach policy well after the phrase was said: the wake service's Whisper check
+releases it a second or more after it fired, while another room's detection of the same phrase
+went out at once. Contests are keyed by when the phrase was detected (``detected_at``), and a
+request whose detection falls in a contest that has already closed has lost it: it is superseded
+by that contest's winner instead of opening a second session for the same command.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ class Arbiter:
     def __init__(self, window_s: float) -> None:
         self.window_s = window_s
         self._contest: _Contest | None = None
+        self._closed: _Contest | None = None  # the last contest decided, for late requests
 
     async def winner(self, bid: Bid, detected_at: float | None, rivals: bool = True) -> str:
         """The site that gets the session; returns after the contest's window has closed.
@@ -42,6 +49,10 @@ class Arbiter:
         if self.window_s <= 0 or (not rivals and self._contest is None):
             return bid.site
         detected = detected_at or time.time()
+        late = self._closed
+        if late is not None and late.winner is not None and late.winner.done():
+            if abs(detected - late.opened_at) <= self.window_s:
+                return late.winner.result()
         contest = self._contest
         if (
             contest is None
@@ -62,5 +73,6 @@ class Arbiter:
     def _close(self, contest: _Contest) -> None:
         if contest.winner is not None and not contest.winner.done():
             contest.winner.set_result(best(contest.bids))
+        self._closed = contest
         if self._contest is contest:
             self._contest = None

@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Sequence
 
 import grpc
 import numpy as np
+from google.protobuf.timestamp_pb2 import Timestamp
 
 from hearth import events, metrics, pcm, rpc, topics
 from hearth.access import Gate
@@ -147,9 +148,10 @@ class SiteStream:
         self.pending: list[np.ndarray] = []
         self.pending_samples = 0
         self.consumed = 0  # samples handed to the engine so far
-        self.unverified: list[
-            WakeHit
-        ] = []  # detections waiting for TAIL_S more audio before verification
+        self.unverified: list[WakeHit] = []  # detections waiting for the verifier
+        # When each detection fired, which is when the person said the phrase: a check releases it
+        # a second or more later, and policy's arbitration between sites must compare the first.
+        self.fired_at: dict[WakeHit, Timestamp] = {}
 
     def take_batch(self, samples: np.ndarray) -> np.ndarray | None:
         """Collect chunks on the event loop; return a batch once there is a hop's worth."""
@@ -165,7 +167,10 @@ class SiteStream:
         """Runs in a worker thread: inference must not block the event loop."""
         self.recent.append(samples)
         self.consumed += samples.size
-        return self.stream.process(samples)
+        hits = self.stream.process(samples)
+        for hit in hits:
+            self.fired_at[hit] = events.now_timestamp()
+        return hits
 
     def audio_until(self, end_sample: int) -> np.ndarray:
         """The buffered audio that ends at ``end_sample`` (or at the newest sample, if that is
@@ -201,7 +206,7 @@ class SiteStream:
             score=hit.score,
             level_dbfs=pcm.level_dbfs(self.audio_until(self.consumed)[-LEVEL_WINDOW_SAMPLES:]),
             end_sample=hit.end_sample,
-            detected_at=events.now_timestamp(),
+            detected_at=self.fired_at.pop(hit, None) or events.now_timestamp(),
             trace_id=events.new_trace_id(),
         )
 
@@ -332,6 +337,7 @@ class WakeApi(wake_pb2_grpc.WakeServicer):
                 VERIFIER_OUTCOMES.labels("confirmed").inc()
                 confirmed.append(site.detection(hit))
             else:
+                site.fired_at.pop(hit, None)
                 VERIFIER_OUTCOMES.labels("dropped").inc()
                 VERIFIER_REJECTIONS.labels(site.site).inc()
                 log.info(
