@@ -163,3 +163,19 @@ def test_a_detection_the_first_stage_is_sure_of_goes_out_unchecked_at_once(
     assert len(sure) == 1 and checked == []
     phrase_end = RATE + phrase.size
     assert sure_at < phrase_end + int(TAIL_S * RATE)  # out before a check could even start
+
+
+def test_with_every_detection_checked_a_sure_one_waits_for_the_check(
+    verifier: WhisperVerifier,
+) -> None:
+    """`wake.verify_every_detection: true`: the same espeak-ng phrase is checked like any other."""
+    engine = load_engine(WakeSettings(verify="whisper"))
+    site = SiteStream("kitchen", engine, engine.open_stream(0.5), verifier, True)
+    phrase = espeak_samples(PHRASE)
+    stream = np.concatenate([np.zeros(RATE, np.int16), phrase, np.zeros(2 * RATE, np.int16)])
+    sure, due = [], []
+    for start in range(0, stream.size, BATCH_SAMPLES):
+        site.unverified += site.process(stream[start : start + BATCH_SAMPLES])
+        sure += site.sure_detections()
+        due += site.due_for_verification()
+    assert sure == [] and len(due) == 1

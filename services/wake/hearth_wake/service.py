@@ -138,11 +138,13 @@ class SiteStream:
         engine: WakeEngine,
         stream: WakeStream,
         verifier: Verifier | None = None,
+        check_every_detection: bool = False,
     ) -> None:
         self.site = site
         self.engine = engine
         self.stream = stream
         self.verifier = verifier
+        self.check_every_detection = check_every_detection
         kept = VERIFY_BUFFER_SAMPLES if verifier else LEVEL_WINDOW_SAMPLES
         self.recent: deque[np.ndarray] = deque(maxlen=-(-kept // BATCH_SAMPLES))
         self.pending: list[np.ndarray] = []
@@ -181,6 +183,8 @@ class SiteStream:
     def sure_detections(self) -> list[WakeHit]:
         """The waiting detections the first stage is sure of (it passed its own calibrated
         threshold too, so far): they go out now, unchecked and without waiting for the tail."""
+        if self.check_every_detection:
+            return []
         sure = [hit for hit in self.unverified if self.stream.sure_of(hit, self.consumed)]
         self.unverified = [hit for hit in self.unverified if hit not in sure]
         return sure
@@ -276,6 +280,7 @@ class WakeApi(wake_pb2_grpc.WakeServicer):
             service.engine,
             service.engine.open_stream(service.sensitivity_for(start.site, start.sensitivity)),
             service.verifier,
+            service.settings.verify_every_detection,
         )
         # A reference stream carries what the site plays, not what it hears: it is not a
         # listening site, and its detections go back to the audio service only.

@@ -44,6 +44,11 @@ class WakeSettings(ServiceSection):
     verify_sensitivity: float = Field(0.5, ge=0.0, le=1.0)
     """0..1 for the verifier: higher confirms more easily (`vosk`: the phrase words' confidence it
     needs is 1 - this; `whisper`: the phrase may be 4 to 12 nats less likely than what it heard)."""
+    verify_every_detection: bool = False
+    """With `verify: whisper`, check even the detections the first stage is sure of (it passed its
+    own calibrated threshold): fewer false wakes of the model's own, but the voices it hears best
+    (ones like its training voices, or an enrolled one) then wait about a second for every wake
+    and are sometimes refused (docs/wake-word.md has both figures)."""
     whisper_model: Literal["whisper-tiny", "whisper-base", "whisper-small"] = "whisper-base"
     """The Whisper model of `verify: whisper`, found as stt finds its own (<data_dir>/models, or
     joined from the whisper-base pip packages)."""

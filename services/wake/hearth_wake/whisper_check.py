@@ -4,7 +4,10 @@ reading the audio around it, finds the wake phrase nearly as likely as what it h
 The first stage (the embedding classifier) is cheap and runs on every frame, but a voice it never
 trained on scores low: at its calibrated threshold it wakes for almost none of them. Whisper was
 trained on people, so with this check the first stage runs far more sensitively
-(``FIRST_STAGE_LOGIT``), and the check turns away what the first stage now lets through.
+(``FIRST_STAGE_LOGIT``), and the check turns away what the first stage now lets through. A
+detection that also passes the model's own calibrated threshold is one the first stage alone would
+have made: the service lets it out at once, unchecked (``EmbeddingStream.sure_of``), unless
+`wake.verify_every_detection` asks for every one to be checked.
 
 How it asks: Whisper writes what it heard, with no prompt (a prompt that names the phrase makes
 Whisper write it for sound-alikes), and then scores two things against the same audio, as stt
