@@ -68,8 +68,6 @@ from hearth_wake_train.families import ALL_FAMILIES, parse_families
 TEST_SEED_OFFSET = 1000
 """Test speakers come from seeds no training run uses (the recipe draws from its own seed)."""
 NEGATIVE_STREAM_S = 300.0
-PREROLL_S = 0.2  # audio.preroll_s's default
-END_SILENCE_S = 0.6  # stt.end_silence_s's default
 
 
 class SecondStage:
@@ -107,11 +105,14 @@ def sure_between(rule_logits: np.ndarray, cut: float, frames: int, start: int, e
 def end_of_speech(audio: np.ndarray, detected_at: int) -> int:
     """The sample where stt's endpointer (default settings) ends the command, for a session that
     starts at a detection at ``detected_at`` with the audio service's default pre-roll."""
+    from hearth_audio.settings import AudioSettings
     from hearth_stt.engines.endpointer import VadEndpointer
+    from hearth_stt.settings import SttSettings
 
-    preroll = int(PREROLL_S * SAMPLE_RATE)
+    preroll = int(AudioSettings().preroll_s * SAMPLE_RATE)
     start = max(0, detected_at - preroll)
-    endpointer = VadEndpointer(END_SILENCE_S, lead_in_s=(detected_at - start) / SAMPLE_RATE)
+    lead_in_s = (detected_at - start) / SAMPLE_RATE
+    endpointer = VadEndpointer(SttSettings().end_silence_s, lead_in_s=lead_in_s)
     chunk = SAMPLE_RATE // 50  # the audio service's 20 ms chunks
     for at in range(start, audio.size, chunk):
         if endpointer.feed(audio[at : at + chunk].astype("<i2").tobytes()):

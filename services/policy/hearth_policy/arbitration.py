@@ -40,7 +40,7 @@ class Arbiter:
     def __init__(self, window_s: float) -> None:
         self.window_s = window_s
         self._contest: _Contest | None = None
-        self._closed: _Contest | None = None  # the last contest decided, for late requests
+        self._decided: tuple[float, str] | None = None  # the last contest: opened at, winner
 
     async def winner(self, bid: Bid, detected_at: float | None, rivals: bool = True) -> str:
         """The site that gets the session; returns after the contest's window has closed.
@@ -49,10 +49,8 @@ class Arbiter:
         if self.window_s <= 0 or (not rivals and self._contest is None):
             return bid.site
         detected = detected_at or time.time()
-        late = self._closed
-        if late is not None and late.winner is not None and late.winner.done():
-            if abs(detected - late.opened_at) <= self.window_s:
-                return late.winner.result()
+        if self._decided is not None and abs(detected - self._decided[0]) <= self.window_s:
+            return self._decided[1]  # a late request for a phrase already decided
         contest = self._contest
         if (
             contest is None
@@ -71,8 +69,9 @@ class Arbiter:
         return await asyncio.shield(contest.winner)
 
     def _close(self, contest: _Contest) -> None:
+        site = best(contest.bids)
         if contest.winner is not None and not contest.winner.done():
-            contest.winner.set_result(best(contest.bids))
-        self._closed = contest
+            contest.winner.set_result(site)
+        self._decided = (contest.opened_at, site)
         if self._contest is contest:
             self._contest = None

@@ -100,8 +100,9 @@ def whisper_check_model(settings: WakeSettings, data_dir: Path | None) -> Path:
 
 def resolve_verify(settings: WakeSettings, data_dir: Path | None) -> tuple[WakeSettings, str]:
     """Settings with `wake.verify: auto` made a choice, and why (for the log): `whisper` for the
-    embedding engine when faster-whisper and a Whisper model are installed, else `off`. Any
-    other value is kept as it is."""
+    embedding engine when faster-whisper and a Whisper model are installed (the model found is
+    kept as `whisper_model_dir`, so it is looked for once), else `off`. Any other value is kept
+    as it is."""
     if settings.verify != "auto":
         return settings, "configured"
     reason = ""
@@ -111,12 +112,13 @@ def resolve_verify(settings: WakeSettings, data_dir: Path | None) -> tuple[WakeS
         reason = "faster-whisper is not installed (pip install 'hearth[wake]')"
     else:
         try:
-            whisper_check_model(settings, data_dir)
+            model_dir = whisper_check_model(settings, data_dir)
         except ModelError as exc:
             reason = str(exc)
     if reason:
         return settings.model_copy(update={"verify": "off"}), f"auto, no check: {reason}"
-    return settings.model_copy(update={"verify": "whisper"}), "auto"
+    found = {"verify": "whisper", "whisper_model_dir": model_dir}
+    return settings.model_copy(update=found), "auto"
 
 
 def verifier_options(
