@@ -21,8 +21,6 @@ class RecognitionOptions:
     # that is exactly a vocabulary sentence wins (the decoders' "grammars" are
     # backoff n-grams that also allow word sequences no template accepts).
     max_alternatives: int = 10
-    # Decoders kept ready so that opening an utterance is instant.
-    pool_size: int = 2
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:

@@ -63,6 +63,8 @@ class PocketsphinxOptions(RecognitionOptions):
     # A PocketSphinx model root (en-us/, cmudict-en-us.dict, en-us.lm.bin); default: the bundled
     # English model.
     model_dir: Path | None = None
+    # Decoders kept ready so that opening an utterance is instant.
+    pool_size: int = 2
 
 
 class _Search:
