@@ -90,9 +90,9 @@ def _said(
     """The person speaks in the kitchen (again, when not understood); the intent event, once its
     answer has been played."""
     for _ in range(ATTEMPTS):
-        mark = watcher.mark()
+        mark, log_mark = watcher.mark(), len(stack.lines)
         room.speak(wav)
-        result = _result(watcher, mark)
+        result = _result(watcher, mark, stack, log_mark)
         _answer_played(watcher, result, mark)
         if result["topic"].endswith("/recognized"):
             assert result["intent"] == intent, result  # a different command is a failure
@@ -100,7 +100,7 @@ def _said(
     raise AssertionError(f"not understood in {ATTEMPTS} tries")
 
 
-def _result(watcher: EventWatcher, mark: int) -> dict[str, Any]:
+def _result(watcher: EventWatcher, mark: int, stack: Stack, log_mark: int) -> dict[str, Any]:
     """The next intent result at the site (recognised or not), with its topic."""
     deadline = time.monotonic() + timeouts.SPOKEN_COMMANDS_S
     while time.monotonic() < deadline:
@@ -108,7 +108,11 @@ def _result(watcher: EventWatcher, mark: int) -> dict[str, Any]:
             if topic.endswith((f"/intent/{SITE}/recognized", f"/intent/{SITE}/not_recognized")):
                 return {**event, "topic": topic}
         time.sleep(0.05)
-    raise AssertionError("the person was never answered")
+    events = [topic for topic, _ in watcher.events[mark:]]
+    raise AssertionError(
+        f"the person was never answered; events since: {events}; log since:\n"
+        + "\n".join(stack.lines[log_mark:][-40:])
+    )
 
 
 def _answer_played(watcher: EventWatcher, result: dict[str, Any], mark: int) -> None:
@@ -183,9 +187,9 @@ def test_a_muted_site_does_not_listen_on_after_a_question(
     refused = stack.metric("audio", "hearth_audio_follow_ups_total", site=SITE, outcome="refused")
     policy = policy_pb2_grpc.PolicyStub(stack.channel("policy"))
     for _ in range(ATTEMPTS):
-        mark = watcher.mark()
+        mark, log_mark = watcher.mark(), len(stack.lines)
         room.speak(person("hey hestia, stop the timer"))
-        question = _result(watcher, mark)
+        question = _result(watcher, mark, stack, log_mark)
         if question["topic"].endswith("/recognized"):
             break
         _answer_played(watcher, question, mark)
