@@ -27,6 +27,8 @@ pytestmark = pytest.mark.slow
 
 
 def pip(venv: Path, *args: str) -> None:
+    """pip install into ``venv``, without compiling bytecode: what is installed is the same, and
+    the eight virtualenvs are made about 15 s sooner."""
     subprocess.run(
         [
             str(venv / "bin" / "python"),
@@ -35,6 +37,7 @@ def pip(venv: Path, *args: str) -> None:
             "install",
             "-q",
             "--disable-pip-version-check",
+            "--no-compile",
             *args,
         ],
         check=True,
