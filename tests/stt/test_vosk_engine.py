@@ -186,8 +186,8 @@ def test_the_same_audio_is_heard_the_same_whatever_came_before(
 def _wake_phrase_ending_in_lead_in(
     speech: Callable[[str, str], bytes], lead_in_s: float, before_end_s: float
 ) -> bytes:
-    """The wake phrase's last ``before_end_s`` seconds, as a session's pre-roll of ``lead_in_s``
-    holds them when the wake word is detected that long before the phrase ends."""
+    """A session's pre-roll of ``lead_in_s`` that holds the wake phrase's last ``before_end_s``
+    seconds: the wake word was detected ``lead_in_s - before_end_s`` after the phrase ended."""
     wake = np.frombuffer(speech("hey hestia", "en-us"), dtype=np.int16)
     spoken = np.flatnonzero(np.abs(wake) > 300)
     start = int((spoken[-1] / 16000 - before_end_s) * 16000)
