@@ -90,7 +90,7 @@ def _said(
     """The person speaks in the kitchen (again, when not understood); the intent event, once its
     answer has been played."""
     for _ in range(ATTEMPTS):
-        mark, log_mark = watcher.mark(), len(stack.lines)
+        mark, log_mark = watcher.mark(), stack.mark()
         room.speak(wav)
         result = _result(watcher, mark, stack, log_mark)
         _answer_played(watcher, result, mark)
@@ -111,7 +111,7 @@ def _result(watcher: EventWatcher, mark: int, stack: Stack, log_mark: int) -> di
     events = [topic for topic, _ in watcher.events[mark:]]
     raise AssertionError(
         f"the person was never answered; events since: {events}; log since:\n"
-        + "\n".join(stack.lines[log_mark:][-40:])
+        + "\n".join(stack.log_text().splitlines()[log_mark:][-40:])
     )
 
 
@@ -187,7 +187,7 @@ def test_a_muted_site_does_not_listen_on_after_a_question(
     refused = stack.metric("audio", "hearth_audio_follow_ups_total", site=SITE, outcome="refused")
     policy = policy_pb2_grpc.PolicyStub(stack.channel("policy"))
     for _ in range(ATTEMPTS):
-        mark, log_mark = watcher.mark(), len(stack.lines)
+        mark, log_mark = watcher.mark(), stack.mark()
         room.speak(person("hey hestia, stop the timer"))
         question = _result(watcher, mark, stack, log_mark)
         if question["topic"].endswith("/recognized"):

@@ -25,7 +25,6 @@ import json
 import logging
 import re
 import tempfile
-import threading
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
@@ -248,7 +247,6 @@ class VoskEngine(SttEngine):
         self.mode = options.mode
         self._model: Any | None = None
         self._vosk: Any = None  # the vosk module, imported by load()
-        self._lock = threading.Lock()
         self._grammar = _Grammar((), None)
         self.vocabulary: Vocabulary | None = None
         self.model_path: Path | None = None
@@ -288,8 +286,7 @@ class VoskEngine(SttEngine):
         if self.mode != "grammar":
             return report
         grammar = self._compile(vocabulary, set(missing))
-        with self._lock:
-            self._grammar = grammar
+        self._grammar = grammar  # one assignment: a session opening now sees old or new
         log.info(
             "vosk grammar: %d sentences, %d words, %d missing",
             len(grammar.sentences),
@@ -316,8 +313,7 @@ class VoskEngine(SttEngine):
         adaptation and undecoded frames, and its graph's expansion order; the same audio was then
         heard as different commands depending on the sessions before it."""
         self._require_model()
-        with self._lock:
-            grammar = self._grammar
+        grammar = self._grammar
         vosk = self._vosk
         if grammar.json is not None:
             rec = vosk.KaldiRecognizer(self._model, SAMPLE_RATE, grammar.json)
