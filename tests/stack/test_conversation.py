@@ -51,6 +51,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory, room: Room) -> Iterator[Stac
     )
     running = start_stack(tmp, config, mic=True)
     running.wait_for_log(rf"capture granted for site {SITE}")
+    # Capture is granted before the microphone's stream to wake opens, and the audio service drops
+    # what the microphone heard before it: a command spoken then got no answer in two CI runs. A
+    # person waits for the device to listen; so does the test.
+    running.wait_for_log(rf"site {SITE} streaming its microphone to wake")
     yield running
     running.stop()
 
