@@ -20,11 +20,13 @@ from hearth_wake.service import BATCH_SAMPLES, SiteStream
 from hearth_wake.settings import WakeSettings
 from hearth_wake.whisper_check import (
     FIRST_STAGE_LOGIT,
+    SPAN_WORDS,
     TAIL_S,
     WhisperCheckOptions,
     WhisperVerifier,
     margin_for,
     spellings,
+    with_phrase,
 )
 from tests.speech import espeak_samples
 from tests.wake import test_model_errors_at_start as start_errors
@@ -40,6 +42,23 @@ def test_the_phrase_is_scored_in_the_spellings_whisper_writes() -> None:
     assert spellings("hey hestia") == ("Hey Hestia", "Hey, Hestia", "hey hestia")
     assert spellings("computer") == ("Computer", "computer")
     assert margin_for(0.0) < margin_for(0.5) < margin_for(1.0)
+
+
+def test_the_phrase_is_put_in_place_of_a_few_of_the_heard_words_never_of_all_of_a_long_one() -> (
+    None
+):
+    short = with_phrase(PHRASE, "Hey, Hester")
+    assert {"Hey Hestia", "Hey, Hestia", "hey hestia"} <= set(short)  # the phrase alone
+    heard = "I asked you to turn on the light"
+    long = with_phrase(PHRASE, heard)
+    assert "Hey Hestia, to turn on the light" in long  # "I asked you" heard for the phrase
+    assert "I asked you to turn on the hey Hestia" in long
+    assert not set(spellings(PHRASE)) & set(long)  # eight words are more than the phrase
+    for sentence in long:
+        assert "hestia" in sentence.lower()
+        kept = sentence.lower().replace("hey, hestia", "hey hestia").split("hey hestia")
+        dropped = len(heard.split()) - sum(len(part.replace(",", " ").split()) for part in kept)
+        assert 0 <= dropped <= SPAN_WORDS, sentence
 
 
 def voices() -> list[Any]:

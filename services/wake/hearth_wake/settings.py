@@ -43,7 +43,8 @@ class WakeSettings(ServiceSection):
     else `off` (the log says why)."""
     verify_sensitivity: float = Field(0.5, ge=0.0, le=1.0)
     """0..1 for the verifier: higher confirms more easily (`vosk`: the phrase words' confidence it
-    needs is 1 - this; `whisper`: the phrase may be 4 to 12 nats less likely than what it heard)."""
+    needs is 1 - this; `whisper`: what Whisper heard, with the phrase in place of a few of its
+    words, may be 2 to 10 nats less likely than what it heard)."""
     verify_every_detection: bool = False
     """With `verify: whisper`, check even the detections the first stage is sure of (it passed its
     own calibrated threshold): fewer false wakes of the model's own, but the voices it hears best
