@@ -152,8 +152,12 @@ class Stack:
         return self.hearth("run-file", str(wav), "--json", *args, timeout=timeouts.RUN_FILE_S)
 
     def log_text(self) -> str:
+        return "\n".join(self.log_lines())
+
+    def log_lines(self, after: int = 0) -> list[str]:
+        """The stack's log lines since ``after`` (a ``mark()``)."""
         with self._lock:
-            return "\n".join(self.lines)
+            return self.lines[after:]
 
     def wait_for_log(self, pattern: str, timeout: float = timeouts.EVENT_S, after: int = 0) -> str:
         deadline = time.monotonic() + timeout

@@ -115,7 +115,7 @@ def _result(watcher: EventWatcher, mark: int, stack: Stack, log_mark: int) -> di
     events = [topic for topic, _ in watcher.events[mark:]]
     raise AssertionError(
         f"the person was never answered; events since: {events}; log since:\n"
-        + "\n".join(stack.log_text().splitlines()[log_mark:][-40:])
+        + "\n".join(stack.log_lines(log_mark)[-40:])
     )
 
 

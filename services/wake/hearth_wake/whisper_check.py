@@ -83,8 +83,8 @@ def with_phrase(phrase: str, heard: str) -> tuple[str, ...]:
     words (or inserted between two), spelt as Whisper writes it there: "Hey Hestia, turn on the"
     for "I asked you to turn on the"."""
     words = heard.split()
-    opening, inside = spellings(phrase), phrase.lower().split()
-    inside_forms = (" ".join(inside[:1] + [w.capitalize() for w in inside[1:]]),)
+    opening = spellings(phrase)
+    inside = opening[0][:1].lower() + opening[0][1:]  # "hey Hestia"
     sentences: list[str] = []
     for start in range(len(words) + 1):
         for end in range(start, min(len(words), start + SPAN_WORDS) + 1):
@@ -92,7 +92,7 @@ def with_phrase(phrase: str, heard: str) -> tuple[str, ...]:
                 sentences += opening  # the phrase alone
                 continue
             after = " ".join(words[end:])
-            for form in opening[:2] if start == 0 else inside_forms:
+            for form in opening[:2] if start == 0 else (inside,):
                 sentence = " ".join(words[:start] + [form + ("," if after else "")])
                 sentences.append(f"{sentence} {after}".strip())
     return tuple(dict.fromkeys(sentences))
