@@ -70,10 +70,17 @@ class PocketsphinxOptions(RecognitionOptions):
 class _Search:
     """One compiled vocabulary (or the open model): decoders are built against it."""
 
-    def __init__(self, generation: int, lm_path: str | None, sentences: tuple[str, ...]) -> None:
+    def __init__(
+        self,
+        generation: int,
+        lm_path: str | None,
+        sentences: tuple[str, ...],
+        dict_path: str | None = None,
+    ) -> None:
         self.generation = generation
         self.lm_path = lm_path
         self.sentences = frozenset(sentences)
+        self.dict_path = dict_path
 
 
 class PocketsphinxUtterance(Utterance):
@@ -232,25 +239,38 @@ class PocketsphinxEngine(SttEngine):
         if not sentences and not extra:
             return _Search(generation, None, ())
         arpa = build_arpa([s.split() for s in sentences], discount=LM_DISCOUNT, extra_words=extra)
-        path = Path(self._tmp.name) / f"vocabulary-{generation}.arpa"
-        path.write_text(arpa, encoding="utf-8")
-        return _Search(generation, str(path), tuple(sentences))
+        directory = Path(self._tmp.name)
+        lm_path = directory / f"vocabulary-{generation}.arpa"
+        lm_path.write_text(arpa, encoding="utf-8")
+        words = {word for sentence in sentences for word in sentence.split()} | set(extra)
+        dict_path = directory / f"vocabulary-{generation}.dict"
+        dict_path.write_text(self._pronunciations(words), encoding="utf-8")
+        return _Search(generation, str(lm_path), tuple(sentences), str(dict_path))
+
+    def _pronunciations(self, words: set[str]) -> str:
+        """The dictionary's entries (every pronunciation) for ``words`` only. A decoder can say
+        only what its language model holds, but it reads the whole dictionary: against the full
+        one a vocabulary's decoder took 3.5-4.7 s to build, against its own words 0.01 s, with
+        the same search. Decoders are built at every change of vocabulary and pool refill."""
+        assert self._dict is not None
+        with open(self._dict, encoding="utf-8") as full:
+            return "".join(line for line in full if line.split(" ", 1)[0].split("(", 1)[0] in words)
 
     def _new_decoder(self, search: _Search) -> Any:
         lm = search.lm_path or self._open_lm
         with _SPHINX_LOCK:
-            decoder = self._build_decoder(lm)
+            decoder = self._build_decoder(lm, search.dict_path or self._dict)
             if self._initial_cmn is None:
                 self._initial_cmn = decoder.get_cmn(False)
             return decoder
 
-    def _build_decoder(self, lm: str | None) -> Any:
+    def _build_decoder(self, lm: str | None, dictionary: str | None) -> Any:
         from pocketsphinx import Decoder
 
         # Batch CMN normalises each utterance by its own cepstral mean. A decoder is reused
         # across sessions, but only after `_reset` (see there).
         return Decoder(
-            hmm=self._hmm, dict=self._dict, lm=lm, loglevel="FATAL", fwdflat=False, cmn="batch"
+            hmm=self._hmm, dict=dictionary, lm=lm, loglevel="FATAL", fwdflat=False, cmn="batch"
         )
 
     def _fill_pool(self) -> None:
