@@ -35,9 +35,22 @@ atexit.register(shutil.rmtree, VOCABULARY_STORE, True)
 
 
 _PORTS_GIVEN: set[int] = set()
-_PORT_RANGE = (20_000, 32_000)
-"""Below Linux's ephemeral range (32768–60999), where outgoing connections and port-0 listeners take
-their ports: a port chosen here cannot be taken by one of those before its service binds it."""
+
+
+def _port_range() -> tuple[int, int]:
+    """Below Linux's ephemeral range (32768–60999), where outgoing connections and port-0 listeners
+    take their ports: a port chosen here cannot be taken by one of those before its service binds
+    it. Each pytest-xdist worker draws from its own slice, so two workers never pick the same port
+    in the moment between choosing it and binding it."""
+    low, high = 20_000, 32_000
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    count = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    size = (high - low) // max(count, 1)
+    start = low + int(worker) * size
+    return start, start + size - 1
+
+
+_PORT_RANGE = _port_range()
 
 
 def free_port() -> int:
