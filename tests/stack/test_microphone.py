@@ -8,6 +8,7 @@ in real time, again and again, as a real microphone streams whatever the room sa
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sys
 import threading
@@ -75,21 +76,27 @@ def test_command_heard_by_the_microphone_becomes_an_intent(mic_stack: Stack) -> 
 
 
 def test_mute_stops_the_microphone_process_and_unmute_restarts_it(mic_stack: Stack) -> None:
-    assert _wait_for_mic(present=True), "the microphone command is not running"
+    assert _wait_for_mic(mic_stack, present=True), "the microphone command is not running"
     assert mic_stack.hearth("mute", "kitchen").returncode == 0
     try:
-        assert _wait_for_mic(present=False), "the microphone process survived the mute"
+        assert _wait_for_mic(mic_stack, present=False), "the microphone process survived the mute"
         time.sleep(1.0)
-        assert not processes_matching(str(MIC)), "the microphone came back while muted"
+        assert not _mic_processes(mic_stack), "the microphone came back while muted"
     finally:
         assert mic_stack.hearth("unmute", "kitchen").returncode == 0
-    assert _wait_for_mic(present=True), "unmute did not restart the microphone"
+    assert _wait_for_mic(mic_stack, present=True), "unmute did not restart the microphone"
 
 
-def _wait_for_mic(present: bool, timeout: float = timeouts.EVENT_S) -> bool:
+def _mic_processes(stack: Stack) -> list[int]:
+    """This stack's microphone command: other test files' stacks, run side by side on another
+    worker, loop the same script over their own recordings."""
+    return processes_matching(re.escape(" ".join(stack.config["audio"]["mic_command"][1:])))
+
+
+def _wait_for_mic(stack: Stack, present: bool, timeout: float = timeouts.EVENT_S) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if bool(processes_matching(str(MIC))) == present:
+        if bool(_mic_processes(stack)) == present:
             return True
         time.sleep(0.05)
     return False
@@ -110,9 +117,9 @@ def test_raw_audio_never_reaches_the_broker(mic_stack: Stack) -> None:
         watcher.close()
 
 
-def _mic_pid() -> int:
-    assert _wait_for_mic(present=True), "the microphone command is not running"
-    pids = processes_matching(str(MIC))
+def _mic_pid(stack: Stack) -> int:
+    assert _wait_for_mic(stack, present=True), "the microphone command is not running"
+    pids = _mic_processes(stack)
     assert len(pids) == 1, pids
     return pids[0]
 
@@ -151,7 +158,7 @@ def test_mute_closes_the_microphone_within_200_ms_and_capture_stops_counting(
     mic_stack: Stack,
 ) -> None:
     watcher = EventWatcher(mic_stack)
-    vanishing = _Vanishing(_mic_pid())
+    vanishing = _Vanishing(_mic_pid(mic_stack))
     try:
         assert mic_stack.hearth("mute", "kitchen").returncode == 0
         state = watcher.wait_for("/policy/kitchen/mute", where=lambda e: e.get("muted") is True)
@@ -169,13 +176,13 @@ def test_mute_closes_the_microphone_within_200_ms_and_capture_stops_counting(
     finally:
         watcher.close()
         assert mic_stack.hearth("unmute", "kitchen").returncode == 0
-    assert _wait_for_mic(present=True), "unmute did not restart the microphone"
+    assert _wait_for_mic(mic_stack, present=True), "unmute did not restart the microphone"
 
 
 def _capture_stops_within_the_lease(
     mic_stack: Stack, fault: Callable[[], object], heal: Callable[[], object]
 ) -> None:
-    vanishing = _Vanishing(_mic_pid())
+    vanishing = _Vanishing(_mic_pid(mic_stack))
     started = time.time()
     fault()
     try:
@@ -183,7 +190,7 @@ def _capture_stops_within_the_lease(
         assert took <= LEASE_S + PROCESS_EXIT_S, f"capture went on for {took:.1f} s"
     finally:
         heal()
-    assert _wait_for_mic(present=True, timeout=timeouts.EVENT_S * 3), (
+    assert _wait_for_mic(mic_stack, present=True, timeout=timeouts.EVENT_S * 3), (
         "capture did not resume once policy was back"
     )
 
