@@ -26,19 +26,19 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from tests import timeouts  # noqa: E402
-from tests.stack.test_microphone import MIC, _rfc3339, _Vanishing, _wait_for_mic  # noqa: E402
-from tests.support import EventWatcher, Stack, processes_matching, speak, stack_config, start_stack  # noqa: E402
+from tests.stack.test_microphone import MIC, _mic_processes, _rfc3339, _Vanishing, _wait_for_mic  # noqa: E402
+from tests.support import EventWatcher, Stack, speak, stack_config, start_stack  # noqa: E402
 
 
-def _mic_pid() -> int:
-    assert _wait_for_mic(present=True, timeout=timeouts.EVENT_S * 3), (
+def _mic_pid(stack: Stack) -> int:
+    assert _wait_for_mic(stack, present=True, timeout=timeouts.EVENT_S * 3), (
         "the microphone command is not running"
     )
-    return processes_matching(str(MIC))[0]
+    return _mic_processes(stack)[0]
 
 
 def _mute_round(stack: Stack, watcher: EventWatcher) -> tuple[float, float]:
-    vanishing = _Vanishing(_mic_pid())
+    vanishing = _Vanishing(_mic_pid(stack))
     mark = watcher.mark()
     assert stack.hearth("mute", "kitchen").returncode == 0
     state = watcher.wait_for(
@@ -50,14 +50,14 @@ def _mute_round(stack: Stack, watcher: EventWatcher) -> tuple[float, float]:
     state = watcher.wait_for(
         "/policy/kitchen/mute", after=mark, where=lambda e: e.get("muted") is False
     )
-    assert _wait_for_mic(present=True, timeout=timeouts.EVENT_S)
+    assert _wait_for_mic(stack, present=True, timeout=timeouts.EVENT_S)
     reopened = time.time() - _rfc3339(state["changed_at"])
     return closed, reopened
 
 
 def _fault(stack: Stack, sig: signal.Signals) -> float:
     policy = stack.service_pid("policy")
-    vanishing = _Vanishing(_mic_pid())
+    vanishing = _Vanishing(_mic_pid(stack))
     mark = stack.mark()
     started = time.time()
     os.kill(policy, sig)
