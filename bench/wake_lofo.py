@@ -74,14 +74,15 @@ class SecondStage:
     """The wake service's own check (`wake.verify: whisper`, hearth_wake.whisper_check), fed
     exactly what the service feeds it: the audio up to its tail after the first stage fired."""
 
-    def __init__(self) -> None:
+    def __init__(self, encoder_window_s: float) -> None:
         from hearth.models import resolve_whisper_model
         from hearth_wake.whisper_check import WhisperCheckOptions, WhisperVerifier
 
         directory = resolve_whisper_model(
             "whisper-base", None, Path("~/.local/share/hearth").expanduser()
         )
-        self._verifier = WhisperVerifier.load(WhisperCheckOptions(model_dir=directory), [PHRASE])
+        options = WhisperCheckOptions(model_dir=directory, encoder_window_s=encoder_window_s)
+        self._verifier = WhisperVerifier.load(options, [PHRASE])
         self.seconds: list[float] = []
         self.heard: list[str] = []
 
@@ -365,6 +366,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="the first stage's logit threshold when the second stage checks it (default: the "
         "wake service's, hearth_wake.whisper_check.FIRST_STAGE_LOGIT)",
     )
+    parser.add_argument(
+        "--check-window-s",
+        type=float,
+        default=30.0,
+        help="seconds of window Whisper's encoder reads in the second stage (default: 30, as the "
+        "wake service; shorter costs less CPU)",
+    )
     parser.add_argument("--json", type=Path)
     return parser.parse_args(argv)
 
@@ -373,7 +381,7 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
     args = parse_args(argv)
     given = {k: Path(v) for k, v in (item.split("=", 1) for item in args.model)}
     results = []
-    second_stage = SecondStage() if args.second_stage else None
+    second_stage = SecondStage(args.check_window_s) if args.second_stage else None
     with tempfile.TemporaryDirectory(prefix="hearth-lofo-") as workdir:
         for family in parse_families(args.families):
             wall = time.monotonic()

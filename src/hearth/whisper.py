@@ -29,6 +29,9 @@ from hearth.pcm import SAMPLE_RATE
 LEAD_IN_SAMPLES = int(0.3 * SAMPLE_RATE)
 SCORED_CONTEXT_FRAMES = 50
 """Encoder frames (20 ms each) after the audio that sentence scoring still attends to."""
+WINDOW_FRAMES = 3000
+"""Mel frames (10 ms) the encoder reads: Whisper was trained on 30 s windows, and shorter ones,
+which CTranslate2 accepts, hear worse (measured for the wake check, docs/wake-word.md)."""
 _PUNCTUATION = re.compile(r"[^\w\s']")
 
 
@@ -102,12 +105,13 @@ def tokenizer_for(model: Any, language: str) -> Any:
     )
 
 
-def encode(model: Any, pcm: bytes) -> Encoded:
-    """Little-endian 16-bit mono 16 kHz audio through the encoder, once."""
+def encode(model: Any, pcm: bytes, window_frames: int = WINDOW_FRAMES) -> Encoded:
+    """Little-endian 16-bit mono 16 kHz audio through the encoder, once, in a window of
+    ``window_frames`` mel frames (Whisper's 30 s unless a caller measures another)."""
     from faster_whisper.audio import pad_or_trim
 
     features = model.feature_extractor(padded_audio(pcm))
-    encoded = np.asarray(model.encode(pad_or_trim(features)))
+    encoded = np.asarray(model.encode(pad_or_trim(features, window_frames)))
     return Encoded(encoded, int(features.shape[-1]))
 
 

@@ -110,6 +110,9 @@ class WhisperCheckOptions:
     # Two, as stt decodes: a check is rare, and while it runs the person is still saying the
     # command, so stt is idle; the sooner it ends, the less it holds the command's intent back.
     threads: int = 2
+    # Seconds of window the encoder reads. 30, as Whisper was trained; bench/wake_lofo.py's
+    # --check-window-s measures shorter ones (less CPU, fewer phrases heard: docs/wake-word.md).
+    encoder_window_s: float = 30.0
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,7 @@ class WhisperVerifier:
         self.model = model
         self.options = options
         self.margin = margin_for(options.sensitivity)
+        self._window_frames = round(options.encoder_window_s * 100)  # 10 ms mel frames
         self._tokenizer = tokenizer_for(model, options.language)
         self._lock = threading.Lock()
 
@@ -153,7 +157,7 @@ class WhisperVerifier:
         """The check, with the scores it decided on."""
         window = np.asarray(audio, dtype="<i2")[-int((BEFORE_S + TAIL_S) * SAMPLE_RATE) :]
         with self._lock:
-            encoded = encode(self.model, window.tobytes())
+            encoded = encode(self.model, window.tobytes(), self._window_frames)
             heard = greedy_transcript(
                 self.model, self._tokenizer, encoded, list(self._tokenizer.sot_sequence)
             ).text
