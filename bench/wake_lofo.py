@@ -60,7 +60,7 @@ from hearth_voices.festival_family import VOICES as FESTIVAL_SPEAKERS
 from hearth_voices.festival_family import FestivalSettings
 from hearth_wake.engines.embedding import EmbeddingEngine, threshold_for
 from hearth_wake.engines.speech_embedding import HOP_SAMPLES
-from hearth_wake.whisper_check import FIRST_STAGE_LOGIT, TAIL_S
+from hearth_wake.whisper_check import TAIL_S
 from hearth_wake_train import texts, train_model
 from hearth_wake_train.evaluate import in_a_row
 from hearth_wake_train.families import ALL_FAMILIES, parse_families
@@ -239,6 +239,9 @@ def measure(
     trials = positives(family, args.voices, args.seed)
     rule = engine.frames_in_a_row
     first_cut = args.second_stage_logit
+    if first_cut is None:  # the service's: the model's checked threshold, if it records one
+        first_cut = engine.classifier.checked_logit
+        first_cut = logit(engine.threshold) if first_cut is None else first_cut
     pair_detected, pair_fas = [], 0
     # The service's rule: a detection the first stage is sure of (its calibrated threshold, at the
     # same sensitivity, reached within the check's tail) goes out unchecked.
@@ -362,9 +365,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--second-stage-logit",
         type=float,
-        default=FIRST_STAGE_LOGIT,
+        default=None,
         help="the first stage's logit threshold when the second stage checks it (default: the "
-        "wake service's, hearth_wake.whisper_check.FIRST_STAGE_LOGIT)",
+        "wake service's, the model's checked threshold)",
     )
     parser.add_argument(
         "--check-window-s",
@@ -412,9 +415,10 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
         )
     if second_stage is not None:
         print(
-            f"\nWith a second stage (first stage at logit {args.second_stage_logit}, Whisper base "
-            "checks it; 'as served': what `wake.verify: whisper` does, a detection the first "
-            "stage is sure of goes out unchecked)\n"
+            "\nWith a second stage (first stage at logit "
+            + ", ".join(sorted({f"{r['pair_first_stage_logit']:.2f}" for r in results}))
+            + ", Whisper base checks it; 'as served': what `wake.verify: whisper` does, a "
+            "detection the first stage is sure of goes out unchecked)\n"
         )
         print(
             "| held-out family | all checked: detected | false accepts | as served: detected "

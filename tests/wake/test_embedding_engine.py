@@ -7,6 +7,7 @@ training, calibration or its own evaluation), so these are unseen speakers
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -147,6 +148,48 @@ def test_shipped_model_is_small_and_documented(engine: EmbeddingEngine) -> None:
     assert meta["phrase"] == "hey hestia" and meta["seed"] == 0 and meta["profile"] == "default"
     assert 0 < meta["detection_rate"] <= 1 and meta["false_accepts_per_hour"] >= 0
     assert meta["embedding_sha256"] == engine.embedding.sha256
+
+
+def with_metadata(tmp_path: Path, **changes: object) -> Path:
+    """The shipped model with some metadata changed (None removes a key)."""
+    with np.load(DEFAULT_MODEL, allow_pickle=False) as data:
+        arrays = {key: data[key] for key in data.files}
+    metadata = json.loads(str(arrays["metadata"]))
+    for key, value in changes.items():
+        if value is None:
+            metadata.pop(key, None)
+        else:
+            metadata[key] = value
+    arrays["metadata"] = np.array(json.dumps(metadata))
+    changed = tmp_path / "changed.npz"
+    np.savez(changed, **arrays)
+    return changed
+
+
+def test_a_checked_first_stage_runs_at_the_models_own_checked_threshold(
+    engine: EmbeddingEngine, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    recorded = engine.classifier.checked_logit
+    assert recorded is not None and recorded < engine.calibrated_logit - 10
+    checked = EmbeddingEngine.load(checked=True)
+    assert checked.threshold_logit == recorded
+    assert EmbeddingEngine.load(checked=True, threshold_logit=2.0).threshold_logit == 2.0
+    # A model trained before the threshold was recorded is not lowered by a guess: a fixed logit
+    # means something else in every model.
+    older = EmbeddingEngine.load(
+        with_metadata(tmp_path, checked_threshold_logit=None), checked=True
+    )
+    assert older.threshold_logit == older.calibrated_logit == engine.calibrated_logit
+    assert "records no threshold for a checked first stage" in caplog.text
+
+
+def test_an_impossible_checked_threshold_is_explained(
+    engine: EmbeddingEngine, tmp_path: Path
+) -> None:
+    above = engine.calibrated_logit + 1.0
+    for bad in (above, "low", float("nan")):
+        with pytest.raises(WakeModelError, match="invalid checked_threshold_logit"):
+            EmbeddingEngine.load(with_metadata(tmp_path, checked_threshold_logit=bad))
 
 
 def test_corrupt_file_is_explained(tmp_path: Path) -> None:

@@ -19,7 +19,6 @@ from hearth_wake.engines.embedding import EmbeddingEngine
 from hearth_wake.service import BATCH_SAMPLES, SiteStream
 from hearth_wake.settings import WakeSettings
 from hearth_wake.whisper_check import (
-    FIRST_STAGE_LOGIT,
     SPAN_WORDS,
     TAIL_S,
     WhisperCheckOptions,
@@ -108,9 +107,11 @@ def test_with_the_check_the_first_stage_runs_at_the_checked_threshold(tmp_path: 
     checked = load_engine(WakeSettings(verify="whisper"))
     alone = load_engine(WakeSettings(verify="off"))
     auto = load_engine(WakeSettings(), tmp_path)  # the model joins from its pip packages
-    assert isinstance(auto, EmbeddingEngine) and auto.threshold_logit == FIRST_STAGE_LOGIT
     assert isinstance(checked, EmbeddingEngine) and isinstance(alone, EmbeddingEngine)
-    assert checked.threshold_logit == FIRST_STAGE_LOGIT < alone.threshold_logit - 10
+    recorded = checked.classifier.checked_logit  # the shipped model records its own
+    assert recorded is not None
+    assert isinstance(auto, EmbeddingEngine) and auto.threshold_logit == recorded
+    assert checked.threshold_logit == recorded < alone.threshold_logit - 10
     # Sensitivity still moves it, around the checked threshold.
     assert (
         checked.open_stream(1.0).threshold < checked.threshold < checked.open_stream(0.0).threshold

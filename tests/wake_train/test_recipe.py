@@ -35,3 +35,5 @@ def test_tiny_training_profile_end_to_end(tmp_path: Path) -> None:
     assert engine.wake_words == ("hey hestia",)
     assert engine.classifier.metadata["detection_rate"] == report.detection_rate
     assert engine.open_stream().process(np.zeros(RATE, np.int16)) == []
+    checked = EmbeddingEngine.load(output, checked=True)
+    assert checked.threshold_logit == report.checked_threshold_logit <= engine.calibrated_logit

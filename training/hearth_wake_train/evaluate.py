@@ -90,13 +90,18 @@ def count_activations(logits: np.ndarray, threshold: float, refractory_frames: i
     return count
 
 
-def choose_threshold(held: HeldOut, target_per_hour: float, refractory_frames: int) -> float:
-    """The lowest logit threshold whose false accepts stay within the target on this split.
+def choose_threshold(
+    held: HeldOut, target_per_hour: float, refractory_frames: int, lowest: float = -2.0
+) -> float:
+    """The lowest logit threshold, not below ``lowest``, whose false accepts stay within the
+    target on this split.
 
     Lowest, because among thresholds meeting the false-accept budget it detects the most.
     """
-    candidates = np.unique(np.concatenate([*(np.round(x, 3) for x in held.negative_logits), [0.0]]))
-    candidates = candidates[candidates >= -2.0]
+    candidates = np.unique(
+        np.concatenate([*(np.round(x, 3) for x in held.negative_logits), [max(lowest, 0.0)]])
+    )
+    candidates = candidates[candidates >= lowest]
     allowed = int(np.floor(target_per_hour * held.negative_hours))
     lo, hi = 0, candidates.size - 1
     if held.false_accepts(candidates[hi] + 1e-3, refractory_frames) > allowed:

@@ -23,7 +23,7 @@ from hearth_wake.engines.registry import WAKE_ENGINES
 from hearth_wake.engines.vosk_kws import VoskKwsOptions
 from hearth_wake.settings import WakeSettings
 from hearth_wake.verifier import Verifier, VoskVerifier, VoskVerifierOptions
-from hearth_wake.whisper_check import FIRST_STAGE_LOGIT, WhisperCheckOptions, WhisperVerifier
+from hearth_wake.whisper_check import WhisperCheckOptions, WhisperVerifier
 
 
 def vosk_model_dir(settings: WakeSettings, data_dir: Path | None) -> Path | None:
@@ -39,7 +39,7 @@ def embedding_options(settings: WakeSettings, _data_dir: Path | None) -> Embeddi
         refractory_s=settings.refractory_s,
         frames_in_a_row=settings.frames_in_a_row,
         threads=settings.threads,
-        threshold_logit=FIRST_STAGE_LOGIT if settings.verify == "whisper" else None,
+        checked=settings.verify == "whisper",
     )
 
 

@@ -3,11 +3,12 @@ reading the audio around it, finds the wake phrase nearly as likely as what it h
 
 The first stage (the embedding classifier) is cheap and runs on every frame, but a voice it never
 trained on scores low: at its calibrated threshold it wakes for almost none of them. Whisper was
-trained on people, so with this check the first stage runs far more sensitively
-(``FIRST_STAGE_LOGIT``), and the check turns away what the first stage now lets through. A
-detection that also passes the model's own calibrated threshold is one the first stage alone would
-have made: the service lets it out at once, unchecked (``EmbeddingStream.sure_of``), unless
-`wake.verify_every_detection` asks for every one to be checked.
+trained on people, so with this check the first stage runs far more sensitively (at the threshold
+the model records for it, ``WakeClassifier.checked_logit``), and the check turns away what the
+first stage now lets through. A detection that also passes the model's own calibrated threshold is
+one the first stage alone would have made: the service lets it out at once, unchecked
+(``EmbeddingStream.sure_of``), unless `wake.verify_every_detection` asks for every one to be
+checked.
 
 How it asks: Whisper writes what it heard, with no prompt (a prompt that names the phrase makes
 Whisper write it for sound-alikes). Then every way of putting the phrase in place of a few of its
@@ -58,12 +59,6 @@ written as up to four ("Hey, I asked you")."""
 MAX_WORDS = 16
 """A transcript longer than this, of 2.1 s of audio, is a hallucination (Whisper looping on "a
 little bit of a little bit of…"): not confirmed, and not scored in a hundred forms."""
-FIRST_STAGE_LOGIT = -4.0
-"""The embedding classifier's threshold (at sensitivity 0.5) when this check confirms its
-detections, instead of the model's calibrated one (13.2 for the shipped model). At -4 it fires on
-99 % of Piper's, 80-84 % of Festival's and 76-77 % of Flite's phrases, none of which the shipped
-model ever heard (at 0: 93 %, 45 % and 38 %), and about a hundred times an hour of dense talk,
-which the check then turns away (docs/wake-word.md)."""
 _CLOSING = re.compile(r"[.!?]+$")
 
 

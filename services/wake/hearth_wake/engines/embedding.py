@@ -7,6 +7,7 @@ of one core.
 
 from __future__ import annotations
 
+import logging
 import math
 from collections import deque
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from hearth_wake.engines.speech_embedding import (
 )
 from hearth_wake.engines.wake_model import WakeClassifier, load_classifier
 
+log = logging.getLogger(__name__)
 DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "hey_hestia.npz"
 # How far sensitivity 0 / 1 moves the threshold from the calibrated one, in logits.
 SENSITIVITY_SPAN_LOGITS = 4.0
@@ -82,7 +84,7 @@ class EmbeddingEngine(WakeEngine):
         self.calibrated_logit = math.log(classifier.threshold / (1.0 - classifier.threshold))
         self.threshold_logit = self.calibrated_logit if threshold_logit is None else threshold_logit
         """The logit that sensitivity 0.5 means: the model's calibrated threshold, or a lower one
-        when a second stage checks detections (``EmbeddingOptions.threshold_logit``)."""
+        when a second stage checks detections (``EmbeddingOptions.checked``)."""
 
     @classmethod
     def load(
@@ -92,13 +94,24 @@ class EmbeddingEngine(WakeEngine):
         refractory_s: float = 2.0,
         frames_in_a_row: int | None = None,
         threads: int = 1,
+        checked: bool = False,
         threshold_logit: float | None = None,
     ) -> EmbeddingEngine:
         """Load a phrase model (None = the shipped "hey hestia") and the speech-embedding model.
 
-        ``frames_in_a_row`` None uses the rule the model's threshold was calibrated with."""
+        ``frames_in_a_row`` None uses the rule the model's threshold was calibrated with;
+        ``checked`` runs at the model's checked threshold, unless ``threshold_logit`` sets one."""
         path = Path(model_path) if model_path is not None else DEFAULT_MODEL
         classifier = load_classifier(path)
+        if checked and threshold_logit is None:
+            threshold_logit = classifier.checked_logit
+            if threshold_logit is None:
+                log.warning(
+                    "wake model %s records no threshold for a checked first stage (it was trained "
+                    "before Hearth recorded one): it keeps its calibrated threshold, so the check "
+                    "cannot make it more sensitive; retrain it with `hearth wake train`",
+                    path,
+                )
         embedding = SpeechEmbedding(threads=threads)
         if classifier.metadata["embedding_sha256"] != embedding.sha256:
             raise WakeModelError(
@@ -213,9 +226,12 @@ class EmbeddingOptions:
     refractory_s: float = 2.0
     frames_in_a_row: int | None = None  # None: the rule the model was calibrated with
     threads: int = 1
-    # None: the model's calibrated threshold. A second stage that checks every detection lets the
-    # first run far more sensitively (wake.verify: whisper sets it; docs/wake-word.md).
+    checked: bool = False
+    """A second stage checks every detection (`wake.verify: whisper` sets it), so the first runs
+    far more sensitively: at the model's checked threshold, not its calibrated one
+    (docs/wake-word.md)."""
     threshold_logit: float | None = None
+    """A threshold to run at instead (benchmarks measure others); None: as above."""
 
 
 def load_engine(options: EmbeddingOptions) -> EmbeddingEngine:
@@ -225,6 +241,7 @@ def load_engine(options: EmbeddingOptions) -> EmbeddingEngine:
         refractory_s=options.refractory_s,
         frames_in_a_row=options.frames_in_a_row,
         threads=options.threads,
+        checked=options.checked,
         threshold_logit=options.threshold_logit,
     )
 

@@ -7,6 +7,7 @@ The format is plain arrays plus a JSON metadata string so it loads with
 from __future__ import annotations
 
 import json
+import math
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +51,15 @@ class WakeClassifier:
     @property
     def threshold(self) -> float:
         return float(self.metadata["threshold"])
+
+    @property
+    def checked_logit(self) -> float | None:
+        """The threshold (a logit) for when a second stage checks every detection: the model
+        fires at it as often on its calibration negatives as the check's budget allows
+        (``hearth_wake_train.recipe.CHECKED_FIRES_PER_HOUR``). None for models trained before it
+        was recorded."""
+        value = self.metadata.get("checked_threshold_logit")
+        return None if value is None else float(value)
 
     @property
     def window_frames(self) -> int:
@@ -138,6 +148,13 @@ def _parse_metadata(path: Path, arrays: dict[str, np.ndarray]) -> dict[str, Any]
     if not isinstance(threshold, (int, float)) or not 0.0 < float(threshold) < 1.0:
         raise WakeModelError(
             f"Wake model file {path} has an invalid threshold {threshold!r}; {_RETRAIN_HINT}."
+        )
+    checked = metadata.get("checked_threshold_logit", -math.inf)
+    calibrated = math.log(float(threshold) / (1.0 - float(threshold)))
+    if not isinstance(checked, (int, float)) or not checked <= calibrated + 1e-6:
+        raise WakeModelError(
+            f"Wake model file {path} has an invalid checked_threshold_logit {checked!r} (a "
+            f"logit no higher than the threshold's, {calibrated:.3f}); {_RETRAIN_HINT}."
         )
     return metadata
 
