@@ -12,6 +12,8 @@ import pytest
 
 from hearth_wake.engines.embedding import EmbeddingEngine
 from hearth_wake_train import train_model
+from hearth_wake_train.evaluate import HeldOut, choose_threshold
+from hearth_wake_train.recipe import CHECKED_FIRES_PER_HOUR
 from hearth_wake_train.voices import GROUP_VARIANTS, TEST_ONLY_VARIANTS
 from tests.wake.test_embedding_engine import RATE, UNSEEN_VOICES
 
@@ -37,3 +39,17 @@ def test_tiny_training_profile_end_to_end(tmp_path: Path) -> None:
     assert engine.open_stream().process(np.zeros(RATE, np.int16)) == []
     checked = EmbeddingEngine.load(output, checked=True)
     assert checked.threshold_logit == report.checked_threshold_logit <= engine.calibrated_logit
+
+
+def test_the_checked_threshold_is_the_lowest_within_its_firing_budget() -> None:
+    """What training records for a checked first stage: the lowest threshold at which the model
+    fires at most the budgeted times an hour of calibration negatives, however far below the
+    floor (-2) the calibrated threshold keeps to."""
+    rng = np.random.default_rng(0)
+    negatives = [rng.normal(-16.0, 3.0, 4500) for _ in range(4)]  # 4 x 6 min of 80 ms frames
+    held = HeldOut(np.array([5.0]), negatives, 4 * 4500 * 0.08 / 3600)
+    refractory = 25
+    checked = choose_threshold(held, CHECKED_FIRES_PER_HOUR, refractory, -np.inf)
+    assert held.false_accepts_per_hour(checked, refractory) <= CHECKED_FIRES_PER_HOUR
+    assert held.false_accepts_per_hour(checked - 0.05, refractory) > CHECKED_FIRES_PER_HOUR
+    assert checked < -2.0 <= choose_threshold(held, CHECKED_FIRES_PER_HOUR, refractory)
