@@ -33,7 +33,7 @@ syllables measured 50-500, a quiet room's noise 3-15."""
 ABOVE_FLOOR = 4.0
 """How far (12 dB) above the room's noise floor, the quietest frame of the last
 ``FLOOR_WINDOW_S``, a frame must be to count as speech by level. Steady noise does not swing
-that far from frame to frame (pink and white noise from RMS 2 to 400 never started an utterance)."""
+that far from frame to frame (pink and white noise from RMS 3 to 750 never start an utterance)."""
 FLOOR_WINDOW_S = 2.0
 
 
