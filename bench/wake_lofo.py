@@ -58,7 +58,11 @@ from hearth_voices import Voice as FamilyVoice
 from hearth_voices.audio import TRIM_MARGIN_S
 from hearth_voices.festival_family import VOICES as FESTIVAL_SPEAKERS
 from hearth_voices.festival_family import FestivalSettings
-from hearth_wake.engines.embedding import EmbeddingEngine, threshold_for
+from hearth_wake.engines.embedding import (
+    EmbeddingEngine,
+    checked_first_stage_logit,
+    threshold_for,
+)
 from hearth_wake.engines.speech_embedding import HOP_SAMPLES
 from hearth_wake.whisper_check import TAIL_S
 from hearth_wake_train import texts, train_model
@@ -239,9 +243,8 @@ def measure(
     trials = positives(family, args.voices, args.seed)
     rule = engine.frames_in_a_row
     first_cut = args.second_stage_logit
-    if first_cut is None:  # the service's: the model's checked threshold, if it records one
-        first_cut = engine.classifier.checked_logit
-        first_cut = logit(engine.threshold) if first_cut is None else first_cut
+    if first_cut is None:  # the service's
+        first_cut = checked_first_stage_logit(engine.classifier)
     pair_detected, pair_fas = [], 0
     # The service's rule: a detection the first stage is sure of (its calibrated threshold, at the
     # same sensitivity, reached within the check's tail) goes out unchecked.

@@ -29,9 +29,10 @@ from hearth.pcm import SAMPLE_RATE
 LEAD_IN_SAMPLES = int(0.3 * SAMPLE_RATE)
 SCORED_CONTEXT_FRAMES = 50
 """Encoder frames (20 ms each) after the audio that sentence scoring still attends to."""
-WINDOW_FRAMES = 3000
-"""Mel frames (10 ms) the encoder reads: Whisper was trained on 30 s windows, and shorter ones,
-which CTranslate2 accepts, hear worse (measured for the wake check, docs/wake-word.md)."""
+WINDOW_S = 30.0
+"""Seconds the encoder reads: Whisper was trained on 30 s windows, and shorter ones, which
+CTranslate2 accepts, hear worse (measured for the wake check, docs/wake-word.md)."""
+_MEL_FRAMES_PER_S = 100
 _PUNCTUATION = re.compile(r"[^\w\s']")
 
 
@@ -105,12 +106,13 @@ def tokenizer_for(model: Any, language: str) -> Any:
     )
 
 
-def encode(model: Any, pcm: bytes, window_frames: int = WINDOW_FRAMES) -> Encoded:
+def encode(model: Any, pcm: bytes, window_s: float = WINDOW_S) -> Encoded:
     """Little-endian 16-bit mono 16 kHz audio through the encoder, once, in a window of
-    ``window_frames`` mel frames (Whisper's 30 s unless a caller measures another)."""
+    ``window_s`` seconds (Whisper's 30 unless a caller measures another)."""
     from faster_whisper.audio import pad_or_trim
 
     features = model.feature_extractor(padded_audio(pcm))
+    window_frames = round(window_s * _MEL_FRAMES_PER_S)
     encoded = np.asarray(model.encode(pad_or_trim(features, window_frames)))
     return Encoded(encoded, int(features.shape[-1]))
 

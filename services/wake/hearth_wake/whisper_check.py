@@ -131,7 +131,6 @@ class WhisperVerifier:
         self.model = model
         self.options = options
         self.margin = margin_for(options.sensitivity)
-        self._window_frames = round(options.encoder_window_s * 100)  # 10 ms mel frames
         self._tokenizer = tokenizer_for(model, options.language)
         self._lock = threading.Lock()
 
@@ -152,7 +151,7 @@ class WhisperVerifier:
         """The check, with the scores it decided on."""
         window = np.asarray(audio, dtype="<i2")[-int((BEFORE_S + TAIL_S) * SAMPLE_RATE) :]
         with self._lock:
-            encoded = encode(self.model, window.tobytes(), self._window_frames)
+            encoded = encode(self.model, window.tobytes(), self.options.encoder_window_s)
             heard = greedy_transcript(
                 self.model, self._tokenizer, encoded, list(self._tokenizer.sot_sequence)
             ).text

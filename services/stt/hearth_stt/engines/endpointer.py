@@ -72,15 +72,18 @@ class VadEndpointer:
         return self.ended
 
     def _is_speech(self, frame: bytes) -> bool:
-        """The VAD's verdict, or, while the utterance is quiet, a level well above the noise."""
+        """The VAD's verdict, or, while the utterance is quiet, a level well above the noise.
+        Once the utterance has been loud the level is never consulted again, so it is not
+        measured."""
+        speech = bool(self._vad.is_speech(frame))
+        if self._loudest >= LOUD_RMS:
+            return speech
         samples = np.frombuffer(frame, dtype="<i2").astype(np.float32)
         level = float(np.sqrt(np.mean(samples * samples)))
         self._loudest = max(self._loudest, level)
         self._recent_levels.append(max(level, QUIET_SPEECH_RMS / ABOVE_FLOOR))
-        if self._vad.is_speech(frame):
-            return True
-        if self._loudest >= LOUD_RMS:
-            return False
+        if speech or self._loudest >= LOUD_RMS:
+            return speech
         return level >= max(QUIET_SPEECH_RMS, min(self._recent_levels) * ABOVE_FLOOR)
 
     def _step(self, speech: bool) -> None:

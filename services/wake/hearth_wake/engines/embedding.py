@@ -58,6 +58,14 @@ def threshold_for(calibrated: float, sensitivity: float | None) -> float:
     return 1.0 / (1.0 + math.exp(-logit_threshold_for(calibrated, sensitivity)))
 
 
+def checked_first_stage_logit(classifier: WakeClassifier) -> float:
+    """Where the first stage runs when a second stage checks it: the model's checked threshold, or
+    its calibrated one when the model records none (it was trained before they were recorded)."""
+    if classifier.checked_logit is not None:
+        return classifier.checked_logit
+    return math.log(classifier.threshold / (1.0 - classifier.threshold))
+
+
 class EmbeddingEngine(WakeEngine):
     """One loaded phrase model, shared read-only by every stream."""
 
@@ -104,8 +112,8 @@ class EmbeddingEngine(WakeEngine):
         path = Path(model_path) if model_path is not None else DEFAULT_MODEL
         classifier = load_classifier(path)
         if checked and threshold_logit is None:
-            threshold_logit = classifier.checked_logit
-            if threshold_logit is None:
+            threshold_logit = checked_first_stage_logit(classifier)
+            if classifier.checked_logit is None:
                 log.warning(
                     "wake model %s records no threshold for a checked first stage (it was trained "
                     "before Hearth recorded one): it keeps its calibrated threshold, so the check "
