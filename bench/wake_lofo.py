@@ -2,7 +2,7 @@
 
 Run: `python bench/wake_lofo.py [--families espeak,festival,piper,flite] [--profile small]
 [--seed 0] [--workers 2] [--voices 8] [--negative-hours 0.5] [--model FAMILY=PATH ...]
-[--json FILE]`
+[--second-stage [--save-checks DIR]] [--json FILE]`
 
 For each family F:
 
@@ -64,7 +64,7 @@ from hearth_wake.engines.embedding import (
     threshold_for,
 )
 from hearth_wake.engines.speech_embedding import HOP_SAMPLES
-from hearth_wake.whisper_check import TAIL_S
+from hearth_wake.whisper_check import BEFORE_S, TAIL_S, Verdict
 from hearth_wake_train import texts, train_model
 from hearth_wake_train.evaluate import in_a_row
 from hearth_wake_train.families import ALL_FAMILIES, parse_families
@@ -72,6 +72,8 @@ from hearth_wake_train.families import ALL_FAMILIES, parse_families
 TEST_SEED_OFFSET = 1000
 """Test speakers come from seeds no training run uses (the recipe draws from its own seed)."""
 NEGATIVE_STREAM_S = 300.0
+CHECK_WINDOW_SAMPLES = int((BEFORE_S + TAIL_S) * SAMPLE_RATE)
+"""What the check reads: the audio it is given, cut to its window (hearth_wake.whisper_check)."""
 
 
 class SecondStage:
@@ -89,14 +91,55 @@ class SecondStage:
         self._verifier = WhisperVerifier.load(options, [PHRASE])
         self.seconds: list[float] = []
         self.heard: list[str] = []
+        self.kept: list[KeptCheck] | None = None  # every check, when --save-checks asks
 
-    def confirms(self, audio: np.ndarray, end_sample: int) -> bool:
+    def confirms(self, audio: np.ndarray, end_sample: int, positive: bool, sure: bool) -> bool:
         began = time.monotonic()
         tail = int(self._verifier.tail_s * SAMPLE_RATE)
         verdict = self._verifier.judge(PHRASE, audio[: end_sample + tail])
         self.seconds.append(time.monotonic() - began)
         self.heard.append(verdict.heard)
+        if self.kept is not None:
+            window = audio[: end_sample + tail][-CHECK_WINDOW_SAMPLES:]
+            self.kept.append(KeptCheck(window.copy(), positive, sure, verdict))
         return verdict.confirmed
+
+
+@dataclass(frozen=True)
+class KeptCheck:
+    """One window the second stage judged, kept so that a change to the check can be replayed on
+    exactly these windows (bench/wake_check_replay.py) without running the first stage again."""
+
+    window: np.ndarray = field(repr=False)
+    positive: bool
+    sure: bool  # the first stage was sure of it: the service lets it out unchecked
+    verdict: Verdict
+
+
+def save_checks(
+    path: Path, kept: list[KeptCheck], row: dict[str, Any], model: Path, seed: int
+) -> None:
+    """The family's checked windows with what the check said, and the denominators: every
+    positive trial (fired or not) and the hours of talk."""
+    windows = np.zeros((len(kept), CHECK_WINDOW_SAMPLES), dtype=np.int16)
+    for number, check in enumerate(kept):
+        windows[number, CHECK_WINDOW_SAMPLES - check.window.size :] = check.window
+    scores = [(k.verdict.phrase_score, k.verdict.heard_score) for k in kept]
+    np.savez_compressed(
+        path,
+        windows=windows,
+        positive=np.array([k.positive for k in kept], dtype=bool),
+        sure=np.array([k.sure for k in kept], dtype=bool),
+        confirmed=np.array([k.verdict.confirmed for k in kept], dtype=bool),
+        heard=np.array([k.verdict.heard for k in kept], dtype=str),
+        scores=np.array([[np.nan if x is None else x for x in pair] for pair in scores]),
+        positives=row["positives"],
+        negative_hours=row["negative_hours"],
+        first_stage_logit=row["pair_first_stage_logit"],
+        family=row["family"],
+        model=str(model),
+        seed=seed,
+    )
 
 
 def sure_between(rule_logits: np.ndarray, cut: float, frames: int, start: int, end: int) -> bool:
@@ -267,11 +310,11 @@ def measure(
             fired = [
                 end for end in activations(rule_logits, first_cut, rule) if end > trial.speech_start
             ]
-            checked = bool(fired) and second_stage.confirms(trial.audio, fired[0])
-            pair_detected.append(checked)
             sure = bool(fired) and sure_between(
                 rule_logits, sure_cut, rule, fired[0], fired[0] + tail
             )
+            checked = bool(fired) and second_stage.confirms(trial.audio, fired[0], True, sure)
+            pair_detected.append(checked)
             served_detected.append(checked or sure)
             if checked and not sure and trial.phrase_end < 0:  # a command waited for the check
                 ready = fired[0] + tail + int(second_stage.seconds[-1] * SAMPLE_RATE)
@@ -288,8 +331,8 @@ def measure(
         if second_stage is not None:
             rule_logits = in_a_row(logits, rule)
             for end in activations(rule_logits, first_cut, rule):
-                checked = second_stage.confirms(audio, end)
                 sure = sure_between(rule_logits, sure_cut, rule, end, end + tail)
+                checked = second_stage.confirms(audio, end, False, sure)
                 served_checks += not sure
                 pair_fas += checked
                 served_fas += checked or sure
@@ -379,8 +422,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="seconds of window Whisper's encoder reads in the second stage (default: 30, as the "
         "wake service; shorter costs less CPU)",
     )
+    parser.add_argument(
+        "--save-checks",
+        type=Path,
+        metavar="DIR",
+        help="with --second-stage: keep every checked window, with the check's verdict, as "
+        "DIR/<family>-seed<N>.npz, for bench/wake_check_replay.py",
+    )
     parser.add_argument("--json", type=Path)
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.save_checks and not args.second_stage:
+        parser.error("--save-checks needs --second-stage")
+    return args
 
 
 def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
@@ -392,7 +445,14 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
         for family in parse_families(args.families):
             wall = time.monotonic()
             model, trained_on = model_for(family, args, given, Path(workdir))
+            if second_stage is not None and args.save_checks:
+                second_stage.kept = []
             row = measure(family, model, args, second_stage)
+            if second_stage is not None and second_stage.kept is not None:
+                args.save_checks.mkdir(parents=True, exist_ok=True)
+                path = args.save_checks / f"{family}-seed{args.seed}.npz"
+                save_checks(path, second_stage.kept, row, model, args.seed)
+                progress(f"kept {len(second_stage.kept)} checked windows in {path}")
             row.update(trained_on=trained_on, model=str(model) if family in given else None)
             row["wall_s"] = round(time.monotonic() - wall)
             results.append(row)

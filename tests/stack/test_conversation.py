@@ -93,6 +93,7 @@ def _said(
 ) -> dict[str, Any]:
     """The person speaks in the kitchen (again, when not understood); the intent event, once its
     answer has been played."""
+    heard: list[str] = []
     for _ in range(ATTEMPTS):
         mark, log_mark = watcher.mark(), stack.mark()
         room.speak(wav)
@@ -101,7 +102,8 @@ def _said(
         if result["topic"].endswith("/recognized"):
             assert result["intent"] == intent, result  # a different command is a failure
             return result
-    raise AssertionError(f"not understood in {ATTEMPTS} tries")
+        heard.append(result.get("text", ""))
+    raise AssertionError(f"not understood in {ATTEMPTS} tries; heard: {heard}")
 
 
 def _result(watcher: EventWatcher, mark: int, stack: Stack, log_mark: int) -> dict[str, Any]:
