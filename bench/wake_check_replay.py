@@ -25,11 +25,9 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import numpy as np
+from wake_lofo import PHRASE, load_check
 
-from hearth.models import resolve_whisper_model
-from hearth_wake.whisper_check import WhisperCheckOptions, WhisperVerifier
-
-PHRASE = "hey hestia"
+from hearth_wake.whisper_check import WhisperVerifier
 
 
 @dataclass(frozen=True)
@@ -48,7 +46,12 @@ class Replayed:
 def replay(path: Path, verifier: WhisperVerifier) -> Replayed:
     kept = np.load(path, allow_pickle=False)
     positive, sure, before = kept["positive"], kept["sure"], kept["confirmed"]
-    now = np.array([verifier.judge(PHRASE, window).confirmed for window in kept["windows"]])
+    now = np.array(
+        [
+            verifier.judge(PHRASE, window[window.size - length :]).confirmed
+            for window, length in zip(kept["windows"], kept["lengths"], strict=True)
+        ]
+    )
     changed = [
         f"{'phrase' if p else 'talk'}: {'confirmed' if n else 'refused'} (was "
         f"{'confirmed' if b else 'refused'}{', sure' if s else ''}): {str(heard)!r}"
@@ -74,15 +77,7 @@ def main(argv: list[str] | None = None) -> list[Replayed]:
     parser.add_argument("--sensitivity", type=float, default=0.5)
     parser.add_argument("--check-window-s", type=float, default=30.0)
     args = parser.parse_args(argv)
-    directory = resolve_whisper_model(
-        "whisper-base", None, Path("~/.local/share/hearth").expanduser()
-    )
-    options = WhisperCheckOptions(
-        model_dir=directory,
-        sensitivity=args.sensitivity,
-        encoder_window_s=args.check_window_s,
-    )
-    verifier = WhisperVerifier.load(options, [PHRASE])
+    verifier = load_check(args.check_window_s, args.sensitivity)
     results = [replay(path, verifier) for path in args.files]
     print("\n| family | seed | as served, kept | as served, now | false accepts, kept | now |")
     print("| --- | --- | --- | --- | --- | --- |")

@@ -64,7 +64,13 @@ from hearth_wake.engines.embedding import (
     threshold_for,
 )
 from hearth_wake.engines.speech_embedding import HOP_SAMPLES
-from hearth_wake.whisper_check import BEFORE_S, TAIL_S, Verdict
+from hearth_wake.whisper_check import (
+    TAIL_S,
+    WINDOW_SAMPLES,
+    Verdict,
+    WhisperCheckOptions,
+    WhisperVerifier,
+)
 from hearth_wake_train import texts, train_model
 from hearth_wake_train.evaluate import in_a_row
 from hearth_wake_train.families import ALL_FAMILIES, parse_families
@@ -72,8 +78,20 @@ from hearth_wake_train.families import ALL_FAMILIES, parse_families
 TEST_SEED_OFFSET = 1000
 """Test speakers come from seeds no training run uses (the recipe draws from its own seed)."""
 NEGATIVE_STREAM_S = 300.0
-CHECK_WINDOW_SAMPLES = int((BEFORE_S + TAIL_S) * SAMPLE_RATE)
-"""What the check reads: the audio it is given, cut to its window (hearth_wake.whisper_check)."""
+
+
+def load_check(encoder_window_s: float, sensitivity: float = 0.5) -> WhisperVerifier:
+    """The wake service's Whisper check on whisper-base, from the models directory the quick
+    start fills."""
+    from hearth.models import resolve_whisper_model
+
+    directory = resolve_whisper_model(
+        "whisper-base", None, Path("~/.local/share/hearth").expanduser()
+    )
+    options = WhisperCheckOptions(
+        model_dir=directory, sensitivity=sensitivity, encoder_window_s=encoder_window_s
+    )
+    return WhisperVerifier.load(options, [PHRASE])
 
 
 class SecondStage:
@@ -81,14 +99,7 @@ class SecondStage:
     exactly what the service feeds it: the audio up to its tail after the first stage fired."""
 
     def __init__(self, encoder_window_s: float) -> None:
-        from hearth.models import resolve_whisper_model
-        from hearth_wake.whisper_check import WhisperCheckOptions, WhisperVerifier
-
-        directory = resolve_whisper_model(
-            "whisper-base", None, Path("~/.local/share/hearth").expanduser()
-        )
-        options = WhisperCheckOptions(model_dir=directory, encoder_window_s=encoder_window_s)
-        self._verifier = WhisperVerifier.load(options, [PHRASE])
+        self._verifier = load_check(encoder_window_s)
         self.seconds: list[float] = []
         self.heard: list[str] = []
         self.kept: list[KeptCheck] | None = None  # every check, when --save-checks asks
@@ -100,7 +111,7 @@ class SecondStage:
         self.seconds.append(time.monotonic() - began)
         self.heard.append(verdict.heard)
         if self.kept is not None:
-            window = audio[: end_sample + tail][-CHECK_WINDOW_SAMPLES:]
+            window = audio[: end_sample + tail][-WINDOW_SAMPLES:]
             self.kept.append(KeptCheck(window.copy(), positive, sure, verdict))
         return verdict.confirmed
 
@@ -120,14 +131,17 @@ def save_checks(
     path: Path, kept: list[KeptCheck], row: dict[str, Any], model: Path, seed: int
 ) -> None:
     """The family's checked windows with what the check said, and the denominators: every
-    positive trial (fired or not) and the hours of talk."""
-    windows = np.zeros((len(kept), CHECK_WINDOW_SAMPLES), dtype=np.int16)
+    positive trial (fired or not) and the hours of talk. A window shorter than the check's (a
+    phrase early in its trial) is kept with its own length, since padding it would change what
+    Whisper hears."""
+    windows = np.zeros((len(kept), WINDOW_SAMPLES), dtype=np.int16)
     for number, check in enumerate(kept):
-        windows[number, CHECK_WINDOW_SAMPLES - check.window.size :] = check.window
+        windows[number, WINDOW_SAMPLES - check.window.size :] = check.window
     scores = [(k.verdict.phrase_score, k.verdict.heard_score) for k in kept]
     np.savez_compressed(
         path,
         windows=windows,
+        lengths=np.array([k.window.size for k in kept], dtype=np.int64),
         positive=np.array([k.positive for k in kept], dtype=bool),
         sure=np.array([k.sure for k in kept], dtype=bool),
         confirmed=np.array([k.verdict.confirmed for k in kept], dtype=bool),

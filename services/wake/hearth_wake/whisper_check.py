@@ -49,6 +49,8 @@ BEFORE_S = 1.6
 window holds more of the talk around it, which Whisper then writes too."""
 TAIL_S = 0.5
 """Audio waited for after the first stage fired: it can fire before the phrase's last syllable."""
+WINDOW_SAMPLES = int((BEFORE_S + TAIL_S) * SAMPLE_RATE)
+"""What the check reads: the last 2.1 s of the audio it is given."""
 MARGIN = 6.0
 """How much less likely (nats) Whisper's transcript with the phrase in it may be than the
 transcript itself, at verify sensitivity 0.5; sensitivity 0 and 1 make it 2 and 10."""
@@ -149,7 +151,7 @@ class WhisperVerifier:
 
     def judge(self, phrase: str, audio: np.ndarray) -> Verdict:
         """The check, with the scores it decided on."""
-        window = np.asarray(audio, dtype="<i2")[-int((BEFORE_S + TAIL_S) * SAMPLE_RATE) :]
+        window = np.asarray(audio, dtype="<i2")[-WINDOW_SAMPLES:]
         with self._lock:
             encoded = encode(self.model, window.tobytes(), self.options.encoder_window_s)
             heard = greedy_transcript(
